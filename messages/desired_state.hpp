@@ -1,0 +1,47 @@
+// The state a contract asks for (claims 1, 3 and 5): on each printer, the
+// firmware, applications and setting values; on each smart service that has
+// server-side settings, the per-printer settings, customer values over the
+// catalog defaults. A pure function of contract, catalog and device records.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "messages/catalog.hpp"
+#include "messages/contract.hpp"
+#include "messages/device_record.hpp"
+#include "messages/outcome.hpp"
+
+namespace onset {
+
+struct device_desired {
+  /// The highest minimum firmware among the contract's services.
+  firmware_version min_firmware;
+  /// What the printer should run: its registered firmware if that meets
+  /// `min_firmware`, else the highest install version among the services.
+  firmware_version firmware;
+  /// Union of the services' required applications, sorted.
+  std::vector<std::string> apps;
+  /// Union of the services' device setting values.
+  settings values;
+};
+
+struct desired_state {
+  std::map<device_id, device_desired> devices;
+  /// Only services with server-side settings appear (claim 3).
+  std::map<service_id, std::map<device_id, settings>> services;
+};
+
+/// Looks up a registered printer; nullptr if unknown.
+using device_lookup = std::function<const device_record*(const device_id&)>;
+
+/// REQUIRES: `x` was validated against `cat` (every service is known and
+/// every value in range). Refuses, naming `devices[i]`, a device that is not
+/// registered or that belongs to another customer (tenancy).
+outcome<desired_state> compute_desired_state(const contract& x,
+                                             const catalog& cat,
+                                             const device_lookup& lookup);
+
+} // namespace onset

@@ -1,0 +1,246 @@
+#define CAF_SUITE contract_json
+#include <caf/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "messages/contract_json.hpp"
+#include "tests/support/shipped_catalog.hpp"
+
+using namespace onset;
+using json = nlohmann::json;
+
+namespace {
+
+json valid_document() {
+  return json::parse(R"({
+    "id": "C-1001", "version": 1, "customer": "acme",
+    "start": "2026-12-01T00:00:00Z", "end": "2027-12-01T00:00:00Z",
+    "devices": ["MFP-0001", "MFP-0002"],
+    "services": { "data_backup": { "backup_format": "full" },
+                  "failure_prediction": {} },
+    "event_id": "evt-1" })");
+}
+
+// Parses `text` and checks that it is refused on `field` with a reason that
+// contains `fragment`.
+void check_refused(const std::string& text, const std::string& field,
+                   const std::string& fragment) {
+  auto result = parse_contract(text, test::shipped_catalog());
+  if (result) {
+    CAF_MESSAGE("accepted, expected a refusal on " << field << ": " << text);
+    CAF_CHECK(!result);
+    return;
+  }
+  CAF_CHECK_EQUAL(result.error().field, field);
+  if (result.error().reason.find(fragment) == std::string::npos)
+    CAF_MESSAGE("reason '" << result.error().reason << "' lacks '"
+                           << fragment << "'");
+  CAF_CHECK(result.error().reason.find(fragment) != std::string::npos);
+}
+
+void check_refused(const json& doc, const std::string& field,
+                   const std::string& fragment) {
+  check_refused(doc.dump(), field, fragment);
+}
+
+template <class Edit>
+json edited(Edit edit) {
+  auto doc = valid_document();
+  edit(doc);
+  return doc;
+}
+
+} // namespace
+
+CAF_TEST(a valid contract parses with every field) {
+  auto result = parse_contract(valid_document().dump(),
+                               test::shipped_catalog());
+  CAF_REQUIRE(result);
+  auto& x = result.value();
+  CAF_CHECK_EQUAL(x.id, contract_id{"C-1001"});
+  CAF_CHECK_EQUAL(x.version, 1u);
+  CAF_CHECK_EQUAL(x.customer, customer_id{"acme"});
+  CAF_CHECK_EQUAL(x.start.to_rfc3339(), "2026-12-01T00:00:00Z");
+  CAF_CHECK_EQUAL(x.end.to_rfc3339(), "2027-12-01T00:00:00Z");
+  CAF_REQUIRE_EQUAL(x.devices.size(), 2u);
+  CAF_CHECK_EQUAL(x.devices[1], device_id{"MFP-0002"});
+  CAF_REQUIRE_EQUAL(x.services.size(), 2u);
+  auto& backup = x.services.at(service_id{"data_backup"});
+  CAF_CHECK_EQUAL(backup.at("backup_format"), setting_value::of_word("full"));
+  CAF_CHECK(x.services.at(service_id{"failure_prediction"}).empty());
+  CAF_CHECK_EQUAL(x.event_id, "evt-1");
+}
+
+CAF_TEST(a contract survives a round trip through its document form) {
+  auto first = parse_contract(valid_document().dump(), test::shipped_catalog());
+  CAF_REQUIRE(first);
+  auto again = parse_contract(to_json(first.value()).dump(),
+                              test::shipped_catalog());
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(first.value(), again.value());
+}
+
+CAF_TEST(missing or empty id and customer are refused) {
+  check_refused(edited([](json& d) { d.erase("id"); }), "id", "missing");
+  check_refused(edited([](json& d) { d["id"] = ""; }), "id", "empty");
+  check_refused(edited([](json& d) { d["id"] = 17; }), "id", "string");
+  check_refused(edited([](json& d) { d.erase("customer"); }), "customer",
+                "missing");
+  check_refused(edited([](json& d) { d["customer"] = ""; }), "customer",
+                "empty");
+}
+
+CAF_TEST(a version below one or not a whole number is refused) {
+  check_refused(edited([](json& d) { d["version"] = 0; }), "version",
+                "at least 1");
+  check_refused(edited([](json& d) { d["version"] = -3; }), "version",
+                "at least 1");
+  check_refused(edited([](json& d) { d["version"] = "2"; }), "version",
+                "whole number");
+  check_refused(edited([](json& d) { d["version"] = 1.5; }), "version",
+                "whole number");
+  check_refused(edited([](json& d) { d.erase("version"); }), "version",
+                "missing");
+}
+
+CAF_TEST(malformed and non utc timestamps are refused) {
+  check_refused(edited([](json& d) { d["start"] = "tomorrow"; }), "start",
+                "RFC 3339");
+  check_refused(edited([](json& d) { d["start"] = "2026-12-01T09:00:00+09:00"; }),
+                "start", "not in UTC");
+  check_refused(edited([](json& d) { d["end"] = "2027-12-01T00:00:00"; }),
+                "end", "time zone");
+  check_refused(edited([](json& d) { d["end"] = "2027-02-30T00:00:00Z"; }),
+                "end", "day 30");
+  check_refused(edited([](json& d) { d["start"] = 1796083200; }), "start",
+                "string");
+}
+
+CAF_TEST(an end not after the start is refused) {
+  check_refused(edited([](json& d) { d["end"] = d["start"]; }), "end",
+                "after start");
+  check_refused(edited([](json& d) { d["end"] = "2025-01-01T00:00:00Z"; }),
+                "end", "after start");
+}
+
+CAF_TEST(empty missing or duplicate devices are refused) {
+  check_refused(edited([](json& d) { d["devices"] = json::array(); }),
+                "devices", "empty");
+  check_refused(edited([](json& d) { d.erase("devices"); }), "devices",
+                "missing");
+  check_refused(edited([](json& d) { d["devices"].push_back("MFP-0001"); }),
+                "devices[2]", "duplicate 'MFP-0001'");
+  check_refused(edited([](json& d) { d["devices"][0] = ""; }), "devices[0]",
+                "empty");
+  check_refused(edited([](json& d) { d["devices"][1] = 7; }), "devices[1]",
+                "string");
+}
+
+CAF_TEST(unknown services and settings are refused) {
+  check_refused(edited([](json& d) { d["services"]["teleportation"] = {}; }),
+                "services.teleportation", "unknown service");
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["backup_colour"] = "red";
+                }),
+                "services.data_backup.backup_colour", "unknown setting");
+  check_refused(edited([](json& d) {
+                  d["services"]["failure_prediction"]["threshold"] = 3;
+                }),
+                "services.failure_prediction.threshold",
+                "no server-side settings");
+  check_refused(edited([](json& d) { d["services"] = json::object(); }),
+                "services", "at least one service");
+  check_refused(edited([](json& d) { d["services"]["data_backup"] = 1; }),
+                "services.data_backup", "JSON object");
+}
+
+CAF_TEST(a setting of the wrong type is refused) {
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["scheduled_backup"] = "yes";
+                }),
+                "services.data_backup.scheduled_backup",
+                "must be a boolean, not a string");
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["backup_format"] = 1;
+                }),
+                "services.data_backup.backup_format", "must be a string");
+  check_refused(edited([](json& d) {
+                  d["services"]["parts_life_prediction"] = {
+                    {"alert_threshold_pct", 75.5}};
+                }),
+                "services.parts_life_prediction.alert_threshold_pct",
+                "must be a whole number, not a fractional number");
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["backup_weekdays"] = "sun";
+                }),
+                "services.data_backup.backup_weekdays",
+                "must be an array of strings");
+}
+
+CAF_TEST(a value out of range or not allowed is refused) {
+  check_refused(edited([](json& d) {
+                  d["services"]["parts_life_prediction"] = {
+                    {"alert_threshold_pct", 101}};
+                }),
+                "services.parts_life_prediction.alert_threshold_pct",
+                "out of range 50..100");
+  check_refused(edited([](json& d) {
+                  d["services"]["consumables_delivery"] = {
+                    {"delivery_threshold_pct", 0}};
+                }),
+                "services.consumables_delivery.delivery_threshold_pct",
+                "out of range 1..50");
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["backup_format"] = "incremental";
+                }),
+                "services.data_backup.backup_format",
+                "'incremental' is not one of full|differential");
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["backup_weekdays"] = {"mon",
+                                                                     "funday"};
+                }),
+                "services.data_backup.backup_weekdays", "'funday'");
+  check_refused(edited([](json& d) {
+                  d["services"]["data_backup"]["backup_weekdays"] = {"mon",
+                                                                     "mon"};
+                }),
+                "services.data_backup.backup_weekdays[1]", "duplicate 'mon'");
+}
+
+CAF_TEST(text that is not one json object is refused) {
+  check_refused(std::string{"this is not json"}, "document", "not valid JSON");
+  check_refused(std::string{""}, "document", "not valid JSON");
+  check_refused(valid_document().dump() + " {}", "document",
+                "trailing characters");
+  check_refused(valid_document().dump() + "garbage", "document",
+                "trailing characters");
+  check_refused(std::string{"[1, 2]"}, "document", "JSON object");
+  check_refused(std::string{"\"C-1001\""}, "document", "JSON object");
+  check_refused(edited([](json& d) { d["priority"] = "high"; }), "priority",
+                "unknown field");
+  check_refused(edited([](json& d) { d["event_id"] = 12; }), "event_id",
+                "string");
+}
+
+CAF_TEST(an array of contracts names the element that is wrong) {
+  auto good = valid_document();
+  auto bad = edited([](json& d) {
+    d["id"] = "C-1002";
+    d["version"] = 0;
+  });
+  auto result = parse_contracts(json::array({good, bad}).dump(),
+                                test::shipped_catalog());
+  CAF_REQUIRE(!result);
+  CAF_CHECK_EQUAL(result.error().field, "[1].version");
+  auto twice = parse_contracts(json::array({good, good}).dump(),
+                               test::shipped_catalog());
+  CAF_REQUIRE(!twice);
+  CAF_CHECK_EQUAL(twice.error().field, "[1].id");
+  auto both = parse_contracts(json::array({good, edited([](json& d) {
+                                             d["version"] = 2;
+                                           })})
+                                .dump(),
+                              test::shipped_catalog());
+  CAF_REQUIRE(both);
+  CAF_CHECK_EQUAL(both.value().size(), 2u);
+}
