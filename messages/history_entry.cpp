@@ -1,0 +1,21 @@
+#include "messages/history_entry.hpp"
+
+namespace onset {
+
+const char* to_string(history_kind x) {
+  switch (x) {
+    case history_kind::accepted:
+      return "accepted";
+    case history_kind::transition:
+      return "transition";
+    case history_kind::sent:
+      return "sent";
+    case history_kind::acked:
+      return "acked";
+    case history_kind::problem:
+      return "problem";
+  }
+  return "unknown";
+}
+
+} // namespace onset
