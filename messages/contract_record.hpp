@@ -1,0 +1,40 @@
+// What the contract store keeps of a contract: its latest accepted document,
+// its lifecycle state and its ledger of applied state.
+#pragma once
+
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+#include "messages/applied_ledger.hpp"
+#include "messages/contract.hpp"
+#include "messages/contract_state.hpp"
+
+namespace onset {
+
+struct contract_record {
+  contract doc;
+  contract_state state = contract_state::scheduled;
+  /// Why the contract is `degraded` (empty otherwise).
+  std::string reason;
+  /// True once the period has started, by date or by an external event
+  /// (claim 2); provisioning never waits for the start date again.
+  bool started = false;
+  /// True once cancelled: deprovisioning runs whatever the end date.
+  bool cancelled = false;
+  applied_ledger ledger;
+};
+
+inline bool operator==(const contract_record& x, const contract_record& y) {
+  return x.doc == y.doc && x.state == y.state && x.reason == y.reason
+         && x.started == y.started && x.cancelled == y.cancelled
+         && x.ledger == y.ledger;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, contract_record& x) {
+  return f(caf::meta::type_name("contract_record"), x.doc, x.state, x.reason,
+           x.started, x.cancelled, x.ledger);
+}
+
+} // namespace onset
