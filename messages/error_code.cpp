@@ -28,6 +28,8 @@ std::string to_string(error_code x) {
       return "refused";
     case error_code::offline:
       return "offline";
+    case error_code::transient:
+      return "transient";
     case error_code::wrong_state:
       return "wrong_state";
   }

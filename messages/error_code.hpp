@@ -37,6 +37,9 @@ enum class error_code : uint8_t {
   refused,
   /// The target is offline; the instruction waits.
   offline,
+  /// A passing failure (injected by the simulator, or a busy printer): the
+  /// sender resends after a backoff.
+  transient,
   /// The operation does not apply in the contract's current state.
   wrong_state,
 };

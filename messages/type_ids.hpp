@@ -14,6 +14,7 @@
 #include "messages/device_record.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "messages/views.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
 
@@ -31,8 +32,39 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(onset, (onset::instruction))
   CAF_ADD_TYPE_ID(onset, (onset::instruction_ack))
   CAF_ADD_TYPE_ID(onset, (onset::history_entry))
+  CAF_ADD_TYPE_ID(onset, (onset::device_state))
+  CAF_ADD_TYPE_ID(onset, (onset::service_device_state))
+  CAF_ADD_TYPE_ID(onset, (onset::stream_watermark))
+  CAF_ADD_TYPE_ID(onset, (onset::device_view))
+  CAF_ADD_TYPE_ID(onset, (onset::service_view))
+  CAF_ADD_TYPE_ID(onset, (onset::contract_summary))
+  CAF_ADD_TYPE_ID(onset, (onset::step_view))
+  CAF_ADD_TYPE_ID(onset, (onset::contract_view))
+  CAF_ADD_TYPE_ID(onset, (onset::submit_result))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::device_id>))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::device_record>))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::instruction>))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::history_entry>))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::contract_summary>))
 
   CAF_ADD_ATOM(onset, onset::atom, write, "write")
   CAF_ADD_ATOM(onset, onset::atom, flush, "flush")
+  CAF_ADD_ATOM(onset, onset::atom, ok, "ok")
+  CAF_ADD_ATOM(onset, onset::atom, apply, "apply")
+  CAF_ADD_ATOM(onset, onset::atom, get, "get")
+  CAF_ADD_ATOM(onset, onset::atom, list, "list")
+  CAF_ADD_ATOM(onset, onset::atom, online, "online")
+  CAF_ADD_ATOM(onset, onset::atom, enroll, "enroll")
+  CAF_ADD_ATOM(onset, onset::atom, records, "records")
+  CAF_ADD_ATOM(onset, onset::atom, submit, "submit")
+  CAF_ADD_ATOM(onset, onset::atom, start, "start")
+  CAF_ADD_ATOM(onset, onset::atom, cancel, "cancel")
+  CAF_ADD_ATOM(onset, onset::atom, retry, "retry")
+  CAF_ADD_ATOM(onset, onset::atom, history, "history")
+  CAF_ADD_ATOM(onset, onset::atom, plan, "plan")
+  CAF_ADD_ATOM(onset, onset::atom, due, "due")
+  CAF_ADD_ATOM(onset, onset::atom, tick, "tick")
+  CAF_ADD_ATOM(onset, onset::atom, resend, "resend")
+  CAF_ADD_ATOM(onset, onset::atom, done, "done")
 
 CAF_END_TYPE_ID_BLOCK(onset)

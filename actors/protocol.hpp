@@ -1,0 +1,68 @@
+// Every actor interface of Onset, in one place. Roles in CAPITALS:
+//
+//   GATEWAY -> CONTRACT SUPERVISOR -> CONTRACT (one per contract)
+//   CONTRACT -> DEVICE SUPERVISOR -> DEVICE (one per printer)
+//   CONTRACT -> SERVICE SUPERVISOR -> SERVICE (one per catalog service)
+//   everyone who writes -> STORE (persistence/store_actor.hpp)
+//
+// Supervisors route by id, so a CONTRACT addresses a printer or a service by
+// its logical name and never holds a handle that a restart would invalidate.
+// Every request across actors carries a timeout.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/type_ids.hpp"
+
+namespace onset {
+
+/// DEVICE: the setting distribution side for one printer. Also the routing
+/// interface of the DEVICE SUPERVISOR, which delegates each message to the
+/// DEVICE actor of the printer named in it.
+using device_actor = caf::typed_actor<
+  // Applies the instruction if it is the next of its stream and replies,
+  // once effect and watermark are committed, with the stream's applied
+  // watermark. A duplicate (seq at or below the watermark) is re-acked at
+  // once without applying; a seq beyond the next one is answered with the
+  // current watermark (the sender resends the gap). Held, unanswered, while
+  // the printer is offline. Errors: `refused` (a precondition failed, with
+  // the reason), `transient` (an injected or passing failure: resend),
+  // `unknown_device`.
+  caf::replies_to<atom::apply, instruction>::with<instruction_ack>,
+  // The printer's state and its streams' applied watermarks.
+  caf::replies_to<atom::get, device_id>::with<device_view>,
+  // Switches a simulated printer on or off line; on line again, held
+  // instructions are applied in order at once.
+  caf::replies_to<atom::online, device_id, bool>::with<atom::ok>>;
+
+/// DEVICE SUPERVISOR: owns the device store, spawns DEVICE actors on demand,
+/// restarts a crashed one, and keeps the registry of printers.
+using device_supervisor_actor = device_actor::extend<
+  // Registers printers. Re-registering an identical record is a no-op; a
+  // record that differs from the registered one is refused (`invalid_input`,
+  // naming the device). All or nothing.
+  caf::replies_to<atom::enroll, std::vector<device_record>>::with<atom::ok>,
+  // The registration records of these printers; unknown ids are left out.
+  caf::replies_to<atom::records, std::vector<device_id>>::with<
+    std::vector<device_record>>,
+  // Every registered printer, ordered by id.
+  caf::replies_to<atom::list>::with<std::vector<device_record>>>;
+
+/// SERVICE: the smart-service server side of one catalog service. Also the
+/// routing interface of the SERVICE SUPERVISOR (routes by the service named
+/// in the instruction's target, or in the query).
+using service_actor = caf::typed_actor<
+  // Same delivery contract as DEVICE's apply: prepare registers the printer
+  // and applies its server-side settings, activate / deactivate switch it.
+  caf::replies_to<atom::apply, instruction>::with<instruction_ack>,
+  // One printer's state at one service.
+  caf::replies_to<atom::get, service_id, device_id>::with<service_view>>;
+
+using service_supervisor_actor = service_actor;
+
+} // namespace onset
