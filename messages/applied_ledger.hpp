@@ -17,14 +17,21 @@
 namespace onset {
 
 struct device_ledger {
+  /// The printer's firmware: as registered, then as acknowledged.
   firmware_version firmware;
-  /// Sorted, without duplicates.
+  /// Applications on the printer: as registered, plus those this contract
+  /// installed. Sorted, without duplicates.
   std::vector<std::string> apps;
+  /// The subset of `apps` this contract installed (and removes again when
+  /// it ends). Sorted.
+  std::vector<std::string> owned_apps;
+  /// Setting values this contract wrote.
   settings values;
 };
 
 inline bool operator==(const device_ledger& x, const device_ledger& y) {
-  return x.firmware == y.firmware && x.apps == y.apps && x.values == y.values;
+  return x.firmware == y.firmware && x.apps == y.apps
+         && x.owned_apps == y.owned_apps && x.values == y.values;
 }
 
 struct service_ledger {
@@ -51,7 +58,7 @@ inline bool operator==(const applied_ledger& x, const applied_ledger& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, device_ledger& x) {
   return f(caf::meta::type_name("device_ledger"), x.firmware, x.apps,
-           x.values);
+           x.owned_apps, x.values);
 }
 
 template <class Inspector>
