@@ -20,21 +20,22 @@ struct contract_record {
   /// True once the period has started, by date or by an external event
   /// (claim 2); provisioning never waits for the start date again.
   bool started = false;
-  /// True once cancelled: deprovisioning runs whatever the end date.
-  bool cancelled = false;
+  /// True once the end date passed or the contract was cancelled: from then
+  /// on the contract only deprovisions, and renewals are refused.
+  bool ending = false;
   applied_ledger ledger;
 };
 
 inline bool operator==(const contract_record& x, const contract_record& y) {
   return x.doc == y.doc && x.state == y.state && x.reason == y.reason
-         && x.started == y.started && x.cancelled == y.cancelled
+         && x.started == y.started && x.ending == y.ending
          && x.ledger == y.ledger;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, contract_record& x) {
   return f(caf::meta::type_name("contract_record"), x.doc, x.state, x.reason,
-           x.started, x.cancelled, x.ledger);
+           x.started, x.ending, x.ledger);
 }
 
 } // namespace onset
