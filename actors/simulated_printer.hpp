@@ -1,0 +1,93 @@
+// The shipped device driver: a simulated printer with configurable latency,
+// injected transient failures, and the preconditions of a real one, derived
+// from the catalog, so that a step sent in the wrong order is refused:
+//
+//   - an application is installed only on the firmware its service needs
+//     (the highest `min_firmware` among the services that list the app);
+//   - a setting that a service with applications writes is written only when
+//     the applications of one such service are all installed;
+//   - an application no service lists is unknown and refused.
+//
+// firmware installs `instruction.firmware` unless the printer runs it or a
+// newer one (then nothing changes); settings_revert removes the named keys;
+// apps_remove removes the named apps. An offline printer fails transiently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "actors/device_driver.hpp"
+#include "messages/catalog.hpp"
+
+namespace onset {
+
+/// Tunables of the simulator; one set per node.
+struct simulated_printer_options {
+  /// Time a firmware install takes (slow on a real printer). Default: none.
+  std::chrono::nanoseconds firmware_latency{0};
+  /// Time installing or removing applications takes. Default: none.
+  std::chrono::nanoseconds apps_latency{0};
+  /// Time writing or reverting setting values takes. Default: none.
+  std::chrono::nanoseconds settings_latency{0};
+  /// Probability, in [0, 1], that a step fails transiently. Default: never.
+  double failure_rate = 0.0;
+  /// Seeds the failure draws; each printer combines it with its id, so a run
+  /// is reproducible for a given seed.
+  uint64_t seed = 0;
+};
+
+/// The preconditions of the catalog, indexed for the simulator. Immutable
+/// once built; shared by every simulated printer of a node.
+class printer_rules {
+public:
+  explicit printer_rules(const catalog& cat);
+
+  /// The firmware `app` needs; nullptr if no service lists `app`.
+  const firmware_version* app_min_firmware(const std::string& app) const;
+
+  /// The application sets of the services that write setting `key`, one per
+  /// service; empty if no service with applications writes it.
+  const std::vector<std::vector<std::string>>&
+  setting_app_sets(const std::string& key) const;
+
+private:
+  std::map<std::string, firmware_version> app_firmware_;
+  std::map<std::string, std::vector<std::vector<std::string>>> setting_apps_;
+};
+
+class simulated_printer : public device_driver {
+public:
+  /// `seed` seeds this printer's failure draws.
+  simulated_printer(std::shared_ptr<const printer_rules> rules,
+                    simulated_printer_options options, uint64_t seed);
+
+  std::chrono::nanoseconds latency(const instruction& x) const override;
+
+  driver_result apply(const device_state& current,
+                      const instruction& x) override;
+
+private:
+  driver_result install_firmware(const device_state& current,
+                                 const instruction& x) const;
+  driver_result install_apps(const device_state& current,
+                             const instruction& x) const;
+  driver_result write_settings(const device_state& current,
+                               const instruction& x) const;
+
+  std::shared_ptr<const printer_rules> rules_;
+  simulated_printer_options options_;
+  std::mt19937_64 rng_;
+};
+
+/// Makes one simulated printer per device, each seeded with
+/// `options.seed` combined with a stable hash of the device id.
+driver_factory simulated_printer_factory(const catalog& cat,
+                                         simulated_printer_options options);
+
+} // namespace onset
