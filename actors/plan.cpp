@@ -267,6 +267,28 @@ std::vector<instruction> remaining_steps(const contract_id& contract,
   return result;
 }
 
+desired_state desired_for(const contract_record& rec, const catalog& cat) {
+  if (rec.ending)
+    return {};
+  std::map<device_id, device_record> known;
+  for (auto& id : rec.doc.devices) {
+    device_record x;
+    x.id = id;
+    x.customer = rec.doc.customer;
+    auto i = rec.ledger.devices.find(id);
+    if (i != rec.ledger.devices.end()) {
+      x.firmware = i->second.firmware;
+      x.apps = i->second.apps;
+    }
+    known.emplace(id, std::move(x));
+  }
+  auto result = compute_desired_state(rec.doc, cat,
+                                      [&](const device_id& id) {
+                                        return &known.at(id);
+                                      });
+  return result ? std::move(result).value() : desired_state{};
+}
+
 device_ledger initial_ledger(const device_record& x) {
   device_ledger result;
   result.firmware = x.firmware;

@@ -24,6 +24,7 @@
 
 #include "messages/applied_ledger.hpp"
 #include "messages/catalog.hpp"
+#include "messages/contract_record.hpp"
 #include "messages/desired_state.hpp"
 #include "messages/instruction.hpp"
 
@@ -51,6 +52,12 @@ std::vector<instruction> remaining_steps(const contract_id& contract,
                                          uint64_t version,
                                          const desired_state& want,
                                          const applied_ledger& ledger);
+
+/// What a stored contract wants now: nothing once it is ending, else its
+/// document's desired state, with each printer as its ledger knows it.
+/// REQUIRES: the ledger has an entry for every printer of the document (the
+/// supervisor adds it from the registration record when it accepts them).
+desired_state desired_for(const contract_record& rec, const catalog& cat);
 
 /// A ledger for printers the contract has not touched yet: firmware and
 /// applications as registered.

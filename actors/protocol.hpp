@@ -65,4 +65,47 @@ using service_actor = caf::typed_actor<
 
 using service_supervisor_actor = service_actor;
 
+/// CONTRACT: one per contract; runs its lifecycle (messages/contract_state.hpp)
+/// and its instruction streams. Every handler replies only once what it
+/// changed is committed.
+using contract_actor = caf::typed_actor<
+  // A renewal: a higher version of this contract, already validated by the
+  // supervisor; the records are those of its printers (for printers new to
+  // the contract). Errors: `stale_version`, `wrong_state` (ending).
+  caf::replies_to<atom::submit, contract, std::vector<device_record>>::with<
+    submit_result>,
+  // External "period started" (claim 2), with the event id (may be empty).
+  caf::replies_to<atom::start, std::string>::with<atom::ok>,
+  // Cancels: deprovisions in reverse order, then `ended`.
+  caf::replies_to<atom::cancel>::with<atom::ok>,
+  // Resumes a `degraded` contract.
+  caf::replies_to<atom::retry>::with<atom::ok>,
+  // The start or end date has come (from the supervisor's due timers).
+  caf::reacts_to<atom::due, timer_kind>,
+  // INTERNAL: resend the instruction of this stream and seq if still unacked.
+  caf::reacts_to<atom::resend, stream_id, uint64_t>>;
+
+/// CONTRACT SUPERVISOR: owns the contract store, validates and routes
+/// contract events, spawns CONTRACT actors (at start: every contract not
+/// `ended`), restarts crashed ones within a limit, fires due dates, and
+/// answers queries from the store.
+using contract_supervisor_actor = caf::typed_actor<
+  // A new contract or a renewal. Errors: `invalid_input`, `stale_version`,
+  // `unknown_device`, `foreign_device`, `wrong_state`.
+  caf::replies_to<atom::submit, contract>::with<submit_result>,
+  // External start event (claim 2); a known event id changes nothing.
+  caf::replies_to<atom::start, contract_id, std::string>::with<atom::ok>,
+  caf::replies_to<atom::cancel, contract_id>::with<atom::ok>,
+  caf::replies_to<atom::retry, contract_id>::with<atom::ok>,
+  // `onset status ID`: the contract, its state and every step.
+  caf::replies_to<atom::get, contract_id>::with<contract_view>,
+  // `onset status`: every contract.
+  caf::replies_to<atom::list>::with<std::vector<contract_summary>>,
+  caf::replies_to<atom::history, contract_id>::with<
+    std::vector<history_entry>>,
+  // `onset plan ID`: the steps that would be sent now against the ledger.
+  caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
+  // INTERNAL: check due dates (carries the timer generation).
+  caf::reacts_to<atom::tick, uint64_t>>;
+
 } // namespace onset

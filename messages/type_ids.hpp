@@ -12,6 +12,7 @@
 
 #include "messages/contract.hpp"
 #include "messages/device_record.hpp"
+#include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
 #include "messages/views.hpp"
@@ -41,6 +42,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(onset, (onset::step_view))
   CAF_ADD_TYPE_ID(onset, (onset::contract_view))
   CAF_ADD_TYPE_ID(onset, (onset::submit_result))
+  CAF_ADD_TYPE_ID(onset, (onset::timer_kind))
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::device_id>))
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::device_record>))
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::instruction>))

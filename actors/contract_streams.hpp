@@ -1,0 +1,70 @@
+// A CONTRACT's in-memory mirror of its outbox: per stream (contract x
+// target), the last seq written, the acknowledged watermark, and the
+// instructions written but not yet acknowledged. It also counts, per printer,
+// the steps in flight, so the plan keeps each printer to one step at a time
+// and the contract to its cap of printers in flight. No CAF, no storage.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "messages/instruction.hpp"
+
+namespace onset {
+
+class contract_streams {
+public:
+  /// Loads one stream as the outbox holds it. REQUIRES: `pending` holds
+  /// exactly the seqs acked+1 .. last_seq, in order.
+  void restore(const stream_id& stream, uint64_t last_seq, uint64_t acked,
+               std::vector<instruction> pending);
+
+  /// Numbers `x` with the next seq of its stream and keeps it pending.
+  const instruction& add(instruction x);
+
+  /// Records that the receiver committed everything up to `seq`; returns the
+  /// instructions this newly acknowledges, in order (none for a duplicate or
+  /// stale ack). A `seq` beyond the last written one is capped to it.
+  std::vector<instruction> ack(const stream_id& stream, uint64_t seq);
+
+  /// The pending instruction with this seq, or nullptr.
+  const instruction* pending(const stream_id& stream, uint64_t seq) const;
+
+  /// Every pending instruction of `stream` (all streams if null), in order.
+  std::vector<instruction> all_pending() const;
+  std::vector<instruction> pending_of(const stream_id& stream) const;
+
+  bool device_busy(const device_id& device) const {
+    return busy_.count(device) > 0;
+  }
+
+  /// Printers with at least one step pending.
+  size_t busy_devices() const {
+    return busy_.size();
+  }
+
+  bool idle() const {
+    return busy_.empty();
+  }
+
+  uint64_t acked(const stream_id& stream) const;
+
+  uint64_t acked_total() const;
+  uint64_t pending_total() const;
+
+private:
+  struct stream_state {
+    uint64_t last_seq = 0;
+    uint64_t acked = 0;
+    std::map<uint64_t, instruction> pending;
+  };
+
+  void add_busy(const device_id& device);
+  void remove_busy(const device_id& device);
+
+  std::map<stream_id, stream_state> streams_;
+  std::map<device_id, size_t> busy_;
+};
+
+} // namespace onset
