@@ -1,0 +1,101 @@
+// Boost binary archives over strings and views, without the archive header
+// (`no_header`: records are small and the format is fixed by the class
+// versions in persistence/serialization.hpp). Binary archives are
+// machine-local: they never leave this node (DESIGN.md section 6).
+//
+// Include only from .cpp files; the stores use persistence/codec.hpp.
+#pragma once
+
+#include <ios>
+#include <streambuf>
+#include <string>
+#include <string_view>
+
+#include <boost/archive/archive_exception.hpp>
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include "messages/error_code.hpp"
+#include "persistence/status.hpp"
+#include "persistence/transaction.hpp"
+
+namespace onset::persistence {
+
+/// Appends what is written to a string.
+class string_sink : public std::streambuf {
+public:
+  explicit string_sink(std::string& out) : out_(out) {
+  }
+
+protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_.append(s, static_cast<size_t>(n));
+    return n;
+  }
+
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof()))
+      out_.push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+
+private:
+  std::string& out_;
+};
+
+/// Reads from a view without copying it.
+class view_source : public std::streambuf {
+public:
+  explicit view_source(std::string_view in) {
+    auto* begin = const_cast<char*>(in.data());
+    setg(begin, begin, begin + in.size());
+  }
+
+  /// Bytes not read yet.
+  std::streamsize remaining() const {
+    return egptr() - gptr();
+  }
+};
+
+template <class T>
+std::string encode_archive(const T& x) {
+  std::string out;
+  string_sink sink{out};
+  {
+    boost::archive::binary_oarchive ar{sink, boost::archive::no_header};
+    ar << x;
+  }
+  return out;
+}
+
+/// Decodes `bytes` into `x`. A failure names `which` and `key_text`:
+/// `corrupt_record` if the bytes do not decode (or leave bytes over),
+/// `format_mismatch` if they were written with a newer class version.
+template <class T>
+status decode_archive(std::string_view bytes, T& x, db which,
+                      std::string_view key_text) {
+  auto where = [&] {
+    return std::string{"db="} + to_string(which) + " key="
+           + std::string{key_text} + ": ";
+  };
+  try {
+    view_source source{bytes};
+    boost::archive::binary_iarchive ar{source, boost::archive::no_header};
+    ar >> x;
+    if (auto left = source.remaining(); left != 0)
+      return make_failure(error_code::corrupt_record,
+                          where() + std::to_string(left)
+                            + " bytes left over after the record");
+    return {};
+  } catch (const boost::archive::archive_exception& e) {
+    if (e.code == boost::archive::archive_exception::unsupported_class_version)
+      return make_failure(error_code::format_mismatch,
+                          where() + "written by a newer build ("
+                            + e.what() + ")");
+    return make_failure(error_code::corrupt_record, where() + e.what());
+  } catch (const std::exception& e) {
+    return make_failure(error_code::corrupt_record, where() + e.what());
+  }
+}
+
+} // namespace onset::persistence

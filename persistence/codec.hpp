@@ -1,0 +1,44 @@
+// Encoding and decoding of the stored records (layouts in
+// persistence/serialization.hpp). Compiled once, in codec.cpp, so that the
+// stores do not each instantiate Boost.Serialization.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "messages/contract_record.hpp"
+#include "messages/device_state.hpp"
+#include "messages/due_timer.hpp"
+#include "messages/history_entry.hpp"
+#include "messages/instruction.hpp"
+#include "persistence/status.hpp"
+#include "persistence/transaction.hpp"
+
+namespace onset::persistence::codec {
+
+std::string encode(const contract_record& x);
+std::string encode(const instruction& x);
+std::string encode(const device_state& x);
+std::string encode(const service_device_state& x);
+std::string encode(const due_timer& x);
+std::string encode(const history_entry& x);
+
+/// Decodes a record read from `which` under the key described by
+/// `key_text`. Errors: `corrupt_record` or `format_mismatch`, naming both.
+status decode(std::string_view bytes, contract_record& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, instruction& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, device_state& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, service_device_state& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, due_timer& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, history_entry& x, db which,
+              std::string_view key_text);
+
+/// Hands a record that did not decode to `handler`, or logs it.
+void report_corrupt(const corrupt_handler& handler, const failure& x);
+
+} // namespace onset::persistence::codec

@@ -1,0 +1,40 @@
+// The device store: each printer as the setting distribution side holds it
+// (registration, firmware, applications, settings). A DEVICE writes its new
+// state in the same transaction as its stream's applied watermark
+// (persistence/receiver_ledger.hpp).
+//
+//   db devices:
+//     device key   := 'D' id:str
+//     device value := archive(device_state)
+//
+// (str: persistence/keys.hpp; archive: persistence/serialization.hpp.)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "messages/device_state.hpp"
+#include "messages/ids.hpp"
+#include "persistence/status.hpp"
+#include "persistence/transaction.hpp"
+
+namespace onset::persistence::device_store {
+
+/// Stores `x` under `x.registration.id`, replacing what was there.
+status put(write_txn& txn, const device_state& x);
+
+/// The state of `id`, or nullopt. Errors: `corrupt_record`,
+/// `format_mismatch` (naming database and key), `storage_failure`.
+result<std::optional<device_state>> get(transaction& txn, const device_id& id);
+
+/// Calls `fn` for every printer, in id order. A record that does not decode
+/// goes to `on_corrupt` (or the log) and the walk goes on.
+status for_each(transaction& txn,
+                const std::function<void(const device_state&)>& fn,
+                const corrupt_handler& on_corrupt = {});
+
+/// How many printers are stored.
+result<uint64_t> count(transaction& txn);
+
+} // namespace onset::persistence::device_store

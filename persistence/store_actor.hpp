@@ -1,0 +1,111 @@
+// The STORE actor: the single writer of one environment (DESIGN.md
+// section 6). Everyone who writes sends it a `write_batch`; it commits the
+// batches waiting in its mailbox in one write transaction (group commit) and
+// only then replies to each requester.
+//
+//   write request ─▶ queue (+ promise) ─┐  the first request of a round
+//   write request ─▶ queue (+ promise)  │  sends INTERNAL flush to self;
+//   ...                                 │  it lands behind every request
+//   flush ◀─────────────────────────────┘  already in the mailbox
+//     begin write txn
+//       for each queued batch: nested txn; batch(child);
+//         error -> abort child, that requester gets the error
+//         ok    -> commit child into the parent
+//     commit once (2 fsyncs in durable mode), then deliver every promise
+//     MDB_MAP_FULL anywhere -> abort all, grow the map, replay every batch
+//
+// Acks are never sent before the data they confirm is committed, as durable
+// as the environment's sync mode makes it.
+//
+// Reads do not go through the STORE: a handler that needs data begins a read
+// transaction (environment::begin_read) and ends it before returning.
+//
+// Shutdown: an exit message (e.g. `user_shutdown`) makes the STORE commit
+// and acknowledge what it has queued, then quit; its pending reader-check
+// timer then finds it gone and is dropped. The node sends that exit before
+// it closes the environment. `exit_reason::kill` skips the final commit
+// (queued requesters get no reply; their requests carry timeouts).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "messages/error_code.hpp"
+#include "messages/type_ids.hpp"
+#include "persistence/environment.hpp"
+#include "persistence/status.hpp"
+
+namespace onset::persistence {
+
+/// Writes into the STORE's transaction; returns an error to fail (and undo)
+/// only this batch. It may run more than once (replayed after the map grew),
+/// so it must be a pure function of the transaction: no side effects outside
+/// it. It never crosses the wire: its requester and the STORE share a process.
+using write_batch = std::function<caf::error(write_txn&)>;
+
+} // namespace onset::persistence
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(onset::persistence::write_batch)
+
+namespace onset::persistence {
+
+using store_actor = caf::typed_actor<
+  // Runs the batch in the next group commit; replies once it is committed,
+  // or with the batch's own error (nothing of it written), or with
+  // `storage_failure` if the commit failed (nothing of the round written).
+  caf::replies_to<atom::write, write_batch>::with<atom::ok>,
+  // INTERNAL: commits every queued batch.
+  caf::reacts_to<atom::flush>,
+  // INTERNAL: the periodic reader check; ignored unless its generation is
+  // the current one.
+  caf::reacts_to<atom::tick, uint64_t>>;
+
+struct store_state {
+  static inline const char* name = "store";
+
+  struct request {
+    write_batch batch;
+    caf::typed_response_promise<atom::ok> promise;
+  };
+
+  environment* env = nullptr;
+  /// Requests waiting for the next flush.
+  std::vector<request> queue;
+  /// A flush message is on its way.
+  bool flush_pending = false;
+  /// The generation of the live reader-check timer.
+  uint64_t tick_generation = 0;
+
+  // Counters, for the log, tests and the benchmark.
+  uint64_t commits = 0;
+  uint64_t batches = 0;
+  uint64_t failed_batches = 0;
+  uint64_t replays = 0;
+};
+
+/// The STORE actor. The caller decides whether it runs detached (production:
+/// `spawn<caf::detached>(store, env)`, so fsync blocks only its own thread).
+/// REQUIRES: `env` outlives the actor; no other actor writes to `env`.
+store_actor::behavior_type
+store(store_actor::stateful_pointer<store_state> self, environment* env);
+
+/// The `caf::error` for a storage failure (category "onset").
+caf::error to_error(const failure& x);
+
+/// None when ok.
+caf::error to_error(const status& x);
+
+template <class T>
+caf::error to_error(const result<T>& x) {
+  return x ? caf::error{} : to_error(x.error());
+}
+
+} // namespace onset::persistence
