@@ -32,7 +32,8 @@ status put(write_txn& txn, const contract_record& x);
 result<std::optional<contract_record>> get(transaction& txn,
                                            const contract_id& id);
 
-/// Calls `fn` for every contract, in id order. A record that does not decode
+/// Calls `fn` for every contract, in key order (shorter ids first, then
+/// bytewise: C-2 before C-10). A record that does not decode
 /// goes to `on_corrupt` (or the log) and the walk goes on; the result fails
 /// only if LMDB does.
 status for_each(transaction& txn,

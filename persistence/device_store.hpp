@@ -28,7 +28,8 @@ status put(write_txn& txn, const device_state& x);
 /// `format_mismatch` (naming database and key), `storage_failure`.
 result<std::optional<device_state>> get(transaction& txn, const device_id& id);
 
-/// Calls `fn` for every printer, in id order. A record that does not decode
+/// Calls `fn` for every printer, in key order (shorter ids first, then
+/// bytewise: MFP-9 before MFP-10). A record that does not decode
 /// goes to `on_corrupt` (or the log) and the walk goes on.
 status for_each(transaction& txn,
                 const std::function<void(const device_state&)>& fn,

@@ -3,7 +3,7 @@
 // that a key made of several is never a prefix of another one:
 //
 //   be16 := 2 bytes, most significant first      be64 := 8 bytes, likewise
-//   str  := len:be16 byte{len}
+//   str  := len:be16 byte{len}                     (sorts shorter first)
 //   time := (seconds XOR 2^63):be64               (signed order kept)
 //   stream := contract:str kind:u8 target:str     (kind 0 device, 1 service)
 //

@@ -28,9 +28,9 @@ status put(write_txn& txn, const service_id& service, const device_id& device,
 result<std::optional<service_device_state>>
 get(transaction& txn, const service_id& service, const device_id& device);
 
-/// Calls `fn(device, state)` for every printer of `service`, in device id
-/// order. A record that does not decode goes to `on_corrupt` (or the log)
-/// and the walk goes on.
+/// Calls `fn(device, state)` for every printer of `service`, in key order
+/// (shorter ids first, then bytewise). A record that does not decode goes
+/// to `on_corrupt` (or the log) and the walk goes on.
 status for_each_device_of(
   transaction& txn, const service_id& service,
   const std::function<void(const device_id&, const service_device_state&)>&
