@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/contract.hpp"
 #include "messages/contract_record.hpp"
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"

@@ -202,6 +202,14 @@ outcome<std::vector<contract>> parse_contracts(std::string_view text,
   return result;
 }
 
+std::optional<invalid_input> check_contract(const contract& x,
+                                            const catalog& cat) {
+  auto checked = contract_from_json(to_json(x), cat);
+  if (!checked)
+    return checked.error();
+  return std::nullopt;
+}
+
 json to_json(const setting_value& x) {
   switch (x.kind) {
     case value_kind::flag:

@@ -3,6 +3,7 @@
 // field, at the first problem: nothing half-checked comes out.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,11 @@ outcome<std::vector<contract>> parse_contracts(std::string_view text,
 outcome<contract> contract_from_json(const nlohmann::json& x,
                                      const catalog& cat,
                                      const std::string& field = {});
+
+/// Checks an already built contract (one that arrived over the wire) by the
+/// same rules as a document; nullopt if it passes.
+std::optional<invalid_input> check_contract(const contract& x,
+                                            const catalog& cat);
 
 /// The document form of `x` (the inverse of `contract_from_json`).
 nlohmann::json to_json(const contract& x);

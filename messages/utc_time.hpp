@@ -43,6 +43,12 @@ inline bool operator<(utc_time x, utc_time y) {
 inline bool operator<=(utc_time x, utc_time y) {
   return x.seconds <= y.seconds;
 }
+inline bool operator>(utc_time x, utc_time y) {
+  return x.seconds > y.seconds;
+}
+inline bool operator>=(utc_time x, utc_time y) {
+  return x.seconds >= y.seconds;
+}
 
 std::ostream& operator<<(std::ostream& out, utc_time x);
 

@@ -1,0 +1,63 @@
+// The CONTRACT actor: one per contract. It runs the lifecycle of
+// messages/contract_state.hpp:
+//
+//   scheduled --start date | start event--> provisioning --all acked--> active
+//   active --renewal--> provisioning (the delta only, claim 7)
+//   provisioning/deprovisioning --refusal | step past deadline--> degraded
+//   degraded --retry--> provisioning | deprovisioning
+//   any --end date | cancel--> deprovisioning --all acked--> ended
+//
+// For each printer it plans one step at a time (actors/plan.hpp), writes it
+// to the outbox before sending it, resends it with capped exponential backoff
+// until the target acknowledges, records the ack and the ledger durably, and
+// plans the next. It keeps every transition, send and ack in the contract's
+// history. It resumes from the stores after a crash or restart.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+
+#include <caf/actor_clock.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/contract_context.hpp"
+#include "actors/contract_streams.hpp"
+#include "actors/protocol.hpp"
+#include "messages/contract_record.hpp"
+#include "messages/desired_state.hpp"
+
+namespace onset {
+
+/// Resend bookkeeping of one pending instruction.
+struct send_attempts {
+  unsigned count = 0;
+  caf::actor_clock::time_point first_sent;
+};
+
+struct contract_actor_state {
+  static inline const char* name = "contract";
+
+  std::shared_ptr<const contract_context> ctx;
+  contract_id id;
+  /// `[contract C-1001 #42]`, the prefix of every log line.
+  std::string tag;
+  contract_record rec;
+  desired_state want;
+  contract_streams streams;
+  std::map<std::pair<stream_id, uint64_t>, send_attempts> attempts;
+  /// Changes sent to the STORE and not yet committed.
+  size_t commits_in_flight = 0;
+  std::minstd_rand rng;
+};
+
+/// REQUIRES: the contract is in the contract store (the supervisor writes it
+/// before spawning). Quits normally once `ended`, with an error if its
+/// storage fails (the supervisor restarts it from the store).
+contract_actor::behavior_type
+contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
+                  contract_id id, std::shared_ptr<const contract_context> ctx);
+
+} // namespace onset

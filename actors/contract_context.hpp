@@ -1,0 +1,27 @@
+// What every CONTRACT actor of a node shares: the catalog, the storage, the
+// routes to printers and services, the tunables and the wall clock.
+#pragma once
+
+#include <memory>
+
+#include "actors/engine_config.hpp"
+#include "actors/protocol.hpp"
+#include "messages/catalog.hpp"
+#include "persistence/store_actor.hpp"
+
+namespace onset {
+
+struct contract_context {
+  std::shared_ptr<const catalog> cat;
+  /// Read transactions only; writes go through `store`. Outlives the actors.
+  persistence::environment* env = nullptr;
+  persistence::store_actor store;
+  /// The DEVICE SUPERVISOR's routing interface.
+  device_actor devices;
+  /// The SERVICE SUPERVISOR.
+  service_actor services;
+  engine_config config;
+  wall_clock now;
+};
+
+} // namespace onset

@@ -1,0 +1,141 @@
+#include "actors/contract_storage.hpp"
+
+#include "persistence/contract_store.hpp"
+#include "persistence/history_store.hpp"
+#include "persistence/outbox_store.hpp"
+#include "persistence/timer_store.hpp"
+
+namespace onset::contract_storage {
+
+using namespace persistence;
+
+namespace {
+
+result<stored_stream> load_stream(transaction& txn, const stream_id& id,
+                                  bool with_done) {
+  stored_stream result;
+  result.stream = id;
+  auto last = outbox_store::last_seq(txn, id);
+  if (!last)
+    return last.error();
+  auto acked = outbox_store::acked(txn, id);
+  if (!acked)
+    return acked.error();
+  auto pending = outbox_store::pending(txn, id);
+  if (!pending)
+    return pending.error();
+  result.last_seq = *last;
+  result.acked = *acked;
+  result.pending = std::move(*pending);
+  if (with_done) {
+    for (uint64_t seq = 1; seq <= result.acked; ++seq) {
+      auto x = outbox_store::get(txn, id, seq);
+      if (!x)
+        return x.error();
+      if (*x)
+        result.done.push_back(std::move(**x));
+    }
+  }
+  return result;
+}
+
+/// Runs `fn` inside a fresh read transaction.
+template <class F>
+auto with_reader(environment& env, F fn) -> decltype(fn(
+  std::declval<transaction&>())) {
+  auto txn = env.begin_read();
+  if (!txn)
+    return txn.error();
+  return fn(txn);
+}
+
+} // namespace
+
+result<std::optional<stored_contract>>
+load(environment& env, const contract_id& id, bool with_done) {
+  return with_reader(
+    env, [&](transaction& txn) -> result<std::optional<stored_contract>> {
+      auto rec = contract_store::get(txn, id);
+      if (!rec)
+        return rec.error();
+      if (!*rec)
+        return std::optional<stored_contract>{};
+      stored_contract result;
+      result.record = std::move(**rec);
+      auto streams = outbox_store::streams_of(txn, id);
+      if (!streams)
+        return streams.error();
+      for (auto& s : *streams) {
+        auto loaded = load_stream(txn, s, with_done);
+        if (!loaded)
+          return loaded.error();
+        result.streams.push_back(std::move(*loaded));
+      }
+      return std::optional<stored_contract>{std::move(result)};
+    });
+}
+
+result<std::vector<contract_record>> load_records(environment& env) {
+  return with_reader(
+    env, [&](transaction& txn) -> result<std::vector<contract_record>> {
+      std::vector<contract_record> result;
+      auto ok = contract_store::for_each(
+        txn, [&](const contract_record& x) { result.push_back(x); });
+      if (!ok)
+        return ok.error();
+      return result;
+    });
+}
+
+result<std::optional<contract_id>> find_event(environment& env,
+                                              const std::string& event_id) {
+  return with_reader(env, [&](transaction& txn) {
+    return contract_store::find_event(txn, event_id);
+  });
+}
+
+result<std::vector<due_timer>> due_timers(environment& env, utc_time now) {
+  return with_reader(
+    env, [&](transaction& txn) { return timer_store::due(txn, now); });
+}
+
+result<std::optional<due_timer>> next_timer(environment& env) {
+  return with_reader(env,
+                     [&](transaction& txn) { return timer_store::next(txn); });
+}
+
+result<std::vector<history_entry>> history(environment& env,
+                                           const contract_id& id) {
+  return with_reader(env, [&](transaction& txn) {
+    return history_store::list(txn, id);
+  });
+}
+
+write_batch batch(const contract_id& id, contract_change change) {
+  return [id, change = std::move(change)](write_txn& txn) -> caf::error {
+    if (change.record)
+      if (auto ok = contract_store::put(txn, *change.record); !ok)
+        return to_error(ok);
+    for (auto& x : change.appended)
+      if (auto ok = outbox_store::append(txn, x); !ok)
+        return to_error(ok);
+    for (auto& a : change.acks)
+      if (auto ok = outbox_store::ack(txn, a.stream, a.seq); !ok)
+        return to_error(ok.error());
+    for (auto& h : change.history)
+      if (auto ok = history_store::append(txn, id, h); !ok)
+        return to_error(ok.error());
+    for (auto& t : change.remove_timers)
+      if (auto ok = timer_store::remove(txn, t); !ok)
+        return to_error(ok.error());
+    for (auto& t : change.add_timers)
+      if (auto ok = timer_store::put(txn, t); !ok)
+        return to_error(ok);
+    for (auto& e : change.events)
+      if (auto ok = contract_store::remember_event(txn, e, id); !ok)
+        return to_error(ok);
+    return caf::none;
+  };
+}
+
+} // namespace onset::contract_storage

@@ -1,0 +1,31 @@
+// What operators read of contracts, computed from the stores: the status
+// table, one contract with its steps, its history, and the plan it would
+// send now. No CAF.
+#pragma once
+
+#include <vector>
+
+#include "messages/catalog.hpp"
+#include "messages/history_entry.hpp"
+#include "messages/views.hpp"
+#include "persistence/environment.hpp"
+
+namespace onset::contract_views {
+
+/// Errors: `unknown_contract`, or the store's.
+persistence::result<contract_view> view(persistence::environment& env,
+                                        const contract_id& id,
+                                        const catalog& cat);
+
+/// Every contract, in id order.
+persistence::result<std::vector<contract_summary>>
+summaries(persistence::environment& env, const catalog& cat);
+
+persistence::result<std::vector<history_entry>>
+history(persistence::environment& env, const contract_id& id);
+
+/// The steps that would be sent now against the applied ledger (dry run).
+persistence::result<std::vector<instruction>>
+plan(persistence::environment& env, const contract_id& id, const catalog& cat);
+
+} // namespace onset::contract_views
