@@ -53,6 +53,13 @@ using device_supervisor_actor = device_actor::extend<
   // Every registered printer, ordered by id.
   caf::replies_to<atom::list>::with<std::vector<device_record>>>;
 
+/// DEVICE as the DEVICE SUPERVISOR spawns it: the DEVICE interface plus the
+/// messages it sends itself. Only the supervisor holds such handles.
+using device_worker_actor = device_actor::extend<
+  // INTERNAL: the driver's latency for operation `op` (the apply in flight)
+  // has passed; a stale `op` is ignored.
+  caf::reacts_to<atom::done, uint64_t>>;
+
 /// SERVICE: the smart-service server side of one catalog service. Also the
 /// routing interface of the SERVICE SUPERVISOR (routes by the service named
 /// in the instruction's target, or in the query).

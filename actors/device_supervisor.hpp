@@ -1,0 +1,48 @@
+// DEVICE SUPERVISOR: owns the device registry (persistence/device_store.hpp),
+// enrolls printers, and routes each DEVICE message to the DEVICE actor of
+// the printer it names, spawning that actor on first use (a node can hold
+// many registered printers of which few are busy). It monitors the DEVICE
+// actors and respawns one that crashed: the new one resumes from the store.
+// Routing uses `delegate`, so the DEVICE actor answers the requester
+// directly.
+#pragma once
+
+#include <string>
+
+#include "actors/device_actor.hpp"
+#include "actors/protocol.hpp"
+#include "actors/receiver_context.hpp"
+#include "actors/worker_registry.hpp"
+
+namespace caf {
+class actor_system;
+} // namespace caf
+
+namespace onset {
+
+struct device_supervisor_state {
+  static inline const char* name = "onset.device_supervisor";
+
+  receiver_context ctx;
+  driver_factory make_driver;
+  /// The DEVICE actors running now, by printer.
+  worker_registry<device_id, device_worker_actor> workers;
+  /// `[device-supervisor #7]`.
+  std::string prefix;
+};
+
+device_supervisor_actor::behavior_type device_supervisor(
+  device_supervisor_actor::stateful_pointer<device_supervisor_state> self,
+  receiver_context ctx, driver_factory make_driver);
+
+/// Spawns the DEVICE SUPERVISOR of a node. Every printer's driver comes from
+/// `make_driver` (e.g. `simulated_printer_factory`).
+/// REQUIRES: `env` outlives the supervisor and its DEVICE actors, and
+/// `store` is the STORE actor writing `env`.
+device_supervisor_actor
+spawn_device_supervisor(caf::actor_system& sys, persistence::store_actor store,
+                        persistence::environment& env,
+                        driver_factory make_driver,
+                        receiver_options options = {});
+
+} // namespace onset

@@ -1,0 +1,216 @@
+#include "actors/receiver_core.hpp"
+
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/error_text.hpp"
+#include "messages/error_code.hpp"
+#include "persistence/receiver_ledger.hpp"
+
+namespace onset {
+
+namespace {
+
+/// The effect, the watermark and the effect counter of `x`, in one batch.
+/// Refuses (and so writes nothing) unless the stream is still at seq-1.
+persistence::write_batch effect_batch(const instruction& x,
+                                      persistence::write_batch effect) {
+  return [stream = x.stream, seq = x.seq,
+          effect = std::move(effect)](persistence::write_txn& txn)
+           -> caf::error {
+    namespace ledger = persistence::receiver_ledger;
+    auto applied = ledger::applied(txn, stream);
+    if (!applied)
+      return persistence::to_error(applied.error());
+    if (*applied != seq - 1)
+      return caf::make_error(error_code::wrong_state,
+                             "stream " + stream.to_string() + " is at "
+                               + std::to_string(*applied) + ", not "
+                               + std::to_string(seq - 1)
+                               + ": receiver state is stale");
+    if (auto err = effect(txn))
+      return err;
+    if (auto st = ledger::set_applied(txn, stream, seq); !st)
+      return persistence::to_error(st);
+    return persistence::to_error(ledger::count_effect(txn, stream, seq));
+  };
+}
+
+} // namespace
+
+receiver_core::receiver_core(persistence::environment& env,
+                             std::string log_prefix, hooks fns)
+  : env_(env), prefix_(std::move(log_prefix)), hooks_(std::move(fns)) {
+}
+
+void receiver_core::apply(instruction x, ack_reply reply) {
+  if (!held_) {
+    auto w = applied(x.stream);
+    if (w && x.seq <= *w) {
+      spdlog::info("{} duplicate stream={} seq={} applied={}", prefix_,
+                   x.stream.to_string(), x.seq, *w);
+      reply(instruction_ack{x.stream, *w});
+      return;
+    }
+  }
+  for (auto& r : queue_) {
+    if (r.x.stream == x.stream && r.x.seq == x.seq) {
+      spdlog::info("{} resent while queued stream={} seq={}", prefix_,
+                   x.stream.to_string(), x.seq);
+      r.reply(caf::make_error(error_code::transient,
+                              std::string{"superseded by a resend"}));
+      r.reply = std::move(reply);
+      return;
+    }
+  }
+  if (busy_ || held_)
+    spdlog::info("{} queued stream={} seq={} kind={} waiting={}{}", prefix_,
+                 x.stream.to_string(), x.seq, to_string(x.kind),
+                 queue_.size() + 1, held_ ? " held" : "");
+  queue_.push_back(request{std::move(x), std::move(reply)});
+  pump();
+}
+
+void receiver_core::finish(uint64_t op, execution result) {
+  if (!current_ || op != op_ || !busy_) {
+    spdlog::debug("{} stale operation {} ignored", prefix_, op);
+    return;
+  }
+  auto& x = current_->x;
+  if (result.error) {
+    spdlog::warn("{} {} stream={} seq={} kind={}: {}", prefix_,
+                 error_name(result.error), x.stream.to_string(), x.seq,
+                 to_string(x.kind), error_detail(result.error));
+    auto r = std::move(*current_);
+    current_.reset();
+    busy_ = false;
+    r.reply(std::move(result.error));
+    pump();
+    return;
+  }
+  ++op_; // a late finish() for this operation is stale from here on
+  hooks_.commit(effect_batch(x, std::move(result.effect)),
+                [this, on_commit = std::move(result.on_commit)](
+                  const caf::error& err) {
+                  if (!err && on_commit)
+                    on_commit();
+                  committed(err);
+                });
+}
+
+const instruction* receiver_core::in_flight(uint64_t op) const {
+  return current_ && busy_ && op == op_ ? &current_->x : nullptr;
+}
+
+void receiver_core::hold(bool on) {
+  if (held_ == on)
+    return;
+  held_ = on;
+  spdlog::info("{} {} waiting={}", prefix_, on ? "holding" : "releasing",
+               queue_.size());
+  pump();
+}
+
+void receiver_core::write(std::function<persistence::write_batch()> make,
+                          commit_done done) {
+  writes_.push_back(own_write{std::move(make), std::move(done)});
+  pump();
+}
+
+persistence::result<uint64_t>
+receiver_core::applied(const stream_id& stream) const {
+  auto txn = env_.begin_read();
+  if (!txn)
+    return txn.error();
+  return persistence::receiver_ledger::applied(txn, stream);
+}
+
+void receiver_core::fail_all(const caf::error& err) {
+  if (current_) {
+    current_->reply(err);
+    current_.reset();
+  }
+  for (auto& r : queue_)
+    r.reply(err);
+  queue_.clear();
+  for (auto& w : writes_)
+    w.done(err);
+  writes_.clear();
+}
+
+void receiver_core::pump() {
+  while (!busy_) {
+    if (!writes_.empty()) {
+      auto w = std::move(writes_.front());
+      writes_.pop_front();
+      busy_ = true;
+      hooks_.commit(w.make(),
+                    [this, done = std::move(w.done)](const caf::error& err) {
+                      busy_ = false;
+                      if (err) {
+                        spdlog::error("{} write failed: {}", prefix_,
+                                      error_detail(err));
+                        if (hooks_.reload)
+                          hooks_.reload();
+                      }
+                      done(err);
+                      pump();
+                    });
+      return;
+    }
+    if (held_ || queue_.empty())
+      return;
+    auto r = std::move(queue_.front());
+    queue_.pop_front();
+    if (answer_from_watermark(r))
+      continue;
+    current_ = std::move(r);
+    busy_ = true;
+    hooks_.execute(current_->x, ++op_);
+  }
+}
+
+bool receiver_core::answer_from_watermark(request& r) {
+  auto w = applied(r.x.stream);
+  if (!w) {
+    spdlog::error("{} cannot read watermark stream={}: {}", prefix_,
+                  r.x.stream.to_string(), to_string(w.error()));
+    r.reply(persistence::to_error(w.error()));
+    return true;
+  }
+  if (r.x.seq <= *w) {
+    spdlog::info("{} duplicate stream={} seq={} applied={}", prefix_,
+                 r.x.stream.to_string(), r.x.seq, *w);
+  } else if (r.x.seq > *w + 1) {
+    spdlog::warn("{} gap stream={} seq={} applied={}", prefix_,
+                 r.x.stream.to_string(), r.x.seq, *w);
+  } else {
+    return false;
+  }
+  r.reply(instruction_ack{r.x.stream, *w});
+  return true;
+}
+
+void receiver_core::committed(const caf::error& err) {
+  auto r = std::move(*current_);
+  current_.reset();
+  busy_ = false;
+  auto& x = r.x;
+  if (err) {
+    spdlog::error("{} commit failed stream={} seq={} kind={}: {}", prefix_,
+                  x.stream.to_string(), x.seq, to_string(x.kind),
+                  error_detail(err));
+    if (hooks_.reload)
+      hooks_.reload();
+    r.reply(caf::make_error(error_code::transient,
+                            "commit failed: " + error_detail(err)));
+  } else {
+    spdlog::info("{} applied stream={} seq={} kind={}", prefix_,
+                 x.stream.to_string(), x.seq, to_string(x.kind));
+    r.reply(instruction_ack{x.stream, x.seq});
+  }
+  pump();
+}
+
+} // namespace onset

@@ -1,0 +1,161 @@
+// The delivery logic of a receiver (DESIGN.md section 5), shared by the
+// DEVICE and the SERVICE actor: which instruction to apply, when to re-ack,
+// and the one transaction that commits an effect with its watermark.
+//
+//   apply(x)  seq <= applied      -> re-acked at once, nothing applied
+//             otherwise           -> queued (FIFO), then, in turn:
+//               seq <= applied    -> re-acked (a resend of one just applied)
+//               seq >  applied+1  -> answered with the watermark (a gap)
+//               seq == applied+1  -> executed by the target, then
+//                                    effect + watermark + effect counter
+//                                    committed in ONE write batch via the
+//                                    STORE, then acked {stream, seq}
+//
+// Applies are strictly serial per receiver: while one executes or commits,
+// later requests wait with their reply in the FIFO. A refusal or a
+// transient failure is answered with that error and moves no watermark.
+// While held (an offline printer) queued requests wait unanswered.
+//
+// The batch re-checks the watermark inside the transaction (it must still be
+// seq-1), so a receiver whose view of the store is stale (a batch of a
+// crashed predecessor committed late, a commit that timed out) writes
+// nothing twice: the commit fails, the requester gets `transient` and
+// resends, the target reloads its state.
+//
+// No actor in here: the actor wires the hooks (actors/receiver_context.hpp),
+// and every call happens inside one of its handlers.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+#include "messages/instruction.hpp"
+#include "persistence/store_actor.hpp"
+
+namespace onset {
+
+/// Answers one apply request: the ack, or an error.
+using ack_reply = std::function<void(caf::expected<instruction_ack>)>;
+
+/// Called once a batch is committed (no error) or has failed.
+using commit_done = std::function<void(const caf::error&)>;
+
+/// What a target made of the instruction it executed.
+struct execution {
+  /// `refused` or `transient` (with the reason as context); when set, the
+  /// members below are not used.
+  caf::error error;
+  /// Writes the effect into the transaction. A pure function of the
+  /// transaction (the STORE may replay it).
+  persistence::write_batch effect;
+  /// Brings the target's in-memory state up to the committed effect; may be
+  /// empty.
+  std::function<void()> on_commit;
+
+  static execution failed(caf::error err) {
+    return {std::move(err), {}, {}};
+  }
+};
+
+class receiver_core {
+public:
+  struct hooks {
+    /// Starts executing `x`, the next instruction of its stream. The target
+    /// answers with `finish(op, ...)`, at once or from a later handler.
+    std::function<void(const instruction& x, uint64_t op)> execute;
+    /// Hands `batch` to the STORE; `done` runs in a later handler.
+    std::function<void(persistence::write_batch batch, commit_done done)>
+      commit;
+    /// Re-reads the target's state from the store (after a failed commit,
+    /// whose effect may or may not be on disk). May be empty.
+    std::function<void()> reload;
+  };
+
+  /// `log_prefix` starts every log line: `[device MFP-1 #42]`.
+  /// REQUIRES: `env` outlives this object.
+  receiver_core(persistence::environment& env, std::string log_prefix,
+                hooks fns);
+
+  receiver_core(const receiver_core&) = delete;
+  receiver_core& operator=(const receiver_core&) = delete;
+
+  /// An apply request; `reply` is called exactly once, unless the actor
+  /// dies first (the sender's timeout covers that).
+  void apply(instruction x, ack_reply reply);
+
+  /// Result of `hooks::execute` for operation `op`; a stale `op` (an
+  /// operation that is no longer in flight) is ignored.
+  void finish(uint64_t op, execution result);
+
+  /// The instruction that operation `op` executes; nullptr if `op` is not in
+  /// flight.
+  const instruction* in_flight(uint64_t op) const;
+
+  /// Holds (true) or releases (false) queued applies. Held requests wait
+  /// unanswered; released ones run in arrival order at once.
+  void hold(bool on);
+
+  bool held() const noexcept {
+    return held_;
+  }
+
+  /// Runs a write of the target's own (not an instruction, e.g. the online
+  /// switch) exclusively: after the apply in flight, before the next one.
+  /// `make` builds the batch when its turn comes, from the state then.
+  void write(std::function<persistence::write_batch()> make, commit_done done);
+
+  /// The applied watermark of `stream`, read from the store.
+  persistence::result<uint64_t> applied(const stream_id& stream) const;
+
+  /// Answers every waiting request with `err` (the actor is stopping).
+  void fail_all(const caf::error& err);
+
+  const std::string& log_prefix() const noexcept {
+    return prefix_;
+  }
+
+  /// Requests waiting (queued, not counting the one in flight).
+  size_t waiting() const noexcept {
+    return queue_.size();
+  }
+
+private:
+  struct request {
+    instruction x;
+    ack_reply reply;
+  };
+
+  struct own_write {
+    std::function<persistence::write_batch()> make;
+    commit_done done;
+  };
+
+  /// Starts the next piece of work if none is in flight.
+  void pump();
+
+  /// Answers `r` from the watermark if it is a duplicate or a gap; true if
+  /// it did (false: `r` is the next instruction of its stream).
+  bool answer_from_watermark(request& r);
+
+  void committed(const caf::error& err);
+
+  persistence::environment& env_;
+  std::string prefix_;
+  hooks hooks_;
+  std::deque<request> queue_;
+  std::deque<own_write> writes_;
+  /// The apply being executed or committed.
+  std::optional<request> current_;
+  uint64_t op_ = 0;
+  /// An apply or an own write is executing or committing.
+  bool busy_ = false;
+  bool held_ = false;
+};
+
+} // namespace onset

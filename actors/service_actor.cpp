@@ -1,0 +1,128 @@
+#include "actors/service_actor.hpp"
+
+#include <optional>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/service_steps.hpp"
+#include "actors/watermarks.hpp"
+#include "messages/error_code.hpp"
+#include "persistence/service_store.hpp"
+
+namespace onset {
+
+namespace {
+
+using self_ptr = service_actor::stateful_pointer<service_state_holder>;
+
+/// Writes `after` if the stored state is still `before` (the state the step
+/// was computed from); a pure function of the transaction.
+persistence::write_batch
+state_batch(service_id svc, device_id dev,
+            std::optional<service_device_state> before,
+            service_device_state after) {
+  return [svc = std::move(svc), dev = std::move(dev), before = std::move(before),
+          after = std::move(after)](persistence::write_txn& txn)
+           -> caf::error {
+    auto stored = persistence::service_store::get(txn, svc, dev);
+    if (!stored)
+      return persistence::to_error(stored.error());
+    if (!(*stored == before))
+      return caf::make_error(error_code::wrong_state,
+                             "printer " + dev.str() + " at service "
+                               + svc.str()
+                               + " changed under its SERVICE actor");
+    return persistence::to_error(
+      persistence::service_store::put(txn, svc, dev, after));
+  };
+}
+
+/// Computes the step against the stored state; no latency on this side.
+execution run_step(self_ptr self, const instruction& x) {
+  auto& st = self->state;
+  std::optional<service_device_state> before;
+  {
+    auto txn = st.ctx.env->begin_read();
+    if (!txn)
+      return execution::failed(persistence::to_error(txn.error()));
+    auto stored = persistence::service_store::get(txn, st.id, x.device);
+    if (!stored)
+      return execution::failed(persistence::to_error(stored.error()));
+    before = std::move(*stored);
+  }
+  auto next = apply_service_step(*st.spec, before.value_or(
+                                              service_device_state{}),
+                                 x);
+  if (auto reason = std::get_if<std::string>(&next))
+    return execution::failed(
+      caf::make_error(error_code::refused, std::move(*reason)));
+  return execution{{},
+                   state_batch(st.id, x.device, std::move(before),
+                               std::get<service_device_state>(
+                                 std::move(next))),
+                   {}};
+}
+
+caf::result<service_view> view(self_ptr self, const device_id& dev) {
+  auto& st = self->state;
+  auto txn = st.ctx.env->begin_read();
+  if (!txn)
+    return persistence::to_error(txn.error());
+  auto stored = persistence::service_store::get(txn, st.id, dev);
+  if (!stored)
+    return persistence::to_error(stored.error());
+  auto applied = applied_watermarks(txn, target::service(st.id));
+  if (!applied)
+    return persistence::to_error(applied.error());
+  return service_view{st.id, dev, stored->value_or(service_device_state{}),
+                      std::move(*applied)};
+}
+
+} // namespace
+
+service_actor::behavior_type
+service(service_actor::stateful_pointer<service_state_holder> self,
+        service_id id, receiver_context ctx,
+        std::shared_ptr<const catalog> cat) {
+  auto& st = self->state;
+  st.id = std::move(id);
+  st.ctx = std::move(ctx);
+  st.cat = std::move(cat);
+  st.prefix = "[service " + st.id.str() + " #" + std::to_string(self->id())
+              + "]";
+  st.spec = st.cat ? st.cat->find(st.id) : nullptr;
+  if (st.spec == nullptr) {
+    spdlog::error("{} cannot start: not in the catalog", st.prefix);
+    self->quit(caf::make_error(error_code::unknown_service, st.id.str()));
+    return stopped_behavior<service_actor>();
+  }
+  receiver_core::hooks hooks;
+  hooks.execute = [self](const instruction& x, uint64_t op) {
+    self->state.core->finish(op, run_step(self, x));
+  };
+  hooks.commit = store_commit(self, st.ctx);
+  st.core = std::make_unique<receiver_core>(*st.ctx.env, st.prefix,
+                                            std::move(hooks));
+  spdlog::info("{} started", st.prefix);
+  return {
+    [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
+      auto& st = self->state;
+      if (x.stream.to != target::service(st.id))
+        return caf::make_error(error_code::invalid_input,
+                               "instruction for " + x.stream.to.to_string()
+                                 + " sent to service " + st.id.str());
+      auto rp = self->make_response_promise<instruction_ack>();
+      st.core->apply(std::move(x), deliver_to(rp));
+      return rp;
+    },
+    [self](atom::get, const service_id& svc,
+           const device_id& dev) -> caf::result<service_view> {
+      if (svc != self->state.id)
+        return caf::make_error(error_code::unknown_service, svc.str());
+      return view(self, dev);
+    },
+  };
+}
+
+} // namespace onset

@@ -1,0 +1,44 @@
+// SERVICE: the smart-service server side of one catalog service. Per
+// printer it holds a service_device_state (persistence/service_store.hpp):
+//
+//   prepare     registered, values := the instruction's values (a renewal's
+//               prepare for a known printer re-applies them); each value must
+//               be a server-side setting of the service, in range
+//   activate    active; refused unless the printer is prepared
+//   deactivate  inactive, values dropped, unregistered (idempotent)
+//
+// Same delivery contract as a DEVICE (actors/receiver_core.hpp): next seq
+// only, duplicates re-acked, effect + watermark in one transaction, ack
+// after the commit. Spawned by the SERVICE SUPERVISOR.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/protocol.hpp"
+#include "actors/receiver_context.hpp"
+#include "actors/receiver_core.hpp"
+#include "messages/catalog.hpp"
+
+namespace onset {
+
+struct service_state_holder {
+  static inline const char* name = "onset.service";
+
+  service_id id;
+  /// The catalog entry of `id`; points into `cat`.
+  const service_spec* spec = nullptr;
+  std::shared_ptr<const catalog> cat;
+  std::unique_ptr<receiver_core> core;
+  receiver_context ctx;
+  /// `[service data_backup #42]`.
+  std::string prefix;
+};
+
+/// REQUIRES: `id` is a service of `cat`; otherwise the actor stops at once
+/// with `unknown_service`.
+service_actor::behavior_type
+service(service_actor::stateful_pointer<service_state_holder> self,
+        service_id id, receiver_context ctx, std::shared_ptr<const catalog> cat);
+
+} // namespace onset

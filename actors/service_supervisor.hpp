@@ -1,0 +1,48 @@
+// SERVICE SUPERVISOR: routes each SERVICE message to the SERVICE actor of
+// the catalog service it names (the instruction's target, or the query's
+// service id), spawning that actor on first use, and respawns one that
+// crashed (it resumes from the store). Routing uses `delegate`, so the
+// SERVICE actor answers the requester directly.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/protocol.hpp"
+#include "actors/receiver_context.hpp"
+#include "actors/service_actor.hpp"
+#include "actors/worker_registry.hpp"
+#include "messages/catalog.hpp"
+
+namespace caf {
+class actor_system;
+} // namespace caf
+
+namespace onset {
+
+struct service_supervisor_state {
+  static inline const char* name = "onset.service_supervisor";
+
+  receiver_context ctx;
+  std::shared_ptr<const catalog> cat;
+  /// The SERVICE actors running now, by service.
+  worker_registry<service_id, service_actor> workers;
+  /// `[service-supervisor #8]`.
+  std::string prefix;
+};
+
+service_supervisor_actor::behavior_type service_supervisor(
+  service_supervisor_actor::stateful_pointer<service_supervisor_state> self,
+  receiver_context ctx, std::shared_ptr<const catalog> cat);
+
+/// Spawns the SERVICE SUPERVISOR of a node for the services of `cat`.
+/// REQUIRES: `env` outlives the supervisor and its SERVICE actors, and
+/// `store` is the STORE actor writing `env`.
+service_supervisor_actor
+spawn_service_supervisor(caf::actor_system& sys,
+                         persistence::store_actor store,
+                         persistence::environment& env,
+                         std::shared_ptr<const catalog> cat,
+                         receiver_options options = {});
+
+} // namespace onset

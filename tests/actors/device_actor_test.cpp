@@ -1,0 +1,324 @@
+#define CAF_SUITE device_actor
+#include "tests/actors/receiver_fixture.hpp"
+
+using namespace onset;
+using namespace onset::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const setting_value on = setting_value::of_flag(true);
+
+struct fixture : receiver_fixture {
+  stream_id s1 = device_stream("C-1", "MFP-1");
+
+  fixture() {
+    enroll("MFP-1");
+  }
+
+  instruction firmware(uint64_t seq, const char* version = "3.2.1") {
+    auto x = step(s1, seq, step_kind::firmware, "MFP-1");
+    x.firmware = fw(version);
+    return x;
+  }
+
+  instruction apps(uint64_t seq, std::vector<std::string> names) {
+    auto x = step(s1, seq, step_kind::apps_install, "MFP-1");
+    x.apps = std::move(names);
+    return x;
+  }
+
+  instruction values(uint64_t seq, settings xs) {
+    auto x = step(s1, seq, step_kind::settings_apply, "MFP-1");
+    x.values = std::move(xs);
+    return x;
+  }
+
+  caf::expected<instruction_ack> apply(instruction x) {
+    return ask<instruction_ack>(devices, atom::apply_v, std::move(x));
+  }
+
+  device_view view(const std::string& id = "MFP-1") {
+    auto result = ask<device_view>(devices, atom::get_v, device_id{id});
+    CAF_REQUIRE(result);
+    return std::move(*result);
+  }
+
+  void set_online(bool online) {
+    CAF_REQUIRE(ask<atom::ok>(devices, atom::online_v, device_id{"MFP-1"},
+                              online));
+  }
+
+  /// The DEVICE actor of `id` running now, if any.
+  const device_worker_actor* worker(const std::string& id) {
+    using impl = device_supervisor_actor::stateful_base<
+      device_supervisor_state>;
+    return deref<impl>(devices).state.workers.find(device_id{id});
+  }
+
+  instruction_ack ack(uint64_t seq) {
+    return instruction_ack{s1, seq};
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(device_actor_tests, fixture)
+
+CAF_TEST(instructions in order are applied and acknowledged) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
+  CAF_CHECK_EQUAL(apply(values(3, {{"backup.enabled", on}})), ack(3));
+  auto v = view();
+  CAF_CHECK_EQUAL(v.state.firmware, fw("3.2.1"));
+  CAF_CHECK(v.state.apps == std::vector<std::string>{"backup-agent"});
+  CAF_CHECK(v.state.values == settings{{"backup.enabled", on}});
+  CAF_CHECK(v.applied == std::vector<stream_watermark>{{s1, 3}});
+  for (uint64_t seq = 1; seq <= 3; ++seq)
+    CAF_CHECK_EQUAL(effects(s1, seq), 1u);
+}
+
+CAF_TEST(a duplicate is re-acked without a second effect) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
+  CAF_MESSAGE("a late duplicate is answered with the current watermark");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(2));
+  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+  CAF_CHECK_EQUAL(effects(s1, 2), 1u);
+}
+
+CAF_TEST(a gap is answered with the watermark and nothing is applied) {
+  CAF_CHECK_EQUAL(apply(apps(3, {"backup-agent"})), ack(0));
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK_EQUAL(apply(apps(3, {"backup-agent"})), ack(1));
+  CAF_CHECK_EQUAL(effects(s1, 3), 0u);
+  CAF_CHECK(view().state.apps.empty());
+}
+
+CAF_TEST(a lost ack is resent and re-acked without a second effect) {
+  CAF_MESSAGE("the ack of seq 1 goes nowhere (an anonymous request)");
+  caf::anon_send(devices, atom::apply_v, firmware(1));
+  run();
+  CAF_CHECK_EQUAL(watermark(s1), 1u);
+  CAF_MESSAGE("the sender's timeout fires and it resends");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+}
+
+CAF_TEST(the simulated printer refuses apps below their firmware) {
+  auto refused = apply(apps(1, {"backup-agent"}));
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::refused));
+  CAF_CHECK_EQUAL(error_reason(refused.error()),
+                  "application backup-agent needs firmware 3.0.0, printer "
+                  "runs 2.4.0");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_CHECK_EQUAL(effects(s1, 1), 0u);
+}
+
+CAF_TEST(the simulated printer refuses settings before their apps) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  auto refused = apply(values(2, {{"backup.enabled", on}}));
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::refused));
+  CAF_CHECK_EQUAL(error_reason(refused.error()),
+                  "setting backup.enabled needs application backup-agent, "
+                  "which is not installed");
+  CAF_CHECK_EQUAL(watermark(s1), 1u);
+  CAF_MESSAGE("in the right order, the same step goes through");
+  CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
+  CAF_CHECK_EQUAL(apply(values(3, {{"backup.enabled", on}})), ack(3));
+}
+
+CAF_TEST(an offline printer holds its steps and catches up in order) {
+  set_online(false);
+  CAF_CHECK_EQUAL(view().state.online, false);
+  auto first = self->request(devices, caf::infinite, atom::apply_v,
+                             firmware(1));
+  auto second = self->request(devices, caf::infinite, atom::apply_v,
+                              apps(2, {"backup-agent"}));
+  run();
+  CAF_CHECK(!self->has_next_message());
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_MESSAGE("back on line: both apply, in order");
+  set_online(true);
+  std::vector<uint64_t> acked;
+  auto collect = [&](instruction_ack& x) { acked.push_back(x.seq); };
+  auto fail = [&](caf::error& err) { CAF_FAIL(error_detail(err)); };
+  first.receive(collect, fail);
+  second.receive(collect, fail);
+  CAF_CHECK(acked == std::vector<uint64_t>({1, 2}));
+  CAF_CHECK(view().state.online);
+  CAF_CHECK(view().state.apps == std::vector<std::string>{"backup-agent"});
+}
+
+CAF_TEST(a resend while held replaces the waiting copy) {
+  set_online(false);
+  auto first = self->request(devices, caf::infinite, atom::apply_v,
+                             firmware(1));
+  auto resent = self->request(devices, caf::infinite, atom::apply_v,
+                              firmware(1));
+  run();
+  CAF_MESSAGE("the first copy is released at once, the resend waits");
+  first.receive(
+    [&](instruction_ack&) { CAF_FAIL("superseded copy was acked"); },
+    [&](caf::error& err) {
+      CAF_CHECK(is(err, error_code::transient));
+      CAF_CHECK_EQUAL(error_reason(err), "superseded by a resend");
+    });
+  CAF_CHECK(!self->has_next_message());
+  set_online(true);
+  resent.receive([&](instruction_ack& x) { CAF_CHECK_EQUAL(x, ack(1)); },
+                 [&](caf::error& err) { CAF_FAIL(error_detail(err)); });
+  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+}
+
+CAF_TEST(the online switch survives a restart) {
+  set_online(false);
+  start_devices();
+  CAF_CHECK_EQUAL(view().state.online, false);
+}
+
+CAF_TEST(an injected failure rate of one gives transient) {
+  printer.failure_rate = 1.0;
+  start_devices();
+  auto failed = apply(firmware(1));
+  CAF_REQUIRE(!failed);
+  CAF_CHECK(is(failed.error(), error_code::transient));
+  CAF_CHECK_EQUAL(error_reason(failed.error()), "injected failure");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_CHECK_EQUAL(view().state.firmware, fw("2.4.0"));
+}
+
+CAF_TEST(a step takes the latency of the printer) {
+  printer.firmware_latency = 5s;
+  start_devices();
+  auto pending = self->request(devices, caf::infinite, atom::apply_v,
+                               firmware(1));
+  sched.run();
+  CAF_CHECK(!self->has_next_message());
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  advance_time(5s);
+  sched.run();
+  pending.receive([&](instruction_ack& x) { CAF_CHECK_EQUAL(x, ack(1)); },
+                  [&](caf::error& err) { CAF_FAIL(error_detail(err)); });
+}
+
+CAF_TEST(state and watermarks survive a crash of the DEVICE actor) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
+  auto before = view();
+  auto crashed = worker("MFP-1");
+  CAF_REQUIRE(crashed != nullptr);
+  auto crashed_id = crashed->id();
+  caf::anon_send_exit(*crashed, caf::exit_reason::kill);
+  run();
+  CAF_MESSAGE("the supervisor respawned it; it reloaded from the store");
+  auto respawned = worker("MFP-1");
+  CAF_REQUIRE(respawned != nullptr);
+  CAF_CHECK_NOT_EQUAL(respawned->id(), crashed_id);
+  CAF_CHECK_EQUAL(view(), before);
+  CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
+  CAF_CHECK_EQUAL(apply(values(3, {{"backup.enabled", on}})), ack(3));
+  for (uint64_t seq = 1; seq <= 3; ++seq)
+    CAF_CHECK_EQUAL(effects(s1, seq), 1u);
+}
+
+CAF_TEST(a commit from a stale view of the store writes nothing) {
+  view();
+  CAF_MESSAGE("a late batch of a crashed predecessor changes the printer "
+              "behind the running DEVICE actor's back");
+  auto s2 = device_stream("C-2", "MFP-1");
+  persistence::write_batch late = [&](persistence::write_txn& txn) {
+    auto stored = persistence::device_store::get(txn, device_id{"MFP-1"});
+    auto changed = **stored;
+    changed.values["telemetry.toner_level"] = on;
+    if (auto st = persistence::device_store::put(txn, changed); !st)
+      return persistence::to_error(st);
+    if (auto st = persistence::receiver_ledger::set_applied(txn, s2, 1); !st)
+      return persistence::to_error(st);
+    return persistence::to_error(
+      persistence::receiver_ledger::count_effect(txn, s2, 1));
+  };
+  CAF_REQUIRE(ask<atom::ok>(store, atom::write_v, late));
+  auto failed = apply(firmware(1));
+  CAF_REQUIRE(!failed);
+  CAF_CHECK(is(failed.error(), error_code::transient));
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_MESSAGE("the actor re-read the store; the resend applies on top");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  auto v = view();
+  CAF_CHECK_EQUAL(v.state.firmware, fw("3.2.1"));
+  CAF_CHECK(v.state.values == settings{{"telemetry.toner_level", on}});
+  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+}
+
+CAF_TEST(a DEVICE actor that keeps crashing is left down until needed) {
+  view();
+  for (size_t i = 0; i <= options.restart_limit; ++i) {
+    auto running = worker("MFP-1");
+    CAF_REQUIRE(running != nullptr);
+    caf::anon_send_exit(*running, caf::exit_reason::kill);
+    run();
+  }
+  CAF_CHECK(worker("MFP-1") == nullptr);
+  CAF_MESSAGE("the next message spawns it again");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK(worker("MFP-1") != nullptr);
+}
+
+CAF_TEST(streams of two contracts keep their own watermarks) {
+  auto s2 = device_stream("C-2", "MFP-1");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  auto other = step(s2, 1, step_kind::settings_apply, "MFP-1");
+  other.values = {{"telemetry.toner_level", on}};
+  CAF_CHECK_EQUAL(apply(other), (instruction_ack{s2, 1}));
+  CAF_CHECK(view().applied
+            == std::vector<stream_watermark>({{s1, 1}, {s2, 1}}));
+}
+
+CAF_TEST(an unknown printer is refused) {
+  auto x = step(device_stream("C-1", "MFP-9"), 1, step_kind::firmware,
+                "MFP-9");
+  auto failed = apply(x);
+  CAF_REQUIRE(!failed);
+  CAF_CHECK(is(failed.error(), error_code::unknown_device));
+  auto no_view = ask<device_view>(devices, atom::get_v, device_id{"MFP-9"});
+  CAF_REQUIRE(!no_view);
+  CAF_CHECK(is(no_view.error(), error_code::unknown_device));
+}
+
+CAF_TEST(enroll is all or nothing and identical re-enrollment is a no-op) {
+  device_record a{device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000",
+                  fw("2.4.0"), {}};
+  device_record b{device_id{"MFP-2"}, customer_id{"acme"}, "MFP-C3000",
+                  fw("3.2.1"), {"backup-agent"}};
+  using records_t = std::vector<device_record>;
+  CAF_CHECK(ask<atom::ok>(devices, atom::enroll_v, records_t{a, b}));
+  CAF_CHECK(ask<atom::ok>(devices, atom::enroll_v, records_t{b, a}));
+  CAF_MESSAGE("a changed record refuses the whole batch, naming the device");
+  auto c = b;
+  c.id = device_id{"MFP-3"};
+  auto changed = a;
+  changed.customer = customer_id{"globex"};
+  auto refused = ask<atom::ok>(devices, atom::enroll_v,
+                               records_t{c, changed});
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::invalid_input));
+  CAF_CHECK_EQUAL(error_reason(refused.error()),
+                  "device MFP-1 is registered with a different record");
+  auto known = ask<records_t>(devices, atom::records_v,
+                              std::vector<device_id>{c.id, a.id});
+  CAF_REQUIRE(known);
+  CAF_CHECK(*known == records_t{a});
+  auto all = ask<records_t>(devices, atom::list_v);
+  CAF_REQUIRE(all);
+  CAF_CHECK(*all == (records_t{a, b}));
+  CAF_MESSAGE("the registered printer's applied state is left alone");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK(ask<atom::ok>(devices, atom::enroll_v, records_t{a}));
+  CAF_CHECK_EQUAL(view().state.firmware, fw("3.2.1"));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,194 @@
+// The fixture of the receiving-side actor tests: a real LMDB environment in
+// a temp dir, the STORE, the DEVICE and SERVICE SUPERVISORs, all on the
+// deterministic test scheduler, and helpers that send one request and
+// fetch its answer. Every actor it spawns is stopped in its destructor.
+#pragma once
+
+#ifndef FAIL
+#define FAIL CAF_FAIL
+#endif
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/test/dsl.hpp>
+
+#include "actors/device_supervisor.hpp"
+#include "actors/error_text.hpp"
+#include "actors/service_supervisor.hpp"
+#include "actors/simulated_printer.hpp"
+#include "messages/error_code.hpp"
+#include "messages/type_ids.hpp"
+#include "persistence/device_store.hpp"
+#include "persistence/environment.hpp"
+#include "persistence/receiver_ledger.hpp"
+#include "persistence/store_actor.hpp"
+#include "tests/support/shipped_catalog.hpp"
+
+namespace onset::test {
+
+struct receiver_config : caf::actor_system_config {
+  receiver_config() {
+    add_message_types<caf::id_block::onset>();
+    // The templated overload does not compile in CAF 0.17.6.
+    add_error_category(caf::atom("onset"),
+                       [](uint8_t code, caf::atom_value,
+                          const caf::message& context) {
+                         return "onset: "
+                                + to_string(static_cast<error_code>(code))
+                                + (context.empty() ? std::string{}
+                                                   : to_string(context));
+                       });
+  }
+};
+
+/// A fresh directory under /tmp, removed with its contents.
+class scratch_dir {
+public:
+  scratch_dir() {
+    char name[] = "/tmp/onset-actors-XXXXXX";
+    if (mkdtemp(name) == nullptr)
+      CAF_FAIL("mkdtemp failed");
+    path_ = name;
+  }
+
+  ~scratch_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+
+  const std::string& path() const {
+    return path_;
+  }
+
+private:
+  std::string path_;
+};
+
+inline firmware_version fw(const char* text) {
+  auto result = firmware_version::parse(text);
+  CAF_REQUIRE(result.has_value());
+  return *result;
+}
+
+/// True if `x` is an error of Onset's category with `code`.
+inline bool is(const caf::error& x, error_code code) {
+  return x.category() == caf::atom("onset")
+         && x.code() == static_cast<uint8_t>(code);
+}
+
+struct receiver_fixture : test_coordinator_fixture<receiver_config> {
+  scratch_dir dir;
+  std::unique_ptr<persistence::environment> env;
+  persistence::store_actor store;
+  std::shared_ptr<const catalog> cat
+    = std::make_shared<const catalog>(shipped_catalog());
+  simulated_printer_options printer;
+  receiver_options options;
+  device_supervisor_actor devices;
+  service_supervisor_actor services;
+
+  receiver_fixture() {
+    persistence::environment_options opts;
+    opts.directory = dir.path();
+    opts.sync = persistence::sync_mode::no_sync;
+    // No self-re-arming timer: run() would never find the system idle.
+    opts.reader_check_interval = std::chrono::seconds{0};
+    auto opened = persistence::environment::open(opts);
+    if (!opened)
+      CAF_FAIL("cannot open environment: " << to_string(opened.error()));
+    env = std::move(*opened);
+    store = sys.spawn(persistence::store, env.get());
+    services = spawn_service_supervisor(sys, store, *env, cat, options);
+    start_devices();
+  }
+
+  ~receiver_fixture() override {
+    stop(devices);
+    stop(services);
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    run();
+    env.reset();
+  }
+
+  template <class Handle>
+  void stop(Handle& x) {
+    if (x)
+      caf::anon_send_exit(x, caf::exit_reason::kill);
+    x = nullptr;
+  }
+
+  /// (Re)spawns the DEVICE SUPERVISOR with the current `printer` options.
+  void start_devices() {
+    stop(devices);
+    run();
+    devices = spawn_device_supervisor(
+      sys, store, *env, simulated_printer_factory(*cat, printer), options);
+    run();
+  }
+
+  /// Sends a request, runs the system until idle, returns the answer.
+  template <class T, class Handle, class... Ts>
+  caf::expected<T> ask(const Handle& dest, Ts&&... xs) {
+    auto handle = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
+    run();
+    caf::expected<T> result{caf::sec::request_timeout};
+    handle.receive([&](T& x) { result = std::move(x); },
+                   [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  /// Registers `id` for customer acme.
+  void enroll(const std::string& id, const char* firmware = "2.4.0",
+              std::vector<std::string> apps = {}) {
+    device_record x{device_id{id}, customer_id{"acme"}, "MFP-C3000",
+                    fw(firmware), std::move(apps)};
+    auto ok = ask<atom::ok>(devices, atom::enroll_v,
+                            std::vector<device_record>{x});
+    CAF_REQUIRE(ok);
+  }
+
+  static stream_id device_stream(const std::string& contract,
+                                 const std::string& dev) {
+    return {contract_id{contract}, target::device(device_id{dev})};
+  }
+
+  static stream_id service_stream(const std::string& contract,
+                                  const std::string& svc) {
+    return {contract_id{contract}, target::service(service_id{svc})};
+  }
+
+  static instruction step(stream_id stream, uint64_t seq, step_kind kind,
+                          const std::string& dev) {
+    instruction x;
+    x.stream = std::move(stream);
+    x.seq = seq;
+    x.kind = kind;
+    x.device = device_id{dev};
+    x.contract_version = 1;
+    return x;
+  }
+
+  /// The effect count of instruction `seq` of `stream`, from the store.
+  uint64_t effects(const stream_id& stream, uint64_t seq) {
+    auto txn = env->begin_read();
+    CAF_REQUIRE(txn);
+    auto n = persistence::receiver_ledger::effect_count(txn, stream, seq);
+    CAF_REQUIRE(n);
+    return *n;
+  }
+
+  /// The applied watermark of `stream`, from the store.
+  uint64_t watermark(const stream_id& stream) {
+    auto txn = env->begin_read();
+    CAF_REQUIRE(txn);
+    auto n = persistence::receiver_ledger::applied(txn, stream);
+    CAF_REQUIRE(n);
+    return *n;
+  }
+};
+
+} // namespace onset::test
