@@ -126,19 +126,6 @@ receiver_core::applied(const stream_id& stream) const {
   return persistence::receiver_ledger::applied(txn, stream);
 }
 
-void receiver_core::fail_all(const caf::error& err) {
-  if (current_) {
-    current_->reply(err);
-    current_.reset();
-  }
-  for (auto& r : queue_)
-    r.reply(err);
-  queue_.clear();
-  for (auto& w : writes_)
-    w.done(err);
-  writes_.clear();
-}
-
 void receiver_core::pump() {
   while (!busy_) {
     if (!writes_.empty()) {

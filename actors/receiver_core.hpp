@@ -101,10 +101,6 @@ public:
   /// unanswered; released ones run in arrival order at once.
   void hold(bool on);
 
-  bool held() const noexcept {
-    return held_;
-  }
-
   /// Runs a write of the target's own (not an instruction, e.g. the online
   /// switch) exclusively: after the apply in flight, before the next one.
   /// `make` builds the batch when its turn comes, from the state then.
@@ -112,18 +108,6 @@ public:
 
   /// The applied watermark of `stream`, read from the store.
   persistence::result<uint64_t> applied(const stream_id& stream) const;
-
-  /// Answers every waiting request with `err` (the actor is stopping).
-  void fail_all(const caf::error& err);
-
-  const std::string& log_prefix() const noexcept {
-    return prefix_;
-  }
-
-  /// Requests waiting (queued, not counting the one in flight).
-  size_t waiting() const noexcept {
-    return queue_.size();
-  }
 
 private:
   struct request {

@@ -82,10 +82,6 @@ public:
     return result;
   }
 
-  size_t size() const noexcept {
-    return by_key_.size();
-  }
-
 private:
   size_t limit_ = receiver_options{}.restart_limit;
   std::chrono::nanoseconds window_ = receiver_options{}.restart_window;
