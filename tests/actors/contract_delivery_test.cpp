@@ -1,0 +1,105 @@
+// Delivery (DESIGN.md section 5) seen from a contract: duplicates, lost
+// acks, a crashed CONTRACT actor, offline printers, deadlines and retry.
+#define CAF_SUITE contract_delivery
+#include "tests/actors/engine_fixture.hpp"
+
+#include <caf/local_actor.hpp>
+
+using namespace onset;
+using namespace onset::test;
+
+namespace {
+
+const char* backup = R"({"data_backup":{}})";
+const char* started = "2026-11-01T00:00:00Z";
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(contract_delivery_tests, engine_fixture)
+
+CAF_TEST(a duplicate delivery is re acknowledged and applied once) {
+  enroll("MFP-1");
+  CAF_REQUIRE(submit(make("C-1", 1, backup, R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-1"), contract_state::active);
+  auto stream = device_stream("C-1", "MFP-1");
+  instruction first;
+  for (auto& s : view("C-1").steps)
+    if (s.step.stream == stream && s.step.seq == 1)
+      first = s.step;
+  CAF_REQUIRE_EQUAL(first.seq, 1u);
+  auto ack = ask<instruction_ack>(devices, atom::apply_v, first);
+  CAF_REQUIRE(ack);
+  CAF_CHECK_EQUAL(ack->seq, watermark(stream));
+  CAF_CHECK_EQUAL(effects(stream, 1), 1u);
+  check_effects_once();
+}
+
+CAF_TEST(a contract killed before it records an ack resends and finishes) {
+  enroll("MFP-1");
+  self->send(contracts, atom::submit_v,
+             make("C-2", 1, backup, R"(["MFP-1"])", started));
+  auto stream = device_stream("C-2", "MFP-1");
+  caf::actor victim;
+  CAF_MESSAGE("step until the printer has committed its first step");
+  while (effects(stream, 1) == 0) {
+    CAF_REQUIRE(sched.has_job());
+    for (auto* job : sched.jobs)
+      if (auto* a = dynamic_cast<caf::local_actor*>(job);
+          a != nullptr && std::string{a->name()} == "contract")
+        victim = caf::actor_cast<caf::actor>(a->ctrl());
+    sched.run_once();
+  }
+  CAF_REQUIRE(victim != nullptr);
+  CAF_MESSAGE("the CONTRACT actor dies with the ack on its way");
+  caf::anon_send_exit(victim, caf::exit_reason::kill);
+  run();
+  CAF_MESSAGE("its supervisor restarted it; it resent, the printer re-acked");
+  pass(std::chrono::seconds{2});
+  CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
+  CAF_CHECK_EQUAL(effects(stream, 1), 1u);
+  check_effects_once();
+}
+
+CAF_TEST(an offline printer holds its steps and catches up in order) {
+  enroll("MFP-1");
+  set_online("MFP-1", false);
+  CAF_REQUIRE(submit(make("C-3", 1, backup, R"(["MFP-1"])", started)));
+  auto stream = device_stream("C-3", "MFP-1");
+  pass(std::chrono::seconds{12});
+  CAF_CHECK_EQUAL(state_of("C-3"), contract_state::provisioning);
+  CAF_CHECK_EQUAL(watermark(stream), 0u);
+  CAF_MESSAGE("the printer comes back");
+  set_online("MFP-1", true);
+  pass(std::chrono::seconds{2});
+  CAF_CHECK_EQUAL(state_of("C-3"), contract_state::active);
+  CAF_CHECK_EQUAL(watermark(stream), 3u);
+  for (uint64_t seq = 1; seq <= 3; ++seq)
+    CAF_CHECK_EQUAL(effects(stream, seq), 1u);
+  check_effects_once();
+}
+
+CAF_TEST(a step past its deadline degrades the contract and retry resumes) {
+  enroll("MFP-1");
+  set_online("MFP-1", false);
+  CAF_REQUIRE(submit(make("C-4", 1, backup, R"(["MFP-1"])", started)));
+  pass(std::chrono::seconds{70});
+  auto degraded = view("C-4").summary;
+  CAF_CHECK_EQUAL(degraded.state, contract_state::degraded);
+  CAF_CHECK(degraded.reason.find("not acknowledged within")
+            != std::string::npos);
+  CAF_CHECK(degraded.reason.find("kind=firmware") != std::string::npos);
+  CAF_MESSAGE("degraded: nothing more is sent");
+  auto sends = sent("C-4").size();
+  pass(std::chrono::seconds{5});
+  CAF_CHECK_EQUAL(sent("C-4").size(), sends);
+  CAF_MESSAGE("the printer is back and the operator retries");
+  set_online("MFP-1", true);
+  CAF_REQUIRE(ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-4"}));
+  pass(std::chrono::seconds{2});
+  auto resumed = view("C-4").summary;
+  CAF_CHECK_EQUAL(resumed.state, contract_state::active);
+  CAF_CHECK_EQUAL(resumed.reason, "");
+  check_effects_once();
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
