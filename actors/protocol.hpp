@@ -115,4 +115,32 @@ using contract_supervisor_actor = caf::typed_actor<
   // INTERNAL: check due dates (carries the timer generation).
   caf::reacts_to<atom::tick, uint64_t>>;
 
+/// GATEWAY: the one entry point for operators and contract systems,
+/// published on a TCP port. It validates, routes to the supervisors, and
+/// replies only once what it was asked to change is durably recorded.
+/// Callers always use a timeout.
+using gateway_actor = caf::typed_actor<
+  // Registers printers, all or nothing. Errors: `invalid_input`.
+  caf::replies_to<atom::enroll, std::vector<device_record>>::with<atom::ok>,
+  // Every registered printer, by id.
+  caf::replies_to<atom::list, atom::devices>::with<std::vector<device_record>>,
+  caf::replies_to<atom::get, device_id>::with<device_view>,
+  // Switches a simulated printer on or off line.
+  caf::replies_to<atom::online, device_id, bool>::with<atom::ok>,
+  // New contracts and renewals, in order. Every document is checked (rules
+  // and tenancy) before the first is submitted; a refusal names the
+  // document's index. Errors: as the CONTRACT SUPERVISOR's submit.
+  caf::replies_to<atom::submit, std::vector<contract>>::with<
+    std::vector<submit_result>>,
+  caf::replies_to<atom::start, contract_id, std::string>::with<atom::ok>,
+  caf::replies_to<atom::cancel, contract_id>::with<atom::ok>,
+  caf::replies_to<atom::retry, contract_id>::with<atom::ok>,
+  caf::replies_to<atom::get, contract_id>::with<contract_view>,
+  caf::replies_to<atom::list, atom::contracts>::with<
+    std::vector<contract_summary>>,
+  caf::replies_to<atom::history, contract_id>::with<
+    std::vector<history_entry>>,
+  caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
+  caf::replies_to<atom::get, service_id, device_id>::with<service_view>>;
+
 } // namespace onset
