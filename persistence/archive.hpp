@@ -6,14 +6,13 @@
 // Include only from .cpp files; the stores use persistence/codec.hpp.
 #pragma once
 
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
 #include <ios>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <string_view>
-
-#include <boost/archive/archive_exception.hpp>
-#include <boost/archive/binary_iarchive.hpp>
-#include <boost/archive/binary_oarchive.hpp>
 
 #include "messages/error_code.hpp"
 #include "persistence/status.hpp"
@@ -21,11 +20,24 @@
 
 namespace onset::persistence {
 
+/// Thrown while loading a field that no build ever wrote (an enum out of
+/// range); decoding reports it as `corrupt_record`.
+struct bad_field : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Thrown while loading a record whose class version is newer than this
+/// build knows; decoding reports it as `format_mismatch`. (Boost 1.74 does
+/// not check class versions itself: each `serialize` calls `check_version`.)
+struct newer_version : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// Appends what is written to a string.
 class string_sink : public std::streambuf {
 public:
-  explicit string_sink(std::string& out) : out_(out) {
-  }
+  explicit string_sink(std::string& out)
+    : out_(out) {}
 
 protected:
   std::streamsize xsputn(const char* s, std::streamsize n) override {
@@ -52,12 +64,10 @@ public:
   }
 
   /// Bytes not read yet.
-  std::streamsize remaining() const {
-    return egptr() - gptr();
-  }
+  std::streamsize remaining() const { return egptr() - gptr(); }
 };
 
-template <class T>
+template<class T>
 std::string encode_archive(const T& x) {
   std::string out;
   string_sink sink{out};
@@ -71,12 +81,12 @@ std::string encode_archive(const T& x) {
 /// Decodes `bytes` into `x`. A failure names `which` and `key_text`:
 /// `corrupt_record` if the bytes do not decode (or leave bytes over),
 /// `format_mismatch` if they were written with a newer class version.
-template <class T>
+template<class T>
 status decode_archive(std::string_view bytes, T& x, db which,
                       std::string_view key_text) {
   auto where = [&] {
-    return std::string{"db="} + to_string(which) + " key="
-           + std::string{key_text} + ": ";
+    return std::string{"db="} + to_string(which) +
+           " key=" + std::string{key_text} + ": ";
   };
   try {
     view_source source{bytes};
@@ -84,15 +94,13 @@ status decode_archive(std::string_view bytes, T& x, db which,
     ar >> x;
     if (auto left = source.remaining(); left != 0)
       return make_failure(error_code::corrupt_record,
-                          where() + std::to_string(left)
-                            + " bytes left over after the record");
+                          where() + std::to_string(left) +
+                              " bytes left over after the record");
     return {};
-  } catch (const boost::archive::archive_exception& e) {
-    if (e.code == boost::archive::archive_exception::unsupported_class_version)
-      return make_failure(error_code::format_mismatch,
-                          where() + "written by a newer build ("
-                            + e.what() + ")");
-    return make_failure(error_code::corrupt_record, where() + e.what());
+  } catch (const newer_version& e) {
+    return make_failure(error_code::format_mismatch,
+                        where() + "written by a newer build (" + e.what() +
+                            ")");
   } catch (const std::exception& e) {
     return make_failure(error_code::corrupt_record, where() + e.what());
   }

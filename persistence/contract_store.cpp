@@ -40,8 +40,8 @@ result<std::optional<contract_record>> get(transaction& txn,
   if (!*bytes)
     return std::optional<contract_record>{};
   contract_record x;
-  if (auto st = codec::decode(**bytes, x, db::contracts,
-                              keys::printable(id.str()));
+  if (auto st =
+          codec::decode(**bytes, x, db::contracts, keys::printable(id.str()));
       !st)
     return st.error();
   return std::optional<contract_record>{std::move(x)};
@@ -50,20 +50,19 @@ result<std::optional<contract_record>> get(transaction& txn,
 status for_each(transaction& txn,
                 const std::function<void(const contract_record&)>& fn,
                 const corrupt_handler& on_corrupt) {
-  return scan_prefix(
-    txn, db::contracts, std::string_view{&contract_tag, 1},
-    [&](std::string_view key, std::string_view value) {
-      contract_record x;
-      key.remove_prefix(1);
-      auto id = keys::get_str(key);
-      auto st = codec::decode(value, x, db::contracts,
-                              keys::printable(id ? *id : key));
-      if (st)
-        fn(x);
-      else
-        codec::report_corrupt(on_corrupt, st.error());
-      return true;
-    });
+  return scan_prefix(txn, db::contracts, std::string_view{&contract_tag, 1},
+                     [&](std::string_view key, std::string_view value) {
+                       contract_record x;
+                       key.remove_prefix(1);
+                       auto id = keys::get_str(key);
+                       auto st = codec::decode(value, x, db::contracts,
+                                               keys::printable(id ? *id : key));
+                       if (st)
+                         fn(x);
+                       else
+                         codec::report_corrupt(on_corrupt, st.error());
+                       return true;
+                     });
 }
 
 status remember_event(write_txn& txn, const std::string& event_id,
@@ -78,9 +77,8 @@ status remember_event(write_txn& txn, const std::string& event_id,
     if (**known == contract)
       return {};
     return make_failure(error_code::invalid_input,
-                        "event " + event_id + " was ingested for contract "
-                          + (*known)->str() + ", not "
-                          + contract.str());
+                        "event " + event_id + " was ingested for contract " +
+                            (*known)->str() + ", not " + contract.str());
   }
   return txn.put(db::events, event_key(event_id), contract.str());
 }
@@ -94,8 +92,8 @@ result<std::optional<contract_id>> find_event(transaction& txn,
     return std::optional<contract_id>{};
   if ((*bytes)->empty())
     return make_failure(error_code::corrupt_record,
-                        "db=events key=" + keys::printable(event_id)
-                          + ": empty contract id");
+                        "db=events key=" + keys::printable(event_id) +
+                            ": empty contract id");
   return std::optional<contract_id>{contract_id{std::string{**bytes}}};
 }
 

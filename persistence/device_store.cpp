@@ -22,8 +22,7 @@ status put(write_txn& txn, const device_state& x) {
   if (x.registration.id.empty())
     return make_failure(error_code::invalid_input,
                         "device store: a printer needs an id");
-  return txn.put(db::devices, device_key(x.registration.id),
-                 codec::encode(x));
+  return txn.put(db::devices, device_key(x.registration.id), codec::encode(x));
 }
 
 result<std::optional<device_state>> get(transaction& txn, const device_id& id) {
@@ -33,8 +32,8 @@ result<std::optional<device_state>> get(transaction& txn, const device_id& id) {
   if (!*bytes)
     return std::optional<device_state>{};
   device_state x;
-  if (auto st = codec::decode(**bytes, x, db::devices,
-                              keys::printable(id.str()));
+  if (auto st =
+          codec::decode(**bytes, x, db::devices, keys::printable(id.str()));
       !st)
     return st.error();
   return std::optional<device_state>{std::move(x)};
@@ -43,20 +42,19 @@ result<std::optional<device_state>> get(transaction& txn, const device_id& id) {
 status for_each(transaction& txn,
                 const std::function<void(const device_state&)>& fn,
                 const corrupt_handler& on_corrupt) {
-  return scan_prefix(
-    txn, db::devices, std::string_view{&device_tag, 1},
-    [&](std::string_view key, std::string_view value) {
-      auto rest = key.substr(1);
-      auto id = keys::get_str(rest);
-      device_state x;
-      auto st = codec::decode(value, x, db::devices,
-                              keys::printable(id ? *id : key));
-      if (st)
-        fn(x);
-      else
-        codec::report_corrupt(on_corrupt, st.error());
-      return true;
-    });
+  return scan_prefix(txn, db::devices, std::string_view{&device_tag, 1},
+                     [&](std::string_view key, std::string_view value) {
+                       auto rest = key.substr(1);
+                       auto id = keys::get_str(rest);
+                       device_state x;
+                       auto st = codec::decode(value, x, db::devices,
+                                               keys::printable(id ? *id : key));
+                       if (st)
+                         fn(x);
+                       else
+                         codec::report_corrupt(on_corrupt, st.error());
+                       return true;
+                     });
 }
 
 result<uint64_t> count(transaction& txn) {

@@ -38,8 +38,8 @@ result<uint64_t> append(write_txn& txn, const contract_id& contract,
       auto index = keys::get_be64(rest);
       if (!index || !rest.empty())
         return make_failure(error_code::corrupt_record,
-                            "db=history key=" + keys::printable(cur.key())
-                              + ": malformed key");
+                            "db=history key=" + keys::printable(cur.key()) +
+                                ": malformed key");
       last = *index;
     } else if (!cur.state()) {
       return cur.state().error();
@@ -57,21 +57,21 @@ result<std::vector<history_entry>> list(transaction& txn,
   auto prefix = history_prefix(contract);
   std::vector<history_entry> out;
   std::optional<failure> bad;
-  auto st = scan_prefix(
-    txn, db::history, prefix,
-    [&](std::string_view key, std::string_view value) {
-      auto rest = key.substr(prefix.size());
-      auto index = keys::get_be64(rest);
-      history_entry x;
-      auto decoded = codec::decode(value, x, db::history,
-                                   entry_text(contract, index ? *index : 0));
-      if (!decoded) {
-        bad = decoded.error();
-        return false;
-      }
-      out.emplace_back(std::move(x));
-      return true;
-    });
+  auto st = scan_prefix(txn, db::history, prefix,
+                        [&](std::string_view key, std::string_view value) {
+                          auto rest = key.substr(prefix.size());
+                          auto index = keys::get_be64(rest);
+                          history_entry x;
+                          auto decoded = codec::decode(
+                              value, x, db::history,
+                              entry_text(contract, index ? *index : 0));
+                          if (!decoded) {
+                            bad = decoded.error();
+                            return false;
+                          }
+                          out.emplace_back(std::move(x));
+                          return true;
+                        });
   if (!st)
     return st.error();
   if (bad)

@@ -30,8 +30,8 @@ std::string instruction_key(const stream_id& stream, uint64_t seq) {
 }
 
 std::string instruction_text(const stream_id& stream, uint64_t seq) {
-  return "instruction " + keys::printable(stream.to_string())
-         + " seq=" + std::to_string(seq);
+  return "instruction " + keys::printable(stream.to_string()) +
+         " seq=" + std::to_string(seq);
 }
 
 result<stream_state> load_state(transaction& txn, const stream_id& stream) {
@@ -45,9 +45,9 @@ result<stream_state> load_state(transaction& txn, const stream_id& stream) {
   auto acked = keys::get_be64(in);
   if (!last || !acked || !in.empty() || *acked > *last)
     return make_failure(error_code::corrupt_record,
-                        "db=outbox key=stream "
-                          + keys::printable(stream.to_string())
-                          + ": malformed watermarks");
+                        "db=outbox key=stream " +
+                            keys::printable(stream.to_string()) +
+                            ": malformed watermarks");
   return stream_state{*last, *acked};
 }
 
@@ -70,10 +70,10 @@ status append(write_txn& txn, const instruction& x) {
     return state.error();
   if (x.seq != state->last + 1)
     return make_failure(error_code::invalid_input,
-                        "outbox " + x.stream.to_string() + ": append of seq "
-                          + std::to_string(x.seq) + " after seq "
-                          + std::to_string(state->last) + " (expected "
-                          + std::to_string(state->last + 1) + ")");
+                        "outbox " + x.stream.to_string() + ": append of seq " +
+                            std::to_string(x.seq) + " after seq " +
+                            std::to_string(state->last) + " (expected " +
+                            std::to_string(state->last + 1) + ")");
   if (auto st = txn.put(db::outbox, instruction_key(x.stream, x.seq),
                         codec::encode(x));
       !st)
@@ -90,9 +90,9 @@ result<bool> ack(write_txn& txn, const stream_id& stream, uint64_t seq) {
     return false;
   if (seq > state->last)
     return make_failure(error_code::invalid_input,
-                        "outbox " + stream.to_string() + ": ack of seq "
-                          + std::to_string(seq) + " beyond the last appended "
-                          + std::to_string(state->last));
+                        "outbox " + stream.to_string() + ": ack of seq " +
+                            std::to_string(seq) + " beyond the last appended " +
+                            std::to_string(state->last));
   state->acked = seq;
   if (auto st = store_state(txn, stream, *state); !st)
     return st.error();
@@ -125,9 +125,9 @@ result<std::vector<instruction>> pending(transaction& txn,
       return x.error();
     if (!*x)
       return make_failure(error_code::corrupt_record,
-                          "db=outbox key=" + instruction_text(stream, seq)
-                            + ": missing below the last appended seq "
-                            + std::to_string(state->last));
+                          "db=outbox key=" + instruction_text(stream, seq) +
+                              ": missing below the last appended seq " +
+                              std::to_string(state->last));
     out.emplace_back(std::move(**x));
   }
   return out;
@@ -141,8 +141,8 @@ result<std::optional<instruction>> get(transaction& txn,
   if (!*bytes)
     return std::optional<instruction>{};
   instruction x;
-  if (auto st = codec::decode(**bytes, x, db::outbox,
-                              instruction_text(stream, seq));
+  if (auto st =
+          codec::decode(**bytes, x, db::outbox, instruction_text(stream, seq));
       !st)
     return st.error();
   return std::optional<instruction>{std::move(x)};
@@ -154,20 +154,19 @@ result<std::vector<stream_id>> streams_of(transaction& txn,
   keys::put_str(prefix, contract.str());
   std::vector<stream_id> out;
   std::optional<failure> bad;
-  auto st = scan_prefix(txn, db::outbox, prefix,
-                        [&](std::string_view key, std::string_view) {
-                          auto rest = key.substr(1);
-                          auto stream = keys::get_stream(rest);
-                          if (!stream || !rest.empty()) {
-                            bad = make_failure(error_code::corrupt_record,
-                                               "db=outbox key="
-                                                 + keys::printable(key)
-                                                 + ": malformed stream key");
-                            return false;
-                          }
-                          out.emplace_back(std::move(*stream));
-                          return true;
-                        });
+  auto st = scan_prefix(
+      txn, db::outbox, prefix, [&](std::string_view key, std::string_view) {
+        auto rest = key.substr(1);
+        auto stream = keys::get_stream(rest);
+        if (!stream || !rest.empty()) {
+          bad = make_failure(error_code::corrupt_record,
+                             "db=outbox key=" + keys::printable(key) +
+                                 ": malformed stream key");
+          return false;
+        }
+        out.emplace_back(std::move(*stream));
+        return true;
+      });
   if (!st)
     return st.error();
   if (bad)

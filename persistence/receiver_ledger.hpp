@@ -42,9 +42,8 @@ result<uint64_t> effect_count(transaction& txn, const stream_id& stream,
 
 /// Calls `fn(stream, seq, count)` for every counted effect, ordered by
 /// stream and seq. A malformed entry stops the walk with `corrupt_record`.
-status for_each_effect(
-  transaction& txn,
-  const std::function<void(const stream_id&, uint64_t seq, uint64_t count)>&
-    fn);
+status for_each_effect(transaction& txn,
+                       const std::function<void(const stream_id&, uint64_t seq,
+                                                uint64_t count)>& fn);
 
 } // namespace onset::persistence::receiver_ledger

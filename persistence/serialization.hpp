@@ -12,7 +12,8 @@
 // their defaults, or fills them from what the old layout had), and keep the
 // older branches for as long as such records may exist. A record written by
 // a newer build (a version above the one compiled here) does not decode:
-// the stores report it as `format_mismatch`, naming database and key.
+// the stores report it as `format_mismatch`, naming database and key
+// (every function starts with `check_version` for that).
 //
 // Enums are stored as one byte and checked on load; when an enum in
 // messages/ gains a value, raise its last value here.
@@ -21,15 +22,13 @@
 // persistence/codec.hpp.
 #pragma once
 
-#include <cstdint>
-#include <stdexcept>
-#include <string>
-
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/tracking.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/serialization/version.hpp>
+#include <cstdint>
+#include <string>
 
 #include "messages/applied_ledger.hpp"
 #include "messages/contract.hpp"
@@ -44,24 +43,39 @@
 #include "messages/instruction.hpp"
 #include "messages/setting_value.hpp"
 #include "messages/utc_time.hpp"
+#include "persistence/archive.hpp"
 
 namespace onset::persistence {
 
-/// Thrown while loading a field that no build ever wrote (an enum out of
-/// range); the codec reports it as `corrupt_record`.
-struct bad_field : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+/// Class versions above this are taken for corruption.
+inline constexpr unsigned max_plausible_version = 255;
+
+/// On load, refuses a record of a newer class version than this build's.
+template<class Archive, class T>
+void check_version(Archive&, const T&, unsigned version, const char* name) {
+  if constexpr (Archive::is_loading::value) {
+    constexpr unsigned known = boost::serialization::version<T>::value;
+    // Class versions grow one at a time; a huge one is garbage, not a
+    // record from the future.
+    if (version > max_plausible_version)
+      throw bad_field(std::string{name} + " has no plausible class version (" +
+                      std::to_string(version) + ")");
+    if (version > known)
+      throw newer_version(std::string{name} + " version " +
+                          std::to_string(version) + ", this build reads up " +
+                          "to " + std::to_string(known));
+  }
+}
 
 /// Stores an enum as one byte; on load, refuses values above `last`.
-template <class Archive, class Enum>
+template<class Archive, class Enum>
 void enum_field(Archive& ar, Enum& x, Enum last, const char* name) {
   auto raw = static_cast<uint8_t>(x);
   ar& raw;
   if constexpr (Archive::is_loading::value) {
     if (raw > static_cast<uint8_t>(last))
-      throw bad_field(std::string{name} + " out of range: "
-                      + std::to_string(raw));
+      throw bad_field(std::string{name} +
+                      " out of range: " + std::to_string(raw));
     x = static_cast<Enum>(raw);
   }
 }
@@ -71,26 +85,31 @@ void enum_field(Archive& ar, Enum& x, Enum last, const char* name) {
 namespace boost::serialization {
 
 // strong ids, version 1: text
-template <class Archive, class Tag>
-void serialize(Archive& ar, onset::strong_id<Tag>& x, const unsigned) {
+template<class Archive, class Tag>
+void serialize(Archive& ar, onset::strong_id<Tag>& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "id");
   ar& x.mutable_str();
 }
 
 // utc_time, version 1: seconds
-template <class Archive>
-void serialize(Archive& ar, onset::utc_time& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::utc_time& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "utc_time");
   ar& x.seconds;
 }
 
 // firmware_version, version 1: parts
-template <class Archive>
-void serialize(Archive& ar, onset::firmware_version& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::firmware_version& x,
+               const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "firmware_version");
   ar& x.parts;
 }
 
 // setting_value, version 1: kind flag number word words
-template <class Archive>
-void serialize(Archive& ar, onset::setting_value& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::setting_value& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "setting_value");
   onset::persistence::enum_field(ar, x.kind, onset::value_kind::words,
                                  "value_kind");
   ar& x.flag;
@@ -100,24 +119,27 @@ void serialize(Archive& ar, onset::setting_value& x, const unsigned) {
 }
 
 // target, version 1: kind name
-template <class Archive>
-void serialize(Archive& ar, onset::target& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::target& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "target");
   onset::persistence::enum_field(ar, x.kind, onset::target_kind::service,
                                  "target_kind");
   ar& x.name;
 }
 
 // stream_id, version 1: contract to
-template <class Archive>
-void serialize(Archive& ar, onset::stream_id& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::stream_id& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "stream_id");
   ar& x.contract;
   ar& x.to;
 }
 
 // instruction, version 1: stream seq kind device contract_version firmware
 // apps values
-template <class Archive>
-void serialize(Archive& ar, onset::instruction& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::instruction& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "instruction");
   ar& x.stream;
   ar& x.seq;
   onset::persistence::enum_field(ar, x.kind, onset::step_kind::apps_remove,
@@ -131,8 +153,9 @@ void serialize(Archive& ar, onset::instruction& x, const unsigned) {
 
 // contract, version 1: id version customer start end devices services
 // event_id
-template <class Archive>
-void serialize(Archive& ar, onset::contract& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::contract& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "contract");
   ar& x.id;
   ar& x.version;
   ar& x.customer;
@@ -144,8 +167,9 @@ void serialize(Archive& ar, onset::contract& x, const unsigned) {
 }
 
 // device_record, version 1: id customer model firmware apps
-template <class Archive>
-void serialize(Archive& ar, onset::device_record& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::device_record& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "device_record");
   ar& x.id;
   ar& x.customer;
   ar& x.model;
@@ -154,8 +178,9 @@ void serialize(Archive& ar, onset::device_record& x, const unsigned) {
 }
 
 // device_state, version 1: registration firmware apps values online
-template <class Archive>
-void serialize(Archive& ar, onset::device_state& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::device_state& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "device_state");
   ar& x.registration;
   ar& x.firmware;
   ar& x.apps;
@@ -164,16 +189,19 @@ void serialize(Archive& ar, onset::device_state& x, const unsigned) {
 }
 
 // service_device_state, version 1: values registered active
-template <class Archive>
-void serialize(Archive& ar, onset::service_device_state& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::service_device_state& x,
+               const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "service_device_state");
   ar& x.values;
   ar& x.registered;
   ar& x.active;
 }
 
 // device_ledger, version 1: firmware apps owned_apps values
-template <class Archive>
-void serialize(Archive& ar, onset::device_ledger& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::device_ledger& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "device_ledger");
   ar& x.firmware;
   ar& x.apps;
   ar& x.owned_apps;
@@ -181,23 +209,26 @@ void serialize(Archive& ar, onset::device_ledger& x, const unsigned) {
 }
 
 // service_ledger, version 1: values prepared active
-template <class Archive>
-void serialize(Archive& ar, onset::service_ledger& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::service_ledger& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "service_ledger");
   ar& x.values;
   ar& x.prepared;
   ar& x.active;
 }
 
 // applied_ledger, version 1: devices services
-template <class Archive>
-void serialize(Archive& ar, onset::applied_ledger& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::applied_ledger& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "applied_ledger");
   ar& x.devices;
   ar& x.services;
 }
 
 // contract_record, version 1: doc state reason started ending ledger
-template <class Archive>
-void serialize(Archive& ar, onset::contract_record& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::contract_record& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "contract_record");
   ar& x.doc;
   onset::persistence::enum_field(ar, x.state, onset::contract_state::ended,
                                  "contract_state");
@@ -208,8 +239,9 @@ void serialize(Archive& ar, onset::contract_record& x, const unsigned) {
 }
 
 // due_timer, version 1: at contract kind
-template <class Archive>
-void serialize(Archive& ar, onset::due_timer& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::due_timer& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "due_timer");
   ar& x.at;
   ar& x.contract;
   onset::persistence::enum_field(ar, x.kind, onset::timer_kind::end,
@@ -217,8 +249,9 @@ void serialize(Archive& ar, onset::due_timer& x, const unsigned) {
 }
 
 // history_entry, version 1: at kind detail
-template <class Archive>
-void serialize(Archive& ar, onset::history_entry& x, const unsigned) {
+template<class Archive>
+void serialize(Archive& ar, onset::history_entry& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "history_entry");
   ar& x.at;
   onset::persistence::enum_field(ar, x.kind, onset::history_kind::problem,
                                  "history_kind");

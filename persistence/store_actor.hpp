@@ -58,15 +58,15 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(onset::persistence::write_batch)
 namespace onset::persistence {
 
 using store_actor = caf::typed_actor<
-  // Runs the batch in the next group commit; replies once it is committed,
-  // or with the batch's own error (nothing of it written), or with
-  // `storage_failure` if the commit failed (nothing of the round written).
-  caf::replies_to<atom::write, write_batch>::with<atom::ok>,
-  // INTERNAL: commits every queued batch.
-  caf::reacts_to<atom::flush>,
-  // INTERNAL: the periodic reader check; ignored unless its generation is
-  // the current one.
-  caf::reacts_to<atom::tick, uint64_t>>;
+    // Runs the batch in the next group commit; replies once it is committed,
+    // or with the batch's own error (nothing of it written), or with
+    // `storage_failure` if the commit failed (nothing of the round written).
+    caf::replies_to<atom::write, write_batch>::with<atom::ok>,
+    // INTERNAL: commits every queued batch.
+    caf::reacts_to<atom::flush>,
+    // INTERNAL: the periodic reader check; ignored unless its generation is
+    // the current one.
+    caf::reacts_to<atom::tick, uint64_t>>;
 
 struct store_state {
   static inline const char* name = "store";
@@ -103,7 +103,7 @@ caf::error to_error(const failure& x);
 /// None when ok.
 caf::error to_error(const status& x);
 
-template <class T>
+template<class T>
 caf::error to_error(const result<T>& x) {
   return x ? caf::error{} : to_error(x.error());
 }

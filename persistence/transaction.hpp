@@ -17,14 +17,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <lmdb.h>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
-
-#include <lmdb.h>
 
 #include "persistence/status.hpp"
 
@@ -57,14 +56,10 @@ public:
   transaction& operator=(const transaction&) = delete;
 
   /// False if the transaction could not begin (see `error()`) or has ended.
-  explicit operator bool() const noexcept {
-    return txn_ != nullptr;
-  }
+  explicit operator bool() const noexcept { return txn_ != nullptr; }
 
   /// Why the transaction could not begin. REQUIRES: it could not.
-  const failure& error() const {
-    return *failure_;
-  }
+  const failure& error() const { return *failure_; }
 
   /// The value stored under `key` in `which`, or nullopt.
   result<std::optional<std::string_view>> get(db which, std::string_view key);
@@ -72,13 +67,9 @@ public:
   /// The number of entries in `which`.
   result<uint64_t> count(db which);
 
-  environment& env() const noexcept {
-    return *env_;
-  }
+  environment& env() const noexcept { return *env_; }
 
-  MDB_txn* native() const noexcept {
-    return txn_;
-  }
+  MDB_txn* native() const noexcept { return txn_; }
 
 protected:
   transaction(environment* env, MDB_txn* txn,
@@ -114,11 +105,10 @@ private:
 
   read_txn(environment* env, MDB_txn* txn,
            std::shared_lock<std::shared_mutex> lock)
-    : transaction(env, txn, std::move(lock)) {
-  }
+    : transaction(env, txn, std::move(lock)) {}
 
-  read_txn(environment* env, failure why) : transaction(env, std::move(why)) {
-  }
+  read_txn(environment* env, failure why)
+    : transaction(env, std::move(why)) {}
 };
 
 /// A read-write transaction, or a nested one (LMDB child transaction).
@@ -155,9 +145,7 @@ public:
 
   /// Records written (puts and deletes) by this transaction and by its
   /// committed children.
-  uint64_t records() const noexcept {
-    return records_;
-  }
+  uint64_t records() const noexcept { return records_; }
 
 private:
   friend class environment;
@@ -202,9 +190,7 @@ public:
   std::string_view value() const noexcept;
 
   /// Ok unless LMDB failed (running off the end is not a failure).
-  const status& state() const noexcept {
-    return state_;
-  }
+  const status& state() const noexcept { return state_; }
 
 private:
   bool move(MDB_cursor_op op, std::string_view key = {});

@@ -31,7 +31,7 @@ struct fixture {
 
 CAF_TEST_FIXTURE_SCOPE(contract_store_tests, fixture)
 
-CAF_TEST(a contract record round-trips through a reopen) {
+CAF_TEST(a contract record round - trips through a reopen) {
   auto record = test::sample_contract("C-1");
   put(record);
   reopen();
@@ -61,7 +61,7 @@ CAF_TEST(for_each visits every contract in key order) {
   std::vector<std::string> ids;
   auto txn = env->begin_read();
   ONSET_OK(contract_store::for_each(
-    txn, [&](const contract_record& x) { ids.push_back(x.doc.id.str()); }));
+      txn, [&](const contract_record& x) { ids.push_back(x.doc.id.str()); }));
   CAF_CHECK_EQUAL(ids, (std::vector<std::string>{"C-1", "C-2", "C-10"}));
 }
 
@@ -72,8 +72,8 @@ CAF_TEST(ingested events are remembered for dedupe) {
     // The same event again, for the same contract: a no-op.
     ONSET_OK(contract_store::remember_event(txn, "evt-9", contract_id{"C-1"}));
     CAF_CHECK(fails_with(
-      contract_store::remember_event(txn, "evt-9", contract_id{"C-2"}),
-      error_code::invalid_input, "ingested for contract C-1"));
+        contract_store::remember_event(txn, "evt-9", contract_id{"C-2"}),
+        error_code::invalid_input, "ingested for contract C-1"));
     ONSET_OK(txn.commit());
   }
   reopen();

@@ -30,7 +30,7 @@ struct fixture {
 
 CAF_TEST_FIXTURE_SCOPE(device_store_tests, fixture)
 
-CAF_TEST(device states round-trip through a reopen) {
+CAF_TEST(device states round - trip through a reopen) {
   auto one = test::sample_device("MFP-1");
   auto two = test::sample_device("MFP-2");
   two.online = true;
@@ -39,15 +39,13 @@ CAF_TEST(device states round-trip through a reopen) {
   put(two);
   reopen();
   auto txn = env->begin_read();
-  CAF_CHECK_EQUAL(ONSET_VALUE(device_store::get(txn, device_id{"MFP-1"})),
-                  one);
-  CAF_CHECK_EQUAL(ONSET_VALUE(device_store::get(txn, device_id{"MFP-2"})),
-                  two);
+  CAF_CHECK_EQUAL(ONSET_VALUE(device_store::get(txn, device_id{"MFP-1"})), one);
+  CAF_CHECK_EQUAL(ONSET_VALUE(device_store::get(txn, device_id{"MFP-2"})), two);
   CAF_CHECK(!ONSET_VALUE(device_store::get(txn, device_id{"MFP-3"})));
   CAF_CHECK_EQUAL(ONSET_VALUE(device_store::count(txn)), 2u);
   std::vector<device_state> all;
   ONSET_OK(device_store::for_each(
-    txn, [&](const device_state& x) { all.push_back(x); }));
+      txn, [&](const device_state& x) { all.push_back(x); }));
   CAF_CHECK_EQUAL(all, (std::vector<device_state>{one, two}));
 }
 

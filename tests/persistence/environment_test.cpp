@@ -1,11 +1,10 @@
 #define CAF_SUITE environment
-#include <caf/test/unit_test.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <lmdb.h>
 #include <thread>
 
-#include <lmdb.h>
+#include <caf/test/unit_test.hpp>
 
 #include "persistence/environment.hpp"
 #include "persistence/keys.hpp"
@@ -47,7 +46,7 @@ CAF_TEST(open creates the directory and writes the format key) {
   CAF_CHECK(env->sync() == sync_mode::durable);
 }
 
-CAF_TEST(committed writes survive a reopen and aborted ones do not) {
+CAF_TEST(committed writes survive a reopen and aborted ones do not ) {
   {
     auto env = test::open_env(opts);
     auto txn = env->begin_write();
@@ -91,8 +90,8 @@ CAF_TEST(an ended transaction refuses further use) {
   auto txn = env->begin_write();
   ONSET_OK(txn.commit());
   CAF_CHECK(!txn);
-  CAF_CHECK(fails_with(txn.put(db::meta, "k", "v"),
-                       error_code::storage_failure, "ended"));
+  CAF_CHECK(fails_with(txn.put(db::meta, "k", "v"), error_code::storage_failure,
+                       "ended"));
   CAF_CHECK(fails_with(txn.commit(), error_code::storage_failure, "ended"));
   auto snapshot = env->begin_read();
   snapshot.abort();
@@ -118,8 +117,8 @@ CAF_TEST(a commit on another thread is refused and the lock stays usable) {
     status committed;
     std::thread other{[&] { committed = txn.commit(); }};
     other.join();
-    CAF_CHECK(fails_with(committed, error_code::storage_failure,
-                         "another thread"));
+    CAF_CHECK(
+        fails_with(committed, error_code::storage_failure, "another thread"));
     // The destructor aborts here, on the thread that began it.
   }
   auto txn = env->begin_write();
@@ -140,8 +139,8 @@ CAF_TEST(grow_map adds the growth step) {
 }
 
 CAF_TEST(every sync mode opens and says which it is) {
-  for (auto mode : {sync_mode::durable, sync_mode::no_meta_sync,
-                    sync_mode::no_sync}) {
+  for (auto mode :
+       {sync_mode::durable, sync_mode::no_meta_sync, sync_mode::no_sync}) {
     auto o = opts;
     o.directory = dir.path() + "/" + to_string(mode);
     o.sync = mode;

@@ -35,8 +35,8 @@ CAF_TEST(history is kept in append order per contract across reopens) {
     for (int i = 1; i <= 300; ++i) {
       one.push_back(entry(1000 - i, history_kind::sent,
                           "target=device/MFP-1 seq=" + std::to_string(i)));
-      CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(
-                        txn, contract_id{"C-1"}, one.back())),
+      CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, contract_id{"C-1"},
+                                                        one.back())),
                       static_cast<uint64_t>(i));
     }
     ONSET_VALUE(history_store::append(txn, contract_id{"C-10"},
@@ -47,17 +47,16 @@ CAF_TEST(history is kept in append order per contract across reopens) {
   {
     auto txn = env->begin_write();
     one.push_back(entry(7, history_kind::acked, "after reopen"));
-    CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, contract_id{"C-1"},
-                                                      one.back())),
-                    301u);
+    CAF_CHECK_EQUAL(
+        ONSET_VALUE(history_store::append(txn, contract_id{"C-1"}, one.back())),
+        301u);
     ONSET_OK(txn.commit());
   }
   auto txn = env->begin_read();
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
                   one);
-  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-10"}))
-                    .size(),
-                  1u);
+  CAF_CHECK_EQUAL(
+      ONSET_VALUE(history_store::list(txn, contract_id{"C-10"})).size(), 1u);
   CAF_CHECK(ONSET_VALUE(history_store::list(txn, contract_id{"C-2"})).empty());
 }
 

@@ -57,26 +57,25 @@ CAF_TEST(appended instructions read back in order and survive a reopen) {
   CAF_CHECK(!ONSET_VALUE(outbox_store::get(txn, printer, 4)));
   auto streams = ONSET_VALUE(outbox_store::streams_of(txn, contract_id{"C-1"}));
   CAF_CHECK_EQUAL(streams.size(), 2u);
-  CAF_CHECK(std::find(streams.begin(), streams.end(), printer)
-            != streams.end());
-  CAF_CHECK(std::find(streams.begin(), streams.end(), backup)
-            != streams.end());
-  CAF_CHECK(ONSET_VALUE(outbox_store::streams_of(txn, contract_id{"C-10"}))
-              .empty());
+  CAF_CHECK(std::find(streams.begin(), streams.end(), printer) !=
+            streams.end());
+  CAF_CHECK(std::find(streams.begin(), streams.end(), backup) != streams.end());
+  CAF_CHECK(
+      ONSET_VALUE(outbox_store::streams_of(txn, contract_id{"C-10"})).empty());
 }
 
 CAF_TEST(an out of order append is refused and changes nothing) {
   append(printer, 1);
   auto txn = env->begin_write();
-  CAF_CHECK(fails_with(outbox_store::append(
-                         txn, test::sample_instruction(printer, 3)),
-                       error_code::invalid_input, "expected 2"));
-  CAF_CHECK(fails_with(outbox_store::append(
-                         txn, test::sample_instruction(printer, 1)),
-                       error_code::invalid_input, "expected 2"));
-  CAF_CHECK(fails_with(outbox_store::append(
-                         txn, test::sample_instruction(backup, 0)),
-                       error_code::invalid_input, "expected 1"));
+  CAF_CHECK(fails_with(
+      outbox_store::append(txn, test::sample_instruction(printer, 3)),
+      error_code::invalid_input, "expected 2"));
+  CAF_CHECK(fails_with(
+      outbox_store::append(txn, test::sample_instruction(printer, 1)),
+      error_code::invalid_input, "expected 2"));
+  CAF_CHECK(
+      fails_with(outbox_store::append(txn, test::sample_instruction(backup, 0)),
+                 error_code::invalid_input, "expected 1"));
   CAF_CHECK_EQUAL(ONSET_VALUE(outbox_store::last_seq(txn, printer)), 1u);
   CAF_CHECK(!ONSET_VALUE(outbox_store::get(txn, printer, 3)));
 }
@@ -96,7 +95,7 @@ CAF_TEST(acks move the watermark and the watermark survives a reopen) {
   CAF_CHECK(ONSET_VALUE(outbox_store::get(txn, printer, 1)));
 }
 
-CAF_TEST(an ack at or below the watermark is a no-op) {
+CAF_TEST(an ack at or below the watermark is a no - op) {
   for (uint64_t seq = 1; seq <= 3; ++seq)
     append(printer, seq);
   CAF_CHECK(ack(printer, 2));

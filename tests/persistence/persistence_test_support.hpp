@@ -26,9 +26,7 @@ public:
   temp_dir(const temp_dir&) = delete;
   temp_dir& operator=(const temp_dir&) = delete;
 
-  const std::string& path() const {
-    return path_;
-  }
+  const std::string& path() const { return path_; }
 
 private:
   std::string path_;
@@ -48,7 +46,7 @@ std::string text(const persistence::failure& x);
 bool fails_with(const persistence::status& x, error_code code,
                 const std::string& needle = "");
 
-template <class T>
+template<class T>
 bool fails_with(const persistence::result<T>& x, error_code code,
                 const std::string& needle = "") {
   return fails_with(x.to_status(), code, needle);
@@ -64,7 +62,7 @@ stream_id service_stream(const std::string& contract, const std::string& svc);
 
 /// Requires a result to hold a value, then yields it.
 #define ONSET_VALUE(expr)                                                      \
-  [&]() {                                                                     \
+  [&]() {                                                                      \
     auto&& onset_r = (expr);                                                   \
     if (!onset_r)                                                              \
       CAF_FAIL(#expr " failed: " << ::onset::test::text(onset_r.error()));     \

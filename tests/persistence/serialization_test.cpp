@@ -1,0 +1,172 @@
+#define CAF_SUITE serialization
+#include <caf/meta/annotation.hpp>
+#include <caf/test/unit_test.hpp>
+
+#include "persistence/archive.hpp"
+#include "persistence/serialization.hpp"
+#include "tests/persistence/persistence_test_support.hpp"
+
+using namespace onset;
+using namespace onset::persistence;
+using onset::test::fails_with;
+
+namespace {
+
+// -- every field that messages/ inspects is stored ----------------------------
+
+/// Counts the fields a CAF `inspect` function names.
+struct inspected_fields {
+  using result_type = void;
+  static constexpr bool reads_state = true;
+  static constexpr bool writes_state = false;
+  size_t count = 0;
+
+  template<class... Ts>
+  void operator()(Ts&&... xs) {
+    (add(xs), ...);
+  }
+
+  template<class T>
+  void add(const T&) {
+    if constexpr (!caf::meta::is_annotation<T>::value)
+      ++count;
+  }
+};
+
+/// Counts the fields a Boost `serialize` function stores.
+struct stored_fields {
+  using is_loading = boost::mpl::false_;
+  using is_saving = boost::mpl::true_;
+  size_t count = 0;
+
+  template<class T>
+  stored_fields& operator&(const T&) {
+    ++count;
+    return *this;
+  }
+};
+
+template<class T>
+void check_all_fields_stored(const char* name) {
+  T x;
+  inspected_fields inspected;
+  inspect(inspected, x);
+  stored_fields stored;
+  boost::serialization::serialize(stored, x, 1u);
+  CAF_MESSAGE(name << ": " << stored.count << " fields stored");
+  if (stored.count != inspected.count)
+    CAF_FAIL(name << " has " << inspected.count << " fields but "
+                  << stored.count
+                  << " are stored: update persistence/serialization.hpp "
+                     "and raise its class version");
+  unsigned version = boost::serialization::version<T>::value;
+  CAF_CHECK_EQUAL(version, 1u);
+}
+
+// -- the versioning mechanism, on a probe record
+// -------------------------------
+
+// Version 1 of a record: a name.
+struct probe_v1 {
+  std::string name;
+};
+
+// The same record after a layout change: version 2 adds a priority, which a
+// version-1 record does not have (it then gets the old behaviour, 5).
+struct probe {
+  std::string name;
+  int priority = 0;
+};
+
+// A record from a future build.
+struct probe_v3 {
+  std::string name;
+};
+
+} // namespace
+
+namespace boost::serialization {
+
+template<class Archive>
+void serialize(Archive& ar, probe_v1& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "probe_v1");
+  ar& x.name;
+}
+
+template<class Archive>
+void serialize(Archive& ar, probe& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "probe");
+  ar& x.name;
+  if (version >= 2)
+    ar& x.priority;
+  else
+    x.priority = 5;
+}
+
+template<class Archive>
+void serialize(Archive& ar, probe_v3& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "probe_v3");
+  ar& x.name;
+}
+
+} // namespace boost::serialization
+
+ONSET_STORED_TYPE(probe_v1, 1)
+ONSET_STORED_TYPE(probe, 2)
+ONSET_STORED_TYPE(probe_v3, 3)
+
+CAF_TEST(every inspected field of every stored record is stored) {
+  check_all_fields_stored<contract_id>("contract_id");
+  check_all_fields_stored<utc_time>("utc_time");
+  check_all_fields_stored<firmware_version>("firmware_version");
+  check_all_fields_stored<setting_value>("setting_value");
+  check_all_fields_stored<target>("target");
+  check_all_fields_stored<stream_id>("stream_id");
+  check_all_fields_stored<instruction>("instruction");
+  check_all_fields_stored<contract>("contract");
+  check_all_fields_stored<device_record>("device_record");
+  check_all_fields_stored<device_state>("device_state");
+  check_all_fields_stored<service_device_state>("service_device_state");
+  check_all_fields_stored<device_ledger>("device_ledger");
+  check_all_fields_stored<service_ledger>("service_ledger");
+  check_all_fields_stored<applied_ledger>("applied_ledger");
+  check_all_fields_stored<contract_record>("contract_record");
+  check_all_fields_stored<due_timer>("due_timer");
+  check_all_fields_stored<history_entry>("history_entry");
+}
+
+CAF_TEST(a record of an older version loads through its version path) {
+  auto old_bytes = encode_archive(probe_v1{"backup"});
+  probe x;
+  ONSET_OK(decode_archive(old_bytes, x, db::contracts, "P-1"));
+  CAF_CHECK_EQUAL(x.name, "backup");
+  CAF_CHECK_EQUAL(x.priority, 5);
+  auto new_bytes = encode_archive(probe{"delivery", 9});
+  probe y;
+  ONSET_OK(decode_archive(new_bytes, y, db::contracts, "P-2"));
+  CAF_CHECK_EQUAL(y.name, "delivery");
+  CAF_CHECK_EQUAL(y.priority, 9);
+}
+
+CAF_TEST(a record of a newer version is refused with format_mismatch) {
+  auto future = encode_archive(probe_v3{"backup"});
+  probe x;
+  CAF_CHECK(fails_with(decode_archive(future, x, db::contracts, "P-3"),
+                       error_code::format_mismatch,
+                       "db=contracts key=P-3: written by a newer build"));
+}
+
+CAF_TEST(every stored record round - trips) {
+  auto record = test::sample_contract("C-1");
+  contract_record loaded;
+  ONSET_OK(decode_archive(encode_archive(record), loaded, db::contracts, "C"));
+  CAF_CHECK_EQUAL(loaded, record);
+  auto ins = test::sample_instruction(test::service_stream("C-1", "x"), 4);
+  instruction ins2;
+  ONSET_OK(decode_archive(encode_archive(ins), ins2, db::outbox, "I"));
+  CAF_CHECK_EQUAL(ins2, ins);
+  auto dev = test::sample_device("MFP-1");
+  device_state dev2;
+  ONSET_OK(decode_archive(encode_archive(dev), dev2, db::devices, "D"));
+  CAF_CHECK_EQUAL(dev2, dev);
+}
