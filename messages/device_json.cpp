@@ -73,6 +73,14 @@ outcome<std::vector<device_record>> parse_device_records(std::string_view text) 
   return result;
 }
 
+std::optional<invalid_input> check_device_record(const device_record& x,
+                                                 const std::string& field) {
+  auto checked = device_record_from_json(to_json(x), field);
+  if (!checked)
+    return checked.error();
+  return std::nullopt;
+}
+
 json to_json(const device_record& x) {
   return json{{"id", x.id.str()},
               {"customer", x.customer.str()},

@@ -1,6 +1,8 @@
 // Reading and writing device records (docs/contracts.md, "Device records").
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +20,11 @@ outcome<std::vector<device_record>> parse_device_records(std::string_view text);
 
 outcome<device_record> device_record_from_json(const nlohmann::json& x,
                                                const std::string& field = {});
+
+/// Checks an already built record (one that arrived over the wire) by the
+/// same rules as a document; fields are prefixed with `field`.
+std::optional<invalid_input> check_device_record(const device_record& x,
+                                                 const std::string& field);
 
 nlohmann::json to_json(const device_record& x);
 

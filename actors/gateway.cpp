@@ -1,0 +1,195 @@
+#include "actors/gateway.hpp"
+
+#include <map>
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "messages/contract_json.hpp"
+#include "messages/desired_state.hpp"
+#include "messages/device_json.hpp"
+#include "messages/error_code.hpp"
+
+namespace onset {
+
+namespace {
+
+using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
+using submit_promise
+  = caf::typed_response_promise<std::vector<submit_result>>;
+
+caf::error refusal(error_code code, std::string text) {
+  return caf::make_error(code, std::move(text));
+}
+
+/// `[i].` before a field of the i-th document of several.
+std::string where(size_t index, size_t count) {
+  return count > 1 ? "[" + std::to_string(index) + "]." : std::string{};
+}
+
+caf::error check_records(const std::vector<device_record>& records) {
+  if (records.empty())
+    return refusal(error_code::invalid_input, "document: no device record");
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (auto problem = check_device_record(records[i],
+                                           "[" + std::to_string(i) + "]"))
+      return refusal(error_code::invalid_input, problem->to_string());
+  }
+  return caf::none;
+}
+
+/// Submits `docs[next..]` one after the other; each reply comes once the
+/// supervisor has recorded that document durably.
+void submit_from(self_ptr self, std::shared_ptr<std::vector<contract>> docs,
+                 size_t next, std::vector<submit_result> done,
+                 submit_promise rp) {
+  if (next == docs->size()) {
+    rp.deliver(std::move(done));
+    return;
+  }
+  auto& st = self->state;
+  self
+    ->request(st.routes.contracts, st.timeout, atom::submit_v,
+              (*docs)[next])
+    .then(
+      [self, docs, next, done, rp](submit_result& result) mutable {
+        done.push_back(std::move(result));
+        submit_from(self, docs, next + 1, std::move(done), rp);
+      },
+      [self, docs, next, rp](caf::error& err) mutable {
+        if (docs->size() > 1) {
+          auto text = "[" + std::to_string(next) + "] "
+                      + self->system().render(err);
+          if (next > 0)
+            text += " (documents before it were accepted)";
+          rp.deliver(caf::make_error(static_cast<error_code>(err.code()),
+                                     std::move(text)));
+        } else {
+          rp.deliver(err);
+        }
+      });
+}
+
+/// Checks rules and tenancy of every document, then submits them in order.
+caf::result<std::vector<submit_result>> submit(self_ptr self,
+                                               std::vector<contract> docs) {
+  auto& st = self->state;
+  if (docs.empty())
+    return refusal(error_code::invalid_input, "document: no contract");
+  std::vector<device_id> devices;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    if (auto problem = check_contract(docs[i], *st.cat))
+      return refusal(error_code::invalid_input,
+                     where(i, docs.size()) + problem->to_string());
+    devices.insert(devices.end(), docs[i].devices.begin(),
+                   docs[i].devices.end());
+  }
+  spdlog::info("{} submit contracts={}", st.tag, docs.size());
+  auto rp = self->make_response_promise<std::vector<submit_result>>();
+  auto shared = std::make_shared<std::vector<contract>>(std::move(docs));
+  self->request(st.routes.devices, st.timeout, atom::records_v, devices)
+    .then(
+      [self, shared, rp](std::vector<device_record>& records) mutable {
+        std::map<device_id, device_record> known;
+        for (auto& r : records)
+          known.emplace(r.id, r);
+        auto lookup = [&](const device_id& id) -> const device_record* {
+          auto i = known.find(id);
+          return i == known.end() ? nullptr : &i->second;
+        };
+        for (size_t i = 0; i < shared->size(); ++i) {
+          auto want = compute_desired_state((*shared)[i], *self->state.cat,
+                                            lookup);
+          if (!want) {
+            auto& field = want.error().field;
+            auto index = std::stoul(field.substr(field.find('[') + 1));
+            auto code = lookup((*shared)[i].devices[index]) == nullptr
+                          ? error_code::unknown_device
+                          : error_code::foreign_device;
+            rp.deliver(refusal(code, where(i, shared->size())
+                                       + want.error().to_string()));
+            return;
+          }
+        }
+        submit_from(self, shared, 0, {}, rp);
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+} // namespace
+
+gateway_actor::behavior_type
+gateway(gateway_actor::stateful_pointer<gateway_state> self,
+        gateway_routes routes, std::shared_ptr<const catalog> cat,
+        engine_config::duration timeout) {
+  auto& st = self->state;
+  st.routes = std::move(routes);
+  st.cat = std::move(cat);
+  st.timeout = timeout;
+  st.tag = "[gateway #" + std::to_string(self->id()) + "]";
+  spdlog::info("{} up", st.tag);
+  return {
+    [self](atom::enroll,
+           std::vector<device_record>& records) -> caf::result<atom::ok> {
+      if (auto err = check_records(records))
+        return err;
+      spdlog::info("{} enroll devices={}", self->state.tag, records.size());
+      return self->delegate(self->state.routes.devices, atom::enroll_v,
+                            std::move(records));
+    },
+    [self](atom::list, atom::devices) {
+      return self->delegate(self->state.routes.devices, atom::list_v);
+    },
+    [self](atom::get, device_id& id) {
+      return self->delegate(self->state.routes.devices, atom::get_v,
+                            std::move(id));
+    },
+    [self](atom::online, device_id& id, bool online) {
+      spdlog::info("{} online device={} online={}", self->state.tag, id.str(),
+                   online);
+      return self->delegate(self->state.routes.devices, atom::online_v,
+                            std::move(id), online);
+    },
+    [self](atom::submit, std::vector<contract>& docs) {
+      return submit(self, std::move(docs));
+    },
+    [self](atom::start, contract_id& id, std::string& event_id) {
+      spdlog::info("{} start contract={} event={}", self->state.tag, id.str(),
+                   event_id);
+      return self->delegate(self->state.routes.contracts, atom::start_v,
+                            std::move(id), std::move(event_id));
+    },
+    [self](atom::cancel, contract_id& id) {
+      spdlog::info("{} cancel contract={}", self->state.tag, id.str());
+      return self->delegate(self->state.routes.contracts, atom::cancel_v,
+                            std::move(id));
+    },
+    [self](atom::retry, contract_id& id) {
+      spdlog::info("{} retry contract={}", self->state.tag, id.str());
+      return self->delegate(self->state.routes.contracts, atom::retry_v,
+                            std::move(id));
+    },
+    [self](atom::get, contract_id& id) {
+      return self->delegate(self->state.routes.contracts, atom::get_v,
+                            std::move(id));
+    },
+    [self](atom::list, atom::contracts) {
+      return self->delegate(self->state.routes.contracts, atom::list_v);
+    },
+    [self](atom::history, contract_id& id) {
+      return self->delegate(self->state.routes.contracts, atom::history_v,
+                            std::move(id));
+    },
+    [self](atom::plan, contract_id& id) {
+      return self->delegate(self->state.routes.contracts, atom::plan_v,
+                            std::move(id));
+    },
+    [self](atom::get, service_id& service, device_id& device) {
+      return self->delegate(self->state.routes.services, atom::get_v,
+                            std::move(service), std::move(device));
+    },
+  };
+}
+
+} // namespace onset

@@ -1,0 +1,42 @@
+// The GATEWAY: the one entry point for contract events and operator queries
+// (actors/protocol.hpp, gateway_actor). It checks input again (what arrives
+// over the wire is not trusted), checks every document of a submission
+// before the first is submitted, and routes to the CONTRACT, DEVICE and
+// SERVICE SUPERVISORs, which answer only once a change is durable.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/engine_config.hpp"
+#include "actors/protocol.hpp"
+#include "messages/catalog.hpp"
+
+namespace onset {
+
+struct gateway_routes {
+  contract_supervisor_actor contracts;
+  device_supervisor_actor devices;
+  service_supervisor_actor services;
+};
+
+struct gateway_state {
+  static inline const char* name = "gateway";
+
+  gateway_routes routes;
+  std::shared_ptr<const catalog> cat;
+  /// How long the gateway waits for a supervisor.
+  engine_config::duration timeout;
+  /// `[gateway #7]`.
+  std::string tag;
+};
+
+gateway_actor::behavior_type
+gateway(gateway_actor::stateful_pointer<gateway_state> self,
+        gateway_routes routes, std::shared_ptr<const catalog> cat,
+        engine_config::duration timeout);
+
+} // namespace onset

@@ -1,0 +1,23 @@
+// Where the GATEWAY listens: `host:port`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace onset::cli {
+
+struct endpoint {
+  std::string host;
+  uint16_t port = 0;
+
+  /// `host:port`.
+  std::string to_string() const;
+};
+
+/// Parses `host:port` (the host not empty, the port 1..65535); nullopt for
+/// anything else.
+std::optional<endpoint> parse_endpoint(std::string_view text);
+
+} // namespace onset::cli

@@ -1,0 +1,112 @@
+// A blocking client of the GATEWAY (actors/protocol.hpp, gateway_actor) for
+// the operator CLI. The connect and every request carry a timeout, so a
+// gateway that is down, or a peer that never answers, ends in a `failure`
+// within that time and never in a hang. Keeps CAF out of this header: only
+// gateway_client.cpp compiles against the actor system.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "messages/contract.hpp"
+#include "messages/device_record.hpp"
+#include "messages/history_entry.hpp"
+#include "messages/instruction.hpp"
+#include "messages/views.hpp"
+#include "nodes/cli/endpoint.hpp"
+
+namespace onset::cli {
+
+/// Why a connect or a request did not succeed.
+struct failure {
+  enum kind_t {
+    /// The gateway answered with an error of category "onset"; `text` is
+    /// `code: reason`, e.g. `invalid_input: devices[1]: ...`.
+    refused,
+    /// No connection, no answer in time, or a lost connection; `text` says
+    /// which, naming the gateway's address.
+    unreachable,
+  };
+  kind_t kind = unreachable;
+  std::string text;
+};
+
+/// A reply of the gateway: the value, or the failure.
+template <class T>
+class reply {
+public:
+  reply(T value) : state_(std::move(value)) {
+  }
+
+  reply(failure problem) : state_(std::move(problem)) {
+  }
+
+  explicit operator bool() const noexcept {
+    return state_.index() == 0;
+  }
+
+  /// REQUIRES: `*this` holds a value.
+  T& value() {
+    return std::get<0>(state_);
+  }
+
+  /// REQUIRES: `*this` holds a failure.
+  const failure& error() const {
+    return std::get<1>(state_);
+  }
+
+private:
+  std::variant<T, failure> state_;
+};
+
+/// The reply to a request that answers only "done".
+struct done {};
+
+class gateway_client {
+public:
+  using duration = std::chrono::milliseconds;
+
+  /// Connects to the gateway at `where`, waiting at most `timeout`.
+  static reply<std::unique_ptr<gateway_client>> connect(const endpoint& where,
+                                                        duration timeout);
+
+  ~gateway_client();
+
+  gateway_client(const gateway_client&) = delete;
+  gateway_client& operator=(const gateway_client&) = delete;
+
+  /// How long each following request waits for its reply.
+  void set_timeout(duration timeout);
+
+  reply<done> enroll(std::vector<device_record> records);
+  reply<std::vector<device_record>> list_devices();
+  reply<device_view> device(const device_id& id);
+  reply<done> set_online(const device_id& id, bool online);
+
+  /// New contracts and renewals, in order; every document is checked by the
+  /// gateway before the first is submitted.
+  reply<std::vector<submit_result>> submit(std::vector<contract> docs);
+  reply<done> start(const contract_id& id, const std::string& event_id);
+  reply<done> cancel(const contract_id& id);
+  reply<done> retry(const contract_id& id);
+
+  reply<contract_view> contract_details(const contract_id& id);
+  reply<std::vector<contract_summary>> list_contracts();
+  reply<std::vector<history_entry>> history(const contract_id& id);
+  reply<std::vector<instruction>> plan(const contract_id& id);
+  reply<service_view> service(const service_id& service,
+                              const device_id& device);
+
+  struct impl;
+
+private:
+  explicit gateway_client(std::unique_ptr<impl> self);
+
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace onset::cli

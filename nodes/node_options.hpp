@@ -1,0 +1,32 @@
+// Everything `onset-node` is told on its command line, with defaults: where
+// its data lives, where the GATEWAY listens, the catalog, and the tunables of
+// the engine, the printers' simulator and the storage.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "actors/engine_config.hpp"
+#include "actors/receiver_options.hpp"
+#include "actors/simulated_printer.hpp"
+#include "persistence/environment.hpp"
+
+namespace onset {
+
+struct node_options {
+  std::string data_dir = "onset-data";
+  std::string gateway_host = "127.0.0.1";
+  /// 0: any free port (written to DATA_DIR/gateway.port either way).
+  uint16_t gateway_port = 7411;
+  std::string catalog_file;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  persistence::environment_options storage;
+  engine_config engine;
+  receiver_options receivers;
+  simulated_printer_options printer;
+  /// CAF scheduler threads; 0: one per core.
+  unsigned threads = 0;
+};
+
+} // namespace onset

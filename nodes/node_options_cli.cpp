@@ -1,0 +1,87 @@
+#include "nodes/node_options_cli.hpp"
+
+#include <map>
+
+namespace onset {
+
+namespace {
+
+/// A duration option in milliseconds, bound to a std::chrono duration.
+template <class Duration>
+void add_ms_option(CLI::App& app, const std::string& name, Duration& target,
+                   const std::string& description) {
+  auto* opt = app.add_option_function<int64_t>(
+    name, [&target](int64_t ms) {
+      target = std::chrono::duration_cast<Duration>(
+        std::chrono::milliseconds{ms});
+    },
+    description + " (milliseconds)");
+  opt->default_str(std::to_string(
+    std::chrono::duration_cast<std::chrono::milliseconds>(target).count()));
+  opt->check(CLI::NonNegativeNumber);
+}
+
+} // namespace
+
+void add_node_options(CLI::App& app, node_options& x) {
+  app.add_option("--data-dir", x.data_dir, "Data directory (LMDB)")
+    ->capture_default_str();
+  app.add_option("--gateway-host", x.gateway_host,
+                 "Address the GATEWAY listens on")
+    ->capture_default_str();
+  app.add_option("--gateway-port", x.gateway_port,
+                 "GATEWAY port; 0 picks a free one (written to "
+                 "DATA_DIR/gateway.port)")
+    ->capture_default_str();
+  app.add_option("--catalog", x.catalog_file, "Service catalog file")
+    ->capture_default_str();
+  app.add_option("--log-level", x.log_level,
+                 "trace|debug|info|warn|error|critical|off")
+    ->capture_default_str();
+  app.add_option("--log-format", x.log_format, "text|json")
+    ->capture_default_str();
+  app.add_option("--threads", x.threads,
+                 "Actor scheduler threads (0: one per core)")
+    ->capture_default_str();
+  static const std::map<std::string, persistence::sync_mode> sync_modes{
+    {"durable", persistence::sync_mode::durable},
+    {"no_meta_sync", persistence::sync_mode::no_meta_sync},
+    {"no_sync", persistence::sync_mode::no_sync}};
+  app
+    .add_option_function<std::string>(
+      "--sync",
+      [&x](const std::string& mode) { x.storage.sync = sync_modes.at(mode); },
+      "durable: two fsyncs per commit, survives power loss | no_meta_sync | "
+      "no_sync (see docs/persistence.md)")
+    ->check(CLI::IsMember({"durable", "no_meta_sync", "no_sync"}))
+    ->default_str("durable");
+  app.add_option("--map-size-mb", x.storage.map_size,
+                 "Initial LMDB map size")
+    ->transform([](std::string s) {
+      return std::to_string(std::stoull(s) << 20);
+    });
+  add_ms_option(app, "--request-timeout", x.engine.request_timeout,
+                "How long a contract waits for a target's reply");
+  add_ms_option(app, "--step-deadline", x.engine.step_deadline,
+                "A step unacknowledged this long degrades its contract");
+  add_ms_option(app, "--resend-cap", x.engine.resend_cap,
+                "Longest resend backoff");
+  app.add_option("--max-devices-in-flight", x.engine.max_devices_in_flight,
+                 "Printers of one contract provisioned at the same time")
+    ->capture_default_str();
+  add_ms_option(app, "--firmware-latency", x.printer.firmware_latency,
+                "Simulated printers: time to install firmware");
+  add_ms_option(app, "--apps-latency", x.printer.apps_latency,
+                "Simulated printers: time to install applications");
+  add_ms_option(app, "--settings-latency", x.printer.settings_latency,
+                "Simulated printers: time to write settings");
+  app.add_option("--failure-rate", x.printer.failure_rate,
+                 "Simulated printers: fraction of steps failing transiently")
+    ->check(CLI::Range(0.0, 1.0))
+    ->capture_default_str();
+  app.add_option("--failure-seed", x.printer.seed,
+                 "Simulated printers: seed of the failure injection")
+    ->capture_default_str();
+}
+
+} // namespace onset

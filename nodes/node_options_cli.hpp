@@ -1,0 +1,14 @@
+// The command-line options of `onset-node`, bound to a node_options.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "nodes/node_options.hpp"
+
+namespace onset {
+
+/// Adds every option of `onset-node` to `app`, bound to `x` (whose current
+/// values are the defaults shown by --help).
+void add_node_options(CLI::App& app, node_options& x);
+
+} // namespace onset
