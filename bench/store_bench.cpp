@@ -38,9 +38,9 @@ using clock_type = std::chrono::steady_clock;
 
 struct options {
   std::string dir;
-  int requesters = 128;
-  int per_requester = 200;
-  int single = 1000;
+  int requesters = 256;
+  int per_requester = 100;
+  int single = 500;
   size_t record_bytes = 200;
 };
 

@@ -10,6 +10,12 @@
 //     event value    := contract id, raw bytes
 //
 // (str, be64: persistence/keys.hpp; archive: persistence/serialization.hpp.)
+//
+// Deviations from the first sketch: reads take any `transaction&` (read or
+// write) and return `result<...>`, since a read can meet a corrupt record;
+// `for_each` takes an optional handler for records that do not decode;
+// `remember_event` refuses an event id already remembered for another
+// contract.
 #pragma once
 
 #include <functional>

@@ -8,6 +8,10 @@
 //     device value := archive(device_state)
 //
 // (str: persistence/keys.hpp; archive: persistence/serialization.hpp.)
+//
+// Deviations from the first sketch: reads take any `transaction&` and return
+// `result<...>`; `for_each` takes an optional handler for records that do
+// not decode.
 #pragma once
 
 #include <cstdint>

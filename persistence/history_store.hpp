@@ -6,6 +6,9 @@
 //     entry value := archive(history_entry)
 //
 // (str, be64: persistence/keys.hpp; archive: persistence/serialization.hpp.)
+//
+// Deviations from the first sketch: `list` takes any `transaction&` and
+// returns `result<...>`; `append` returns the entry's index.
 #pragma once
 
 #include <cstdint>

@@ -13,9 +13,9 @@
 // (0 <= acked <= last). Instructions stay after their ack, so that `get`
 // can show what was sent. (stream, str, be64: persistence/keys.hpp.)
 //
-// Deviation from the first sketch: reads take any `transaction&` (a read
-// or a write transaction), and return `result<...>`, since a read can meet
-// a corrupt record.
+// Deviations from the first sketch: reads take any `transaction&` (a read
+// or a write transaction) and return `result<...>`, since a read can meet
+// a corrupt record; `ack` returns whether the watermark moved.
 #pragma once
 
 #include <cstdint>

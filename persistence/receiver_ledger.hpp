@@ -12,6 +12,10 @@
 //     effect value  := count:be64
 //
 // (stream, be64: persistence/keys.hpp.)
+//
+// Deviations from the first sketch: reads take any `transaction&` and return
+// `result<...>`; `count_effect` returns the new count; `set_applied` refuses
+// a watermark that goes back or skips.
 #pragma once
 
 #include <cstdint>

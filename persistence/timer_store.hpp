@@ -7,6 +7,9 @@
 //     timer value := archive(due_timer)
 //
 // (time, str: persistence/keys.hpp; archive: persistence/serialization.hpp.)
+//
+// Deviations from the first sketch: reads take any `transaction&` and return
+// `result<...>`; `remove` says whether the timer was there.
 #pragma once
 
 #include <optional>
