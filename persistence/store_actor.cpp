@@ -24,7 +24,8 @@ constexpr int max_growths_per_flush = 32;
 /// Runs one batch in a child of `txn`. Returns the batch's error (its
 /// writes undone) or none (its writes now part of `txn`). If the batch hit
 /// MDB_MAP_FULL, `txn.map_full()` is true and the result does not matter.
-caf::error run_batch(write_txn& txn, const write_batch& batch) {
+caf::error run_batch(caf::actor_id self, write_txn& txn,
+                     const write_batch& batch) {
   auto child = txn.begin_nested();
   if (!child)
     return to_error(child.error());
@@ -37,6 +38,12 @@ caf::error run_batch(write_txn& txn, const write_batch& batch) {
   } catch (...) {
     err = caf::make_error(error_code::storage_failure,
                           "write batch threw a non-standard exception");
+  }
+  if (!child && !child.map_full()) {
+    // The batch committed or aborted the STORE's transaction itself.
+    spdlog::error("[store {}] a write batch ended its own transaction", self);
+    return caf::make_error(error_code::storage_failure,
+                           "write batch ended the STORE's transaction");
   }
   if (err || child.map_full()) {
     child.abort();
@@ -70,7 +77,7 @@ void flush(store_pointer self) {
       return;
     }
     for (size_t i = 0; i < queue.size() && !txn.map_full(); ++i)
-      outcomes[i] = run_batch(txn, queue[i].batch);
+      outcomes[i] = run_batch(self->id(), txn, queue[i].batch);
     auto records = txn.records();
     status committed;
     if (!txn.map_full())

@@ -142,6 +142,18 @@ CAF_TEST(a failing batch fails only its own requester) {
   CAF_CHECK_EQUAL(state().failed_batches, 2u);
 }
 
+CAF_TEST(a batch that ends its own transaction fails) {
+  auto a = spawn_requester("MFP-A", put_device("MFP-A"));
+  auto rogue = spawn_requester("MFP-R", [](write_txn& txn) -> caf::error {
+    txn.abort();
+    return caf::none;
+  });
+  consume_messages();
+  CAF_CHECK(a->replied && !a->err && a->visible_at_reply);
+  CAF_CHECK(rogue->replied &&
+            has_code(rogue->err, error_code::storage_failure));
+}
+
 CAF_TEST(requests after a flush go into the next transaction) {
   auto first = spawn_requester("MFP-1", put_device("MFP-1"));
   consume_messages();
