@@ -2,13 +2,16 @@
 
 #include <iostream>
 #include <map>
+#include <memory>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "config/catalog_loader.hpp"
 #include "messages/contract_json.hpp"
 #include "messages/desired_state.hpp"
 #include "messages/device_json.hpp"
+#include "nodes/cli/commands.hpp"
 #include "nodes/cli/read_file.hpp"
 
 namespace onset::cli {
@@ -96,6 +99,24 @@ int run_check(const check_options& options) {
   if (options.json)
     std::cout << out.dump(2) << '\n';
   return 0;
+}
+
+void add_check_command(CLI::App& app, int& rc) {
+  auto o = std::make_shared<check_options>();
+  o->catalog_file = ONSET_DEFAULT_CATALOG;
+  auto* check = app.add_subcommand(
+    "check", "Validate contract files offline and print the desired state "
+             "computed for each");
+  check->add_option("--catalog", o->catalog_file, "Catalog file")
+    ->capture_default_str();
+  check->add_option("--devices", o->devices_file,
+                    "JSON file of device records")
+    ->required();
+  check->add_option("contracts", o->contract_files,
+                    "Contract files (one contract or an array each)")
+    ->required();
+  check->add_flag("--json", o->json, "Print JSON");
+  check->callback([o, &rc] { rc = run_check(*o); });
 }
 
 } // namespace onset::cli

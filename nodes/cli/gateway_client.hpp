@@ -33,6 +33,10 @@ struct failure {
   };
   kind_t kind = unreachable;
   std::string text;
+  /// The connect timed out while CAF may still be blocked in the TCP
+  /// connect, which destroying the actor system would wait for: the client
+  /// was left undestroyed, and the process must end with `std::_Exit`.
+  bool stranded = false;
 };
 
 /// A reply of the gateway: the value, or the failure.

@@ -1,0 +1,222 @@
+#include "nodes/cli/gateway_client.hpp"
+
+#include <optional>
+#include <set>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/protocol.hpp"
+#include "messages/error_code.hpp"
+#include "nodes/system_config.hpp"
+
+namespace onset::cli {
+
+namespace {
+
+std::string seconds_text(gateway_client::duration x) {
+  auto ms = x.count();
+  if (ms % 1000 == 0)
+    return std::to_string(ms / 1000) + " s";
+  return std::to_string(ms) + " ms";
+}
+
+/// The context of `x` when it is one string, else empty.
+std::string reason_of(const caf::error& x) {
+  auto& ctx = x.context();
+  if (ctx.match_elements<std::string>())
+    return ctx.get_as<std::string>(0);
+  return {};
+}
+
+/// `code: reason` for Onset's errors; CAF's name (and reason) for others.
+std::string describe(const caf::error& x) {
+  std::string name;
+  if (x.category() == caf::atom("onset"))
+    name = to_string(static_cast<error_code>(x.code()));
+  else if (x.category() == caf::atom("system"))
+    name = to_string(static_cast<caf::sec>(x.code()));
+  else
+    name = caf::to_string(x);
+  auto reason = reason_of(x);
+  return reason.empty() ? name : name + ": " + reason;
+}
+
+} // namespace
+
+struct gateway_client::impl {
+  // Member order is destruction order reversed: the handles go before the
+  // actor system, the system before its config.
+  system_config cfg;
+  caf::actor_system sys;
+  caf::scoped_actor self;
+  gateway_actor gw;
+  endpoint where;
+  duration timeout;
+
+  impl(endpoint where, duration timeout)
+    : sys(tuned(cfg)),
+      self(sys),
+      where(std::move(where)),
+      timeout(timeout) {
+  }
+
+  /// A CLI does one request at a time: two scheduler threads are plenty.
+  static system_config& tuned(system_config& x) {
+    x.set("scheduler.max-threads", size_t{2});
+    return x;
+  }
+
+  failure unreachable(std::string what) const {
+    return {failure::unreachable, std::move(what)};
+  }
+
+  failure to_failure(const caf::error& err) const {
+    if (err.category() == caf::atom("onset"))
+      return {failure::refused, describe(err)};
+    if (err == caf::sec::request_timeout)
+      return unreachable("the gateway at " + where.to_string()
+                         + " did not answer within " + seconds_text(timeout));
+    if (err == caf::sec::request_receiver_down)
+      return unreachable("lost the connection to the gateway at "
+                         + where.to_string());
+    return unreachable("the gateway at " + where.to_string()
+                       + " failed: " + describe(err));
+  }
+
+  /// Resolves the published actor at `where` through the middleman actor,
+  /// which, unlike `remote_actor()`, can be asked with a timeout.
+  std::optional<failure> connect() {
+    auto prefix = "cannot reach the gateway at " + where.to_string() + ": ";
+    std::optional<failure> result;
+    self
+      ->request(sys.middleman().actor_handle(), timeout, caf::connect_atom_v,
+                where.host, where.port)
+      .receive(
+        [&](caf::node_id&, caf::strong_actor_ptr& ptr,
+            std::set<std::string>& ifs) {
+          if (!ptr)
+            result = unreachable(prefix + "nothing is published there");
+          else if (!sys.assignable<gateway_actor>(ifs))
+            result = unreachable(prefix
+                                 + "the actor published there is not an "
+                                   "Onset gateway of this version");
+          else
+            gw = caf::actor_cast<gateway_actor>(std::move(ptr));
+        },
+        [&](caf::error& err) {
+          if (err == caf::sec::request_timeout) {
+            result = unreachable(prefix + "no answer within "
+                                 + seconds_text(timeout));
+            result->stranded = true;
+          } else if (err == caf::sec::cannot_connect_to_node) {
+            result = unreachable(prefix + "cannot connect (is onset-node "
+                                          "running and listening there?)");
+          } else {
+            result = unreachable(prefix + describe(err));
+          }
+        });
+    return result;
+  }
+
+  template <class T, class... Ts>
+  reply<T> ask(Ts&&... xs) {
+    std::optional<reply<T>> result;
+    self->request(gw, timeout, std::forward<Ts>(xs)...)
+      .receive([&](T& x) { result.emplace(std::move(x)); },
+               [&](caf::error& err) { result.emplace(to_failure(err)); });
+    return std::move(*result);
+  }
+
+  template <class... Ts>
+  reply<done> ask_done(Ts&&... xs) {
+    std::optional<reply<done>> result;
+    self->request(gw, timeout, std::forward<Ts>(xs)...)
+      .receive([&](atom::ok) { result.emplace(done{}); },
+               [&](caf::error& err) { result.emplace(to_failure(err)); });
+    return std::move(*result);
+  }
+};
+
+gateway_client::gateway_client(std::unique_ptr<impl> self)
+  : impl_(std::move(self)) {
+}
+
+gateway_client::~gateway_client() = default;
+
+reply<std::unique_ptr<gateway_client>>
+gateway_client::connect(const endpoint& where, duration timeout) {
+  auto self = std::make_unique<impl>(where, timeout);
+  if (auto problem = self->connect()) {
+    if (problem->stranded)
+      self.release(); // See failure::stranded.
+    return std::move(*problem);
+  }
+  return std::unique_ptr<gateway_client>{new gateway_client(std::move(self))};
+}
+
+void gateway_client::set_timeout(duration timeout) {
+  impl_->timeout = timeout;
+}
+
+reply<done> gateway_client::enroll(std::vector<device_record> records) {
+  return impl_->ask_done(atom::enroll_v, std::move(records));
+}
+
+reply<std::vector<device_record>> gateway_client::list_devices() {
+  return impl_->ask<std::vector<device_record>>(atom::list_v,
+                                                atom::devices_v);
+}
+
+reply<device_view> gateway_client::device(const device_id& id) {
+  return impl_->ask<device_view>(atom::get_v, id);
+}
+
+reply<done> gateway_client::set_online(const device_id& id, bool online) {
+  return impl_->ask_done(atom::online_v, id, online);
+}
+
+reply<std::vector<submit_result>>
+gateway_client::submit(std::vector<contract> docs) {
+  return impl_->ask<std::vector<submit_result>>(atom::submit_v,
+                                                std::move(docs));
+}
+
+reply<done> gateway_client::start(const contract_id& id,
+                                  const std::string& event_id) {
+  return impl_->ask_done(atom::start_v, id, event_id);
+}
+
+reply<done> gateway_client::cancel(const contract_id& id) {
+  return impl_->ask_done(atom::cancel_v, id);
+}
+
+reply<done> gateway_client::retry(const contract_id& id) {
+  return impl_->ask_done(atom::retry_v, id);
+}
+
+reply<contract_view> gateway_client::contract_details(const contract_id& id) {
+  return impl_->ask<contract_view>(atom::get_v, id);
+}
+
+reply<std::vector<contract_summary>> gateway_client::list_contracts() {
+  return impl_->ask<std::vector<contract_summary>>(atom::list_v,
+                                                   atom::contracts_v);
+}
+
+reply<std::vector<history_entry>>
+gateway_client::history(const contract_id& id) {
+  return impl_->ask<std::vector<history_entry>>(atom::history_v, id);
+}
+
+reply<std::vector<instruction>> gateway_client::plan(const contract_id& id) {
+  return impl_->ask<std::vector<instruction>>(atom::plan_v, id);
+}
+
+reply<service_view> gateway_client::service(const service_id& service,
+                                            const device_id& device) {
+  return impl_->ask<service_view>(atom::get_v, service, device);
+}
+
+} // namespace onset::cli
