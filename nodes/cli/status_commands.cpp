@@ -143,9 +143,11 @@ int run_plan(const status_options& o) {
       return int{exit_ok};
     }
     text_table table{{"TARGET", "KIND", "SEQ", "DEVICE", "CARRIES"}};
+    // A step not yet written to the outbox has no seq yet (0).
     for (auto& x : steps.value())
       table.add({x.stream.to.to_string(), to_string(x.kind),
-                 std::to_string(x.seq), x.device.str(), payload(x)});
+                 x.seq == 0 ? "-" : std::to_string(x.seq), x.device.str(),
+                 payload(x)});
     table.print(std::cout);
     return int{exit_ok};
   });
