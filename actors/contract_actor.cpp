@@ -165,6 +165,9 @@ void on_send_error(self_ptr self, const stream_id& stream, uint64_t seq,
                     + "s: " + what);
     return;
   }
+  if (attempt.resend_armed)
+    return;
+  attempt.resend_armed = true;
   auto delay = backoff(self, attempt.count);
   spdlog::debug("{} step.retry {} attempt={} error={}", st.tag, describe(*x),
                 attempt.count, what);
@@ -437,10 +440,20 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
     },
     [self](atom::resend, stream_id& stream, uint64_t seq) {
       auto& st = self->state;
+      if (auto i = st.attempts.find({stream, seq}); i != st.attempts.end())
+        i->second.resend_armed = false;
       if (!is_running(st.rec.state))
         return;
       if (auto* x = st.streams.pending(stream, seq))
         send(self, *x);
+    },
+    [self](atom::resend) {
+      auto& st = self->state;
+      if (!is_running(st.rec.state) || st.streams.pending_total() == 0)
+        return;
+      spdlog::info("{} resend.all pending={} reason=peer back", st.tag,
+                   st.streams.pending_total());
+      send_all(self, st.streams.all_pending());
     },
   };
 }

@@ -35,6 +35,9 @@ namespace onset {
 struct send_attempts {
   unsigned count = 0;
   caf::actor_clock::time_point first_sent;
+  /// A backoff resend is scheduled. At most one is: a failed extra send
+  /// (after a peer came back) does not start a second chain of resends.
+  bool resend_armed = false;
 };
 
 struct contract_actor_state {

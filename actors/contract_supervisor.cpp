@@ -379,6 +379,12 @@ contract_supervisor_actor::behavior_type contract_supervisor(
       if (generation == self->state.timer_generation)
         check_timers(self);
     },
+    [self](atom::resend) {
+      auto& st = self->state;
+      spdlog::info("{} resend.all contracts={}", st.tag, st.running->size());
+      for (auto& [_, child] : *st.running)
+        self->send(child, atom::resend_v);
+    },
   };
 }
 

@@ -189,6 +189,13 @@ gateway(gateway_actor::stateful_pointer<gateway_state> self,
       return self->delegate(self->state.routes.services, atom::get_v,
                             std::move(service), std::move(device));
     },
+    [self](atom::list,
+           atom::nodes) -> caf::result<std::vector<node_status>> {
+      if (!self->state.routes.nodes)
+        return refusal(error_code::wrong_state, "no cluster view");
+      return self->delegate(self->state.routes.nodes, atom::list_v,
+                            atom::nodes_v);
+    },
   };
 }
 

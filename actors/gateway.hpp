@@ -17,10 +17,13 @@
 
 namespace onset {
 
+/// Where the GATEWAY sends what it is asked: the supervisors of its node, or
+/// in a cluster the ROUTERs that stand in for them, and the CLUSTER VIEW.
 struct gateway_routes {
   contract_supervisor_actor contracts;
   device_supervisor_actor devices;
   service_supervisor_actor services;
+  cluster_view_actor nodes;
 };
 
 struct gateway_state {

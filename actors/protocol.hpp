@@ -5,6 +5,14 @@
 //   CONTRACT -> SERVICE SUPERVISOR -> SERVICE (one per catalog service)
 //   everyone who writes -> STORE (persistence/store_actor.hpp)
 //
+// In a cluster (docs/cluster.md) ROUTERs with the supervisors' interfaces
+// stand in for them, and each node publishes a NODE DIRECTORY:
+//
+//   GATEWAY -> CONTRACT ROUTER -> CONTRACT SUPERVISOR of the contract's node
+//   CONTRACT -> DEVICE ROUTER -> DEVICE SUPERVISOR of the printer's node
+//   CONTRACT -> SERVICE ROUTER -> SERVICE SUPERVISOR of the service's node
+//   PEER LINK (one per remote node) -> its NODE DIRECTORY, then the ROUTERs
+//
 // Supervisors route by id, so a CONTRACT addresses a printer or a service by
 // its logical name and never holds a handle that a restart would invalidate.
 // Every request across actors carries a timeout.
@@ -15,6 +23,7 @@
 #include <vector>
 
 #include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "messages/type_ids.hpp"
@@ -90,7 +99,10 @@ using contract_actor = caf::typed_actor<
   // The start or end date has come (from the supervisor's due timers).
   caf::reacts_to<atom::due, timer_kind>,
   // INTERNAL: resend the instruction of this stream and seq if still unacked.
-  caf::reacts_to<atom::resend, stream_id, uint64_t>>;
+  caf::reacts_to<atom::resend, stream_id, uint64_t>,
+  // INTERNAL (from the CONTRACT SUPERVISOR): a peer node is back; resend
+  // every pending instruction now instead of at its next backoff.
+  caf::reacts_to<atom::resend>>;
 
 /// CONTRACT SUPERVISOR: owns the contract store, validates and routes
 /// contract events, spawns CONTRACT actors (at start: every contract not
@@ -113,7 +125,20 @@ using contract_supervisor_actor = caf::typed_actor<
   // `onset plan ID`: the steps that would be sent now against the ledger.
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
   // INTERNAL: check due dates (carries the timer generation).
-  caf::reacts_to<atom::tick, uint64_t>>;
+  caf::reacts_to<atom::tick, uint64_t>,
+  // INTERNAL (from a PEER LINK): a node this one sends to is reachable
+  // again; every CONTRACT actor resends its pending instructions now.
+  caf::reacts_to<atom::resend>>;
+
+/// The answer of one node to `onset cluster` (a NODE DIRECTORY answers for
+/// its own node, a PEER LINK for the node it connects to).
+using node_status_actor
+  = caf::typed_actor<caf::replies_to<atom::status>::with<node_status>>;
+
+/// CLUSTER VIEW: every node of the cluster file, in file order, reachable or
+/// not. Asks each node with a timeout; answers once all answered.
+using cluster_view_actor = caf::typed_actor<
+  caf::replies_to<atom::list, atom::nodes>::with<std::vector<node_status>>>;
 
 /// GATEWAY: the one entry point for operators and contract systems,
 /// published on a TCP port. It validates, routes to the supervisors, and
@@ -141,6 +166,59 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<atom::history, contract_id>::with<
     std::vector<history_entry>>,
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
-  caf::replies_to<atom::get, service_id, device_id>::with<service_view>>;
+  caf::replies_to<atom::get, service_id, device_id>::with<service_view>,
+  // `onset cluster`: every node, its roles, reachable or not, its counts.
+  caf::replies_to<atom::list, atom::nodes>::with<std::vector<node_status>>>;
+
+/// NODE DIRECTORY: one per node, published on the node's cluster address.
+/// Peers fetch the node's supervisors from it (a restarted node is a new
+/// CAF node: its actors are found again through it), and the CLUSTER VIEW
+/// its status. A supervisor of a role the node does not hold is refused
+/// (`wrong_state`).
+using node_directory_actor = node_status_actor::extend<
+  caf::replies_to<atom::get, atom::devices>::with<device_supervisor_actor>,
+  caf::replies_to<atom::get, atom::contracts>::with<contract_supervisor_actor>,
+  caf::replies_to<atom::get, atom::services>::with<service_supervisor_actor>>;
+
+/// PEER LINK: one per remote node a node needs. Connects through the
+/// middleman actor, fetches the node's supervisors from its NODE DIRECTORY,
+/// monitors them, tells the ROUTERs (`atom::peer`) when they change, and
+/// reconnects with capped backoff after a `down_msg`. Answers `status` for
+/// its node (unreachable at once while down).
+using peer_link_actor = node_status_actor::extend<
+  // INTERNAL: connect now (carries the retry generation; stale ones are
+  // ignored).
+  caf::reacts_to<atom::tick, uint64_t>>;
+
+/// DEVICE ROUTER: the DEVICE SUPERVISOR's interface for a whole cluster.
+/// Routes by printer to the node its id hashes to (config/placement.hpp);
+/// splits enroll and records by node (enroll checks every node before it
+/// writes any); list merges every node's answer. A request for a node that
+/// is unreachable fails at once with `unreachable`.
+using device_router_actor = device_supervisor_actor::extend<
+  // INTERNAL (from a PEER LINK): node NAME's DEVICE SUPERVISOR is now this
+  // handle; an invalid handle means unreachable.
+  caf::reacts_to<atom::peer, std::string, device_supervisor_actor>>;
+
+/// CONTRACT ROUTER: the CONTRACT SUPERVISOR's interface for a whole cluster;
+/// routes by contract id, list merges every node's answer, `resend` goes to
+/// every reachable node.
+using contract_router_actor = contract_supervisor_actor::extend<
+  caf::reacts_to<atom::peer, std::string, contract_supervisor_actor>>;
+
+/// SERVICE ROUTER: the SERVICE SUPERVISOR's interface for a whole cluster;
+/// routes by service id.
+using service_router_actor = service_supervisor_actor::extend<
+  caf::reacts_to<atom::peer, std::string, service_supervisor_actor>>;
 
 } // namespace onset
+
+// Actor handles that cross the wire (the NODE DIRECTORY's answers). Every
+// node registers this block after the `onset` block (nodes/system_config.cpp).
+CAF_BEGIN_TYPE_ID_BLOCK(onset_actors, caf::id_block::onset::end)
+
+  CAF_ADD_TYPE_ID(onset_actors, (onset::device_supervisor_actor))
+  CAF_ADD_TYPE_ID(onset_actors, (onset::contract_supervisor_actor))
+  CAF_ADD_TYPE_ID(onset_actors, (onset::service_supervisor_actor))
+
+CAF_END_TYPE_ID_BLOCK(onset_actors)

@@ -32,6 +32,8 @@ std::string to_string(error_code x) {
       return "transient";
     case error_code::wrong_state:
       return "wrong_state";
+    case error_code::unreachable:
+      return "unreachable";
   }
   return "unknown";
 }

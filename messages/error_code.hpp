@@ -42,6 +42,10 @@ enum class error_code : uint8_t {
   transient,
   /// The operation does not apply in the contract's current state.
   wrong_state,
+  /// The cluster node that holds the target cannot be reached now (down,
+  /// frozen, or not connected yet); context names the node. Like
+  /// `transient`, the sender retries: the node's LMDB keeps what it applied.
+  unreachable,
 };
 
 std::string to_string(error_code x);

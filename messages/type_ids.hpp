@@ -15,6 +15,7 @@
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "messages/node_status.hpp"
 #include "messages/views.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
@@ -50,6 +51,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::contract_summary>))
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::contract>))
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::submit_result>))
+  CAF_ADD_TYPE_ID(onset, (onset::node_status))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::node_status>))
 
   CAF_ADD_ATOM(onset, onset::atom, write, "write")
   CAF_ADD_ATOM(onset, onset::atom, flush, "flush")
@@ -72,5 +75,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_ATOM(onset, onset::atom, done, "done")
   CAF_ADD_ATOM(onset, onset::atom, devices, "devices")
   CAF_ADD_ATOM(onset, onset::atom, contracts, "contracts")
+  CAF_ADD_ATOM(onset, onset::atom, services, "services")
+  CAF_ADD_ATOM(onset, onset::atom, nodes, "nodes")
+  CAF_ADD_ATOM(onset, onset::atom, status, "status")
+  CAF_ADD_ATOM(onset, onset::atom, peer, "peer")
 
 CAF_END_TYPE_ID_BLOCK(onset)

@@ -1,106 +1,59 @@
 #include "nodes/embedded_node.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <thread>
-
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/contract_supervisor.hpp"
-#include "actors/device_supervisor.hpp"
 #include "actors/gateway.hpp"
-#include "actors/service_supervisor.hpp"
-#include "config/catalog_loader.hpp"
+#include "nodes/cluster/cluster_view.hpp"
+#include "nodes/cluster/node_directory.hpp"
+#include "nodes/node_actors.hpp"
 #include "nodes/system_config.hpp"
-#include "persistence/store_actor.hpp"
 
 namespace onset {
 
 namespace {
 
-constexpr auto shutdown_limit = std::chrono::seconds{10};
-
-/// Writes the bound port where scripts and tests find it (write, rename).
-void write_port_file(const std::string& dir, uint16_t port) {
-  auto path = std::filesystem::path{dir} / "gateway.port";
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out{tmp};
-    out << port << '\n';
-  }
-  std::filesystem::rename(tmp, path);
-}
-
-/// Ends the process if a clean stop takes longer than `shutdown_limit`: an
-/// operator's SIGTERM must not hang. Nothing committed is lost by exiting.
-void arm_shutdown_watchdog() {
-  std::thread{[] {
-    std::this_thread::sleep_for(shutdown_limit);
-    spdlog::error("[node] stop took longer than {}s; exiting",
-                  shutdown_limit.count());
-    spdlog::default_logger()->flush();
-    std::_Exit(1);
-  }}.detach();
+/// The one node of an embedded deployment, as `onset cluster` shows it: its
+/// address is the GATEWAY's (`auto` for a port picked at start).
+node_status embedded_identity(const node_options& options) {
+  node_status result;
+  result.name = "embedded";
+  result.address = options.gateway_host + ":"
+                   + (options.gateway_port == 0
+                        ? std::string{"auto"}
+                        : std::to_string(options.gateway_port));
+  result.roles = {"gateway", "contracts", "devices", "services"};
+  return result;
 }
 
 } // namespace
 
 int run_embedded_node(const node_options& options) {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  auto loaded = load_catalog(options.catalog_file);
-  if (!loaded) {
-    spdlog::error("[node] catalog refused: {}", loaded.error().to_string());
+  auto stop_signals = block_stop_signals();
+  auto storage = open_node_storage(options);
+  if (!storage)
     return 1;
-  }
-  auto cat = std::make_shared<const catalog>(std::move(loaded).value());
-  auto storage = options.storage;
-  storage.directory = options.data_dir;
-  auto opened = persistence::environment::open(storage);
-  if (!opened) {
-    spdlog::error("[node] cannot open data directory {}: {}",
-                  options.data_dir, persistence::to_string(opened.error()));
-    return 1;
-  }
-  auto env = std::move(*opened);
   int exit_code = 0;
   {
     system_config cfg;
-    auto threads = options.threads != 0 ? options.threads
-                                        : std::thread::hardware_concurrency();
-    cfg.set("scheduler.max-threads", static_cast<size_t>(std::max(1u, threads)));
+    cfg.set("scheduler.max-threads", scheduler_threads(options));
     caf::actor_system sys{cfg};
-    auto store = sys.spawn<caf::detached>(persistence::store, env.get());
-    auto devices = spawn_device_supervisor(
-      sys, store, *env, simulated_printer_factory(*cat, options.printer),
-      options.receivers);
-    auto services = spawn_service_supervisor(sys, store, *env, cat,
-                                             options.receivers);
-    auto ctx = std::make_shared<contract_context>();
-    ctx->cat = cat;
-    ctx->env = env.get();
-    ctx->store = store;
-    ctx->devices = devices;
-    ctx->services = services;
-    ctx->config = options.engine;
-    ctx->now = system_wall_clock();
-    auto contracts = sys.spawn(contract_supervisor,
-                               std::shared_ptr<const contract_context>{ctx},
-                               devices);
-    auto gw = sys.spawn(gateway, gateway_routes{contracts, devices, services},
-                        cat, options.engine.local_timeout);
+    auto store = spawn_node_store(sys, *storage);
+    auto devices = spawn_node_devices(sys, options, *storage, store);
+    auto services = spawn_node_services(sys, options, *storage, store);
+    auto contracts = spawn_node_contracts(sys, options, *storage, store,
+                                          devices, services);
+    auto directory = sys.spawn(node_directory,
+                               embedded_identity(options),
+                               local_supervisors{devices, contracts, services},
+                               storage->env.get());
+    auto view = sys.spawn(cluster_view,
+                          std::vector<node_status_actor>{directory},
+                          options.engine.local_timeout);
+    auto gw = sys.spawn(gateway,
+                        gateway_routes{contracts, devices, services, view},
+                        storage->cat, options.engine.local_timeout);
     auto port = sys.middleman().publish(gw, options.gateway_port,
                                         options.gateway_host.c_str(), true);
     if (!port) {
@@ -108,31 +61,27 @@ int run_embedded_node(const node_options& options) {
                     options.gateway_port, sys.render(port.error()));
       exit_code = 1;
     } else {
-      write_port_file(options.data_dir, *port);
+      write_port_file(options.data_dir, "gateway.port", *port);
       spdlog::info("[node] up data={} gateway={}:{} sync={} services={}",
                    options.data_dir, options.gateway_host, *port,
-                   persistence::to_string(env->sync()), cat->services.size());
-      int signal_number = 0;
-      sigwait(&stop_signals, &signal_number);
+                   persistence::to_string(storage->env->sync()),
+                   storage->cat->services.size());
+      auto signal_number = wait_for_stop_signal(stop_signals);
       spdlog::info("[node] stopping signal={}", signal_number);
       arm_shutdown_watchdog();
       sys.middleman().unpublish(gw, *port);
-      std::error_code ignored;
-      std::filesystem::remove(std::filesystem::path{options.data_dir}
-                                / "gateway.port",
-                              ignored);
+      remove_port_file(options.data_dir, "gateway.port");
     }
-    for (auto& x : std::vector<caf::actor>{
-           caf::actor_cast<caf::actor>(gw),
-           caf::actor_cast<caf::actor>(contracts),
-           caf::actor_cast<caf::actor>(devices),
-           caf::actor_cast<caf::actor>(services)})
-      caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
-    // The STORE last: it commits what is queued, then quits.
-    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
-    sys.await_all_actors_done();
+    stop_node_actors(sys,
+                     {caf::actor_cast<caf::actor>(gw),
+                      caf::actor_cast<caf::actor>(view),
+                      caf::actor_cast<caf::actor>(directory),
+                      caf::actor_cast<caf::actor>(contracts),
+                      caf::actor_cast<caf::actor>(devices),
+                      caf::actor_cast<caf::actor>(services)},
+                     store);
   }
-  env.reset();
+  storage->env.reset();
   spdlog::info("[node] stopped");
   return exit_code;
 }

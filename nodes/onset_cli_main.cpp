@@ -1,6 +1,7 @@
 // `onset`, the operator CLI. Wiring only: commands live in nodes/cli/.
 #include <CLI/CLI.hpp>
 
+#include "nodes/cli/cluster_command.hpp"
 #include "nodes/cli/commands.hpp"
 #include "nodes/cli/exit_code.hpp"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   add_status_commands(app, rc);
   add_service_commands(app, rc);
   add_wait_command(app, rc);
+  add_cluster_command(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

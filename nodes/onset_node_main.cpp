@@ -1,7 +1,11 @@
 // `onset-node`: runs a node (by default every role on loopback, data in
-// ./onset-data), or inspects a stopped node's data. Wiring only.
+// ./onset-data; with --cluster, one node of a cluster file), or inspects a
+// stopped node's data. Wiring only.
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
+#include "config/cluster_file.hpp"
+#include "nodes/cluster_node.hpp"
 #include "nodes/embedded_node.hpp"
 #include "nodes/inspect_command.hpp"
 #include "nodes/logging.hpp"
@@ -9,10 +13,19 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"onset-node: an Onset node (GATEWAY, contracts, devices and "
-               "services in one process)"};
+               "services in one process, or one node of a cluster)"};
   onset::node_options node;
   node.catalog_file = ONSET_DEFAULT_CATALOG;
   onset::add_node_options(app, node);
+  std::string cluster_file;
+  std::string node_name;
+  auto* cluster_opt = app.add_option(
+    "--cluster", cluster_file,
+    "Cluster file (docs/cluster.md): run one node of it instead of every "
+    "role in one process");
+  app.add_option("--node", node_name, "This node's name in the cluster file")
+    ->needs(cluster_opt);
+  cluster_opt->needs("--node");
   onset::inspect_options inspect;
   auto* inspect_cmd = app.add_subcommand(
     "inspect", "Report, from a stopped node's data, how often each "
@@ -34,5 +47,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "onset-node: %s\n", problem->c_str());
     return 2;
   }
-  return onset::run_embedded_node(node);
+  if (cluster_file.empty())
+    return onset::run_embedded_node(node);
+  auto spec = onset::load_cluster_file(cluster_file);
+  if (!spec) {
+    spdlog::error("[node] cluster file refused: {}",
+                  spec.error().to_string());
+    return 1;
+  }
+  return onset::run_cluster_node(node, spec.value(), node_name);
 }

@@ -1,0 +1,33 @@
+// CLUSTER VIEW (actors/protocol.hpp, cluster_view_actor): what `onset
+// cluster` shows. Asks every node's status source (the local NODE
+// DIRECTORY, or the PEER LINK of a remote node, which answers "unreachable"
+// at once while its node is down) and answers with all of them in
+// cluster-file order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/engine_config.hpp"
+#include "actors/protocol.hpp"
+
+namespace onset {
+
+struct cluster_view_state {
+  static inline const char* name = "cluster-view";
+
+  /// One per node, in cluster-file order.
+  std::vector<node_status_actor> nodes;
+  /// How long one node's answer may take.
+  engine_config::duration timeout;
+};
+
+cluster_view_actor::behavior_type
+cluster_view(cluster_view_actor::stateful_pointer<cluster_view_state> self,
+             std::vector<node_status_actor> nodes,
+             engine_config::duration timeout);
+
+} // namespace onset

@@ -1,0 +1,36 @@
+// CONTRACT ROUTER (actors/protocol.hpp, contract_router_actor): the CONTRACT
+// SUPERVISOR's interface over every `contracts` node of a cluster. Each
+// contract lives on the node its id hashes to (config/placement.hpp); every
+// request naming a contract goes there, `list` merges every node's answer
+// by id, and `resend` goes to every reachable node.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/engine_config.hpp"
+#include "actors/protocol.hpp"
+#include "nodes/cluster/owner_table.hpp"
+
+namespace onset {
+
+struct contract_router_state {
+  static inline const char* name = "contract-router";
+
+  owner_table<contract_supervisor_actor> owners;
+  engine_config::duration timeout;
+  /// `[contract-router #7]`.
+  std::string tag;
+};
+
+/// `owners` are the `contracts` nodes in cluster-file order; `local` is this
+/// node's CONTRACT SUPERVISOR if `local_name` is one of them.
+contract_router_actor::behavior_type contract_router(
+  contract_router_actor::stateful_pointer<contract_router_state> self,
+  std::vector<std::string> owners, std::string local_name,
+  contract_supervisor_actor local, engine_config::duration timeout);
+
+} // namespace onset

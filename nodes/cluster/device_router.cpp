@@ -1,0 +1,250 @@
+#include "nodes/cluster/device_router.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "messages/error_code.hpp"
+#include "nodes/cluster/fan_out.hpp"
+
+namespace onset {
+
+namespace {
+
+using self_ptr = device_router_actor::stateful_pointer<device_router_state>;
+using record_list = std::vector<device_record>;
+using ok_promise = caf::typed_response_promise<atom::ok>;
+
+/// Ids of `ids` grouped by owner (positions in `owners`).
+std::map<size_t, std::vector<device_id>>
+by_owner(const owner_table<device_supervisor_actor>& owners,
+         const std::vector<device_id>& ids) {
+  std::map<size_t, std::vector<device_id>> result;
+  for (auto& id : ids)
+    result[owners.owner_of(id.str())].push_back(id);
+  return result;
+}
+
+/// The same refusals as the DEVICE SUPERVISOR's, over the whole request, so
+/// that no node writes when another would refuse.
+caf::error check_records(const record_list& xs) {
+  std::map<device_id, const device_record*> seen;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    auto& x = xs[i];
+    auto field = "devices[" + std::to_string(i) + "]";
+    if (x.id.empty())
+      return caf::make_error(error_code::invalid_input, field + ".id: empty");
+    if (x.customer.empty())
+      return caf::make_error(error_code::invalid_input,
+                             field + ".customer: empty (device " + x.id.str()
+                               + ")");
+    auto [pos, added] = seen.emplace(x.id, &x);
+    if (!added && !(*pos->second == x))
+      return caf::make_error(error_code::invalid_input,
+                             "device " + x.id.str()
+                               + " appears twice with different records");
+  }
+  return caf::none;
+}
+
+/// Second phase of enroll: every node writes its part.
+void write_parts(self_ptr self, std::vector<size_t> nodes,
+                 std::vector<record_list> parts, ok_promise rp) {
+  auto& st = self->state;
+  auto names = std::make_shared<std::vector<std::string>>();
+  for (auto i : nodes)
+    names->push_back(st.owners.name(i));
+  auto g = gather<atom::ok>::make(
+    nodes.size(),
+    [self, names, rp](caf::expected<std::vector<atom::ok>> x) mutable {
+      if (x) {
+        rp.deliver(atom::ok_v);
+        return;
+      }
+      spdlog::error("{} enroll.partial nodes={} error={}", self->state.tag,
+                    names->size(), self->system().render(x.error()));
+      rp.deliver(std::move(x.error()));
+    });
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    auto dest = st.owners.handle(nodes[k]);
+    if (!dest) {
+      g->fail(std::move(dest.error()));
+      return;
+    }
+    ask_into<atom::ok>(self, *dest, st.timeout, g, k, atom::enroll_v,
+                       std::move(parts[k]));
+  }
+}
+
+caf::result<atom::ok> enroll(self_ptr self, record_list xs) {
+  auto& st = self->state;
+  if (auto err = check_records(xs))
+    return err;
+  std::map<size_t, record_list> split;
+  for (auto& x : xs)
+    split[st.owners.owner_of(x.id.str())].push_back(x);
+  std::vector<size_t> nodes;
+  std::vector<record_list> parts;
+  for (auto& [i, part] : split) {
+    if (auto dest = st.owners.handle(i); !dest)
+      return std::move(dest.error());
+    nodes.push_back(i);
+    parts.push_back(std::move(part));
+  }
+  if (nodes.size() == 1)
+    return forward_to<atom::ok>(self, st.owners, nodes[0], st.timeout,
+                                atom::enroll_v, std::move(parts[0]));
+  auto rp = self->make_response_promise<atom::ok>();
+  auto wanted = std::make_shared<std::map<device_id, device_record>>();
+  for (auto& x : xs)
+    wanted->emplace(x.id, x);
+  auto g = gather<record_list>::make(
+    nodes.size(),
+    [self, nodes, parts, wanted,
+     rp](caf::expected<std::vector<record_list>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      for (auto& part : *found)
+        for (auto& stored : part)
+          if (!(wanted->at(stored.id) == stored)) {
+            rp.deliver(caf::make_error(
+              error_code::invalid_input,
+              "device " + stored.id.str()
+                + " is registered with a different record"));
+            return;
+          }
+      write_parts(self, std::move(nodes), std::move(parts), rp);
+    });
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    std::vector<device_id> ids;
+    for (auto& x : parts[k])
+      ids.push_back(x.id);
+    ask_into<record_list>(self, *st.owners.handle(nodes[k]), st.timeout, g, k,
+                          atom::records_v, std::move(ids));
+  }
+  return rp;
+}
+
+caf::result<record_list> records(self_ptr self, std::vector<device_id> ids) {
+  auto& st = self->state;
+  auto split = by_owner(st.owners, ids);
+  if (split.size() == 1)
+    return forward_to<record_list>(self, st.owners, split.begin()->first,
+                                   st.timeout, atom::records_v,
+                                   std::move(ids));
+  auto rp = self->make_response_promise<record_list>();
+  auto g = gather<record_list>::make(
+    split.size(),
+    [ids, rp](caf::expected<std::vector<record_list>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      std::map<device_id, device_record> known;
+      for (auto& part : *found)
+        for (auto& x : part)
+          known.emplace(x.id, std::move(x));
+      record_list result;
+      for (auto& id : ids)
+        if (auto i = known.find(id); i != known.end())
+          result.push_back(i->second);
+      rp.deliver(std::move(result));
+    });
+  size_t k = 0;
+  for (auto& [i, part] : split) {
+    auto dest = st.owners.handle(i);
+    if (!dest) {
+      g->fail(std::move(dest.error()));
+      break;
+    }
+    ask_into<record_list>(self, *dest, st.timeout, g, k++, atom::records_v,
+                          std::move(part));
+  }
+  return rp;
+}
+
+caf::result<record_list> list(self_ptr self) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<record_list>();
+  auto g = gather<record_list>::make(
+    st.owners.size(),
+    [rp](caf::expected<std::vector<record_list>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      record_list result;
+      for (auto& part : *found)
+        result.insert(result.end(), part.begin(), part.end());
+      std::sort(result.begin(), result.end(),
+                [](auto& x, auto& y) { return x.id < y.id; });
+      rp.deliver(std::move(result));
+    });
+  for (size_t i = 0; i < st.owners.size(); ++i) {
+    auto dest = st.owners.handle(i);
+    if (!dest) {
+      g->fail(std::move(dest.error()));
+      break;
+    }
+    ask_into<record_list>(self, *dest, st.timeout, g, i, atom::list_v);
+  }
+  return rp;
+}
+
+} // namespace
+
+device_router_actor::behavior_type
+device_router(device_router_actor::stateful_pointer<device_router_state> self,
+              std::vector<std::string> owners, std::string local_name,
+              device_supervisor_actor local, engine_config::duration timeout) {
+  auto& st = self->state;
+  st.owners = owner_table<device_supervisor_actor>{std::move(owners),
+                                                   local_name,
+                                                   std::move(local)};
+  st.timeout = timeout;
+  st.tag = "[device-router #" + std::to_string(self->id()) + "]";
+  spdlog::info("{} up nodes={}", st.tag, st.owners.size());
+  return {
+    [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
+      auto& st = self->state;
+      if (x.stream.to.kind != target_kind::device)
+        return caf::make_error(error_code::invalid_input,
+                               "not a device stream: "
+                                 + x.stream.to_string());
+      auto i = st.owners.owner_of(x.stream.to.name);
+      return forward_to<instruction_ack>(self, st.owners, i, st.timeout,
+                                         atom::apply_v, std::move(x));
+    },
+    [self](atom::get, device_id& id) -> caf::result<device_view> {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<device_view>(self, st.owners, i, st.timeout,
+                                     atom::get_v, std::move(id));
+    },
+    [self](atom::online, device_id& id, bool online) -> caf::result<atom::ok> {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<atom::ok>(self, st.owners, i, st.timeout,
+                                  atom::online_v, std::move(id), online);
+    },
+    [self](atom::enroll, record_list& xs) {
+      return enroll(self, std::move(xs));
+    },
+    [self](atom::records, std::vector<device_id>& ids) {
+      return records(self, std::move(ids));
+    },
+    [self](atom::list) { return list(self); },
+    [self](atom::peer, std::string& node, device_supervisor_actor& handle) {
+      auto& st = self->state;
+      if (st.owners.set(node, handle))
+        spdlog::info("{} node={} reachable={}", st.tag, node,
+                     static_cast<bool>(handle));
+    },
+  };
+}
+
+} // namespace onset

@@ -1,0 +1,45 @@
+// DEVICE ROUTER (actors/protocol.hpp, device_router_actor): the DEVICE
+// SUPERVISOR's interface over every `devices` node of a cluster. Each
+// printer lives on the node its id hashes to (config/placement.hpp).
+//
+// - apply, get, online: to the printer's node;
+// - enroll: split by node; every node is asked for its registrations first
+//   and the enrollment is refused, with nothing written, if a printer is
+//   registered there with another record or a node is unreachable; then
+//   every node writes its part. Only a node failing between check and write
+//   can leave a partial enrollment (re-enrolling the same records is a
+//   no-op, so the operator repeats it);
+// - records: split by node, merged in the order asked;
+// - list: every node's printers, merged by id.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/engine_config.hpp"
+#include "actors/protocol.hpp"
+#include "nodes/cluster/owner_table.hpp"
+
+namespace onset {
+
+struct device_router_state {
+  static inline const char* name = "device-router";
+
+  owner_table<device_supervisor_actor> owners;
+  /// How long a request to a remote node may take.
+  engine_config::duration timeout;
+  /// `[device-router #7]`.
+  std::string tag;
+};
+
+/// `owners` are the `devices` nodes in cluster-file order; `local` is this
+/// node's DEVICE SUPERVISOR if `local_name` is one of them.
+device_router_actor::behavior_type
+device_router(device_router_actor::stateful_pointer<device_router_state> self,
+              std::vector<std::string> owners, std::string local_name,
+              device_supervisor_actor local, engine_config::duration timeout);
+
+} // namespace onset

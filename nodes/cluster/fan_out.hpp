@@ -1,0 +1,93 @@
+// Helpers of the ROUTERs: forward one request to the node that owns it, or
+// ask several nodes and gather their answers.
+//
+// A request to a local supervisor is delegated (it answers the requester).
+// A request to a remote one is re-issued with `timeout` and its answer
+// passed back, so that answers never travel between two remote nodes that
+// are not connected, and no request to a remote actor lacks a timeout.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <caf/result.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "nodes/cluster/owner_table.hpp"
+
+namespace onset {
+
+/// Collects `n` answers of a fan-out and calls `done` once: with every
+/// answer in request order, or with the first error.
+template <class T>
+class gather {
+public:
+  using done_fn = std::function<void(caf::expected<std::vector<T>>)>;
+
+  static std::shared_ptr<gather> make(size_t n, done_fn done) {
+    auto result = std::shared_ptr<gather>(new gather(n, std::move(done)));
+    if (n == 0)
+      result->finish(std::vector<T>{});
+    return result;
+  }
+
+  void put(size_t i, T x) {
+    if (finished_)
+      return;
+    parts_[i] = std::move(x);
+    if (--left_ == 0)
+      finish(std::move(parts_));
+  }
+
+  void fail(caf::error err) {
+    if (!finished_)
+      finish(std::move(err));
+  }
+
+private:
+  gather(size_t n, done_fn done)
+    : parts_(n), left_(n), done_(std::move(done)) {
+  }
+
+  void finish(caf::expected<std::vector<T>> x) {
+    finished_ = true;
+    done_(std::move(x));
+  }
+
+  std::vector<T> parts_;
+  size_t left_;
+  done_fn done_;
+  bool finished_ = false;
+};
+
+/// Asks `dest` with `timeout`; puts the answer into slot `i` of `g`.
+template <class T, class Self, class Handle, class Duration, class... Ts>
+void ask_into(Self* self, const Handle& dest, Duration timeout,
+              std::shared_ptr<gather<T>> g, size_t i, Ts&&... xs) {
+  self->request(dest, timeout, std::forward<Ts>(xs)...)
+    .then([g, i](T& x) { g->put(i, std::move(x)); },
+          [g](caf::error& err) { g->fail(std::move(err)); });
+}
+
+/// Sends `xs` to owner `i` of `table`: delegated when local, re-issued with
+/// `timeout` when remote, refused at once with `unreachable` when down.
+template <class Reply, class Self, class Handle, class Duration, class... Ts>
+caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
+                              size_t i, Duration timeout, Ts&&... xs) {
+  auto dest = table.handle(i);
+  if (!dest)
+    return std::move(dest.error());
+  if (table.is_local(i))
+    return self->delegate(*dest, std::forward<Ts>(xs)...);
+  auto rp = self->template make_response_promise<Reply>();
+  self->request(*dest, timeout, std::forward<Ts>(xs)...)
+    .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+} // namespace onset

@@ -1,0 +1,43 @@
+// NODE DIRECTORY (actors/protocol.hpp, node_directory_actor): published on
+// the node's cluster address. It hands out the node's supervisors to its
+// peers and reports the node's status (contracts and printers counted from
+// the node's own stores).
+#pragma once
+
+#include <string>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/protocol.hpp"
+#include "messages/node_status.hpp"
+#include "persistence/environment.hpp"
+
+namespace onset {
+
+/// The supervisors a node runs; invalid handles for roles it does not hold.
+struct local_supervisors {
+  device_supervisor_actor devices;
+  contract_supervisor_actor contracts;
+  service_supervisor_actor services;
+};
+
+struct node_directory_state {
+  static inline const char* name = "node-directory";
+
+  /// Name, address and roles; `reachable` true, counts filled per query.
+  node_status self_status;
+  local_supervisors local;
+  /// Read transactions only. Not owned; outlives the actor.
+  persistence::environment* env = nullptr;
+  /// `[directory d1 #7]`.
+  std::string tag;
+};
+
+/// REQUIRES: `env` outlives the actor.
+node_directory_actor::behavior_type node_directory(
+  node_directory_actor::stateful_pointer<node_directory_state> self,
+  node_status identity, local_supervisors local,
+  persistence::environment* env);
+
+} // namespace onset

@@ -1,0 +1,243 @@
+#include "nodes/cluster/peer_link.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/node_id.hpp>
+#include <spdlog/spdlog.h>
+
+namespace onset {
+
+namespace {
+
+using self_ptr = peer_link_actor::stateful_pointer<peer_link_state>;
+
+node_status offline_status(const cluster_node& peer) {
+  node_status result;
+  result.name = peer.name;
+  result.address = peer.address();
+  for (auto role : peer.roles)
+    result.roles.emplace_back(to_string(role));
+  return result;
+}
+
+bool wants(self_ptr self, node_role role) {
+  auto& st = self->state;
+  if (!st.cfg.peer.has(role))
+    return false;
+  switch (role) {
+    case node_role::devices:
+      return static_cast<bool>(st.subs.devices);
+    case node_role::contracts:
+      return static_cast<bool>(st.subs.contracts);
+    case node_role::services:
+      return static_cast<bool>(st.subs.services);
+    default:
+      return false;
+  }
+}
+
+/// Gives the ROUTERs the current handles (invalid ones while down).
+void tell_routers(self_ptr self) {
+  auto& st = self->state;
+  auto& name = st.cfg.peer.name;
+  if (wants(self, node_role::devices))
+    self->send(st.subs.devices, atom::peer_v, name, st.devices);
+  if (wants(self, node_role::contracts))
+    self->send(st.subs.contracts, atom::peer_v, name, st.contracts);
+  if (wants(self, node_role::services))
+    self->send(st.subs.services, atom::peer_v, name, st.services);
+}
+
+/// Forgets the handles of the current attempt and stops monitoring them.
+void forget(self_ptr self) {
+  auto& st = self->state;
+  for (auto& x : st.watched)
+    self->demonitor(x);
+  st.watched.clear();
+  st.directory = nullptr;
+  st.devices = nullptr;
+  st.contracts = nullptr;
+  st.services = nullptr;
+}
+
+peer_link_config::duration backoff(const peer_link_config& cfg,
+                                   unsigned failures) {
+  auto delay = cfg.retry_base;
+  for (unsigned i = 1; i < failures && delay < cfg.retry_cap; ++i)
+    delay *= 2;
+  return std::min(delay, cfg.retry_cap);
+}
+
+void schedule_connect(self_ptr self) {
+  auto& st = self->state;
+  self->delayed_send(self, backoff(st.cfg, st.failures), atom::tick_v,
+                     st.generation);
+}
+
+/// A connect or fetch attempt failed: retry after a backoff.
+void failed(self_ptr self, const std::string& why) {
+  auto& st = self->state;
+  // Answers still on their way for this attempt are stale from now on.
+  ++st.generation;
+  forget(self);
+  ++st.failures;
+  // The first failure of a streak is news; the retries that follow are not.
+  if (st.failures == 1)
+    spdlog::warn("{} connect.failed node={} address={} error={}", st.tag,
+                 st.cfg.peer.name, st.cfg.peer.address(), why);
+  else
+    spdlog::debug("{} connect.failed node={} attempt={} error={}", st.tag,
+                  st.cfg.peer.name, st.failures, why);
+  schedule_connect(self);
+}
+
+/// The peer went away (killed, frozen past the heartbeat timeout, or its
+/// actor stopped): tell the ROUTERs at once, then reconnect.
+void lost(self_ptr self, const std::string& why) {
+  auto& st = self->state;
+  if (!st.up) {
+    failed(self, why);
+    return;
+  }
+  st.up = false;
+  st.failures = 0;
+  ++st.generation;
+  forget(self);
+  spdlog::warn("{} peer.down node={} reason={}", st.tag, st.cfg.peer.name,
+               why);
+  tell_routers(self);
+  schedule_connect(self);
+}
+
+void came_up(self_ptr self) {
+  auto& st = self->state;
+  st.up = true;
+  spdlog::info("{} peer.up node={} address={} after_failures={}", st.tag,
+               st.cfg.peer.name, st.cfg.peer.address(), st.failures);
+  st.failures = 0;
+  tell_routers(self);
+  if (st.subs.resend_to)
+    self->send(st.subs.resend_to, atom::resend_v);
+}
+
+template <class Handle>
+void watch(self_ptr self, const Handle& x) {
+  self->monitor(x);
+  self->state.watched.push_back(x.address());
+}
+
+/// Fetches the supervisor of `role` (if this node wants it) into `slot`,
+/// then runs `next`.
+template <class Handle, class RoleAtom>
+void fetch(self_ptr self, uint64_t gen, node_role role, RoleAtom what,
+           Handle peer_link_state::*slot, std::function<void()> next) {
+  auto& st = self->state;
+  if (!wants(self, role)) {
+    next();
+    return;
+  }
+  self->request(st.directory, st.cfg.request_timeout, atom::get_v, what)
+    .then(
+      [self, gen, slot, next](Handle& x) {
+        if (gen != self->state.generation)
+          return;
+        if (!x) {
+          failed(self, "the directory answered no handle");
+          return;
+        }
+        watch(self, x);
+        self->state.*slot = std::move(x);
+        next();
+      },
+      [self, gen](caf::error& err) {
+        if (gen == self->state.generation)
+          failed(self, self->system().render(err));
+      });
+}
+
+void fetch_all(self_ptr self, uint64_t gen) {
+  fetch(self, gen, node_role::devices, atom::devices_v,
+        &peer_link_state::devices, [self, gen] {
+          fetch(self, gen, node_role::contracts, atom::contracts_v,
+                &peer_link_state::contracts, [self, gen] {
+                  fetch(self, gen, node_role::services, atom::services_v,
+                        &peer_link_state::services,
+                        [self] { came_up(self); });
+                });
+        });
+}
+
+void connect(self_ptr self) {
+  auto& st = self->state;
+  auto gen = ++st.generation;
+  auto mm = self->system().middleman().actor_handle();
+  self
+    ->request(mm, st.cfg.connect_timeout, caf::connect_atom::value,
+              st.cfg.peer.host, st.cfg.peer.port)
+    .then(
+      [self, gen](caf::node_id&, caf::strong_actor_ptr& ptr,
+                  std::set<std::string>& ifs) {
+        auto& st = self->state;
+        if (gen != st.generation)
+          return;
+        if (!ptr) {
+          failed(self, "nothing is published there");
+          return;
+        }
+        if (!self->system().assignable<node_directory_actor>(ifs)) {
+          failed(self, "the actor published there is not an Onset node "
+                       "directory of this version");
+          return;
+        }
+        st.directory = caf::actor_cast<node_directory_actor>(std::move(ptr));
+        watch(self, st.directory);
+        fetch_all(self, gen);
+      },
+      [self, gen](caf::error& err) {
+        if (gen == self->state.generation)
+          failed(self, self->system().render(err));
+      });
+}
+
+} // namespace
+
+peer_link_actor::behavior_type
+peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
+          peer_link_config cfg, peer_subscribers subs) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.subs = std::move(subs);
+  st.tag = "[peer " + st.cfg.peer.name + " #" + std::to_string(self->id())
+           + "]";
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& watched = self->state.watched;
+    if (std::find(watched.begin(), watched.end(), msg.source)
+        != watched.end())
+      lost(self, self->system().render(msg.reason));
+  });
+  self->send(self, atom::tick_v, st.generation);
+  return {
+    [self](atom::status) -> caf::result<node_status> {
+      auto& st = self->state;
+      auto offline = offline_status(st.cfg.peer);
+      if (!st.up)
+        return offline;
+      auto rp = self->make_response_promise<node_status>();
+      self->request(st.directory, st.cfg.request_timeout, atom::status_v)
+        .then([rp](node_status& x) mutable { rp.deliver(std::move(x)); },
+              [rp, offline](caf::error&) mutable { rp.deliver(offline); });
+      return rp;
+    },
+    [self](atom::tick, uint64_t gen) {
+      if (gen == self->state.generation && !self->state.up)
+        connect(self);
+    },
+  };
+}
+
+} // namespace onset

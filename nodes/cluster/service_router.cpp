@@ -1,0 +1,49 @@
+#include "nodes/cluster/service_router.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "messages/error_code.hpp"
+#include "nodes/cluster/fan_out.hpp"
+
+namespace onset {
+
+service_router_actor::behavior_type service_router(
+  service_router_actor::stateful_pointer<service_router_state> self,
+  std::vector<std::string> owners, std::string local_name,
+  service_supervisor_actor local, engine_config::duration timeout) {
+  auto& st = self->state;
+  st.owners = owner_table<service_supervisor_actor>{std::move(owners),
+                                                    local_name,
+                                                    std::move(local)};
+  st.timeout = timeout;
+  st.tag = "[service-router #" + std::to_string(self->id()) + "]";
+  spdlog::info("{} up nodes={}", st.tag, st.owners.size());
+  return {
+    [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
+      auto& st = self->state;
+      if (x.stream.to.kind != target_kind::service)
+        return caf::make_error(error_code::invalid_input,
+                               "not a service stream: "
+                                 + x.stream.to_string());
+      auto i = st.owners.owner_of(x.stream.to.name);
+      return forward_to<instruction_ack>(self, st.owners, i, st.timeout,
+                                         atom::apply_v, std::move(x));
+    },
+    [self](atom::get, service_id& service, device_id& device) {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(service.str());
+      return forward_to<service_view>(self, st.owners, i, st.timeout,
+                                      atom::get_v, std::move(service),
+                                      std::move(device));
+    },
+    [self](atom::peer, std::string& node, service_supervisor_actor& handle) {
+      auto& st = self->state;
+      if (st.owners.set(node, handle))
+        spdlog::info("{} node={} reachable={}", st.tag, node,
+                     static_cast<bool>(handle));
+    },
+  };
+}
+
+} // namespace onset

@@ -1,0 +1,35 @@
+// SERVICE ROUTER (actors/protocol.hpp, service_router_actor): the SERVICE
+// SUPERVISOR's interface over every `services` node of a cluster. Each
+// catalog service lives on the node its id hashes to
+// (config/placement.hpp); with one `services` node, that node holds all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/engine_config.hpp"
+#include "actors/protocol.hpp"
+#include "nodes/cluster/owner_table.hpp"
+
+namespace onset {
+
+struct service_router_state {
+  static inline const char* name = "service-router";
+
+  owner_table<service_supervisor_actor> owners;
+  engine_config::duration timeout;
+  /// `[service-router #7]`.
+  std::string tag;
+};
+
+/// `owners` are the `services` nodes in cluster-file order; `local` is this
+/// node's SERVICE SUPERVISOR if `local_name` is one of them.
+service_router_actor::behavior_type service_router(
+  service_router_actor::stateful_pointer<service_router_state> self,
+  std::vector<std::string> owners, std::string local_name,
+  service_supervisor_actor local, engine_config::duration timeout);
+
+} // namespace onset

@@ -1,0 +1,64 @@
+#include "nodes/node_actors.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/contract_supervisor.hpp"
+#include "actors/device_supervisor.hpp"
+#include "actors/service_supervisor.hpp"
+
+namespace onset {
+
+persistence::store_actor spawn_node_store(caf::actor_system& sys,
+                                          node_storage& storage) {
+  return sys.spawn<caf::detached>(persistence::store, storage.env.get());
+}
+
+device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
+                                           const node_options& options,
+                                           node_storage& storage,
+                                           persistence::store_actor store) {
+  return spawn_device_supervisor(
+    sys, std::move(store), *storage.env,
+    simulated_printer_factory(*storage.cat, options.printer),
+    options.receivers);
+}
+
+service_supervisor_actor spawn_node_services(caf::actor_system& sys,
+                                             const node_options& options,
+                                             node_storage& storage,
+                                             persistence::store_actor store) {
+  return spawn_service_supervisor(sys, std::move(store), *storage.env,
+                                  storage.cat, options.receivers);
+}
+
+contract_supervisor_actor
+spawn_node_contracts(caf::actor_system& sys, const node_options& options,
+                     node_storage& storage, persistence::store_actor store,
+                     device_supervisor_actor devices,
+                     service_supervisor_actor services) {
+  auto ctx = std::make_shared<contract_context>();
+  ctx->cat = storage.cat;
+  ctx->env = storage.env.get();
+  ctx->store = std::move(store);
+  ctx->devices = devices;
+  ctx->services = std::move(services);
+  ctx->config = options.engine;
+  ctx->now = system_wall_clock();
+  return sys.spawn(contract_supervisor,
+                   std::shared_ptr<const contract_context>{ctx},
+                   std::move(devices));
+}
+
+void stop_node_actors(caf::actor_system& sys,
+                      const std::vector<caf::actor>& actors,
+                      persistence::store_actor store) {
+  for (auto& x : actors)
+    if (x)
+      caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
+  // The STORE last: it commits what is queued, then quits.
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+  sys.await_all_actors_done();
+}
+
+} // namespace onset

@@ -1,0 +1,52 @@
+// What every `onset-node` process does around its actors, whatever roles it
+// runs: stop signals, the catalog and the LMDB environment it opens once, the
+// port files scripts wait for, and the watchdog of a slow stop. No CAF here.
+#pragma once
+
+#include <signal.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "messages/catalog.hpp"
+#include "nodes/node_options.hpp"
+#include "persistence/environment.hpp"
+
+namespace onset {
+
+/// Blocks SIGTERM and SIGINT for this thread and every thread it starts
+/// later, and returns them for `wait_for_stop_signal`.
+/// REQUIRES: called from main before any other thread exists.
+sigset_t block_stop_signals();
+
+/// Waits until one of `signals` arrives; returns its number.
+int wait_for_stop_signal(const sigset_t& signals);
+
+/// Ends the process if a clean stop takes longer than 10 s: an operator's
+/// SIGTERM must not hang. Nothing committed is lost by exiting.
+void arm_shutdown_watchdog();
+
+/// Writes `port` to DIR/NAME (write, rename), where scripts and tests find
+/// the port a node bound.
+void write_port_file(const std::string& dir, const std::string& name,
+                     uint16_t port);
+
+/// Removes DIR/NAME if it exists.
+void remove_port_file(const std::string& dir, const std::string& name);
+
+/// The catalog and the LMDB environment of a node, opened once.
+struct node_storage {
+  std::shared_ptr<const catalog> cat;
+  std::unique_ptr<persistence::environment> env;
+};
+
+/// Loads the catalog and opens the data directory of `options`; logs why
+/// and returns nullopt if either fails.
+std::optional<node_storage> open_node_storage(const node_options& options);
+
+/// The scheduler threads `options` ask for (0: one per core, at least 1).
+size_t scheduler_threads(const node_options& options);
+
+} // namespace onset
