@@ -1,0 +1,155 @@
+// The DEVICE ROUTER over two devices nodes d1 (local) and d2 (reached
+// through its handle, as after its PEER LINK connected), on one
+// deterministic scheduler. MFP-1, 3, 5 hash to d1; MFP-2, 4, 6 to d2.
+#define CAF_SUITE device_router
+#include "tests/cluster/cluster_fixture.hpp"
+
+using namespace onset;
+using namespace onset::test;
+
+namespace {
+
+struct router_fixture : test_coordinator_fixture<system_config> {
+  node_storage_parts d1;
+  node_storage_parts d2;
+  std::shared_ptr<const catalog> cat
+    = std::make_shared<const catalog>(shipped_catalog());
+  device_supervisor_actor d1_devices;
+  device_supervisor_actor d2_devices;
+  device_router_actor router;
+
+  router_fixture() {
+    d1.open(sys);
+    d2.open(sys);
+    auto printers = simulated_printer_factory(*cat, {});
+    d1_devices = spawn_device_supervisor(sys, d1.store, *d1.env, printers);
+    d2_devices = spawn_device_supervisor(sys, d2.store, *d2.env, printers);
+    router = sys.spawn(device_router, std::vector<std::string>{"d1", "d2"},
+                       "d1", d1_devices, std::chrono::seconds{5});
+    reach_d2(true);
+  }
+
+  ~router_fixture() override {
+    for (auto x : {caf::actor_cast<caf::actor>(router),
+                   caf::actor_cast<caf::actor>(d1_devices),
+                   caf::actor_cast<caf::actor>(d2_devices),
+                   caf::actor_cast<caf::actor>(d1.store),
+                   caf::actor_cast<caf::actor>(d2.store)})
+      caf::anon_send_exit(x, caf::exit_reason::kill);
+    sched.run();
+  }
+
+  /// What d2's PEER LINK would tell the router.
+  void reach_d2(bool reachable) {
+    self->send(router, atom::peer_v, std::string{"d2"},
+               reachable ? d2_devices : device_supervisor_actor{});
+    sched.run();
+  }
+
+  template <class T, class Handle, class... Ts>
+  caf::expected<T> ask(const Handle& dest, Ts&&... xs) {
+    auto handle = self->request(dest, std::chrono::seconds{60},
+                                std::forward<Ts>(xs)...);
+    sched.run();
+    caf::expected<T> result{caf::sec::request_timeout};
+    if (self->mailbox().empty())
+      return result;
+    handle.receive([&](T& x) { result = std::move(x); },
+                   [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  static std::vector<device_record> records(std::vector<int> numbers,
+                                            const char* model = "MFP-C3000") {
+    std::vector<device_record> result;
+    for (auto n : numbers) {
+      auto x = cluster_fixture::printer_record("MFP-" + std::to_string(n));
+      x.model = model;
+      result.push_back(x);
+    }
+    return result;
+  }
+
+  static std::vector<std::string> ids_of(const std::vector<device_record>& xs) {
+    std::vector<std::string> result;
+    for (auto& x : xs)
+      result.push_back(x.id.str());
+    return result;
+  }
+
+  std::vector<std::string> stored_on(const device_supervisor_actor& node) {
+    auto xs = ask<std::vector<device_record>>(node, atom::list_v);
+    CAF_REQUIRE(xs);
+    return ids_of(*xs);
+  }
+};
+
+using strings = std::vector<std::string>;
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(device_router_tests, router_fixture)
+
+CAF_TEST(enroll splits the printers over their nodes) {
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v,
+                            records({1, 2, 3, 4, 5, 6})));
+  CAF_CHECK_EQUAL(stored_on(d1_devices), (strings{"MFP-1", "MFP-3", "MFP-5"}));
+  CAF_CHECK_EQUAL(stored_on(d2_devices), (strings{"MFP-2", "MFP-4", "MFP-6"}));
+  CAF_MESSAGE("list merges both nodes by id; records keeps the order asked");
+  auto all = ask<std::vector<device_record>>(router, atom::list_v);
+  CAF_REQUIRE(all);
+  CAF_CHECK_EQUAL(ids_of(*all), (strings{"MFP-1", "MFP-2", "MFP-3", "MFP-4",
+                                         "MFP-5", "MFP-6"}));
+  auto some = ask<std::vector<device_record>>(
+    router, atom::records_v,
+    std::vector<device_id>{device_id{"MFP-4"}, device_id{"MFP-9"},
+                           device_id{"MFP-1"}});
+  CAF_REQUIRE(some);
+  CAF_CHECK_EQUAL(ids_of(*some), (strings{"MFP-4", "MFP-1"}));
+  CAF_MESSAGE("enrolling the same records again changes nothing");
+  CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({1, 2, 3, 4})));
+}
+
+CAF_TEST(a conflict on one node writes nothing on any node) {
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
+  auto refused = ask<atom::ok>(router, atom::enroll_v,
+                               records({1, 2, 3}, "other model"));
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::invalid_input));
+  CAF_CHECK_EQUAL(stored_on(d1_devices), strings{});
+  CAF_CHECK_EQUAL(stored_on(d2_devices), strings{"MFP-2"});
+}
+
+CAF_TEST(two different records for one printer are refused before any write) {
+  auto xs = records({1, 2});
+  auto other = records({2}, "other model");
+  xs.push_back(other[0]);
+  auto refused = ask<atom::ok>(router, atom::enroll_v, xs);
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::invalid_input));
+  CAF_CHECK_EQUAL(stored_on(d1_devices), strings{});
+  CAF_CHECK_EQUAL(stored_on(d2_devices), strings{});
+}
+
+CAF_TEST(an unreachable node refuses at once and writes nothing) {
+  reach_d2(false);
+  auto refused = ask<atom::ok>(router, atom::enroll_v, records({1, 2}));
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::unreachable));
+  CAF_CHECK_EQUAL(stored_on(d1_devices), strings{});
+  CAF_MESSAGE("printers of the reachable node still answer");
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({1})));
+  CAF_CHECK(ask<device_view>(router, atom::get_v, device_id{"MFP-1"}));
+  auto get = ask<device_view>(router, atom::get_v, device_id{"MFP-2"});
+  CAF_REQUIRE(!get);
+  CAF_CHECK(is(get.error(), error_code::unreachable));
+  auto list = ask<std::vector<device_record>>(router, atom::list_v);
+  CAF_REQUIRE(!list);
+  CAF_CHECK(is(list.error(), error_code::unreachable));
+  CAF_MESSAGE("back: everything answers again");
+  reach_d2(true);
+  CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({2})));
+  CAF_CHECK(ask<std::vector<device_record>>(router, atom::list_v));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
