@@ -173,8 +173,8 @@ using gateway_actor = caf::typed_actor<
 /// NODE DIRECTORY: one per node, published on the node's cluster address.
 /// Peers fetch the node's supervisors from it (a restarted node is a new
 /// CAF node: its actors are found again through it), and the CLUSTER VIEW
-/// its status. A supervisor of a role the node does not hold is refused
-/// (`wrong_state`).
+/// its status (with how many of its PEER LINKs are up). A supervisor of a
+/// role the node does not hold is refused (`wrong_state`).
 using node_directory_actor = node_status_actor::extend<
   caf::replies_to<atom::get, atom::devices>::with<device_supervisor_actor>,
   caf::replies_to<atom::get, atom::contracts>::with<contract_supervisor_actor>,
@@ -186,6 +186,8 @@ using node_directory_actor = node_status_actor::extend<
 /// reconnects with capped backoff after a `down_msg`. Answers `status` for
 /// its node (unreachable at once while down).
 using peer_link_actor = node_status_actor::extend<
+  // Whether the link is up now (asked by the local NODE DIRECTORY).
+  caf::replies_to<atom::peer>::with<bool>,
   // INTERNAL: connect now (carries the retry generation; stale ones are
   // ignored).
   caf::reacts_to<atom::tick, uint64_t>>;

@@ -114,27 +114,33 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
       route.contracts = sys.spawn(contract_router,
                                   spec.holders(node_role::contracts),
                                   me.name, local.contracts, timeout);
-    auto directory = sys.spawn(node_directory, identity_of(me), local,
-                               storage->env.get());
-    std::vector<node_status_actor> statuses;
-    std::vector<caf::actor> peers;
+    std::vector<peer_link_actor> links;
     for (auto& peer : spec.nodes) {
-      if (peer.name == me.name) {
-        statuses.push_back(directory);
-        continue;
-      }
-      if (!needs(me, peer))
+      if (peer.name == me.name || !needs(me, peer))
         continue;
       peer_link_config link;
       link.peer = peer;
       link.connect_timeout = std::max<peer_link_config::duration>(
         spec.heartbeat_timeout, std::chrono::seconds{1});
       link.request_timeout = timeout;
-      auto x = sys.spawn(peer_link, link,
-                         subscribers_for(peer, route, local.contracts));
-      statuses.push_back(x);
-      peers.push_back(caf::actor_cast<caf::actor>(x));
+      links.push_back(sys.spawn(peer_link, link,
+                                subscribers_for(peer, route,
+                                                local.contracts)));
     }
+    auto directory = sys.spawn(node_directory, identity_of(me), local, links,
+                               storage->env.get());
+    // Every node, in file order: this one answers for itself, the others
+    // through their PEER LINKs (a gateway node has one for every node).
+    std::vector<node_status_actor> statuses;
+    auto next_link = links.begin();
+    for (auto& peer : spec.nodes)
+      if (peer.name == me.name)
+        statuses.push_back(directory);
+      else if (needs(me, peer))
+        statuses.push_back(*next_link++);
+    std::vector<caf::actor> peers;
+    for (auto& x : links)
+      peers.push_back(caf::actor_cast<caf::actor>(x));
     gateway_actor gw;
     cluster_view_actor view;
     uint16_t gateway_port = 0;

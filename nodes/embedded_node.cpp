@@ -47,6 +47,7 @@ int run_embedded_node(const node_options& options) {
     auto directory = sys.spawn(node_directory,
                                embedded_identity(options),
                                local_supervisors{devices, contracts, services},
+                               std::vector<peer_link_actor>{},
                                storage->env.get());
     auto view = sys.spawn(cluster_view,
                           std::vector<node_status_actor>{directory},

@@ -1,5 +1,6 @@
 // `onset cluster`: every node of the cluster, its roles, whether the GATEWAY
-// reaches it, and how many contracts and printers it holds.
+// reaches it, how many contracts and printers it holds, and how many of the
+// nodes it needs it reaches itself (PEERS up/total).
 #include "nodes/cli/cluster_command.hpp"
 
 #include <iostream>
@@ -43,16 +44,22 @@ std::optional<endpoint> gateway_of(const std::string& file) {
 nlohmann::json to_json(const node_status& x) {
   return {{"name", x.name},           {"address", x.address},
           {"roles", x.roles},         {"reachable", x.reachable},
-          {"contracts", x.contracts}, {"devices", x.devices}};
+          {"contracts", x.contracts}, {"devices", x.devices},
+          {"peers", x.peers},         {"peers_up", x.peers_up}};
 }
 
 void print_table(const std::vector<node_status>& xs) {
-  text_table table{
-    {"NODE", "ADDRESS", "ROLES", "REACHABLE", "CONTRACTS", "DEVICES"}};
+  text_table table{{"NODE", "ADDRESS", "ROLES", "REACHABLE", "CONTRACTS",
+                    "DEVICES", "PEERS"}};
+  auto known = [](const node_status& x, uint64_t n) {
+    return x.reachable ? std::to_string(n) : std::string{"-"};
+  };
   for (auto& x : xs)
     table.add({x.name, x.address, join(x.roles), x.reachable ? "yes" : "no",
-               x.reachable ? std::to_string(x.contracts) : "-",
-               x.reachable ? std::to_string(x.devices) : "-"});
+               known(x, x.contracts), known(x, x.devices),
+               x.reachable ? std::to_string(x.peers_up) + "/"
+                               + std::to_string(x.peers)
+                           : "-"});
   table.print(std::cout);
 }
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "messages/error_code.hpp"
+#include "nodes/cluster/fan_out.hpp"
 #include "persistence/contract_store.hpp"
 #include "persistence/device_store.hpp"
 #include "persistence/store_actor.hpp"
@@ -14,7 +15,8 @@ namespace {
 
 using self_ptr = node_directory_actor::stateful_pointer<node_directory_state>;
 
-caf::result<node_status> status(self_ptr self) {
+/// The node's status with its stores' counts, without its peers.
+caf::expected<node_status> counted(self_ptr self) {
   auto& st = self->state;
   auto txn = st.env->begin_read();
   if (!txn)
@@ -29,6 +31,28 @@ caf::result<node_status> status(self_ptr self) {
     return persistence::to_error(devices.error());
   result.devices = devices.value();
   return result;
+}
+
+caf::result<node_status> status(self_ptr self) {
+  auto& st = self->state;
+  auto result = counted(self);
+  if (!result)
+    return std::move(result.error());
+  result->peers = static_cast<uint32_t>(st.peers.size());
+  if (st.peers.empty())
+    return std::move(*result);
+  auto rp = self->make_response_promise<node_status>();
+  auto g = gather<bool>::make(
+    st.peers.size(),
+    [rp, x = std::move(*result)](caf::expected<std::vector<bool>> up) mutable {
+      if (up)
+        for (auto y : *up)
+          x.peers_up += y ? 1 : 0;
+      rp.deliver(std::move(x));
+    });
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    ask_into<bool>(self, st.peers[i], st.timeout, g, i, atom::peer_v);
+  return rp;
 }
 
 template <class Handle>
@@ -46,11 +70,13 @@ caf::result<Handle> supervisor(self_ptr self, const Handle& x,
 node_directory_actor::behavior_type node_directory(
   node_directory_actor::stateful_pointer<node_directory_state> self,
   node_status identity, local_supervisors local,
-  persistence::environment* env) {
+  std::vector<peer_link_actor> peers, persistence::environment* env) {
   auto& st = self->state;
   st.self_status = std::move(identity);
   st.self_status.reachable = true;
   st.local = std::move(local);
+  st.peers = std::move(peers);
+  st.timeout = std::chrono::seconds{5};
   st.env = env;
   st.tag = "[directory " + st.self_status.name + " #"
            + std::to_string(self->id()) + "]";

@@ -1,12 +1,14 @@
 // NODE DIRECTORY (actors/protocol.hpp, node_directory_actor): published on
 // the node's cluster address. It hands out the node's supervisors to its
-// peers and reports the node's status (contracts and printers counted from
-// the node's own stores).
+// peers and reports the node's status: contracts and printers counted from
+// the node's own stores, and how many of its PEER LINKs are up.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <caf/stateful_actor.hpp>
+#include <caf/timespan.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/protocol.hpp"
@@ -28,6 +30,10 @@ struct node_directory_state {
   /// Name, address and roles; `reachable` true, counts filled per query.
   node_status self_status;
   local_supervisors local;
+  /// This node's PEER LINKs (local actors).
+  std::vector<peer_link_actor> peers;
+  /// How long a PEER LINK may take to say whether it is up.
+  caf::timespan timeout;
   /// Read transactions only. Not owned; outlives the actor.
   persistence::environment* env = nullptr;
   /// `[directory d1 #7]`.
@@ -38,6 +44,6 @@ struct node_directory_state {
 node_directory_actor::behavior_type node_directory(
   node_directory_actor::stateful_pointer<node_directory_state> self,
   node_status identity, local_supervisors local,
-  persistence::environment* env);
+  std::vector<peer_link_actor> peers, persistence::environment* env);
 
 } // namespace onset

@@ -233,6 +233,7 @@ peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
               [rp, offline](caf::error&) mutable { rp.deliver(offline); });
       return rp;
     },
+    [self](atom::peer) { return self->state.up; },
     [self](atom::tick, uint64_t gen) {
       if (gen == self->state.generation && !self->state.up)
         connect(self);

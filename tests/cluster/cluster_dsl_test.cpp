@@ -17,6 +17,8 @@ CAF_TEST(the peer link finds the remote supervisors and reports the node) {
   CAF_REQUIRE_EQUAL(nodes->size(), 2u);
   CAF_CHECK_EQUAL((*nodes)[0].name, "c1");
   CAF_CHECK((*nodes)[0].reachable);
+  CAF_CHECK_EQUAL((*nodes)[0].peers, 1u);
+  CAF_CHECK_EQUAL((*nodes)[0].peers_up, 1u);
   CAF_CHECK_EQUAL((*nodes)[1].name, "d1");
   CAF_CHECK_EQUAL((*nodes)[1].address, "mars:7500");
   CAF_CHECK((*nodes)[1].reachable);
@@ -69,6 +71,7 @@ CAF_TEST(a broken link leads to a resend and exactly one effect) {
                                              atom::nodes_v);
   CAF_REQUIRE(nodes);
   CAF_CHECK(!(*nodes)[1].reachable);
+  CAF_CHECK_EQUAL((*nodes)[0].peers_up, 0u);
   CAF_MESSAGE("requests for mars fail at once while it is unreachable");
   auto refused = ask<device_view>(earth, c1_device_router, atom::get_v,
                                   device_id{"MFP-1"});

@@ -190,6 +190,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     d1_directory = mars.sys.spawn(node_directory, identity,
                                   local_supervisors{d1_devices, {},
                                                     d1_services},
+                                  std::vector<peer_link_actor>{},
                                   d1.env.get());
     prepare_mars_connection();
     // The middleman's blocking publish() would wait for actors that run
@@ -250,6 +251,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     identity.roles = {"contracts"};
     c1_directory = earth.sys.spawn(node_directory, identity,
                                    local_supervisors{{}, c1_contracts, {}},
+                                   std::vector<peer_link_actor>{c1_link},
                                    c1.env.get());
     c1_view = earth.sys.spawn(cluster_view,
                               std::vector<node_status_actor>{c1_directory,
