@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Runs the nodes of a loopback cluster file (docs/cluster.md) as processes of
+# this machine, each with its own data directory and log file under DIR, and
+# stops exactly the processes it started.
+#
+#   local-cluster.sh start DIR CLUSTER_FILE [NODE...] [-- ONSET_NODE_OPTION...]
+#       Starts the named nodes (all nodes of the file by default) and waits
+#       until each one logged that it is up. Per node: data in DIR/NODE/,
+#       log appended to DIR/NODE.log, its PID in DIR/NODE.pid, its command
+#       line in DIR/NODE.args (for restart).
+#   local-cluster.sh restart DIR NODE...
+#       Starts stopped or killed nodes again with the same command line.
+#   local-cluster.sh stop DIR [NODE...]
+#       SIGTERM (clean stop), SIGKILL after 15 s; all started nodes by
+#       default.
+#   local-cluster.sh signal DIR NODE SIGNAL
+#       Sends SIGNAL (KILL, STOP, CONT, ...) to a started node; a node
+#       killed this way counts as stopped.
+#   local-cluster.sh pid DIR NODE       Prints the node's PID.
+#   local-cluster.sh status DIR         One line per node: running or not.
+#
+# A PID is used only while /proc says it is the same process (same start
+# time) that this script started: a reused PID is never signalled.
+# The binary is $ONSET_NODE, else $ONSET_BUILD_DIR/nodes/onset-node, else
+# build/nodes/onset-node under the source tree.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+onset_node=${ONSET_NODE:-${ONSET_BUILD_DIR:-$root/build}/nodes/onset-node}
+ready_timeout=${ONSET_READY_TIMEOUT:-30}
+
+die() {
+  echo "local-cluster: $*" >&2
+  exit 1
+}
+
+usage() {
+  sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# The start time of process $1 (field 22 of /proc/PID/stat), or nothing.
+start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  # The command name (field 2) may hold spaces: cut after its ')'.
+  stat=${stat##*) }
+  echo "$stat" | awk '{print $20}'
+}
+
+# The PID of node $2 in DIR $1 if that very process still runs.
+live_pid() {
+  local file="$1/$2.pid" pid started
+  [ -f "$file" ] || return 0
+  read -r pid started <"$file"
+  [ -n "$pid" ] && [ "$(start_time "$pid")" = "$started" ] && echo "$pid"
+  return 0
+}
+
+nodes_of() {
+  jq -r '.nodes[].name' "$1"
+}
+
+check_loopback() {
+  local bad
+  bad=$(jq -r '.nodes[] | select((.host | test("^(127\\.|localhost$|::1$)")) | not) | .name' "$1")
+  [ -z "$bad" ] || die "$1: nodes not on loopback: $bad"
+}
+
+launch() {
+  local dir=$1 name=$2 pid started
+  local -a args
+  mapfile -t args <"$dir/$name.args"
+  echo "=== local-cluster: start $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >>"$dir/$name.log"
+  local mark
+  mark=$(wc -l <"$dir/$name.log")
+  "${args[@]}" >>"$dir/$name.log" 2>&1 </dev/null &
+  pid=$!
+  started=$(start_time "$pid")
+  echo "$pid $started" >"$dir/$name.pid"
+  local waited=0
+  until tail -n +"$((mark + 1))" "$dir/$name.log" | grep -q "\[node\] up name=$name "; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 20 "$dir/$name.log" >&2
+      rm -f "$dir/$name.pid"
+      die "node $name exited at start (log: $dir/$name.log)"
+    fi
+    waited=$((waited + 1))
+    [ "$waited" -le "$((ready_timeout * 10))" ] || die "node $name not up after ${ready_timeout}s (log: $dir/$name.log)"
+    sleep 0.1
+  done
+  echo "local-cluster: $name up pid=$pid log=$dir/$name.log"
+}
+
+cmd_start() {
+  [ $# -ge 2 ] || usage
+  local dir=$1 cluster=$2
+  shift 2
+  local -a names=() options=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--" ]; then
+      shift
+      options=("$@")
+      break
+    fi
+    names+=("$1")
+    shift
+  done
+  [ -f "$cluster" ] || die "no cluster file $cluster"
+  [ -x "$onset_node" ] || die "no onset-node binary at $onset_node (set ONSET_NODE)"
+  check_loopback "$cluster"
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  cluster=$(cd "$(dirname "$cluster")" && pwd)/$(basename "$cluster")
+  [ ${#names[@]} -gt 0 ] || mapfile -t names < <(nodes_of "$cluster")
+  local name
+  for name in "${names[@]}"; do
+    jq -e --arg n "$name" '.nodes[] | select(.name == $n)' "$cluster" >/dev/null \
+      || die "$cluster has no node $name"
+    [ -z "$(live_pid "$dir" "$name")" ] || die "node $name already runs"
+    mkdir -p "$dir/$name"
+    printf '%s\n' "$onset_node" --cluster "$cluster" --node "$name" \
+      --data-dir "$dir/$name" "${options[@]}" >"$dir/$name.args"
+    launch "$dir" "$name"
+  done
+}
+
+cmd_restart() {
+  [ $# -ge 2 ] || usage
+  local dir=$1 name
+  shift
+  for name in "$@"; do
+    [ -f "$dir/$name.args" ] || die "node $name was never started in $dir"
+    [ -z "$(live_pid "$dir" "$name")" ] || die "node $name still runs"
+    launch "$dir" "$name"
+  done
+}
+
+started_nodes() {
+  local f
+  for f in "$1"/*.pid; do
+    [ -e "$f" ] || continue
+    basename "$f" .pid
+  done
+}
+
+cmd_stop() {
+  [ $# -ge 1 ] || usage
+  local dir=$1 name pid
+  shift
+  local -a names=("$@")
+  [ ${#names[@]} -gt 0 ] || mapfile -t names < <(started_nodes "$dir")
+  local -a pids=()
+  for name in "${names[@]}"; do
+    pid=$(live_pid "$dir" "$name")
+    if [ -n "$pid" ]; then
+      kill -CONT "$pid" 2>/dev/null || true
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$name:$pid")
+    fi
+  done
+  local entry waited
+  for entry in "${pids[@]}"; do
+    name=${entry%%:*}
+    pid=${entry#*:}
+    waited=0
+    while [ -n "$(live_pid "$dir" "$name")" ] && [ "$waited" -lt 150 ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if [ -n "$(live_pid "$dir" "$name")" ]; then
+      echo "local-cluster: $name did not stop in 15 s; SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    echo "local-cluster: $name stopped"
+  done
+  for name in "${names[@]}"; do
+    rm -f "$dir/$name.pid"
+  done
+}
+
+cmd_signal() {
+  [ $# -eq 3 ] || usage
+  local dir=$1 name=$2 sig=$3 pid
+  pid=$(live_pid "$dir" "$name")
+  [ -n "$pid" ] || die "node $name does not run"
+  kill -"$sig" "$pid"
+  if [ "$sig" = KILL ] || [ "$sig" = 9 ]; then
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    rm -f "$dir/$name.pid"
+  fi
+}
+
+cmd_pid() {
+  [ $# -eq 2 ] || usage
+  local pid
+  pid=$(live_pid "$1" "$2")
+  [ -n "$pid" ] || die "node $2 does not run"
+  echo "$pid"
+}
+
+cmd_status() {
+  [ $# -eq 1 ] || usage
+  local dir=$1 f name pid
+  for f in "$dir"/*.args; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f" .args)
+    pid=$(live_pid "$dir" "$name")
+    if [ -n "$pid" ]; then
+      echo "$name running pid=$pid"
+    else
+      echo "$name stopped"
+    fi
+  done
+}
+
+[ $# -ge 1 ] || usage
+command=$1
+shift
+case "$command" in
+  start) cmd_start "$@" ;;
+  restart) cmd_restart "$@" ;;
+  stop) cmd_stop "$@" ;;
+  signal) cmd_signal "$@" ;;
+  pid) cmd_pid "$@" ;;
+  status) cmd_status "$@" ;;
+  *) usage ;;
+esac

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `onset-node --cluster` refuses bad cluster files at start, naming the
+# field, before it opens anything; and an unknown node name.
+#
+# Usage: bad_cluster_file_test.sh ONSET_NODE
+set -euo pipefail
+onset_node=$1
+work=$(mktemp -d /tmp/onset-bad-cluster.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# expect_refusal NAME JSON NODE TEXT: onset-node exits 1 and logs TEXT.
+expect_refusal() {
+  local name=$1 json=$2 node=$3 text=$4 rc=0
+  printf '%s\n' "$json" >"$work/$name.json"
+  timeout 10 "$onset_node" --cluster "$work/$name.json" --node "$node" \
+    --data-dir "$work/data-$name" >"$work/$name.log" 2>&1 || rc=$?
+  if [ "$rc" -ne 1 ] || ! grep -qF -- "$text" "$work/$name.log"; then
+    echo "FAIL $name: exit $rc, expected 1 and '$text' in:" >&2
+    cat "$work/$name.log" >&2
+    failures=$((failures + 1))
+  elif [ -e "$work/data-$name" ]; then
+    echo "FAIL $name: the data directory was created" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok $name: $(grep -F -- "$text" "$work/$name.log" | head -1 | sed 's/.*\] //')"
+  fi
+}
+
+node() { # name port roles...
+  local name=$1 port=$2 roles
+  shift 2
+  roles=$(printf '"%s",' "$@")
+  echo "{\"name\":\"$name\",\"host\":\"127.0.0.1\",\"port\":$port,\"roles\":[${roles%,}]}"
+}
+gw='{"name":"gw","host":"127.0.0.1","port":7500,"gateway_port":7411,"roles":["gateway"]}'
+c1=$(node c1 7501 contracts)
+d1=$(node d1 7502 devices services)
+
+expect_refusal unknown-role "{\"nodes\":[$gw,$c1,$(node d1 7502 devices printers)]}" gw \
+  "nodes[2].roles[1]: unknown role 'printers'"
+expect_refusal duplicate-name "{\"nodes\":[$gw,$c1,$(node c1 7502 devices services)]}" gw \
+  "nodes[2].name: duplicate node name 'c1'"
+expect_refusal duplicate-address "{\"nodes\":[$gw,$c1,$(node d1 7501 devices services)]}" gw \
+  "nodes[2].port: duplicate address 127.0.0.1:7501"
+expect_refusal missing-role "{\"nodes\":[$gw,$c1,$(node d1 7502 devices)]}" gw \
+  "nodes: no node holds the services role"
+expect_refusal bad-port "{\"nodes\":[$gw,$c1,$(node d1 70000 devices services)]}" gw \
+  "nodes[2].port: must be at most 65535"
+expect_refusal unknown-field "{\"nodes\":[$gw,$c1,$d1],\"replicas\":2}" gw \
+  "replicas: unknown field"
+expect_refusal not-json "{\"nodes\":[$gw," gw "document:"
+expect_refusal unknown-node "{\"nodes\":[$gw,$c1,$d1]}" c9 \
+  "the cluster file has no node named 'c9'"
+
+rc=0
+"$onset_node" --node gw >/dev/null 2>&1 || rc=$?
+if [ "$rc" -ne 2 ]; then
+  echo "FAIL: --node without --cluster exited $rc, expected 2 (usage)" >&2
+  failures=$((failures + 1))
+else
+  echo "ok --node without --cluster: usage error"
+fi
+[ "$failures" -eq 0 ] || exit 1
+echo PASS

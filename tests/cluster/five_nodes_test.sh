@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# A five-node cluster on loopback, driven through the `onset` CLI: a
+# gateway, two contracts nodes, two devices nodes (services on the first).
+#
+#   1. 200 contracts over 400 printers; the second devices node is killed
+#      with SIGKILL while they provision, and restarted: every contract ends
+#      active.
+#   2. 20 more contracts; the first devices node (printers and services) is
+#      frozen with SIGSTOP for 10 s: the gateway and the contracts nodes log
+#      it as down within 6 s, log it back after SIGCONT, and every contract
+#      ends active.
+#   3. Every node is stopped; `onset-node inspect` on each devices node
+#      finds every effect applied exactly once, without gaps.
+#
+# Usage: five_nodes_test.sh SOURCE_DIR ONSET_NODE ONSET
+set -euo pipefail
+src=$1
+export ONSET_NODE=$2
+onset_bin=$3
+work=$(mktemp -d /tmp/onset-cluster-test.XXXXXX)
+run=$work/run
+cluster=$work/cluster.json
+trap '"$src/scripts/local-cluster.sh" stop "$run" >/dev/null 2>&1 || true' EXIT
+
+t0=$(date +%s)
+step() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$run"/*.log; do
+    echo "--- $f (last lines)" >&2
+    tail -n 15 "$f" >&2
+  done
+  exit 1
+}
+
+# Ports: a block of six free ones above 20000, derived from the PID.
+port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+base=$((20000 + ($$ % 4000) * 10))
+for _ in $(seq 1 50); do
+  ok=1
+  for p in $(seq "$base" $((base + 5))); do port_free "$p" || ok=0; done
+  [ "$ok" = 1 ] && break
+  base=$((base + 10))
+done
+cat >"$cluster" <<JSON
+{ "heartbeat_interval_ms": 500, "heartbeat_timeout_ms": 3000,
+  "nodes": [
+    {"name": "gw", "host": "127.0.0.1", "port": $base, "gateway_port": $((base + 5)), "roles": ["gateway"]},
+    {"name": "c1", "host": "127.0.0.1", "port": $((base + 1)), "roles": ["contracts"]},
+    {"name": "c2", "host": "127.0.0.1", "port": $((base + 2)), "roles": ["contracts"]},
+    {"name": "d1", "host": "127.0.0.1", "port": $((base + 3)), "roles": ["devices", "services"]},
+    {"name": "d2", "host": "127.0.0.1", "port": $((base + 4)), "roles": ["devices"]}
+  ] }
+JSON
+export ONSET_GATEWAY=127.0.0.1:$((base + 5))
+onset() { "$onset_bin" "$@"; }
+
+# Documents: printer i belongs to contract ceil(i/2); each contract wants
+# data backup (server and device side) and failure prediction.
+devices_json() {
+  local i sep
+  echo "["
+  for i in $(seq 1 "$1"); do
+    sep=","; [ "$i" -eq "$1" ] && sep=""
+    printf '{"id":"MFP-%04d","customer":"acme","model":"imageRUNNER C3326","firmware":"2.4.0","apps":[]}%s\n' "$i" "$sep"
+  done
+  echo "]"
+}
+contracts_json() {
+  local i sep
+  echo "["
+  for i in $(seq "$1" "$2"); do
+    sep=","; [ "$i" -eq "$2" ] && sep=""
+    printf '{"id":"C-%04d","version":1,"customer":"acme","start":"2026-01-01T00:00:00Z","end":"2036-01-01T00:00:00Z","devices":["MFP-%04d","MFP-%04d"],"services":{"data_backup":{"backup_format":"full"},"failure_prediction":{}}}%s\n' "$i" $((2 * i - 1)) $((2 * i)) "$sep"
+  done
+  echo "]"
+}
+ids() { seq -f "C-%04g" "$1" "$2"; }
+count_active() { onset status --json | jq '[.[] | select(.state == "active")] | length'; }
+
+step "starting the cluster in $work"
+"$src/scripts/local-cluster.sh" start "$run" "$cluster" -- \
+  --firmware-latency 400 --apps-latency 150 --settings-latency 50 \
+  --request-timeout 2000 --resend-cap 2000 --threads 2 >/dev/null \
+  || fail "cluster did not start"
+devices_json 440 >"$work/devices.json"
+contracts_json 1 200 >"$work/contracts-1.json"
+contracts_json 201 220 >"$work/contracts-2.json"
+# Ready when every node answers and reaches every node it needs.
+connected() { onset cluster --json | jq -e 'all(.reachable and .peers_up == .peers)' >/dev/null; }
+for _ in $(seq 1 50); do connected && break; sleep 0.2; done
+connected || fail "the nodes did not connect"
+onset cluster
+
+step "registering 440 printers, submitting 200 contracts"
+onset devices add "$work/devices.json" || fail "enroll"
+onset submit "$work/contracts-1.json" --timeout 60 >/dev/null || fail "submit"
+
+step "waiting until provisioning is under way, then SIGKILL d2"
+for _ in $(seq 1 100); do
+  [ "$(count_active)" -ge 20 ] && break
+  sleep 0.1
+done
+active=$(count_active)
+[ "$active" -lt 200 ] || fail "all 200 contracts were active before the kill; nothing was in flight"
+"$src/scripts/local-cluster.sh" signal "$run" d2 KILL
+step "d2 killed with $active of 200 contracts active"
+sleep 1
+onset cluster --json | jq -e '.[] | select(.name == "d2") | .reachable == false' >/dev/null \
+  || fail "onset cluster still shows d2 reachable"
+sleep 2
+step "restarting d2"
+"$src/scripts/local-cluster.sh" restart "$run" d2 >/dev/null || fail "d2 restart"
+onset wait $(ids 1 200) --timeout 90 >/dev/null 2>>"$work/wait.log" || fail "contracts not all active after the restart of d2"
+step "all 200 contracts active"
+grep -q "peer.down node=d2" "$run/gw.log" || fail "gw did not log d2 down"
+grep -q "resend.all" "$run/c1.log" "$run/c2.log" || fail "no contracts node resent after d2 came back"
+
+step "submitting 20 more contracts, then SIGSTOP d1 for 10 s"
+onset submit "$work/contracts-2.json" >/dev/null || fail "submit 2"
+stopped_at=$(date +%s.%N)
+"$src/scripts/local-cluster.sh" signal "$run" d1 STOP
+detected=""
+for _ in $(seq 1 60); do
+  if grep -q "peer.down node=d1" "$run/gw.log" && grep -q "peer.down node=d1" "$run/c1.log" \
+     && grep -q "peer.down node=d1" "$run/c2.log"; then
+    detected=$(date +%s.%N)
+    break
+  fi
+  sleep 0.1
+done
+[ -n "$detected" ] || fail "frozen d1 not detected within 6 s"
+took=$(awk -v a="$stopped_at" -v b="$detected" 'BEGIN {printf "%.1f", b - a}')
+step "d1 detected as down after $took s (gw, c1, c2)"
+onset cluster --json | jq -e '.[] | select(.name == "d1") | .reachable == false' >/dev/null \
+  || fail "onset cluster shows the frozen d1 reachable"
+sleep "$(awk -v t="$took" 'BEGIN {printf "%.1f", 10 - t}')"
+"$src/scripts/local-cluster.sh" signal "$run" d1 CONT
+step "d1 resumed"
+onset wait $(ids 1 220) --timeout 60 >/dev/null 2>>"$work/wait.log" || fail "contracts not all active after d1 resumed"
+# The contracts nodes may finish before the gateway's next reconnect attempt.
+back_up() {
+  awk '/peer.down node=d1/ {down=1} down && /peer.up node=d1/ {up=1} END {exit !up}' "$run/$1.log"
+}
+for n in gw c1 c2; do
+  for _ in $(seq 1 100); do back_up "$n" && break; sleep 0.1; done
+  back_up "$n" || fail "$n did not log d1 back up"
+done
+connected || fail "not every node connected at the end"
+onset cluster
+step "all 220 contracts active; every node reachable"
+
+step "stopping the cluster; checking the receivers' ledgers"
+"$src/scripts/local-cluster.sh" stop "$run" >/dev/null
+total=0
+for n in d1 d2; do
+  report=$("$ONSET_NODE" inspect --data-dir "$run/$n" --json) || fail "inspect $n: $report"
+  echo "$n: $report"
+  echo "$report" | jq -e '.ok and .duplicated == 0 and .gaps == 0 and .max_effect_count == 1' >/dev/null \
+    || fail "$n: an effect applied twice or missing"
+  total=$((total + $(echo "$report" | jq .instructions)))
+done
+# Per contract: 3 device steps per printer, prepare and activate of one
+# service per printer.
+[ "$total" -eq $((220 * 2 * 5)) ] || fail "expected $((220 * 2 * 5)) applied instructions, found $total"
+step "PASS: $total instructions, each applied exactly once"
+rm -rf "$work"
