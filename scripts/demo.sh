@@ -10,15 +10,25 @@
 #   5. renews C-1001 with one changed setting and shows the delta it sent,
 #   6. ends with the status table.
 # It stops the node it started when it ends or is interrupted.
+#
+# `scripts/demo.sh --cluster` runs the same on the five-node local cluster of
+# deploy/cluster-local.json (ports 7411 and 7500-7504, docs/cluster.md),
+# started and stopped with scripts/local-cluster.sh, and shows its nodes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ONSET_BUILD_DIR:-$root/build}
+cluster=""
+[ "${1:-}" = "--cluster" ] && cluster=$root/deploy/cluster-local.json
 "$root/scripts/build.sh" --target onset onset-node >/dev/null
 
 demo=$(mktemp -d /tmp/onset-demo.XXXXXX)
+latencies=(--firmware-latency 1500 --apps-latency 400 --settings-latency 150)
 node_pid=""
 stop_node() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+  if [ -n "$cluster" ]; then
+    ONSET_NODE="$build/nodes/onset-node" "$root/scripts/local-cluster.sh" \
+      stop "$demo" >/dev/null 2>&1 || true
+  elif [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
     kill -TERM "$node_pid" 2>/dev/null || true
     wait "$node_pid" 2>/dev/null || true
   fi
@@ -27,19 +37,34 @@ stop_node() {
 trap stop_node EXIT
 trap 'stop_node; exit 130' INT TERM
 
-echo "== starting onset-node (data: $demo/data, log: $demo/node.log)"
-"$build/nodes/onset-node" --data-dir "$demo/data" --gateway-port 0 \
-  --firmware-latency 1500 --apps-latency 400 --settings-latency 150 \
-  >"$demo/node.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$demo/data/gateway.port" ] && break
-  kill -0 "$node_pid" 2>/dev/null || { cat "$demo/node.log" >&2; exit 1; }
-  sleep 0.1
-done
+if [ -n "$cluster" ]; then
+  echo "== starting the five nodes of $cluster (data and logs: $demo)"
+  ONSET_NODE="$build/nodes/onset-node" "$root/scripts/local-cluster.sh" \
+    start "$demo" "$cluster" -- "${latencies[@]}"
+  gateway=127.0.0.1:$(jq -r '.nodes[] | select(.roles | index("gateway")) | .gateway_port' "$cluster")
+else
+  echo "== starting onset-node (data: $demo/data, log: $demo/node.log)"
+  "$build/nodes/onset-node" --data-dir "$demo/data" --gateway-port 0 \
+    "${latencies[@]}" >"$demo/node.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$demo/data/gateway.port" ] && break
+    kill -0 "$node_pid" 2>/dev/null || { cat "$demo/node.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  gateway=127.0.0.1:$(cat "$demo/data/gateway.port")
+fi
 onset() {
-  "$build/nodes/onset" --gateway "127.0.0.1:$(cat "$demo/data/gateway.port")" "$@"
+  ONSET_GATEWAY=$gateway "$build/nodes/onset" "$@"
 }
+if [ -n "$cluster" ]; then
+  for _ in $(seq 1 50); do
+    onset cluster --json \
+      | jq -e 'all(.reachable and .peers_up == .peers)' >/dev/null && break
+    sleep 0.2
+  done
+  onset cluster
+fi
 
 samples=$root/config/samples
 echo "== registering the sample printers"
@@ -77,3 +102,4 @@ onset history C-1001 | awk '/version=2/ {on=1} on'
 
 echo "== final status"
 onset status
+[ -z "$cluster" ] || onset cluster
