@@ -27,8 +27,13 @@ caf::error storage_error(const persistence::failure& x) {
   return caf::make_error(x.code, x.context);
 }
 
+/// The CONTRACT actor of `id`, spawned unless it runs already: a due date
+/// can spawn it between the write of a new contract and the STORE's answer,
+/// and two actors for one contract would fight over its outbox.
 contract_actor spawn_contract(self_ptr self, const contract_id& id) {
   auto& st = self->state;
+  if (auto i = st.running->find(id); i != st.running->end())
+    return i->second;
   auto child = self->spawn<caf::monitored>(contract_behavior, id, st.ctx);
   (*st.running)[id] = child;
   st.by_address[child.address()] = id;

@@ -1,0 +1,82 @@
+// The CONTRACT SUPERVISOR runs exactly one CONTRACT actor per contract, even
+// when a due date fires between the write of a new contract and the STORE's
+// answer (seen in the five-node cluster test: two actors for one contract
+// fought over its outbox until the contract was degraded).
+#define CAF_SUITE contract_supervisor
+#include "tests/actors/receiver_fixture.hpp"
+
+#include "actors/contract_supervisor.hpp"
+#include "messages/contract_json.hpp"
+
+using namespace onset;
+using namespace onset::test;
+
+namespace {
+
+struct supervisor_fixture : receiver_fixture {
+  utc_time now = *utc_time::parse_rfc3339("2026-11-30T00:00:00Z");
+  engine_config config;
+  contract_supervisor_actor contracts;
+
+  supervisor_fixture() {
+    auto ctx = std::make_shared<contract_context>();
+    ctx->cat = cat;
+    ctx->env = env.get();
+    ctx->store = store;
+    ctx->devices = devices;
+    ctx->services = services;
+    ctx->config = config;
+    ctx->now = [this] { return now; };
+    contracts = sys.spawn(contract_supervisor,
+                          std::shared_ptr<const contract_context>{ctx},
+                          devices);
+    // Runs messages only: the supervisor's date timer re-arms forever.
+    sched.run();
+  }
+
+  ~supervisor_fixture() override {
+    stop(contracts);
+    sched.run();
+  }
+
+  /// The CONTRACT actors the supervisor spawned and that still run.
+  size_t contract_actors() {
+    using impl = contract_supervisor_actor::stateful_base<
+      contract_supervisor_state>;
+    auto* ptr = dynamic_cast<impl*>(
+      caf::actor_cast<caf::abstract_actor*>(contracts));
+    CAF_REQUIRE(ptr != nullptr);
+    return ptr->state.by_address.size();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(contract_supervisor_tests, supervisor_fixture)
+
+CAF_TEST(a due date during the write of a new contract spawns one actor) {
+  device_record printer{device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000",
+                        fw("2.4.0"), {}};
+  self->send(devices, atom::enroll_v, std::vector<device_record>{printer});
+  sched.run();
+  self->receive([](atom::ok) {});
+  auto doc = parse_contract(
+    R"({"id":"C-1","version":1,"customer":"acme",)"
+    R"("start":"2026-11-01T00:00:00Z","end":"2027-11-01T00:00:00Z",)"
+    R"("devices":["MFP-1"],"services":{"data_backup":{}}})",
+    *cat);
+  CAF_REQUIRE(doc);
+  self->send(contracts, atom::submit_v, doc.value());
+  expect((atom::submit, contract), from(self).to(contracts));
+  expect((atom::records, std::vector<device_id>), from(contracts).to(devices));
+  expect((std::vector<device_record>), from(devices).to(contracts));
+  CAF_MESSAGE("the supervisor asked the STORE to write C-1 and its dates; "
+              "its date timer fires before the STORE answers");
+  CAF_REQUIRE_EQUAL(contract_actors(), 0u);
+  sched.clock().advance_time(config.timer_poll);
+  sched.run();
+  CAF_CHECK_EQUAL(contract_actors(), 1u);
+  self->receive([](submit_result&) {});
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
