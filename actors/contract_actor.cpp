@@ -263,6 +263,25 @@ caf::error make_refusal(error_code code, std::string text) {
   return caf::make_error(code, std::move(text));
 }
 
+/// Commits `change`, then resends `resend` and answers `answer`; a failed
+/// commit answers with its error.
+template <class T>
+caf::typed_response_promise<T>
+reply_after_commit(self_ptr self, contract_change change, T answer,
+                   std::vector<instruction> resend = {}) {
+  auto rp = self->make_response_promise<T>();
+  commit(self, std::move(change),
+         [self, rp, answer, resend](const caf::error& err) mutable {
+           if (err) {
+             rp.deliver(err);
+             return;
+           }
+           send_all(self, resend);
+           rp.deliver(answer);
+         });
+  return rp;
+}
+
 /// Loads the contract and resumes it; false (and the actor quits) if it
 /// cannot be loaded or has ended.
 bool recover(self_ptr self) {
@@ -352,18 +371,9 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
       }
       check_dates(self, change);
       plan_into(self, change);
-      auto rp = self->make_response_promise<submit_result>();
-      auto result = submit_result{st.id, version, true, false};
-      commit(self, std::move(change),
-             [self, rp, result, resend](const caf::error& err) mutable {
-               if (err) {
-                 rp.deliver(err);
-                 return;
-               }
-               send_all(self, resend);
-               rp.deliver(result);
-             });
-      return rp;
+      return reply_after_commit(self, std::move(change),
+                                submit_result{st.id, version, true, false},
+                                std::move(resend));
     },
     [self](atom::start, std::string& event_id) -> caf::result<atom::ok> {
       auto& st = self->state;
@@ -376,27 +386,12 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
              "start event" + (event_id.empty() ? "" : " id=" + event_id));
         begin_provisioning(self, change, "start event");
       }
-      auto rp = self->make_response_promise<atom::ok>();
-      commit(self, std::move(change), [rp](const caf::error& err) mutable {
-        if (err)
-          rp.deliver(err);
-        else
-          rp.deliver(atom::ok_v);
-      });
-      return rp;
+      return reply_after_commit(self, std::move(change), atom::ok_v);
     },
     [self](atom::cancel) -> caf::result<atom::ok> {
-      auto& st = self->state;
       contract_change change;
       begin_ending(self, change, "cancelled");
-      auto rp = self->make_response_promise<atom::ok>();
-      commit(self, std::move(change), [rp](const caf::error& err) mutable {
-        if (err)
-          rp.deliver(err);
-        else
-          rp.deliver(atom::ok_v);
-      });
-      return rp;
+      return reply_after_commit(self, std::move(change), atom::ok_v);
     },
     [self](atom::retry) -> caf::result<atom::ok> {
       auto& st = self->state;
@@ -412,17 +407,8 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
       set_state(self, change, resume, "retry");
       check_dates(self, change);
       plan_into(self, change);
-      auto rp = self->make_response_promise<atom::ok>();
-      commit(self, std::move(change),
-             [self, rp, resend](const caf::error& err) mutable {
-               if (err) {
-                 rp.deliver(err);
-                 return;
-               }
-               send_all(self, resend);
-               rp.deliver(atom::ok_v);
-             });
-      return rp;
+      return reply_after_commit(self, std::move(change), atom::ok_v,
+                                std::move(resend));
     },
     [self](atom::due, timer_kind kind) {
       auto& st = self->state;

@@ -37,36 +37,14 @@ struct engine_fixture : receiver_fixture {
     run();
   }
 
-  /// Runs every waiting message; fires no timeout. Hides the DSL's run().
-  size_t run() {
+  /// Runs every waiting message; fires no timeout.
+  size_t settle() override {
     return sched.run();
   }
 
-  /// Sends a request, runs the waiting messages, returns the answer (a
-  /// request still unanswered then is a `request_timeout`). Hides
-  /// receiver_fixture::ask.
-  template <class T, class Handle, class... Ts>
-  caf::expected<T> ask(const Handle& dest, Ts&&... xs) {
-    auto handle = self->request(dest, std::chrono::seconds{86400},
-                                std::forward<Ts>(xs)...);
-    run();
-    caf::expected<T> result{caf::sec::request_timeout};
-    // Unanswered (e.g. held by an offline printer): do not block on it.
-    if (self->mailbox().empty())
-      return result;
-    handle.receive([&](T& x) { result = std::move(x); },
-                   [&](caf::error& err) { result = std::move(err); });
-    return result;
-  }
-
-  /// Registers `id` for customer acme. Hides receiver_fixture::enroll.
-  void enroll(const std::string& id, const char* firmware = "2.4.0",
-              std::vector<std::string> apps = {}) {
-    device_record x{device_id{id}, customer_id{"acme"}, "MFP-C3000",
-                    fw(firmware), std::move(apps)};
-    auto ok = ask<atom::ok>(devices, atom::enroll_v,
-                            std::vector<device_record>{x});
-    CAF_REQUIRE(ok);
+  /// Hides the DSL's run(), which fires timeouts too.
+  size_t run() {
+    return settle();
   }
 
   /// (Re)spawns the CONTRACT SUPERVISOR, as a node restart would.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/device_json.hpp"
+#include "tests/support/refusal.hpp"
 #include "tests/support/shipped_catalog.hpp"
 
 using namespace onset;
@@ -15,17 +16,7 @@ namespace {
 
 void check_refused(const std::string& text, const std::string& field,
                    const std::string& fragment) {
-  auto result = parse_device_records(text);
-  if (result) {
-    CAF_MESSAGE("accepted, expected a refusal on " << field << ": " << text);
-    CAF_CHECK(!result);
-    return;
-  }
-  CAF_CHECK_EQUAL(result.error().field, field);
-  if (result.error().reason.find(fragment) == std::string::npos)
-    CAF_MESSAGE("reason '" << result.error().reason << "' lacks '"
-                           << fragment << "'");
-  CAF_CHECK(result.error().reason.find(fragment) != std::string::npos);
+  test::check_refusal(parse_device_records(text), field, fragment, text);
 }
 
 } // namespace
