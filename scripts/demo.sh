@@ -4,7 +4,7 @@
 #   1. starts onset-node (data in a fresh directory, simulated printers with
 #      a visible firmware install time),
 #   2. registers the sample printers of config/samples/devices.json,
-#   3. submits the sample contracts (three start at once, one is
+#   3. submits the sample contracts (four start at once, one is
 #      device-only) and one more whose start date is a few seconds away,
 #   4. shows their progress until they are active,
 #   5. renews C-1001 with one changed setting and shows the delta it sent,
@@ -93,8 +93,9 @@ onset wait C-1001 C-1002 C-2001 C-3001 --state active --timeout 120
 echo "== waiting for C-2002's start date"
 onset wait C-2002 --state active --timeout 60
 
-echo "== renewing C-1001: backup_format full -> differential"
+echo "== C-1001's plan before the renewal (nothing left to send):"
 onset plan C-1001
+echo "== renewing C-1001: backup_format full -> differential"
 onset submit "$samples/renewal-acme-backup.json"
 onset wait C-1001 --state active --timeout 60
 echo "== what the renewal sent (the delta only, claim 7):"
