@@ -7,6 +7,7 @@
 // are not connected, and no request to a remote actor lacks a timeout.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -23,7 +24,7 @@ namespace onset {
 
 /// Collects `n` answers of a fan-out and calls `done` once: with every
 /// answer in request order, or with the first error.
-template <class T>
+template<class T>
 class gather {
 public:
   using done_fn = std::function<void(caf::expected<std::vector<T>>)>;
@@ -50,8 +51,9 @@ public:
 
 private:
   gather(size_t n, done_fn done)
-    : parts_(n), left_(n), done_(std::move(done)) {
-  }
+    : parts_(n)
+    , left_(n)
+    , done_(std::move(done)) {}
 
   void finish(caf::expected<std::vector<T>> x) {
     finished_ = true;
@@ -65,17 +67,17 @@ private:
 };
 
 /// Asks `dest` with `timeout`; puts the answer into slot `i` of `g`.
-template <class T, class Self, class Handle, class Duration, class... Ts>
+template<class T, class Self, class Handle, class Duration, class... Ts>
 void ask_into(Self* self, const Handle& dest, Duration timeout,
               std::shared_ptr<gather<T>> g, size_t i, Ts&&... xs) {
   self->request(dest, timeout, std::forward<Ts>(xs)...)
-    .then([g, i](T& x) { g->put(i, std::move(x)); },
-          [g](caf::error& err) { g->fail(std::move(err)); });
+      .then([g, i](T& x) { g->put(i, std::move(x)); },
+            [g](caf::error& err) { g->fail(std::move(err)); });
 }
 
 /// Sends `xs` to owner `i` of `table`: delegated when local, re-issued with
 /// `timeout` when remote, refused at once with `unreachable` when down.
-template <class Reply, class Self, class Handle, class Duration, class... Ts>
+template<class Reply, class Self, class Handle, class Duration, class... Ts>
 caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
                               size_t i, Duration timeout, Ts&&... xs) {
   auto dest = table.handle(i);
@@ -85,8 +87,39 @@ caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
     return self->delegate(*dest, std::forward<Ts>(xs)...);
   auto rp = self->template make_response_promise<Reply>();
   self->request(*dest, timeout, std::forward<Ts>(xs)...)
-    .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+/// Asks every owner of `table` with `xs` (a query answered by a vector of
+/// records with an `id`) and answers one list merged and sorted by id; the
+/// first error (an owner down, a timeout) answers instead.
+template<class List, class Self, class Handle, class Duration, class... Ts>
+caf::result<List> list_everywhere(Self* self, const owner_table<Handle>& table,
+                                  Duration timeout, const Ts&... xs) {
+  auto rp = self->template make_response_promise<List>();
+  auto g = gather<List>::make(
+      table.size(), [rp](caf::expected<std::vector<List>> found) mutable {
+        if (!found) {
+          rp.deliver(std::move(found.error()));
+          return;
+        }
+        List result;
+        for (auto& part : *found)
+          result.insert(result.end(), part.begin(), part.end());
+        std::sort(result.begin(), result.end(),
+                  [](auto& x, auto& y) { return x.id < y.id; });
+        rp.deliver(std::move(result));
+      });
+  for (size_t i = 0; i < table.size(); ++i) {
+    auto dest = table.handle(i);
+    if (!dest) {
+      g->fail(std::move(dest.error()));
+      break;
+    }
+    ask_into<List>(self, *dest, timeout, g, i, xs...);
+  }
   return rp;
 }
 
