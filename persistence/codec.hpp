@@ -3,6 +3,7 @@
 // stores do not each instantiate Boost.Serialization.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,22 @@ status decode(std::string_view bytes, due_timer& x, db which,
               std::string_view key_text);
 status decode(std::string_view bytes, history_entry& x, db which,
               std::string_view key_text);
+
+/// The record stored under `key` of `which`, decoded; nullopt when there is
+/// none. `key_text` names the key in a decoding error.
+template<class T>
+result<std::optional<T>> get(transaction& txn, db which, std::string_view key,
+                             std::string_view key_text) {
+  auto bytes = txn.get(which, key);
+  if (!bytes)
+    return bytes.error();
+  if (!*bytes)
+    return std::optional<T>{};
+  T x;
+  if (auto st = decode(**bytes, x, which, key_text); !st)
+    return st.error();
+  return std::optional<T>{std::move(x)};
+}
 
 /// Hands a record that did not decode to `handler`, or logs it.
 void report_corrupt(const corrupt_handler& handler, const failure& x);

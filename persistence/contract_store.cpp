@@ -34,17 +34,8 @@ status put(write_txn& txn, const contract_record& x) {
 
 result<std::optional<contract_record>> get(transaction& txn,
                                            const contract_id& id) {
-  auto bytes = txn.get(db::contracts, contract_key(id));
-  if (!bytes)
-    return bytes.error();
-  if (!*bytes)
-    return std::optional<contract_record>{};
-  contract_record x;
-  if (auto st =
-          codec::decode(**bytes, x, db::contracts, keys::printable(id.str()));
-      !st)
-    return st.error();
-  return std::optional<contract_record>{std::move(x)};
+  return codec::get<contract_record>(txn, db::contracts, contract_key(id),
+                                     keys::printable(id.str()));
 }
 
 status for_each(transaction& txn,

@@ -26,17 +26,8 @@ status put(write_txn& txn, const device_state& x) {
 }
 
 result<std::optional<device_state>> get(transaction& txn, const device_id& id) {
-  auto bytes = txn.get(db::devices, device_key(id));
-  if (!bytes)
-    return bytes.error();
-  if (!*bytes)
-    return std::optional<device_state>{};
-  device_state x;
-  if (auto st =
-          codec::decode(**bytes, x, db::devices, keys::printable(id.str()));
-      !st)
-    return st.error();
-  return std::optional<device_state>{std::move(x)};
+  return codec::get<device_state>(txn, db::devices, device_key(id),
+                                  keys::printable(id.str()));
 }
 
 status for_each(transaction& txn,

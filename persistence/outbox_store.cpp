@@ -135,17 +135,8 @@ result<std::vector<instruction>> pending(transaction& txn,
 
 result<std::optional<instruction>> get(transaction& txn,
                                        const stream_id& stream, uint64_t seq) {
-  auto bytes = txn.get(db::outbox, instruction_key(stream, seq));
-  if (!bytes)
-    return bytes.error();
-  if (!*bytes)
-    return std::optional<instruction>{};
-  instruction x;
-  if (auto st =
-          codec::decode(**bytes, x, db::outbox, instruction_text(stream, seq));
-      !st)
-    return st.error();
-  return std::optional<instruction>{std::move(x)};
+  return codec::get<instruction>(txn, db::outbox, instruction_key(stream, seq),
+                                 instruction_text(stream, seq));
 }
 
 result<std::vector<stream_id>> streams_of(transaction& txn,

@@ -36,17 +36,8 @@ result<std::optional<service_device_state>>
 get(transaction& txn, const service_id& service, const device_id& device) {
   auto key = service_prefix(service);
   keys::put_str(key, device.str());
-  auto bytes = txn.get(db::services, key);
-  if (!bytes)
-    return bytes.error();
-  if (!*bytes)
-    return std::optional<service_device_state>{};
-  service_device_state x;
-  if (auto st = codec::decode(**bytes, x, db::services,
-                              key_text(service, device.str()));
-      !st)
-    return st.error();
-  return std::optional<service_device_state>{std::move(x)};
+  return codec::get<service_device_state>(txn, db::services, key,
+                                          key_text(service, device.str()));
 }
 
 status for_each_device_of(
