@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/cluster_file.hpp"
+#include "tests/support/refusal.hpp"
 #include "tests/support/shipped_catalog.hpp"
 
 using namespace onset;
@@ -32,17 +33,7 @@ json five_nodes() {
 
 void check_refused(const json& doc, const std::string& field,
                    const std::string& fragment) {
-  auto result = parse_cluster(doc.dump());
-  if (result) {
-    CAF_MESSAGE("accepted, expected a refusal on " << field);
-    CAF_CHECK(!result);
-    return;
-  }
-  CAF_CHECK_EQUAL(result.error().field, field);
-  if (result.error().reason.find(fragment) == std::string::npos)
-    CAF_MESSAGE("reason '" << result.error().reason << "' lacks '"
-                           << fragment << "'");
-  CAF_CHECK(result.error().reason.find(fragment) != std::string::npos);
+  test::check_refusal(parse_cluster(doc.dump()), field, fragment, doc.dump());
 }
 
 } // namespace
