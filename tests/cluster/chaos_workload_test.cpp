@@ -33,6 +33,31 @@ fault_options workload_faults() {
   return x;
 }
 
+/// The audit of both nodes' stores, everything expected settled as of the
+/// fixture's `now`.
+audit_report audit_nodes(cluster_fixture& f) {
+  audit_options opts;
+  opts.expect_settled = true;
+  opts.now = f.now;
+  auto report = audit_cluster({f.c1.env.get(), f.d1.env.get()}, *f.cat, opts);
+  CAF_REQUIRE(report);
+  return std::move(report).value();
+}
+
+/// Registers `printers` and submits contract C-1 for them.
+void submit_c1(cluster_fixture& f, const std::vector<std::string>& printers) {
+  std::vector<device_record> records;
+  std::string list;
+  for (auto& id : printers) {
+    records.push_back(cluster_fixture::printer_record(id));
+    list += (list.empty() ? "[\"" : ",\"") + id + "\"";
+  }
+  CAF_REQUIRE(
+      f.ask<atom::ok>(f.earth, f.c1_device_router, atom::enroll_v, records));
+  CAF_REQUIRE(f.ask<submit_result>(f.earth, f.c1_contracts, atom::submit_v,
+                                   f.make_contract("C-1", list + "]")));
+}
+
 struct chaos_fixture : cluster_fixture {
   // The workload crashes actors far more often than the CONTRACT
   // SUPERVISOR's crash-loop guard allows (it would degrade the contract on
@@ -313,12 +338,7 @@ struct chaos_fixture : cluster_fixture {
       CAF_CHECK_EQUAL(view->summary.version, m.version);
       CAF_CHECK_EQUAL(view->summary.state, expected(m));
     }
-    audit_options opts;
-    opts.expect_settled = true;
-    opts.now = now;
-    auto report = audit_cluster({c1.env.get(), d1.env.get()}, *cat, opts);
-    CAF_REQUIRE(report);
-    auto& r = report.value();
+    auto r = audit_nodes(*this);
     for (auto& p : r.problems)
       CAF_MESSAGE("problem: " << p);
     CAF_CHECK_EQUAL(r.contracts.size(), contracts.size());
@@ -393,21 +413,12 @@ struct overtaking_fixture : cluster_fixture {
 CAF_TEST_FIXTURE_SCOPE(chaos_regression_tests, overtaking_fixture)
 
 CAF_TEST(a step overtaken by the next one on its stream is resent) {
-  CAF_REQUIRE(
-      ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
-                    std::vector<device_record>{printer_record("MFP-1"),
-                                               printer_record("MFP-2")}));
-  CAF_REQUIRE(ask<submit_result>(earth, c1_contracts, atom::submit_v,
-                                 make_contract("C-1", R"(["MFP-1","MFP-2"])")));
+  submit_c1(*this, {"MFP-1", "MFP-2"});
   pass(std::chrono::seconds{30});
   CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
-  audit_options opts;
-  opts.expect_settled = true;
-  opts.now = now;
-  auto report = audit_cluster({c1.env.get(), d1.env.get()}, *cat, opts);
-  CAF_REQUIRE(report);
-  CAF_CHECK(report.value().ok());
-  CAF_CHECK_EQUAL(report.value().instructions, 10u);
+  auto report = audit_nodes(*this);
+  CAF_CHECK(report.ok());
+  CAF_CHECK_EQUAL(report.instructions, 10u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
@@ -418,20 +429,12 @@ CAF_TEST_FIXTURE_SCOPE(chaos_audit_tests, cluster_fixture)
 
 CAF_TEST(the audit reports lost duplicated and reordered instructions) {
   namespace p = persistence;
-  CAF_REQUIRE(
-      ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
-                    std::vector<device_record>{printer_record("MFP-1")}));
-  CAF_REQUIRE(ask<submit_result>(earth, c1_contracts, atom::submit_v,
-                                 make_contract("C-1", R"(["MFP-1"])")));
+  submit_c1(*this, {"MFP-1"});
   pass(std::chrono::seconds{4});
   CAF_REQUIRE_EQUAL(state_of("C-1"), contract_state::active);
-  audit_options opts;
-  opts.expect_settled = true;
-  opts.now = now;
-  auto clean = audit_cluster({c1.env.get(), d1.env.get()}, *cat, opts);
-  CAF_REQUIRE(clean);
-  CAF_CHECK(clean.value().ok());
-  CAF_CHECK_EQUAL(clean.value().problems.size(), 0u);
+  auto clean = audit_nodes(*this);
+  CAF_CHECK(clean.ok());
+  CAF_CHECK_EQUAL(clean.problems.size(), 0u);
   CAF_MESSAGE("an effect counted twice, a seq skipped, an ack without effect");
   auto stream =
       stream_id{contract_id{"C-1"}, target{target_kind::device, "MFP-1"}};
@@ -455,9 +458,7 @@ CAF_TEST(the audit reports lost duplicated and reordered instructions) {
     CAF_REQUIRE(p::outbox_store::ack(txn, other, 1));
     CAF_REQUIRE(txn.commit());
   }
-  auto bad = audit_cluster({c1.env.get(), d1.env.get()}, *cat, opts);
-  CAF_REQUIRE(bad);
-  auto& r = bad.value();
+  auto r = audit_nodes(*this);
   CAF_CHECK_EQUAL(r.duplicated, 1u);
   CAF_CHECK_EQUAL(r.reordered, 1u);
   CAF_CHECK_EQUAL(r.lost, 1u);
@@ -466,11 +467,7 @@ CAF_TEST(the audit reports lost duplicated and reordered instructions) {
 }
 
 CAF_TEST(the audit reports applied state that differs from the desired) {
-  CAF_REQUIRE(
-      ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
-                    std::vector<device_record>{printer_record("MFP-1")}));
-  CAF_REQUIRE(ask<submit_result>(earth, c1_contracts, atom::submit_v,
-                                 make_contract("C-1", R"(["MFP-1"])")));
+  submit_c1(*this, {"MFP-1"});
   pass(std::chrono::seconds{4});
   CAF_REQUIRE_EQUAL(state_of("C-1"), contract_state::active);
   CAF_MESSAGE("someone changes a setting on the printer behind Onset's back");
@@ -490,19 +487,12 @@ CAF_TEST(the audit reports applied state that differs from the desired) {
     CAF_REQUIRE(persistence::device_store::put(w, changed));
     CAF_REQUIRE(w.commit());
   }
-  audit_options opts;
-  opts.expect_settled = true;
-  opts.now = now;
-  auto report = audit_cluster({c1.env.get(), d1.env.get()}, *cat, opts);
-  CAF_REQUIRE(report);
-  CAF_CHECK_EQUAL(report.value().mismatched, 1u);
-  CAF_CHECK(!report.value().ok());
+  auto report = audit_nodes(*this);
+  CAF_CHECK_EQUAL(report.mismatched, 1u);
+  CAF_CHECK(!report.ok());
   CAF_MESSAGE("and a contract that should have ended is reported unsettled");
   now = *utc_time::parse_rfc3339("2028-01-01T00:00:00Z");
-  opts.now = now;
-  auto late = audit_cluster({c1.env.get(), d1.env.get()}, *cat, opts);
-  CAF_REQUIRE(late);
-  CAF_CHECK_EQUAL(late.value().unsettled, 1u);
+  CAF_CHECK_EQUAL(audit_nodes(*this).unsettled, 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
