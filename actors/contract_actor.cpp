@@ -178,10 +178,19 @@ void on_ack(self_ptr self, uint64_t requested, const instruction_ack& ack) {
   auto& st = self->state;
   auto acked = st.streams.ack(ack.stream, ack.seq);
   // A watermark below what we sent: the target lacks an earlier step (its
-  // message was lost); send the first one it lacks again.
-  if (ack.seq < requested && is_running(st.rec.state))
+  // message was lost, or overtaken by this one); send the first one it
+  // lacks again. The target did not apply `requested` either, and this
+  // answer was its only reply: resend it after a backoff like a timeout, or
+  // nothing ever would (chaos: two printers' steps on one service stream,
+  // the first one delayed).
+  if (ack.seq < requested && is_running(st.rec.state)) {
     if (auto* missing = st.streams.pending(ack.stream, ack.seq + 1))
       send(self, *missing);
+    on_send_error(self, ack.stream, requested,
+                  caf::make_error(error_code::transient,
+                                  "gap at the target: applied "
+                                    + std::to_string(ack.seq)));
+  }
   if (acked.empty())
     return;
   contract_change change;

@@ -1,115 +1,115 @@
 #include "nodes/inspect_command.hpp"
 
 #include <iostream>
-#include <map>
-
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "actors/engine_config.hpp"
+#include "config/catalog_loader.hpp"
+#include "nodes/cluster_audit.hpp"
 #include "persistence/environment.hpp"
-#include "persistence/receiver_ledger.hpp"
 
 namespace onset {
 
 namespace {
 
-struct stream_report {
-  uint64_t applied = 0;
-  uint64_t effects = 0;
-  uint64_t duplicated = 0;
-  /// Seqs up to `applied` with no counted effect, and counted seqs beyond
-  /// `applied`.
-  uint64_t gaps = 0;
-  uint64_t max_count = 0;
-};
+nlohmann::json to_json(const audit_report& r, bool verbose) {
+  nlohmann::json out{{"streams", r.streams},
+                     {"instructions", r.instructions},
+                     {"duplicated", r.duplicated},
+                     {"gaps", r.gaps},
+                     {"reordered", r.reordered},
+                     {"max_effect_count", r.max_effect_count},
+                     {"outbox_streams", r.outbox_streams},
+                     {"acked", r.acked},
+                     {"lost", r.lost},
+                     {"pending", r.pending},
+                     {"devices", r.devices},
+                     {"problems", r.problems},
+                     {"ok", r.ok()}};
+  if (r.settled_checked) {
+    out["unsettled"] = r.unsettled;
+    out["mismatched"] = r.mismatched;
+    auto contracts = nlohmann::json::array();
+    for (auto& c : r.contracts)
+      contracts.push_back({{"id", c.id.str()},
+                           {"version", c.version},
+                           {"state", c.state},
+                           {"expected", c.expected}});
+    out["contracts"] = contracts;
+  }
+  if (verbose) {
+    auto streams = nlohmann::json::array();
+    for (auto& s : r.per_stream)
+      streams.push_back({{"stream", s.stream},
+                         {"applied", s.applied},
+                         {"effects", s.effects},
+                         {"duplicated", s.duplicated},
+                         {"gaps", s.gaps},
+                         {"acked", s.acked},
+                         {"last", s.last},
+                         {"lost", s.lost}});
+    out["per_stream"] = streams;
+  }
+  return out;
+}
+
+void print_text(const audit_report& r, bool verbose) {
+  std::cout << "streams=" << r.streams << " instructions=" << r.instructions
+            << " duplicated=" << r.duplicated << " gaps=" << r.gaps
+            << " max_effect_count=" << r.max_effect_count
+            << " acked=" << r.acked << " lost=" << r.lost
+            << " pending=" << r.pending;
+  if (r.settled_checked)
+    std::cout << " contracts=" << r.contracts.size()
+              << " unsettled=" << r.unsettled << " mismatched=" << r.mismatched;
+  std::cout << (r.ok() ? " ok" : " VIOLATED") << '\n';
+  for (auto& p : r.problems)
+    std::cout << "  " << p << '\n';
+  if (verbose)
+    for (auto& x : to_json(r, true)["per_stream"])
+      std::cout << "  " << x.dump() << '\n';
+}
 
 } // namespace
 
 int run_inspect(const inspect_options& options) {
-  persistence::environment_options opts;
-  opts.directory = options.data_dir;
-  opts.reader_check_interval = std::chrono::seconds{0};
-  auto env = persistence::environment::open(opts);
-  if (!env) {
-    std::cerr << "onset-node: cannot read " << options.data_dir << ": "
-              << persistence::to_string(env.error()) << '\n';
+  auto cat = load_catalog(options.catalog_file);
+  if (!cat) {
+    std::cerr << "onset-node: catalog refused: " << cat.error().to_string()
+              << '\n';
     return 2;
   }
-  std::map<stream_id, stream_report> streams;
-  std::map<stream_id, uint64_t> next_seq;
-  {
-    auto txn = (*env)->begin_read();
-    if (!txn) {
-      std::cerr << "onset-node: " << persistence::to_string(txn.error())
-                << '\n';
+  std::vector<std::unique_ptr<persistence::environment>> envs;
+  std::vector<persistence::environment*> ptrs;
+  for (auto& dir : options.data_dirs) {
+    persistence::environment_options opts;
+    opts.directory = dir;
+    opts.reader_check_interval = std::chrono::seconds{0};
+    auto env = persistence::environment::open(opts);
+    if (!env) {
+      std::cerr << "onset-node: cannot read " << dir << ": "
+                << persistence::to_string(env.error()) << '\n';
       return 2;
     }
-    auto walked = persistence::receiver_ledger::for_each_effect(
-      txn, [&](const stream_id& s, uint64_t seq, uint64_t count) {
-        auto& r = streams[s];
-        auto& expected = next_seq.emplace(s, 1).first->second;
-        // Ordered by seq: any jump is a missing instruction.
-        if (seq != expected)
-          r.gaps += seq > expected ? seq - expected : 1;
-        expected = seq + 1;
-        ++r.effects;
-        r.max_count = std::max(r.max_count, count);
-        if (count > 1)
-          ++r.duplicated;
-      });
-    if (!walked) {
-      std::cerr << "onset-node: " << persistence::to_string(walked.error())
-                << '\n';
-      return 2;
-    }
-    for (auto& [s, r] : streams) {
-      auto applied = persistence::receiver_ledger::applied(txn, s);
-      if (!applied) {
-        std::cerr << "onset-node: " << persistence::to_string(applied.error())
-                  << '\n';
-        return 2;
-      }
-      r.applied = *applied;
-      if (r.effects != r.applied)
-        r.gaps += r.effects > r.applied ? r.effects - r.applied
-                                        : r.applied - r.effects;
-    }
+    ptrs.push_back((*env).get());
+    envs.push_back(std::move(*env));
   }
-  uint64_t instructions = 0, duplicated = 0, gaps = 0, max_count = 0;
-  nlohmann::json per_stream = nlohmann::json::array();
-  for (auto& [s, r] : streams) {
-    instructions += r.effects;
-    duplicated += r.duplicated;
-    gaps += r.gaps;
-    max_count = std::max(max_count, r.max_count);
-    if (options.verbose)
-      per_stream.push_back({{"stream", s.to_string()},
-                            {"applied", r.applied},
-                            {"effects", r.effects},
-                            {"duplicated", r.duplicated},
-                            {"gaps", r.gaps}});
+  audit_options audit;
+  audit.expect_settled = options.expect_settled;
+  audit.now = system_wall_clock()();
+  auto report = audit_cluster(ptrs, cat.value(), audit);
+  if (!report) {
+    std::cerr << "onset-node: cannot read " << report.error().to_string()
+              << '\n';
+    return 2;
   }
-  bool ok = duplicated == 0 && gaps == 0;
-  if (options.json) {
-    nlohmann::json out{{"streams", streams.size()},
-                       {"instructions", instructions},
-                       {"duplicated", duplicated},
-                       {"gaps", gaps},
-                       {"max_effect_count", max_count},
-                       {"ok", ok}};
-    if (options.verbose)
-      out["per_stream"] = per_stream;
-    std::cout << out.dump() << '\n';
-  } else {
-    std::cout << "streams=" << streams.size()
-              << " instructions=" << instructions
-              << " duplicated=" << duplicated << " gaps=" << gaps
-              << " max_effect_count=" << max_count
-              << (ok ? " ok" : " VIOLATED") << '\n';
-    if (options.verbose)
-      for (auto& x : per_stream)
-        std::cout << "  " << x.dump() << '\n';
-  }
-  return ok ? 0 : 1;
+  auto& r = report.value();
+  if (options.json)
+    std::cout << to_json(r, options.verbose).dump() << '\n';
+  else
+    print_text(r, options.verbose);
+  return r.ok() ? 0 : 1;
 }
 
 } // namespace onset

@@ -5,6 +5,7 @@
 
 #include "actors/contract_supervisor.hpp"
 #include "actors/device_supervisor.hpp"
+#include "actors/fault_injector.hpp"
 #include "actors/service_supervisor.hpp"
 
 namespace onset {
@@ -43,6 +44,15 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   ctx->store = std::move(store);
   ctx->devices = devices;
   ctx->services = std::move(services);
+  if (options.test_faults.any()) {
+    auto timeout = options.engine.request_timeout;
+    ctx->devices = spawn_fault_injector(sys, ctx->devices, options.test_faults,
+                                        "devices", timeout);
+    auto faults = options.test_faults;
+    ++faults.seed; // not the same choices as the devices' injector
+    ctx->services = spawn_fault_injector(sys, ctx->services, faults,
+                                         "services", timeout);
+  }
   ctx->config = options.engine;
   ctx->now = system_wall_clock();
   return sys.spawn(contract_supervisor,

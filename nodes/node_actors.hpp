@@ -31,7 +31,8 @@ service_supervisor_actor spawn_node_services(caf::actor_system& sys,
 
 /// The CONTRACT SUPERVISOR. Its CONTRACT actors send to `devices` and
 /// `services`; `devices` also answers its registration queries. Both are
-/// the node's own supervisors, or ROUTERs in a cluster.
+/// the node's own supervisors, or ROUTERs in a cluster. With
+/// `options.test_faults`, the sends go through FAULT INJECTORs.
 contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
                      node_storage& storage, persistence::store_actor store,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "actors/engine_config.hpp"
+#include "actors/fault_plan.hpp"
 #include "actors/receiver_options.hpp"
 #include "actors/simulated_printer.hpp"
 #include "persistence/environment.hpp"
@@ -27,6 +28,10 @@ struct node_options {
   simulated_printer_options printer;
   /// CAF scheduler threads; 0: one per core.
   unsigned threads = 0;
+  /// Test-only (docs/chaos.md): faults injected between this node's
+  /// CONTRACT actors and their targets. None unless `--test-faults` was
+  /// given and enabled.
+  fault_options test_faults;
 };
 
 } // namespace onset

@@ -1,5 +1,6 @@
 #include "nodes/node_options_cli.hpp"
 
+#include <cstdlib>
 #include <map>
 
 namespace onset {
@@ -82,6 +83,23 @@ void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--failure-seed", x.printer.seed,
                  "Simulated printers: seed of the failure injection")
     ->capture_default_str();
+  app.add_option_function<std::string>(
+    "--test-faults",
+    [&x](const std::string& spec) {
+      const char* enabled = std::getenv(test_faults_switch);
+      if (enabled == nullptr || std::string{enabled} != "1")
+        throw CLI::ValidationError(
+          "--test-faults", std::string{"test-only: refused unless "}
+                             + test_faults_switch + "=1 is set");
+      auto parsed = parse_fault_spec(spec);
+      if (!parsed)
+        throw CLI::ValidationError("--test-faults",
+                                   parsed.error().to_string());
+      x.test_faults = parsed.value();
+    },
+    "TEST ONLY (needs " + std::string{test_faults_switch}
+      + "=1): drop, duplicate, delay instructions and acks, e.g. "
+        "drop=0.05,duplicate=0.05,delay=0.05,seed=7 (docs/chaos.md)");
 }
 
 } // namespace onset

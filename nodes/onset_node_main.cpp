@@ -28,10 +28,20 @@ int main(int argc, char** argv) {
   cluster_opt->needs("--node");
   onset::inspect_options inspect;
   auto* inspect_cmd = app.add_subcommand(
-    "inspect", "Report, from a stopped node's data, how often each "
-               "instruction was applied (exit 1 if any twice or missing)");
-  inspect_cmd->add_option("--data-dir", inspect.data_dir, "Data directory")
+    "inspect", "Report, from stopped nodes' data, how often each "
+               "instruction was applied and whether every acked one was "
+               "(exit 1 if any twice, missing or lost)");
+  inspect.catalog_file = ONSET_DEFAULT_CATALOG;
+  inspect_cmd
+    ->add_option("--data-dir", inspect.data_dirs,
+                 "Data directory; repeat it for every node of a cluster")
     ->capture_default_str();
+  inspect_cmd->add_option("--catalog", inspect.catalog_file, "Service catalog")
+    ->capture_default_str();
+  inspect_cmd->add_flag("--expect-settled", inspect.expect_settled,
+                        "Also check that every contract settled and every "
+                        "printer and service holds what its contracts want "
+                        "(give every node's data directory)");
   inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
   inspect_cmd->add_flag("--verbose", inspect.verbose, "List every stream");
   try {

@@ -18,6 +18,9 @@
 #       killed this way counts as stopped.
 #   local-cluster.sh pid DIR NODE       Prints the node's PID.
 #   local-cluster.sh status DIR         One line per node: running or not.
+#   local-cluster.sh free-ports N       Prints the first of N consecutive
+#       free loopback ports above 20000 (derived from the caller's PID, so
+#       that tests running in parallel pick different ones).
 #
 # A PID is used only while /proc says it is the same process (same start
 # time) that this script started: a reused PID is never signalled.
@@ -34,7 +37,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -213,6 +216,21 @@ cmd_status() {
   done
 }
 
+cmd_free_ports() {
+  [ $# -eq 1 ] || usage
+  local n=$1 base ok p
+  base=$((20000 + (PPID % 4000) * 10))
+  for _ in $(seq 1 50); do
+    ok=1
+    for p in $(seq "$base" $((base + n - 1))); do
+      ! (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ok=0
+    done
+    [ "$ok" = 0 ] || { echo "$base"; return 0; }
+    base=$((base + 10))
+  done
+  die "no $n free ports found"
+}
+
 [ $# -ge 1 ] || usage
 command=$1
 shift
@@ -223,5 +241,6 @@ case "$command" in
   signal) cmd_signal "$@" ;;
   pid) cmd_pid "$@" ;;
   status) cmd_status "$@" ;;
+  free-ports) cmd_free_ports "$@" ;;
   *) usage ;;
 esac

@@ -8,6 +8,9 @@
 //   mars  = node "d1" (devices, services): DEVICE and SERVICE SUPERVISORs
 //           and its NODE DIRECTORY, published on "mars":7500.
 //
+// With `faults`, earth's CONTRACT actors send through FAULT INJECTORs
+// (actors/fault_injector.hpp).
+//
 // Time passes only when a test says so (`pass`); `settle` runs messages and
 // network traffic on both nodes until two passes in a row find nothing to
 // do (the simulated network can look idle while a reply is in transit).
@@ -19,7 +22,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +32,7 @@
 
 #include "actors/contract_supervisor.hpp"
 #include "actors/device_supervisor.hpp"
+#include "actors/fault_injector.hpp"
 #include "actors/service_supervisor.hpp"
 #include "actors/simulated_printer.hpp"
 #include "messages/contract_json.hpp"
@@ -107,6 +113,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     = std::make_shared<const catalog>(shipped_catalog());
   utc_time now = *utc_time::parse_rfc3339("2026-11-30T00:00:00Z");
   engine_config config;
+  std::optional<fault_options> faults;
 
   // mars: d1
   node_storage_parts d1;
@@ -125,19 +132,28 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   device_router_actor c1_device_router;
   service_router_actor c1_service_router;
   contract_supervisor_actor c1_contracts;
+  /// What earth's CONTRACT actors send to: the ROUTERs, or FAULT INJECTORs
+  /// in front of them.
+  device_actor c1_sends_devices;
+  service_actor c1_sends_services;
   peer_link_actor c1_link;
   node_directory_actor c1_directory;
   cluster_view_actor c1_view;
 
-  cluster_fixture()
+  /// `tune` adjusts earth's engine configuration before earth starts.
+  explicit cluster_fixture(std::optional<fault_options> faults = {},
+                           std::function<void(engine_config&)> tune = {})
     : super({&earth, &mars}),
       earth([this] { settle(); }),
-      mars([this] { settle(); }) {
+      mars([this] { settle(); }),
+      faults(std::move(faults)) {
     config.request_timeout = std::chrono::seconds{2};
     config.resend_base = std::chrono::milliseconds{100};
     config.resend_cap = std::chrono::seconds{1};
     config.step_deadline = std::chrono::seconds{120};
     printer.firmware_latency = std::chrono::seconds{1};
+    if (tune)
+      tune(config);
     start_mars();
     start_earth();
     settle();
@@ -149,6 +165,8 @@ struct cluster_fixture : test_network_fixture_base<planet> {
                    caf::actor_cast<caf::actor>(c1_directory),
                    caf::actor_cast<caf::actor>(c1_contracts),
                    caf::actor_cast<caf::actor>(c1_device_router),
+                   caf::actor_cast<caf::actor>(c1_sends_devices),
+                   caf::actor_cast<caf::actor>(c1_sends_services),
                    caf::actor_cast<caf::actor>(c1_service_router),
                    caf::actor_cast<caf::actor>(c1.store)})
       caf::anon_send_exit(x, caf::exit_reason::kill);
@@ -230,8 +248,20 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     ctx->cat = cat;
     ctx->env = c1.env.get();
     ctx->store = c1.store;
-    ctx->devices = c1_device_router;
-    ctx->services = c1_service_router;
+    c1_sends_devices = c1_device_router;
+    c1_sends_services = c1_service_router;
+    if (faults) {
+      c1_sends_devices
+        = spawn_fault_injector(earth.sys, device_actor{c1_device_router},
+                               *faults, "devices", timeout);
+      auto other = *faults;
+      ++other.seed;
+      c1_sends_services
+        = spawn_fault_injector(earth.sys, service_actor{c1_service_router},
+                               other, "services", timeout);
+    }
+    ctx->devices = c1_sends_devices;
+    ctx->services = c1_sends_services;
     ctx->config = config;
     ctx->now = [this] { return now; };
     c1_contracts = earth.sys.spawn(contract_supervisor,

@@ -33,15 +33,8 @@ fail() {
   exit 1
 }
 
-# Ports: a block of six free ones above 20000, derived from the PID.
-port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-base=$((20000 + ($$ % 4000) * 10))
-for _ in $(seq 1 50); do
-  ok=1
-  for p in $(seq "$base" $((base + 5))); do port_free "$p" || ok=0; done
-  [ "$ok" = 1 ] && break
-  base=$((base + 10))
-done
+# Ports: a block of six free ones.
+base=$("$src/scripts/local-cluster.sh" free-ports 6)
 cat >"$cluster" <<JSON
 { "heartbeat_interval_ms": 500, "heartbeat_timeout_ms": 3000,
   "nodes": [

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# onset-chaos refuses bad options with exit 2 and a message naming the
+# option, and prints the same schedule for the same seed (and another one
+# for another seed) without starting anything. onset-node refuses
+# --test-faults unless ONSET_ENABLE_TEST_FAULTS=1, and a bad spec.
+# Usage: chaos_bad_input_test.sh SOURCE_DIR ONSET_NODE
+set -euo pipefail
+chaos=$1/scripts/onset-chaos
+onset_node=$2
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+refused() { # expected-text args...
+  local want=$1 out rc=0
+  shift
+  out=$("$chaos" "$@" 2>&1) || rc=$?
+  [ "$rc" = 2 ] || fail "onset-chaos $* exited $rc, not 2: $out"
+  grep -q -- "$want" <<<"$out" || fail "onset-chaos $*: no '$want' in: $out"
+  echo "refused: onset-chaos $* -> $(head -n 1 <<<"$out")"
+}
+refused "unknown option '--bogus'" --bogus
+refused "--contracts: 'ten' is not a whole number" --contracts ten
+refused "--contracts: 0 is not in 1..2000" --contracts 0
+refused "--kills: '-3' is not a whole number" --kills -3
+refused "--seed needs a value" --seed
+refused "--faults: 'drop' is not NAME=VALUE" --faults drop
+a=$("$chaos" --seed 7 --contracts 20 --schedule-only)
+b=$("$chaos" --seed 7 --contracts 20 --schedule-only)
+c=$("$chaos" --seed 8 --contracts 20 --schedule-only)
+[ "$a" = "$b" ] || fail "seed 7 printed two different schedules"
+[ "$a" != "$c" ] || fail "seeds 7 and 8 printed the same schedule"
+grep -q "kill_all" <<<"$a" || fail "no kill of every node in the schedule"
+grep -q "kill_recovering" <<<"$a" || fail "no kill of a recovering node"
+grep -q "kill2" <<<"$a" || fail "no two kills close together"
+grep -Eq "kill [a-z0-9]+ 0$" <<<"$a" || fail "no restart right after a kill"
+[ "$(grep -c " pause " <<<"$a")" -ge 10 ] || fail "fewer than 10 pauses"
+node_refused() { # expected-text args...
+  local want=$1 out rc=0
+  shift
+  out=$("$onset_node" "$@" --data-dir /nonexistent/onset-chaos-test 2>&1) || rc=$?
+  [ "$rc" = 2 ] || fail "onset-node $* exited $rc, not 2: $out"
+  grep -q -- "$want" <<<"$out" || fail "onset-node $*: no '$want' in: $out"
+  echo "refused: onset-node $* -> $(head -n 1 <<<"$out")"
+}
+unset ONSET_ENABLE_TEST_FAULTS
+node_refused "refused unless ONSET_ENABLE_TEST_FAULTS=1" --test-faults drop=0.1
+export ONSET_ENABLE_TEST_FAULTS=1
+node_refused "drop: '3' is not a probability" --test-faults drop=3
+node_refused "lose: unknown fault" --test-faults lose=0.1
+echo "PASS"
