@@ -45,6 +45,7 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   ctx->services = std::move(services);
   ctx->config = options.engine;
   ctx->now = system_wall_clock();
+  ctx->latency = std::make_shared<step_latency>();
   return sys.spawn(contract_supervisor,
                    std::shared_ptr<const contract_context>{ctx},
                    std::move(devices));

@@ -1,0 +1,83 @@
+#include "bench/node_figures.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "actors/step_latency.hpp"
+
+namespace onset::bench {
+
+namespace {
+
+/// The number after `key=` in `line`; 0 if absent.
+uint64_t field(const std::string& line, const std::string& key) {
+  auto at = line.find(" " + key + "=");
+  if (at == std::string::npos)
+    return 0;
+  return std::strtoull(line.c_str() + at + key.size() + 2, nullptr, 10);
+}
+
+/// The last line of `path` that contains `needle`; empty if none.
+std::string last_line_with(const std::string& path, const std::string& needle) {
+  std::ifstream in{path};
+  std::string line;
+  std::string result;
+  while (std::getline(in, line))
+    if (line.find(needle) != std::string::npos)
+      result = line;
+  return result;
+}
+
+} // namespace
+
+memory memory_of(int pid) {
+  memory result;
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  std::string line;
+  auto kib = [&](const char* key, uint64_t& out) {
+    auto len = std::char_traits<char>::length(key);
+    if (line.compare(0, len, key) == 0)
+      out = std::strtoull(line.c_str() + len, nullptr, 10) * 1024;
+  };
+  while (std::getline(in, line)) {
+    kib("VmHWM:", result.peak_rss);
+    kib("VmRSS:", result.rss);
+    kib("RssAnon:", result.rss_anon);
+  }
+  return result;
+}
+
+store_totals store_totals_of(const std::string& log_path) {
+  store_totals result;
+  auto line = last_line_with(log_path, "] totals commits=");
+  if (line.empty())
+    return result;
+  result.found = true;
+  result.commits = field(line, "commits");
+  result.batches = field(line, "batches");
+  result.records = field(line, "records");
+  return result;
+}
+
+bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into) {
+  auto line = last_line_with(log_path, " step.latency ");
+  auto at = line.find(" buckets=");
+  if (at == std::string::npos)
+    return false;
+  into.resize(step_latency::bucket_count);
+  std::istringstream in{line.substr(at + 9)};
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto colon = item.find(':');
+    if (colon == std::string::npos)
+      continue;
+    auto bucket = std::strtoull(item.c_str(), nullptr, 10);
+    auto count = std::strtoull(item.c_str() + colon + 1, nullptr, 10);
+    if (bucket < into.size())
+      into[bucket] += count;
+  }
+  return true;
+}
+
+} // namespace onset::bench

@@ -1,0 +1,41 @@
+// What onset-bench reads back from the node processes: memory from
+// /proc/PID/status while a node runs, and from a stopped node's log the
+// STORE's totals and the CONTRACT actors' step latency histogram (the lines
+// persistence/store_actor.cpp and actors/contract_supervisor.cpp log at
+// exit). No CAF.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace onset::bench {
+
+/// Memory of a running process, in bytes; 0 where /proc does not say.
+struct memory {
+  /// VmHWM: the peak resident set.
+  uint64_t peak_rss = 0;
+  /// VmRSS and its anonymous part (RssAnon: the heap, without the pages of
+  /// the LMDB map, which are file-backed).
+  uint64_t rss = 0;
+  uint64_t rss_anon = 0;
+};
+
+memory memory_of(int pid);
+
+/// The last `[store N] totals ...` line of a log.
+struct store_totals {
+  bool found = false;
+  uint64_t commits = 0;
+  uint64_t batches = 0;
+  uint64_t records = 0;
+};
+
+store_totals store_totals_of(const std::string& log_path);
+
+/// The bucket counts of the last `step.latency ... buckets=` line of a log
+/// (actors/step_latency.hpp), added into `into` (sized on first use).
+/// Returns whether the log had one.
+bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into);
+
+} // namespace onset::bench
