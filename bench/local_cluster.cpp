@@ -53,6 +53,12 @@ std::string quoted(const std::string& x) {
   return result + "'";
 }
 
+/// $ONSET_NODE if set (to compare builds), else this build's onset-node.
+std::string node_binary() {
+  auto* chosen = std::getenv("ONSET_NODE");
+  return chosen != nullptr && *chosen != '\0' ? chosen : ONSET_NODE_BINARY;
+}
+
 std::string script() {
   return std::string{ONSET_SOURCE_DIR} + "/scripts/local-cluster.sh";
 }
@@ -105,7 +111,7 @@ local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
     }
     out << "  ] }\n";
   }
-  auto command = "ONSET_NODE=" + quoted(ONSET_NODE_BINARY) + " " +
+  auto command = "ONSET_NODE=" + quoted(node_binary()) + " " +
                  quoted(script()) + " start " + quoted(dir_ + "/run") + " " +
                  quoted(file) + " --";
   for (auto& x : node_args)
