@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "actors/step_latency.hpp"
 
@@ -46,6 +47,27 @@ memory memory_of(int pid) {
     kib("RssAnon:", result.rss_anon);
   }
   return result;
+}
+
+double cpu_seconds_of(int pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string stat;
+  std::getline(in, stat);
+  // The command name (field 2) may hold spaces: count fields after its ')'.
+  auto close = stat.rfind(')');
+  if (close == std::string::npos)
+    return 0;
+  std::istringstream fields{stat.substr(close + 2)};
+  std::string x;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> x; ++i) {
+    if (i == 14)
+      utime = std::strtoull(x.c_str(), nullptr, 10);
+    if (i == 15)
+      stime = std::strtoull(x.c_str(), nullptr, 10);
+  }
+  return static_cast<double>(utime + stime) /
+         static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 store_totals store_totals_of(const std::string& log_path) {

@@ -1,5 +1,5 @@
-// What onset-bench reads back from the node processes: memory from
-// /proc/PID/status while a node runs, and from a stopped node's log the
+// What onset-bench reads back from the node processes: memory and CPU time
+// from /proc while a node runs, and from a stopped node's log the
 // STORE's totals and the CONTRACT actors' step latency histogram (the lines
 // persistence/store_actor.cpp and actors/contract_supervisor.cpp log at
 // exit). No CAF.
@@ -22,6 +22,9 @@ struct memory {
 };
 
 memory memory_of(int pid);
+
+/// CPU time (user + system) a running process has used, in seconds.
+double cpu_seconds_of(int pid);
 
 /// The last `[store N] totals ...` line of a log.
 struct store_totals {

@@ -54,12 +54,13 @@ ceilings measure_ceilings(const bench_options& o, const std::string& dir) {
 }
 
 void print_nodes(const std::vector<node_result>& nodes) {
-  std::printf("%-6s %-18s %12s %12s %10s %12s %10s\n", "node", "roles",
-              "peak_rss_mb", "rss_anon_mb", "commits", "records", "rec/commit");
+  std::printf("%-6s %-18s %12s %12s %8s %10s %12s %10s\n", "node", "roles",
+              "peak_rss_mb", "rss_anon_mb", "cpu_s", "commits", "records",
+              "rec/commit");
   for (auto& n : nodes)
-    std::printf("%-6s %-18s %12.1f %12.1f %10llu %12llu %10.1f\n",
+    std::printf("%-6s %-18s %12.1f %12.1f %8.2f %10llu %12llu %10.1f\n",
                 n.name.c_str(), n.roles.c_str(), n.mem.peak_rss / mib,
-                n.mem.rss_anon / mib,
+                n.mem.rss_anon / mib, n.cpu_s,
                 static_cast<unsigned long long>(n.store.commits),
                 static_cast<unsigned long long>(n.store.records),
                 n.store.commits ? static_cast<double>(n.store.records) /

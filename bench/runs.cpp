@@ -86,12 +86,15 @@ latency_result latency_of(const local_cluster& cluster) {
   return result;
 }
 
-/// Memory while running, then stops the cluster and reads the logs.
+/// Memory and CPU time while running, then stops the cluster and reads the
+/// logs.
 std::vector<node_result> finish(local_cluster& cluster) {
   std::vector<node_result> result;
-  for (auto& n : cluster.nodes())
+  for (auto& n : cluster.nodes()) {
+    auto pid = cluster.pid(n.name);
     result.push_back(
-        {n.name, joined(n.roles), memory_of(cluster.pid(n.name)), {}});
+        {n.name, joined(n.roles), memory_of(pid), cpu_seconds_of(pid), {}});
+  }
   cluster.stop();
   for (auto& r : result) {
     r.store = store_totals_of(cluster.log_path(r.name));

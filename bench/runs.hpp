@@ -16,6 +16,7 @@ struct node_result {
   std::string name;
   std::string roles;
   memory mem;
+  double cpu_s = 0;
   store_totals store;
 };
 
