@@ -1,7 +1,11 @@
 #include "bench/node_figures.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <unistd.h>
 
@@ -100,6 +104,52 @@ bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into) {
       into[bucket] += count;
   }
   return true;
+}
+
+active_watch::active_watch(std::vector<std::string> log_paths) {
+  for (auto& x : log_paths)
+    logs_.push_back({std::move(x), 0, {}});
+}
+
+void active_watch::poll() {
+  for (auto& f : logs_) {
+    std::ifstream in{f.path, std::ios::binary};
+    if (!in)
+      continue;
+    in.seekg(f.offset);
+    std::string chunk{std::istreambuf_iterator<char>{in},
+                      std::istreambuf_iterator<char>{}};
+    f.offset += static_cast<long long>(chunk.size());
+    f.partial += chunk;
+    size_t start = 0;
+    for (auto end = f.partial.find('\n'); end != std::string::npos;
+         end = f.partial.find('\n', start)) {
+      line(f.partial.substr(start, end - start));
+      start = end + 1;
+    }
+    f.partial.erase(0, start);
+  }
+}
+
+void active_watch::line(const std::string& text) {
+  if (text.find(" transition provisioning->active ") == std::string::npos)
+    return;
+  // `2026-12-01T18:45:59.318 info [contract ...`: the node's text log
+  // pattern (nodes/logging.cpp), in local time.
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year,
+                  &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+                  &ms) != 7)
+    return;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_isdst = -1;
+  auto at = static_cast<int64_t>(std::mktime(&tm)) * 1000 + ms;
+  ++count_;
+  if (first_ms_ == 0 || at < first_ms_)
+    first_ms_ = at;
+  last_ms_ = std::max(last_ms_, at);
 }
 
 } // namespace onset::bench
