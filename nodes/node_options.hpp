@@ -27,6 +27,9 @@ struct node_options {
   simulated_printer_options printer;
   /// CAF scheduler threads; 0: one per core.
   unsigned threads = 0;
+  /// CAF scheduler policy: "stealing" (CAF's default: a queue per thread,
+  /// idle threads steal) or "sharing" (one queue for all threads).
+  std::string scheduler = "stealing";
 };
 
 } // namespace onset
