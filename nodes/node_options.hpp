@@ -27,9 +27,10 @@ struct node_options {
   simulated_printer_options printer;
   /// CAF scheduler threads; 0: one per core.
   unsigned threads = 0;
-  /// CAF scheduler policy: "stealing" (CAF's default: a queue per thread,
-  /// idle threads steal) or "sharing" (one queue for all threads).
-  std::string scheduler = "stealing";
+  /// CAF scheduler policy: "sharing" (one queue for all threads) or
+  /// "stealing" (CAF's default: a queue per thread, idle threads steal).
+  /// Sharing measured better on 2 cores (docs/bench.md).
+  std::string scheduler = "sharing";
 };
 
 } // namespace onset

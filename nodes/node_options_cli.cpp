@@ -44,8 +44,8 @@ void add_node_options(CLI::App& app, node_options& x) {
                  "Actor scheduler threads (0: one per core)")
     ->capture_default_str();
   app.add_option("--scheduler", x.scheduler,
-                 "Actor scheduler policy: stealing (a queue per thread) | "
-                 "sharing (one queue)")
+                 "Actor scheduler policy: sharing (one queue) | stealing (a "
+                 "queue per thread)")
     ->check(CLI::IsMember({"stealing", "sharing"}))
     ->capture_default_str();
   static const std::map<std::string, persistence::sync_mode> sync_modes{
