@@ -118,7 +118,22 @@ local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
     command += " " + quoted(x);
   command += " >/dev/null";
   running_ = true;
-  run(command);
+  // A constructor that throws runs no destructor: stop whatever did start
+  // (local-cluster.sh leaves the nodes it started when a later one fails).
+  try {
+    run(command);
+    await_connected();
+  } catch (...) {
+    try {
+      stop();
+    } catch (const std::exception&) {
+      // The first failure is the one to report.
+    }
+    throw;
+  }
+}
+
+void local_cluster::await_connected() {
   // Connected when every node answers and reaches every node it needs.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   for (;;) {

@@ -47,6 +47,10 @@ public:
   std::string log_path(const std::string& node) const;
 
 private:
+  /// Returns once every node is reachable and reaches its peers; throws
+  /// std::runtime_error after 30 s.
+  void await_connected();
+
   std::string dir_;
   std::vector<node_spec> nodes_;
   cli::endpoint gateway_;
