@@ -195,9 +195,14 @@ void on_ack(self_ptr self, uint64_t requested, const instruction_ack& ack) {
     return;
   contract_change change;
   change.acks.push_back(instruction_ack{ack.stream, acked.back().seq});
+  auto now = self->clock().now();
   for (auto& x : acked) {
     record_applied(st.rec.ledger, x);
-    st.attempts.erase({x.stream, x.seq});
+    if (auto i = st.attempts.find({x.stream, x.seq}); i != st.attempts.end()) {
+      if (st.ctx->latency)
+        st.ctx->latency->record(now - i->second.first_sent);
+      st.attempts.erase(i);
+    }
     note(self, change, history_kind::acked, describe(x));
   }
   plan_into(self, change);

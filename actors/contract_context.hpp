@@ -1,11 +1,13 @@
 // What every CONTRACT actor of a node shares: the catalog, the storage, the
-// routes to printers and services, the tunables and the wall clock.
+// routes to printers and services, the tunables, the wall clock and the
+// step latency histogram.
 #pragma once
 
 #include <memory>
 
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
+#include "actors/step_latency.hpp"
 #include "messages/catalog.hpp"
 #include "persistence/store_actor.hpp"
 
@@ -22,6 +24,9 @@ struct contract_context {
   service_actor services;
   engine_config config;
   wall_clock now;
+  /// Where CONTRACT actors record each step's send-to-ack latency; none in
+  /// tests that do not look.
+  std::shared_ptr<step_latency> latency;
 };
 
 } // namespace onset

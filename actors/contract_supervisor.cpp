@@ -316,9 +316,17 @@ contract_supervisor_actor::behavior_type contract_supervisor(
   st.tag = "[contract-supervisor #" + std::to_string(self->id()) + "]";
   self->set_down_handler(
     [self](caf::down_msg& msg) { on_child_down(self, msg); });
-  self->attach_functor([running = st.running](const caf::error&) {
+  self->attach_functor([running = st.running, ctx = st.ctx,
+                        tag = st.tag](const caf::error&) {
     for (auto& [_, child] : *running)
       caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
+    if (ctx->latency) {
+      auto counts = ctx->latency->counts();
+      spdlog::info("{} step.latency p50_us={:.0f} p99_us={:.0f} buckets={}",
+                   tag, step_latency::quantile(counts, 0.5),
+                   step_latency::quantile(counts, 0.99),
+                   ctx->latency->buckets_text());
+    }
   });
   auto records = contract_storage::load_records(*st.ctx->env);
   if (!records) {

@@ -2,7 +2,7 @@
 //
 //   GATEWAY -> CONTRACT SUPERVISOR -> CONTRACT (one per contract)
 //   CONTRACT -> DEVICE SUPERVISOR -> DEVICE (one per printer)
-//   CONTRACT -> SERVICE SUPERVISOR -> SERVICE (one per catalog service)
+//   CONTRACT -> SERVICE SUPERVISOR -> SERVICE (lanes of each catalog service)
 //   everyone who writes -> STORE (persistence/store_actor.hpp)
 //
 // In a cluster (docs/cluster.md) ROUTERs with the supervisors' interfaces

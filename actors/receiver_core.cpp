@@ -152,7 +152,7 @@ void receiver_core::pump() {
     queue_.pop_front();
     if (answer_from_watermark(r))
       continue;
-    current_ = std::move(r);
+    current_ = std::make_unique<request>(std::move(r));
     busy_ = true;
     hooks_.execute(current_->x, ++op_);
   }

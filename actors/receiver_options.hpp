@@ -22,6 +22,12 @@ struct receiver_options {
   /// stays down until the next message for it spawns it again.
   size_t restart_limit = 3;
   duration restart_window = std::chrono::seconds{10};
+
+  /// SERVICE actors per catalog service. The streams of a service are
+  /// spread over them by contract: each stream stays with one actor (its
+  /// steps apply in order), and the steps of streams on different lanes
+  /// commit in the same STORE round instead of one commit each.
+  size_t service_lanes = 64;
 };
 
 } // namespace onset

@@ -1,5 +1,6 @@
 #include "actors/service_supervisor.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -15,26 +16,27 @@ namespace {
 using self_ptr
   = service_supervisor_actor::stateful_pointer<service_supervisor_state>;
 
-service_actor spawn_worker(self_ptr self, const service_id& id) {
+service_actor spawn_worker(self_ptr self, const service_lane& key) {
   auto& st = self->state;
-  auto worker = self->spawn(service, id, st.ctx, st.cat);
+  auto worker = self->spawn(service, key.service, st.ctx, st.cat);
   self->monitor(worker);
-  st.workers.add(id, worker);
-  spdlog::debug("{} spawned service {} #{}", st.prefix, id.str(), worker.id());
+  st.workers.add(key, worker);
+  spdlog::debug("{} spawned service {} lane={} #{}", st.prefix,
+                key.service.str(), key.lane, worker.id());
   return worker;
 }
 
-/// The SERVICE actor of `id`, spawned if it is in the catalog and not
-/// running.
-caf::expected<service_actor> route(self_ptr self, const service_id& id) {
+/// The SERVICE actor of `key`, spawned if its service is in the catalog
+/// and it is not running.
+caf::expected<service_actor> route(self_ptr self, const service_lane& key) {
   auto& st = self->state;
-  if (auto worker = st.workers.find(id))
+  if (auto worker = st.workers.find(key))
     return *worker;
-  if (st.cat->find(id) == nullptr)
+  if (st.cat->find(key.service) == nullptr)
     return caf::make_error(error_code::unknown_service,
-                           id.str() + " (known: " + st.cat->service_names()
-                             + ")");
-  return spawn_worker(self, id);
+                           key.service.str() + " (known: "
+                             + st.cat->service_names() + ")");
+  return spawn_worker(self, key);
 }
 
 void on_down(self_ptr self, caf::down_msg& msg) {
@@ -44,17 +46,25 @@ void on_down(self_ptr self, caf::down_msg& msg) {
     return;
   auto& id = stopped->key;
   if (stopped->respawn) {
-    spdlog::warn("{} service {} stopped ({}): respawning", st.prefix,
-                 id.str(), error_detail(msg.reason));
+    spdlog::warn("{} service {} lane={} stopped ({}): respawning",
+                 st.prefix, id.service.str(), id.lane,
+                 error_detail(msg.reason));
     spawn_worker(self, id);
   } else if (msg.reason) {
-    spdlog::error("{} service {} stopped ({}): restart limit reached, left "
-                  "down until its next message",
-                  st.prefix, id.str(), error_detail(msg.reason));
+    spdlog::error("{} service {} lane={} stopped ({}): restart limit "
+                  "reached, left down until its next message",
+                  st.prefix, id.service.str(), id.lane,
+                  error_detail(msg.reason));
   }
 }
 
 } // namespace
+
+service_lane lane_of(const stream_id& stream, size_t lanes) {
+  auto lane = std::hash<contract_id>{}(stream.contract)
+              % std::max<size_t>(1, lanes);
+  return {service_id{stream.to.name}, lane};
+}
 
 service_supervisor_actor::behavior_type service_supervisor(
   service_supervisor_actor::stateful_pointer<service_supervisor_state> self,
@@ -71,14 +81,15 @@ service_supervisor_actor::behavior_type service_supervisor(
         return caf::make_error(error_code::invalid_input,
                                "not a service stream: "
                                  + x.stream.to_string());
-      auto worker = route(self, service_id{x.stream.to.name});
+      auto lanes = self->state.ctx.options.service_lanes;
+      auto worker = route(self, lane_of(x.stream, lanes));
       if (!worker)
         return std::move(worker.error());
       return self->delegate(*worker, atom::apply_v, std::move(x));
     },
     [self](atom::get, service_id& svc,
            device_id& dev) -> caf::result<service_view> {
-      auto worker = route(self, svc);
+      auto worker = route(self, service_lane{svc, 0});
       if (!worker)
         return std::move(worker.error());
       return self->delegate(*worker, atom::get_v, std::move(svc),

@@ -1,8 +1,13 @@
-// SERVICE SUPERVISOR: routes each SERVICE message to the SERVICE actor of
+// SERVICE SUPERVISOR: routes each SERVICE message to a SERVICE actor of
 // the catalog service it names (the instruction's target, or the query's
 // service id), spawning that actor on first use, and respawns one that
 // crashed (it resumes from the store). Routing uses `delegate`, so the
 // SERVICE actor answers the requester directly.
+//
+// A service has `receiver_options::service_lanes` SERVICE actors; an
+// instruction goes to the lane of its stream's contract, so a stream is
+// always applied by the same actor, in order, while streams of other lanes
+// commit alongside it. Queries go to lane 0 (every lane reads the store).
 #pragma once
 
 #include <memory>
@@ -20,13 +25,37 @@ class actor_system;
 
 namespace onset {
 
+/// The key of one SERVICE actor.
+struct service_lane {
+  service_id service;
+  size_t lane = 0;
+};
+
+inline bool operator==(const service_lane& x, const service_lane& y) {
+  return x.service == y.service && x.lane == y.lane;
+}
+
+/// The lane of `stream` (a service stream) among `lanes`.
+service_lane lane_of(const stream_id& stream, size_t lanes);
+
+} // namespace onset
+
+template <>
+struct std::hash<onset::service_lane> {
+  size_t operator()(const onset::service_lane& x) const noexcept {
+    return std::hash<onset::service_id>{}(x.service) * 31 + x.lane;
+  }
+};
+
+namespace onset {
+
 struct service_supervisor_state {
   static inline const char* name = "onset.service_supervisor";
 
   receiver_context ctx;
   std::shared_ptr<const catalog> cat;
-  /// The SERVICE actors running now, by service.
-  worker_registry<service_id, service_actor> workers;
+  /// The SERVICE actors running now, by service and lane.
+  worker_registry<service_lane, service_actor> workers;
   /// `[service-supervisor #8]`.
   std::string prefix;
 };

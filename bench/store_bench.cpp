@@ -25,6 +25,7 @@
 #include <caf/spawn_options.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "bench/lmdb_ceiling.hpp"
 #include "persistence/codec.hpp"
 #include "persistence/history_store.hpp"
 #include "persistence/store_actor.hpp"
@@ -43,14 +44,6 @@ struct options {
   int single = 500;
   size_t record_bytes = 200;
 };
-
-/// A history entry whose stored value is `bytes` long.
-history_entry record_of(size_t bytes) {
-  history_entry x{utc_time{1'767'225'600}, history_kind::sent, ""};
-  auto overhead = codec::encode(x).size();
-  x.detail.assign(bytes > overhead ? bytes - overhead : 0, 'r');
-  return x;
-}
 
 write_batch append_batch(contract_id contract, history_entry entry) {
   return [contract = std::move(contract),
@@ -129,19 +122,9 @@ phase_result run_phase(caf::actor_system& sys, store_actor store,
 /// One record per transaction, without the actor: LMDB's own floor.
 phase_result run_direct(environment& env, int count,
                         const history_entry& entry) {
-  auto started = clock_type::now();
-  for (int i = 0; i < count; ++i) {
-    auto txn = env.begin_write();
-    auto appended = history_store::append(txn, contract_id{"direct"}, entry);
-    auto committed = txn.commit();
-    if (!appended || !committed) {
-      std::fprintf(stderr, "store_bench: direct write failed\n");
-      std::exit(1);
-    }
-  }
-  std::chrono::duration<double> elapsed = clock_type::now() - started;
-  return {elapsed.count(), static_cast<uint64_t>(count),
-          static_cast<uint64_t>(count)};
+  auto x = bench::direct_commits(env, "direct", static_cast<size_t>(count), 1,
+                                 entry);
+  return {x.seconds, x.records, x.commits};
 }
 
 void print_phase(const char* name, int requesters, const phase_result& x) {
@@ -165,7 +148,7 @@ int run(const options& opts) {
     return 1;
   }
   auto env = std::move(*opened);
-  auto entry = record_of(opts.record_bytes);
+  auto entry = bench::record_of(opts.record_bytes);
   std::printf("store_bench dir=%s sync=durable record_bytes=%zu\n",
               opts.dir.c_str(), codec::encode(entry).size());
   phase_result group;

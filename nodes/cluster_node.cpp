@@ -84,7 +84,7 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
   int exit_code = 0;
   {
     system_config cfg;
-    cfg.set("scheduler.max-threads", scheduler_threads(options));
+    configure_scheduler(cfg, options);
     // Identical on every node: all of them read the same cluster file.
     cfg.set("middleman.heartbeat-interval",
             caf::timespan{spec.heartbeat_interval});

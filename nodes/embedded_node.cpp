@@ -37,7 +37,7 @@ int run_embedded_node(const node_options& options) {
   int exit_code = 0;
   {
     system_config cfg;
-    cfg.set("scheduler.max-threads", scheduler_threads(options));
+    configure_scheduler(cfg, options);
     caf::actor_system sys{cfg};
     auto store = spawn_node_store(sys, *storage);
     auto devices = spawn_node_devices(sys, options, *storage, store);

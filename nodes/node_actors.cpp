@@ -1,6 +1,8 @@
 #include "nodes/node_actors.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
 #include <caf/send.hpp>
 
 #include "actors/contract_supervisor.hpp"
@@ -9,6 +11,12 @@
 #include "actors/service_supervisor.hpp"
 
 namespace onset {
+
+void configure_scheduler(caf::actor_system_config& cfg,
+                         const node_options& options) {
+  cfg.set("scheduler.max-threads", scheduler_threads(options));
+  cfg.set("scheduler.policy", caf::atom_from_string(options.scheduler));
+}
 
 persistence::store_actor spawn_node_store(caf::actor_system& sys,
                                           node_storage& storage) {
@@ -55,6 +63,7 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   }
   ctx->config = options.engine;
   ctx->now = system_wall_clock();
+  ctx->latency = std::make_shared<step_latency>();
   return sys.spawn(contract_supervisor,
                    std::shared_ptr<const contract_context>{ctx},
                    std::move(devices));

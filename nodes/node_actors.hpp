@@ -14,6 +14,10 @@
 
 namespace onset {
 
+/// The scheduler `options` ask for: threads and policy.
+void configure_scheduler(caf::actor_system_config& cfg,
+                         const node_options& options);
+
 /// The STORE of `storage`'s environment, on its own thread.
 persistence::store_actor spawn_node_store(caf::actor_system& sys,
                                           node_storage& storage);

@@ -32,6 +32,10 @@ struct node_options {
   /// CONTRACT actors and their targets. None unless `--test-faults` was
   /// given and enabled.
   fault_options test_faults;
+  /// CAF scheduler policy: "sharing" (one queue for all threads) or
+  /// "stealing" (CAF's default: a queue per thread, idle threads steal).
+  /// Sharing measured better on 2 cores (docs/bench.md).
+  std::string scheduler = "sharing";
 };
 
 } // namespace onset

@@ -44,6 +44,11 @@ void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--threads", x.threads,
                  "Actor scheduler threads (0: one per core)")
     ->capture_default_str();
+  app.add_option("--scheduler", x.scheduler,
+                 "Actor scheduler policy: sharing (one queue) | stealing (a "
+                 "queue per thread)")
+    ->check(CLI::IsMember({"stealing", "sharing"}))
+    ->capture_default_str();
   static const std::map<std::string, persistence::sync_mode> sync_modes{
     {"durable", persistence::sync_mode::durable},
     {"no_meta_sync", persistence::sync_mode::no_meta_sync},

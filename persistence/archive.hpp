@@ -1,7 +1,7 @@
 // Boost binary archives over strings and views, without the archive header
 // (`no_header`: records are small and the format is fixed by the class
-// versions in persistence/serialization.hpp). Binary archives are
-// machine-local: they never leave this node (DESIGN.md section 6).
+// versions in persistence/serialization.hpp) and without a locale. Binary
+// archives are machine-local: they never leave this node (DESIGN.md section 6).
 //
 // Include only from .cpp files; the stores use persistence/codec.hpp.
 #pragma once
@@ -32,6 +32,12 @@ struct bad_field : std::runtime_error {
 struct newer_version : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// `no_codecvt`: a binary archive otherwise builds a std::locale with a
+/// null codecvt facet for every record, which changes no byte (binary
+/// primitives bypass it) and cost ~3 % of a contracts node's CPU.
+constexpr unsigned archive_flags =
+    boost::archive::no_header | boost::archive::no_codecvt;
 
 /// Appends what is written to a string.
 class string_sink : public std::streambuf {
@@ -72,7 +78,7 @@ std::string encode_archive(const T& x) {
   std::string out;
   string_sink sink{out};
   {
-    boost::archive::binary_oarchive ar{sink, boost::archive::no_header};
+    boost::archive::binary_oarchive ar{sink, archive_flags};
     ar << x;
   }
   return out;
@@ -90,7 +96,7 @@ status decode_archive(std::string_view bytes, T& x, db which,
   };
   try {
     view_source source{bytes};
-    boost::archive::binary_iarchive ar{source, boost::archive::no_header};
+    boost::archive::binary_iarchive ar{source, archive_flags};
     ar >> x;
     if (auto left = source.remaining(); left != 0)
       return make_failure(error_code::corrupt_record,

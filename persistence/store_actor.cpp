@@ -113,6 +113,7 @@ void flush(store_pointer self) {
       return;
     }
     ++st.commits;
+    st.records += records;
     size_t failed = 0;
     for (size_t i = 0; i < queue.size(); ++i) {
       if (outcomes[i]) {
@@ -158,6 +159,11 @@ store_actor::behavior_type store(store_pointer self, environment* env) {
                    self->state.queue.size());
       flush(self);
     }
+    auto& st = self->state;
+    spdlog::info("[store {}] totals commits={} batches={} failed={} "
+                 "records={} replays={}",
+                 self->id(), st.commits, st.batches, st.failed_batches,
+                 st.records, st.replays);
     self->quit(std::move(msg.reason));
   });
   spdlog::info("[store {}] up dir={} sync={}", self->id(),

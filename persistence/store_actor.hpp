@@ -21,7 +21,8 @@
 // transaction (environment::begin_read) and ends it before returning.
 //
 // Shutdown: an exit message (e.g. `user_shutdown`) makes the STORE commit
-// and acknowledge what it has queued, then quit; its pending reader-check
+// and acknowledge what it has queued, log its totals (commits, batches,
+// records: what onset-bench reads), then quit; its pending reader-check
 // timer then finds it gone and is dropped. The node sends that exit before
 // it closes the environment. `exit_reason::kill` skips the final commit
 // (queued requesters get no reply; their requests carry timeouts).
@@ -91,6 +92,8 @@ struct store_state {
   uint64_t batches = 0;
   uint64_t failed_batches = 0;
   uint64_t replays = 0;
+  /// Records written by committed rounds (LMDB puts and deletes).
+  uint64_t records = 0;
 };
 
 /// The STORE actor. The caller decides whether it runs detached (production:

@@ -143,7 +143,7 @@ CAF_TEST(state and watermarks survive a crash of the SERVICE actor) {
   using impl
     = service_supervisor_actor::stateful_base<service_supervisor_state>;
   auto worker = deref<impl>(services).state.workers.find(
-    service_id{"data_backup"});
+    lane_of(s1, options.service_lanes));
   CAF_REQUIRE(worker != nullptr);
   caf::anon_send_exit(*worker, caf::exit_reason::kill);
   run();

@@ -1,0 +1,155 @@
+#include "bench/node_figures.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unistd.h>
+
+#include "actors/step_latency.hpp"
+
+namespace onset::bench {
+
+namespace {
+
+/// The number after `key=` in `line`; 0 if absent.
+uint64_t field(const std::string& line, const std::string& key) {
+  auto at = line.find(" " + key + "=");
+  if (at == std::string::npos)
+    return 0;
+  return std::strtoull(line.c_str() + at + key.size() + 2, nullptr, 10);
+}
+
+/// The last line of `path` that contains `needle`; empty if none.
+std::string last_line_with(const std::string& path, const std::string& needle) {
+  std::ifstream in{path};
+  std::string line;
+  std::string result;
+  while (std::getline(in, line))
+    if (line.find(needle) != std::string::npos)
+      result = line;
+  return result;
+}
+
+} // namespace
+
+memory memory_of(int pid) {
+  memory result;
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  std::string line;
+  auto kib = [&](const char* key, uint64_t& out) {
+    auto len = std::char_traits<char>::length(key);
+    if (line.compare(0, len, key) == 0)
+      out = std::strtoull(line.c_str() + len, nullptr, 10) * 1024;
+  };
+  while (std::getline(in, line)) {
+    kib("VmHWM:", result.peak_rss);
+    kib("VmRSS:", result.rss);
+    kib("RssAnon:", result.rss_anon);
+  }
+  return result;
+}
+
+double cpu_seconds_of(int pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string stat;
+  std::getline(in, stat);
+  // The command name (field 2) may hold spaces: count fields after its ')'.
+  auto close = stat.rfind(')');
+  if (close == std::string::npos)
+    return 0;
+  std::istringstream fields{stat.substr(close + 2)};
+  std::string x;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> x; ++i) {
+    if (i == 14)
+      utime = std::strtoull(x.c_str(), nullptr, 10);
+    if (i == 15)
+      stime = std::strtoull(x.c_str(), nullptr, 10);
+  }
+  return static_cast<double>(utime + stime) /
+         static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+store_totals store_totals_of(const std::string& log_path) {
+  store_totals result;
+  auto line = last_line_with(log_path, "] totals commits=");
+  if (line.empty())
+    return result;
+  result.found = true;
+  result.commits = field(line, "commits");
+  result.batches = field(line, "batches");
+  result.records = field(line, "records");
+  return result;
+}
+
+bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into) {
+  auto line = last_line_with(log_path, " step.latency ");
+  auto at = line.find(" buckets=");
+  if (at == std::string::npos)
+    return false;
+  into.resize(step_latency::bucket_count);
+  std::istringstream in{line.substr(at + 9)};
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto colon = item.find(':');
+    if (colon == std::string::npos)
+      continue;
+    auto bucket = std::strtoull(item.c_str(), nullptr, 10);
+    auto count = std::strtoull(item.c_str() + colon + 1, nullptr, 10);
+    if (bucket < into.size())
+      into[bucket] += count;
+  }
+  return true;
+}
+
+active_watch::active_watch(std::vector<std::string> log_paths) {
+  for (auto& x : log_paths)
+    logs_.push_back({std::move(x), 0, {}});
+}
+
+void active_watch::poll() {
+  for (auto& f : logs_) {
+    std::ifstream in{f.path, std::ios::binary};
+    if (!in)
+      continue;
+    in.seekg(f.offset);
+    std::string chunk{std::istreambuf_iterator<char>{in},
+                      std::istreambuf_iterator<char>{}};
+    f.offset += static_cast<long long>(chunk.size());
+    f.partial += chunk;
+    size_t start = 0;
+    for (auto end = f.partial.find('\n'); end != std::string::npos;
+         end = f.partial.find('\n', start)) {
+      line(f.partial.substr(start, end - start));
+      start = end + 1;
+    }
+    f.partial.erase(0, start);
+  }
+}
+
+void active_watch::line(const std::string& text) {
+  if (text.find(" transition provisioning->active ") == std::string::npos)
+    return;
+  // `2026-12-01T18:45:59.318 info [contract ...`: the node's text log
+  // pattern (nodes/logging.cpp), in local time.
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year,
+                  &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+                  &ms) != 7)
+    return;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_isdst = -1;
+  auto at = static_cast<int64_t>(std::mktime(&tm)) * 1000 + ms;
+  ++count_;
+  if (first_ms_ == 0 || at < first_ms_)
+    first_ms_ = at;
+  last_ms_ = std::max(last_ms_, at);
+}
+
+} // namespace onset::bench

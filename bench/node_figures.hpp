@@ -1,0 +1,78 @@
+// What onset-bench reads back from the node processes: memory and CPU time
+// from /proc while a node runs, and from a stopped node's log the
+// STORE's totals and the CONTRACT actors' step latency histogram (the lines
+// persistence/store_actor.cpp and actors/contract_supervisor.cpp log at
+// exit), and, while they run, the contracts they log as turning active.
+// No CAF.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace onset::bench {
+
+/// Memory of a running process, in bytes; 0 where /proc does not say.
+struct memory {
+  /// VmHWM: the peak resident set.
+  uint64_t peak_rss = 0;
+  /// VmRSS and its anonymous part (RssAnon: the heap, without the pages of
+  /// the LMDB map, which are file-backed).
+  uint64_t rss = 0;
+  uint64_t rss_anon = 0;
+};
+
+memory memory_of(int pid);
+
+/// CPU time (user + system) a running process has used, in seconds.
+double cpu_seconds_of(int pid);
+
+/// The last `[store N] totals ...` line of a log.
+struct store_totals {
+  bool found = false;
+  uint64_t commits = 0;
+  uint64_t batches = 0;
+  uint64_t records = 0;
+};
+
+store_totals store_totals_of(const std::string& log_path);
+
+/// The bucket counts of the last `step.latency ... buckets=` line of a log
+/// (actors/step_latency.hpp), added into `into` (sized on first use).
+/// Returns whether the log had one.
+bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into);
+
+/// Follows the logs of the contracts nodes while they run and counts the
+/// contracts they log as turning active (`transition
+/// provisioning->active`), with the log time of the first and the last.
+/// Reading logs costs the nodes nothing, unlike asking them for every
+/// contract's status.
+class active_watch {
+public:
+  explicit active_watch(std::vector<std::string> log_paths);
+
+  /// Reads what the logs gained since the last call.
+  void poll();
+
+  int count() const { return count_; }
+
+  /// Milliseconds since the epoch (UTC), as the lines say; 0 before any.
+  int64_t first_ms() const { return first_ms_; }
+  int64_t last_ms() const { return last_ms_; }
+
+private:
+  struct followed {
+    std::string path;
+    long long offset = 0;
+    std::string partial;
+  };
+
+  void line(const std::string& text);
+
+  std::vector<followed> logs_;
+  int count_ = 0;
+  int64_t first_ms_ = 0;
+  int64_t last_ms_ = 0;
+};
+
+} // namespace onset::bench

@@ -1,0 +1,264 @@
+#include "bench/runs.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "actors/step_latency.hpp"
+#include "bench/gateway_pool.hpp"
+#include "bench/local_cluster.hpp"
+#include "bench/workload.hpp"
+#include "messages/contract_state.hpp"
+
+namespace onset::bench {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+double seconds_since(clock_type::time_point t) {
+  return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// The steady-clock moment of the wall-clock second `unix_seconds`.
+clock_type::time_point steady_at(int64_t unix_seconds) {
+  auto wall =
+      std::chrono::system_clock::time_point{std::chrono::seconds{unix_seconds}};
+  return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                 wall - std::chrono::system_clock::now());
+}
+
+std::vector<std::string> node_args(const bench_options& o) {
+  // Info: local-cluster.sh waits for each node's `up` line, and onset-bench
+  // reads the STORE totals and the latency histogram from the logs.
+  std::vector<std::string> result{"--threads", std::to_string(o.node_threads),
+                                  "--log-level", "info"};
+  result.insert(result.end(), o.node_args.begin(), o.node_args.end());
+  return result;
+}
+
+std::string joined(const std::vector<std::string>& xs) {
+  std::string result;
+  for (auto& x : xs)
+    result += (result.empty() ? "" : ",") + x;
+  return result;
+}
+
+/// Registers printers `prefix`-1..`count`, `batch` per request, over
+/// `clients` clients; returns the seconds it took.
+double enroll(const cli::endpoint& gw, const std::string& prefix, int count,
+              int batch, int clients) {
+  auto started = clock_type::now();
+  int batches = (count + batch - 1) / batch;
+  parallel(gw, std::min(clients, batches), [&](int i, cli::gateway_client& c) {
+    for (int b = i; b < batches; b += clients) {
+      int first = 1 + b * batch;
+      auto n = std::min(batch, count - b * batch);
+      auto done = c.enroll(devices(prefix, first, n));
+      checked(done, "enroll");
+    }
+  });
+  return seconds_since(started);
+}
+
+/// Every contracts node's histogram, merged.
+latency_result latency_of(const local_cluster& cluster) {
+  std::vector<uint64_t> counts;
+  for (auto& n : cluster.nodes())
+    for (auto& role : n.roles)
+      if (role == "contracts")
+        add_latency_of(cluster.log_path(n.name), counts);
+  latency_result result;
+  for (auto x : counts)
+    result.steps += x;
+  result.p50_us = step_latency::quantile(counts, 0.5);
+  result.p99_us = step_latency::quantile(counts, 0.99);
+  return result;
+}
+
+/// Memory and CPU time while running, then stops the cluster and reads the
+/// logs.
+std::vector<node_result> finish(local_cluster& cluster) {
+  std::vector<node_result> result;
+  for (auto& n : cluster.nodes()) {
+    auto pid = cluster.pid(n.name);
+    result.push_back(
+        {n.name, joined(n.roles), memory_of(pid), cpu_seconds_of(pid), {}});
+  }
+  cluster.stop();
+  for (auto& r : result) {
+    r.store = store_totals_of(cluster.log_path(r.name));
+    if (!r.store.found)
+      throw std::runtime_error(
+          "node " + r.name +
+          " logged no STORE totals (log: " + cluster.log_path(r.name) + ")");
+  }
+  return result;
+}
+
+std::string fresh(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+} // namespace
+
+uint64_t throughput_result::commits() const {
+  uint64_t result = 0;
+  for (auto& n : nodes)
+    result += n.store.commits;
+  return result;
+}
+
+uint64_t throughput_result::records() const {
+  uint64_t result = 0;
+  for (auto& n : nodes)
+    result += n.store.records;
+  return result;
+}
+
+idle_result run_idle(const bench_options& o, const std::string& dir) {
+  idle_result result;
+  result.contracts = o.latency_contracts;
+  local_cluster cluster{fresh(dir), five_nodes(), node_args(o)};
+  auto gw = connect(cluster.gateway());
+  enroll(cluster.gateway(), "LAT", o.latency_contracts, o.enroll_batch, 1);
+  std::vector<double> took;
+  for (int i = 1; i <= o.latency_contracts; ++i) {
+    auto id = "L-" + std::to_string(i);
+    auto doc =
+        contract_of(id, {device_name("LAT", i)}, o.services, unix_now() - 3600);
+    auto started = clock_type::now();
+    auto submitted = gw->submit({doc});
+    checked(submitted, "submit");
+    for (;;) {
+      auto view = gw->contract_details(contract_id{id});
+      auto& x = checked(view, "status");
+      if (x.summary.state == contract_state::active)
+        break;
+      if (x.summary.state == contract_state::degraded)
+        throw std::runtime_error(id + " degraded: " + x.summary.reason);
+      if (seconds_since(started) > o.timeout)
+        throw std::runtime_error(id + " not active within --timeout");
+      std::this_thread::sleep_for(milliseconds{5});
+    }
+    took.push_back(seconds_since(started) * 1000);
+  }
+  gw.reset();
+  std::sort(took.begin(), took.end());
+  if (!took.empty())
+    result.contract_p50_ms = took[took.size() / 2];
+  finish(cluster);
+  result.latency = latency_of(cluster);
+  return result;
+}
+
+throughput_result run_throughput(const bench_options& o,
+                                 const std::string& dir) {
+  throughput_result result;
+  result.devices = o.devices;
+  result.contracts = o.contracts;
+  local_cluster cluster{fresh(dir), five_nodes(), node_args(o)};
+  result.enroll_s = enroll(cluster.gateway(), "MFP", o.devices,
+                           std::min(o.enroll_batch, 5000), o.clients);
+  // Every contract starts at the same second, far enough ahead that all
+  // are accepted before it (the gateway accepts one document at a time per
+  // request, each durably).
+  auto lead = 2 + o.contracts / 250;
+  auto start = unix_now() + lead;
+  std::vector<contract> docs;
+  for (int i = 0; i < o.contracts; ++i) {
+    std::vector<device_id> printers;
+    for (int j = 0; j < o.devices_per_contract; ++j)
+      printers.push_back(
+          device_name("MFP", i * o.devices_per_contract + j + 1));
+    docs.push_back(
+        contract_of("C-" + std::to_string(i + 1), printers, o.services, start));
+  }
+  auto submit_started = clock_type::now();
+  constexpr int per_request = 50;
+  int requests = (o.contracts + per_request - 1) / per_request;
+  parallel(cluster.gateway(), std::min(o.clients, requests),
+           [&](int i, cli::gateway_client& c) {
+             for (int r = i; r < requests; r += o.clients) {
+               auto first = docs.begin() + r * per_request;
+               auto last =
+                   docs.begin() + std::min(o.contracts, (r + 1) * per_request);
+               auto done = c.submit({first, last});
+               checked(done, "submit");
+             }
+           });
+  result.submit_s = seconds_since(submit_started);
+  auto t0 = steady_at(start);
+  if (clock_type::now() > t0)
+    std::fprintf(stderr,
+                 "onset-bench: submitting took %.1f s, past the common start "
+                 "date; the first contracts started before the last were "
+                 "accepted\n",
+                 result.submit_s);
+  // Until every contract is active, follow the contracts nodes' logs
+  // (asking for every contract's status would load them); then ask once.
+  std::vector<std::string> logs;
+  for (auto& n : cluster.nodes())
+    for (auto& role : n.roles)
+      if (role == "contracts")
+        logs.push_back(cluster.log_path(n.name));
+  active_watch watch{logs};
+  for (watch.poll(); watch.count() < o.contracts; watch.poll()) {
+    if (std::chrono::duration<double>(clock_type::now() - t0).count() >
+        o.timeout)
+      throw std::runtime_error(std::to_string(o.contracts - watch.count()) +
+                               " contracts not active within --timeout");
+    std::this_thread::sleep_for(milliseconds{50});
+  }
+  result.first_active_s =
+      std::max(0.0, (watch.first_ms() - start * 1000) / 1000.0);
+  result.last_active_s = (watch.last_ms() - start * 1000) / 1000.0;
+  auto gw = connect(cluster.gateway());
+  auto all = gw->list_contracts();
+  for (auto& x : checked(all, "status")) {
+    if (x.state != contract_state::active)
+      throw std::runtime_error(x.id.str() + " is " + to_string(x.state) +
+                               ", not active");
+    result.steps += x.steps_total;
+  }
+  gw.reset();
+  result.nodes = finish(cluster);
+  result.latency = latency_of(cluster);
+  return result;
+}
+
+scale_result run_scale(const bench_options& o, const std::string& dir) {
+  scale_result result;
+  result.devices = o.scale;
+  local_cluster cluster{fresh(dir), two_nodes(), node_args(o)};
+  result.enroll_s =
+      enroll(cluster.gateway(), "MFP", o.scale, o.enroll_batch, o.clients);
+  auto devices_pid = cluster.pid("d1");
+  result.registered = memory_of(devices_pid);
+  result.activated = o.activate;
+  auto started = clock_type::now();
+  parallel(cluster.gateway(), std::min(o.clients, std::max(1, o.activate)),
+           [&](int i, cli::gateway_client& c) {
+             for (int k = 1 + i; k <= o.activate; k += o.clients) {
+               auto view = c.device(device_name("MFP", k));
+               checked(view, "device");
+             }
+           });
+  result.activate_s = seconds_since(started);
+  result.active = memory_of(devices_pid);
+  result.nodes = finish(cluster);
+  return result;
+}
+
+} // namespace onset::bench

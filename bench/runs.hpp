@@ -1,0 +1,79 @@
+// The runs of onset-bench, each on a fresh local cluster under its own
+// directory, and what each measures. No CAF.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench/bench_options.hpp"
+#include "bench/node_figures.hpp"
+
+namespace onset::bench {
+
+/// One node's figures at the end of a run.
+struct node_result {
+  std::string name;
+  std::string roles;
+  memory mem;
+  double cpu_s = 0;
+  store_totals store;
+};
+
+/// Per-step send-to-ack latency over every contracts node, microseconds.
+struct latency_result {
+  uint64_t steps = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+};
+
+/// Single-printer contracts one after the other on an idle cluster.
+struct idle_result {
+  int contracts = 0;
+  latency_result latency;
+  /// Submit to `active`, per contract, median.
+  double contract_p50_ms = 0;
+};
+
+/// C contracts starting at the same second.
+struct throughput_result {
+  int devices = 0;
+  int contracts = 0;
+  uint64_t steps = 0;
+  double enroll_s = 0;
+  /// From the first submit until the last was accepted.
+  double submit_s = 0;
+  /// After the common start date.
+  double first_active_s = 0;
+  double last_active_s = 0;
+  latency_result latency;
+  std::vector<node_result> nodes;
+
+  double steps_per_s() const {
+    return last_active_s > 0 ? static_cast<double>(steps) / last_active_s : 0;
+  }
+  double contracts_per_s() const {
+    return last_active_s > 0 ? contracts / last_active_s : 0;
+  }
+  uint64_t commits() const;
+  uint64_t records() const;
+};
+
+struct scale_result {
+  int devices = 0;
+  double enroll_s = 0;
+  /// The devices node after registration, and after `activated` DEVICE
+  /// actors were started.
+  memory registered;
+  int activated = 0;
+  double activate_s = 0;
+  memory active;
+  std::vector<node_result> nodes;
+};
+
+idle_result run_idle(const bench_options& o, const std::string& dir);
+throughput_result run_throughput(const bench_options& o,
+                                 const std::string& dir);
+scale_result run_scale(const bench_options& o, const std::string& dir);
+
+} // namespace onset::bench

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# onset-bench with tiny sizes, so that the benchmark cannot rot: it must
+# complete and print its summary line with every field (no figure is
+# checked: the benchmark prints figures, tests do not time them). Then the
+# scale run, and bad input refused naming the option.
+#
+# Usage: bench_smoke_test.sh ONSET_BENCH
+set -euo pipefail
+bench=$1
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+out=$("$bench" --devices 8 --contracts 4 --devices-per-contract 2 \
+  --latency-contracts 2 --lmdb-single 20 --lmdb-batched 2 --clients 2 \
+  --timeout 60) || fail "onset-bench failed: $out"
+echo "$out"
+summary=$(echo "$out" | grep '^onset_bench ') || fail "no summary line"
+for field in steps_per_s contracts_per_s step_p50_ms step_p99_ms \
+  idle_step_p50_ms idle_step_p99_ms first_active_s last_active_s \
+  max_peak_rss_mb commits records_per_commit lmdb_single_commits_per_s \
+  lmdb_batched_records_per_s ratio_to_lmdb_single ratio_to_lmdb_batched; do
+  echo "$summary" | grep -Eq " $field=[0-9.]+( |$)" || fail "summary lacks $field"
+done
+# 4 contracts x 2 printers x 5 steps (data_backup, failure_prediction).
+echo "$out" | grep -Eq '^throughput +steps +40$' || fail "expected 40 steps"
+
+out=$("$bench" --scale 50 --enroll-batch 20 --activate 10 --clients 2) || fail "scale run failed: $out"
+echo "$out"
+summary=$(echo "$out" | grep '^onset_bench_scale ') || fail "no scale summary"
+for field in devices enroll_s enroll_per_s d1_rss_mb d1_rss_anon_mb \
+  d1_peak_rss_mb activated activate_s bytes_per_device_actor; do
+  echo "$summary" | grep -Eq " $field=[0-9.]+( |$)" || fail "scale summary lacks $field"
+done
+
+refused() {
+  local expect=$1
+  shift
+  local err
+  if err=$("$bench" "$@" 2>&1); then
+    fail "onset-bench $* was accepted"
+  fi
+  echo "$err" | grep -q -- "$expect" || fail "onset-bench $*: '$err' does not name $expect"
+}
+refused --devices --devices 0
+refused "--contracts x --devices-per-contract" --devices 10 --contracts 6
+refused --services --services 9
+refused --frobnicate --frobnicate 1
+echo "PASS"
