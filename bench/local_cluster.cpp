@@ -1,49 +1,18 @@
 #include "bench/local_cluster.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <netinet/in.h>
+#include <memory>
 #include <stdexcept>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 #include "nodes/cli/cluster_client.hpp"
 
 namespace onset::bench {
 
 namespace {
-
-/// Whether nothing listens on (and we may bind) 127.0.0.1:`port`.
-bool port_free(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
-}
-
-/// The first of `n` consecutive free ports above 20000, derived from the
-/// PID so that concurrent runs rarely collide.
-int free_ports(int n) {
-  int base = 20000 + (static_cast<int>(::getpid()) % 4000) * 10;
-  for (int tries = 0; tries < 200; ++tries, base += 10) {
-    if (base + n > 65000)
-      base = 20000;
-    bool all = true;
-    for (int p = base; p < base + n && all; ++p)
-      all = port_free(p);
-    if (all)
-      return base;
-  }
-  throw std::runtime_error("no block of free ports found above 20000");
-}
 
 /// `x` in single quotes for sh.
 std::string quoted(const std::string& x) {
@@ -66,6 +35,18 @@ std::string script() {
 void run(const std::string& command) {
   if (std::system(command.c_str()) != 0)
     throw std::runtime_error("failed: " + command);
+}
+
+/// The first of `n` consecutive free loopback ports, as
+/// `local-cluster.sh free-ports` picks them for every cluster test.
+int free_ports(int n) {
+  auto command = quoted(script()) + " free-ports " + std::to_string(n);
+  std::unique_ptr<FILE, int (*)(FILE*)> out{::popen(command.c_str(), "r"),
+                                            ::pclose};
+  int base = 0;
+  if (!out || std::fscanf(out.get(), "%d", &base) != 1 || base <= 0)
+    throw std::runtime_error("failed: " + command);
+  return base;
 }
 
 } // namespace
