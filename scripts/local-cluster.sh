@@ -19,8 +19,9 @@
 #   local-cluster.sh pid DIR NODE       Prints the node's PID.
 #   local-cluster.sh status DIR         One line per node: running or not.
 #   local-cluster.sh free-ports N       Prints the first of N consecutive
-#       free loopback ports above 20000 (derived from the caller's PID, so
-#       that tests running in parallel pick different ones).
+#       free loopback ports between 20000 and the kernel's ephemeral range
+#       (derived from the caller's PID, so that tests running in parallel
+#       pick different ones).
 #
 # A PID is used only while /proc says it is the same process (same start
 # time) that this script started: a reused PID is never signalled.
@@ -37,7 +38,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -218,15 +219,29 @@ cmd_status() {
 
 cmd_free_ports() {
   [ $# -eq 1 ] || usage
-  local n=$1 base ok p
-  base=$((20000 + (PPID % 4000) * 10))
+  local n=$1 low=20000 high ephemeral_low ephemeral_high slots slot base ok p
+  # The kernel hands ports of its ephemeral range to outgoing connections at
+  # any moment, so a port found free there can be taken before the node binds
+  # it (seen in CI: "tcp socket creation failed"). Below that range only a
+  # listener can hold a port, and the connect probe below sees listeners.
+  read -r ephemeral_low ephemeral_high </proc/sys/net/ipv4/ip_local_port_range \
+    2>/dev/null || { ephemeral_low=32768; ephemeral_high=60999; }
+  high=$((ephemeral_low - 1))
+  if [ $((high - low + 1)) -lt $((n + 100)) ]; then
+    low=$((ephemeral_high + 1))
+    high=65535
+  fi
+  slots=$(((high - low + 1 - n) / 10 + 1))
+  [ "$slots" -gt 0 ] || die "no room for $n ports outside the ephemeral range"
+  slot=$((PPID % slots))
   for _ in $(seq 1 50); do
+    base=$((low + slot * 10))
     ok=1
     for p in $(seq "$base" $((base + n - 1))); do
       ! (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ok=0
     done
     [ "$ok" = 0 ] || { echo "$base"; return 0; }
-    base=$((base + 10))
+    slot=$(((slot + 1) % slots))
   done
   die "no $n free ports found"
 }
