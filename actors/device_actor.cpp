@@ -16,10 +16,10 @@ namespace {
 
 using self_ptr = device_worker_actor::stateful_pointer<device_state_holder>;
 
-/// Reads the printer's state from the store into `self->state.printer`.
-caf::error load(self_ptr self) {
+/// The printer's state as committed, read from the store.
+caf::expected<device_state> load(self_ptr self) {
   auto& st = self->state;
-  auto txn = st.ctx.env->begin_read();
+  auto txn = st.ctx->env->begin_read();
   if (!txn)
     return persistence::to_error(txn.error());
   auto found = persistence::device_store::get(txn, st.id);
@@ -27,8 +27,7 @@ caf::error load(self_ptr self) {
     return persistence::to_error(found.error());
   if (!*found)
     return caf::make_error(error_code::unknown_device, st.id.str());
-  st.printer = std::move(**found);
-  return caf::none;
+  return std::move(**found);
 }
 
 /// Writes `after` if the stored state is still `before` (the state the
@@ -56,23 +55,28 @@ void run_step(self_ptr self, uint64_t op) {
   auto x = st.core->in_flight(op);
   if (x == nullptr)
     return;
+  auto current = load(self);
+  if (!current) {
+    st.core->finish(op, execution::failed(caf::make_error(
+                          error_code::transient,
+                          "cannot read the printer's state: "
+                            + error_detail(current.error()))));
+    return;
+  }
   driver_result result;
   try {
-    result = st.driver->apply(st.printer, *x);
+    result = st.driver->apply(*current, *x);
   } catch (const std::exception& e) {
     result = driver_result::transient(std::string{"driver failed: "}
                                       + e.what());
   }
   switch (result.outcome) {
-    case driver_result::status::applied: {
-      auto after = result.state;
+    case driver_result::status::applied:
       st.core->finish(op, execution{{},
-                                    state_batch(st.printer, result.state),
-                                    [self, after = std::move(after)] {
-                                      self->state.printer = after;
-                                    }});
+                                    state_batch(std::move(*current),
+                                                std::move(result.state)),
+                                    {}});
       return;
-    }
     case driver_result::status::refused:
       st.core->finish(op, execution::failed(caf::make_error(
                             error_code::refused, std::move(result.reason))));
@@ -84,54 +88,87 @@ void run_step(self_ptr self, uint64_t op) {
   }
 }
 
-void execute(self_ptr self, const instruction& x, uint64_t op) {
-  auto latency = self->state.driver->latency(x);
-  if (latency.count() <= 0) {
-    run_step(self, op);
-    return;
-  }
-  spdlog::info("{} executing stream={} seq={} kind={} latency={}ns",
-               self->state.prefix, x.stream.to_string(), x.seq,
-               to_string(x.kind), latency.count());
-  self->delayed_send(self, latency, atom::done_v, op);
-}
-
-/// The printer's state with `online` set, written exclusively by the core.
-std::function<persistence::write_batch()> online_batch(self_ptr self,
-                                                       bool online) {
-  return [self, online] {
-    auto after = self->state.printer;
+/// The stored printer state with `online` set; written exclusively by the
+/// core (no step in flight), so it reads the state inside its transaction.
+persistence::write_batch online_batch(device_id id, bool online) {
+  return [id = std::move(id), online](persistence::write_txn& txn)
+           -> caf::error {
+    auto stored = persistence::device_store::get(txn, id);
+    if (!stored)
+      return persistence::to_error(stored.error());
+    if (!*stored)
+      return caf::make_error(error_code::unknown_device, id.str());
+    auto after = std::move(**stored);
     after.online = online;
-    return state_batch(self->state.printer, std::move(after));
+    return persistence::to_error(persistence::device_store::put(txn, after));
   };
 }
 
 caf::result<device_view> view(self_ptr self) {
   auto& st = self->state;
-  auto txn = st.ctx.env->begin_read();
+  auto txn = st.ctx->env->begin_read();
   if (!txn)
     return persistence::to_error(txn.error());
+  auto found = persistence::device_store::get(txn, st.id);
+  if (!found)
+    return persistence::to_error(found.error());
+  if (!*found)
+    return caf::make_error(error_code::unknown_device, st.id.str());
   auto applied = applied_watermarks(txn, target::device(st.id));
   if (!applied)
     return persistence::to_error(applied.error());
-  return device_view{st.printer, std::move(*applied)};
+  return device_view{std::move(**found), std::move(*applied)};
 }
 
 } // namespace
 
+void device_target::execute(const instruction& x, uint64_t op) {
+  auto latency = self_->state.driver->latency(x);
+  if (latency.count() <= 0) {
+    run_step(self_, op);
+    return;
+  }
+  spdlog::info("{} executing stream={} seq={} kind={} latency={}ns",
+               self_->state.prefix, x.stream.to_string(), x.seq,
+               to_string(x.kind), latency.count());
+  self_->delayed_send(self_, latency, atom::done_v, op);
+}
+
+void device_target::commit(persistence::write_batch batch, commit_done done) {
+  commit_through_store(self_, *self_->state.ctx, std::move(batch),
+                       std::move(done));
+}
+
+void device_target::reload() {
+  auto& st = self_->state;
+  auto loaded = load(self_);
+  if (!loaded) {
+    spdlog::error("{} cannot reload: {}", st.prefix,
+                  error_detail(loaded.error()));
+    self_->quit(loaded.error());
+    return;
+  }
+  st.online = loaded->online;
+  st.core->hold(!st.online);
+}
+
 device_worker_actor::behavior_type
 device(device_worker_actor::stateful_pointer<device_state_holder> self,
-       device_id id, receiver_context ctx, driver_factory make_driver) {
+       device_id id, std::shared_ptr<const receiver_context> ctx,
+       driver_factory make_driver) {
   auto& st = self->state;
   st.id = std::move(id);
   st.ctx = std::move(ctx);
   st.prefix = "[device " + st.id.str() + " #" + std::to_string(self->id())
               + "]";
-  if (auto err = load(self)) {
-    spdlog::error("{} cannot start: {}", st.prefix, error_detail(err));
-    self->quit(err);
+  auto loaded = load(self);
+  if (!loaded) {
+    spdlog::error("{} cannot start: {}", st.prefix,
+                  error_detail(loaded.error()));
+    self->quit(loaded.error());
     return stopped_behavior<device_worker_actor>();
   }
+  st.online = loaded->online;
   try {
     st.driver = make_driver(st.id);
   } catch (const std::exception& e) {
@@ -140,26 +177,12 @@ device(device_worker_actor::stateful_pointer<device_state_holder> self,
       caf::make_error(caf::sec::runtime_error, std::string{e.what()}));
     return stopped_behavior<device_worker_actor>();
   }
-  receiver_core::hooks hooks;
-  hooks.execute = [self](const instruction& x, uint64_t op) {
-    execute(self, x, op);
-  };
-  hooks.commit = store_commit(self, st.ctx);
-  hooks.reload = [self] {
-    auto& st = self->state;
-    if (auto err = load(self)) {
-      spdlog::error("{} cannot reload: {}", st.prefix, error_detail(err));
-      self->quit(err);
-      return;
-    }
-    st.core->hold(!st.printer.online);
-  };
-  st.core = std::make_unique<receiver_core>(*st.ctx.env, st.prefix,
-                                            std::move(hooks));
-  st.core->hold(!st.printer.online);
+  st.target.bind(self);
+  st.core.emplace(*st.ctx->env, st.prefix, st.target);
+  st.core->hold(!st.online);
   spdlog::info("{} started firmware={} apps={} online={}", st.prefix,
-               st.printer.firmware.to_string(), st.printer.apps.size(),
-               st.printer.online);
+               loaded->firmware.to_string(), loaded->apps.size(),
+               loaded->online);
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       auto& st = self->state;
@@ -177,14 +200,14 @@ device(device_worker_actor::stateful_pointer<device_state_holder> self,
            bool online) -> caf::result<atom::ok> {
       auto& st = self->state;
       auto rp = self->make_response_promise<atom::ok>();
-      st.core->write(online_batch(self, online),
+      st.core->write([id = st.id, online] { return online_batch(id, online); },
                      [self, rp, online](const caf::error& err) mutable {
                        auto& st = self->state;
                        if (err) {
                          rp.deliver(err);
                          return;
                        }
-                       st.printer.online = online;
+                       st.online = online;
                        spdlog::info("{} {}", st.prefix,
                                     online ? "online" : "offline");
                        st.core->hold(!online);

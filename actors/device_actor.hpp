@@ -5,12 +5,14 @@
 // (actors/device_supervisor.hpp), which routes to it by device id.
 //
 // Per instruction: wait the driver's latency (a delayed message to itself),
-// call the driver, then commit the printer's new state with the watermark.
+// read the printer's state, call the driver, then commit the printer's new
+// state with the watermark.
 // While the printer is offline (`device_state::online`, persisted), applies
 // wait unanswered; switched on line, they run in order at once.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "actors/device_driver.hpp"
@@ -21,23 +23,49 @@
 
 namespace onset {
 
+struct device_state_holder;
+
+/// Runs a DEVICE's receiver_core callbacks on its actor (device_actor.cpp).
+class device_target final : public receiver_target {
+public:
+  using self_ptr = device_worker_actor::stateful_pointer<device_state_holder>;
+
+  void bind(self_ptr self) {
+    self_ = self;
+  }
+
+  void execute(const instruction& x, uint64_t op) override;
+  void commit(persistence::write_batch batch, commit_done done) override;
+  void reload() override;
+
+private:
+  self_ptr self_ = nullptr;
+};
+
+/// Kept small: a devices node may hold many idle DEVICE actors. The
+/// printer's state is not cached; each step reads it from the store when it
+/// starts (steps are serial, so the store holds the latest committed one).
 struct device_state_holder {
   static inline const char* name = "onset.device";
 
   device_id id;
-  /// The printer's state as committed.
-  device_state printer;
+  /// The printer's persisted reachability switch, as committed.
+  bool online = true;
   std::unique_ptr<device_driver> driver;
-  std::unique_ptr<receiver_core> core;
-  receiver_context ctx;
+  /// The supervisor's, shared.
+  std::shared_ptr<const receiver_context> ctx;
   /// `[device MFP-0001 #42]`.
   std::string prefix;
+  device_target target;
+  /// Declared last: it refers to `prefix` and `target`.
+  std::optional<receiver_core> core;
 };
 
 /// REQUIRES: `id` is registered (the supervisor checks); otherwise the actor
 /// stops at once with `unknown_device`.
 device_worker_actor::behavior_type
 device(device_worker_actor::stateful_pointer<device_state_holder> self,
-       device_id id, receiver_context ctx, driver_factory make_driver);
+       device_id id, std::shared_ptr<const receiver_context> ctx,
+       driver_factory make_driver);
 
 } // namespace onset

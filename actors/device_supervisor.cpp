@@ -33,7 +33,7 @@ caf::expected<device_worker_actor> route(self_ptr self, const device_id& id) {
   if (auto worker = st.workers.find(id))
     return *worker;
   {
-    auto txn = st.ctx.env->begin_read();
+    auto txn = st.ctx->env->begin_read();
     if (!txn)
       return persistence::to_error(txn.error());
     auto found = persistence::device_store::get(txn, id);
@@ -115,7 +115,7 @@ caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record> xs) {
   auto added = std::make_shared<size_t>(0);
   auto rp = self->make_response_promise<atom::ok>();
   self
-    ->request(st.ctx.store, st.ctx.options.commit_timeout, atom::write_v,
+    ->request(st.ctx->store, st.ctx->options.commit_timeout, atom::write_v,
               enroll_batch(std::move(*records), added))
     .then(
       [self, rp, added, total](atom::ok) mutable {
@@ -133,7 +133,7 @@ caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record> xs) {
 
 caf::result<std::vector<device_record>>
 records(self_ptr self, const std::vector<device_id>& ids) {
-  auto txn = self->state.ctx.env->begin_read();
+  auto txn = self->state.ctx->env->begin_read();
   if (!txn)
     return persistence::to_error(txn.error());
   std::vector<device_record> result;
@@ -148,7 +148,7 @@ records(self_ptr self, const std::vector<device_id>& ids) {
 }
 
 caf::result<std::vector<device_record>> list(self_ptr self) {
-  auto txn = self->state.ctx.env->begin_read();
+  auto txn = self->state.ctx->env->begin_read();
   if (!txn)
     return persistence::to_error(txn.error());
   std::vector<device_record> result;
@@ -184,9 +184,9 @@ device_supervisor_actor::behavior_type device_supervisor(
   device_supervisor_actor::stateful_pointer<device_supervisor_state> self,
   receiver_context ctx, driver_factory make_driver) {
   auto& st = self->state;
-  st.ctx = std::move(ctx);
+  st.ctx = std::make_shared<const receiver_context>(std::move(ctx));
   st.make_driver = std::move(make_driver);
-  st.workers.configure(st.ctx.options);
+  st.workers.configure(st.ctx->options);
   st.prefix = "[device-supervisor #" + std::to_string(self->id()) + "]";
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   return {

@@ -23,7 +23,8 @@ namespace onset {
 struct device_supervisor_state {
   static inline const char* name = "onset.device_supervisor";
 
-  receiver_context ctx;
+  /// Shared with every DEVICE actor (one pointer each, not a copy).
+  std::shared_ptr<const receiver_context> ctx;
   driver_factory make_driver;
   /// The DEVICE actors running now, by printer.
   worker_registry<device_id, device_worker_actor> workers;

@@ -1,5 +1,5 @@
 // What every receiving actor (DEVICE, SERVICE and their supervisors) gets
-// from its node, and the STORE commit hook of a receiver_core.
+// from its node, and how a receiver_core's batches reach the STORE.
 #pragma once
 
 #include <utility>
@@ -21,17 +21,17 @@ struct receiver_context {
   receiver_options options;
 };
 
-/// A receiver_core commit hook for actor `self`: requests the STORE to
-/// commit the batch, waiting at most `options.commit_timeout`.
-/// REQUIRES: `self` outlives the hook (the hook lives in `self`'s state).
+/// Requests the STORE of `ctx` to commit `batch` for actor `self`, waiting
+/// at most `options.commit_timeout`; `done` runs with the outcome in a later
+/// handler of `self`.
 template <class Self>
-auto store_commit(Self* self, const receiver_context& ctx) {
-  return [self, store = ctx.store, timeout = ctx.options.commit_timeout](
-           persistence::write_batch batch, commit_done done) {
-    self->request(store, timeout, atom::write_v, std::move(batch))
-      .then([done](atom::ok) { done(caf::none); },
-            [done](caf::error& err) { done(err); });
-  };
+void commit_through_store(Self* self, const receiver_context& ctx,
+                          persistence::write_batch batch, commit_done done) {
+  self
+    ->request(ctx.store, ctx.options.commit_timeout, atom::write_v,
+              std::move(batch))
+    .then([done](atom::ok) { done(caf::none); },
+          [done](caf::error& err) { done(err); });
 }
 
 /// What an actor function returns after it called `self->quit(...)`.

@@ -40,8 +40,9 @@ persistence::write_batch effect_batch(const instruction& x,
 } // namespace
 
 receiver_core::receiver_core(persistence::environment& env,
-                             std::string log_prefix, hooks fns)
-  : env_(env), prefix_(std::move(log_prefix)), hooks_(std::move(fns)) {
+                             const std::string& log_prefix,
+                             receiver_target& target)
+  : env_(env), prefix_(log_prefix), target_(target) {
 }
 
 void receiver_core::apply(instruction x, ack_reply reply) {
@@ -90,7 +91,7 @@ void receiver_core::finish(uint64_t op, execution result) {
     return;
   }
   ++op_; // a late finish() for this operation is stale from here on
-  hooks_.commit(effect_batch(x, std::move(result.effect)),
+  target_.commit(effect_batch(x, std::move(result.effect)),
                 [this, on_commit = std::move(result.on_commit)](
                   const caf::error& err) {
                   if (!err && on_commit)
@@ -132,14 +133,13 @@ void receiver_core::pump() {
       auto w = std::move(writes_.front());
       writes_.pop_front();
       busy_ = true;
-      hooks_.commit(w.make(),
+      target_.commit(w.make(),
                     [this, done = std::move(w.done)](const caf::error& err) {
                       busy_ = false;
                       if (err) {
                         spdlog::error("{} write failed: {}", prefix_,
                                       error_detail(err));
-                        if (hooks_.reload)
-                          hooks_.reload();
+                        target_.reload();
                       }
                       done(err);
                       pump();
@@ -154,7 +154,7 @@ void receiver_core::pump() {
       continue;
     current_ = std::make_unique<request>(std::move(r));
     busy_ = true;
-    hooks_.execute(current_->x, ++op_);
+    target_.execute(current_->x, ++op_);
   }
 }
 
@@ -188,8 +188,7 @@ void receiver_core::committed(const caf::error& err) {
     spdlog::error("{} commit failed stream={} seq={} kind={}: {}", prefix_,
                   x.stream.to_string(), x.seq, to_string(x.kind),
                   error_detail(err));
-    if (hooks_.reload)
-      hooks_.reload();
+    target_.reload();
     r.reply(caf::make_error(error_code::transient,
                             "commit failed: " + error_detail(err)));
   } else {

@@ -22,8 +22,8 @@
 // nothing twice: the commit fails, the requester gets `transient` and
 // resends, the target reloads its state.
 //
-// No actor in here: the actor wires the hooks (actors/receiver_context.hpp),
-// and every call happens inside one of its handlers.
+// No actor in here: the actor implements `receiver_target`, and every call
+// happens inside one of its handlers.
 #pragma once
 
 #include <cstdint>
@@ -63,24 +63,34 @@ struct execution {
   }
 };
 
+/// What a receiving actor does for its receiver_core: one interface, not
+/// three `std::function`s, because every idle DEVICE actor carries one.
+/// Every call happens inside one of the actor's handlers.
+class receiver_target {
+public:
+  /// Starts executing `x`, the next instruction of its stream. The target
+  /// answers with `receiver_core::finish(op, ...)`, at once or from a later
+  /// handler.
+  virtual void execute(const instruction& x, uint64_t op) = 0;
+
+  /// Hands `batch` to the STORE; `done` runs in a later handler.
+  virtual void commit(persistence::write_batch batch, commit_done done) = 0;
+
+  /// Re-reads the target's state from the store (after a failed commit,
+  /// whose effect may or may not be on disk).
+  virtual void reload() = 0;
+
+protected:
+  ~receiver_target() = default;
+};
+
 class receiver_core {
 public:
-  struct hooks {
-    /// Starts executing `x`, the next instruction of its stream. The target
-    /// answers with `finish(op, ...)`, at once or from a later handler.
-    std::function<void(const instruction& x, uint64_t op)> execute;
-    /// Hands `batch` to the STORE; `done` runs in a later handler.
-    std::function<void(persistence::write_batch batch, commit_done done)>
-      commit;
-    /// Re-reads the target's state from the store (after a failed commit,
-    /// whose effect may or may not be on disk). May be empty.
-    std::function<void()> reload;
-  };
-
   /// `log_prefix` starts every log line: `[device MFP-1 #42]`.
-  /// REQUIRES: `env` outlives this object.
-  receiver_core(persistence::environment& env, std::string log_prefix,
-                hooks fns);
+  /// REQUIRES: `env`, `log_prefix` and `target` outlive this object (they
+  /// are the owning actor's; the core keeps references, not copies).
+  receiver_core(persistence::environment& env, const std::string& log_prefix,
+                receiver_target& target);
 
   receiver_core(const receiver_core&) = delete;
   receiver_core& operator=(const receiver_core&) = delete;
@@ -130,8 +140,8 @@ private:
   void committed(const caf::error& err);
 
   persistence::environment& env_;
-  std::string prefix_;
-  hooks hooks_;
+  const std::string& prefix_;
+  receiver_target& target_;
   // Lists, not deques: an empty std::deque allocates ~600 bytes, and most
   // receivers (idle DEVICE actors) have nothing queued.
   std::list<request> queue_;

@@ -81,6 +81,16 @@ caf::result<service_view> view(self_ptr self, const device_id& dev) {
 
 } // namespace
 
+void service_target::execute(const instruction& x, uint64_t op) {
+  self_->state.core->finish(op, run_step(self_, x));
+}
+
+void service_target::commit(persistence::write_batch batch,
+                            commit_done done) {
+  commit_through_store(self_, self_->state.ctx, std::move(batch),
+                       std::move(done));
+}
+
 service_actor::behavior_type
 service(service_actor::stateful_pointer<service_state_holder> self,
         service_id id, receiver_context ctx,
@@ -97,13 +107,8 @@ service(service_actor::stateful_pointer<service_state_holder> self,
     self->quit(caf::make_error(error_code::unknown_service, st.id.str()));
     return stopped_behavior<service_actor>();
   }
-  receiver_core::hooks hooks;
-  hooks.execute = [self](const instruction& x, uint64_t op) {
-    self->state.core->finish(op, run_step(self, x));
-  };
-  hooks.commit = store_commit(self, st.ctx);
-  st.core = std::make_unique<receiver_core>(*st.ctx.env, st.prefix,
-                                            std::move(hooks));
+  st.target.bind(self);
+  st.core.emplace(*st.ctx.env, st.prefix, st.target);
   spdlog::info("{} started", st.prefix);
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "actors/protocol.hpp"
@@ -22,6 +23,27 @@
 
 namespace onset {
 
+struct service_state_holder;
+
+/// Runs a SERVICE's receiver_core callbacks on its actor (service_actor.cpp).
+class service_target final : public receiver_target {
+public:
+  using self_ptr = service_actor::stateful_pointer<service_state_holder>;
+
+  void bind(self_ptr self) {
+    self_ = self;
+  }
+
+  void execute(const instruction& x, uint64_t op) override;
+  void commit(persistence::write_batch batch, commit_done done) override;
+  /// Nothing cached: a SERVICE reads its per-printer state in each step.
+  void reload() override {
+  }
+
+private:
+  self_ptr self_ = nullptr;
+};
+
 struct service_state_holder {
   static inline const char* name = "onset.service";
 
@@ -29,10 +51,12 @@ struct service_state_holder {
   /// The catalog entry of `id`; points into `cat`.
   const service_spec* spec = nullptr;
   std::shared_ptr<const catalog> cat;
-  std::unique_ptr<receiver_core> core;
   receiver_context ctx;
   /// `[service data_backup #42]`.
   std::string prefix;
+  service_target target;
+  /// Declared last: it refers to `prefix` and `target`.
+  std::optional<receiver_core> core;
 };
 
 /// REQUIRES: `id` is a service of `cat`; otherwise the actor stops at once

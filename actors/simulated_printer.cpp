@@ -69,23 +69,22 @@ printer_rules::setting_app_sets(const std::string& key) const {
   return i != setting_apps_.end() ? i->second : none;
 }
 
-simulated_printer::simulated_printer(std::shared_ptr<const printer_rules> rules,
-                                     simulated_printer_options options,
-                                     uint64_t seed)
-  : rules_(std::move(rules)), options_(options), rng_(seed) {
+simulated_printer::simulated_printer(
+  std::shared_ptr<const simulated_fleet> fleet, uint64_t seed)
+  : fleet_(std::move(fleet)), rng_(seed) {
 }
 
 std::chrono::nanoseconds
 simulated_printer::latency(const instruction& x) const {
   switch (x.kind) {
     case step_kind::firmware:
-      return options_.firmware_latency;
+      return fleet_->options.firmware_latency;
     case step_kind::apps_install:
     case step_kind::apps_remove:
-      return options_.apps_latency;
+      return fleet_->options.apps_latency;
     case step_kind::settings_apply:
     case step_kind::settings_revert:
-      return options_.settings_latency;
+      return fleet_->options.settings_latency;
     default:
       return std::chrono::nanoseconds{0};
   }
@@ -95,8 +94,8 @@ driver_result simulated_printer::apply(const device_state& current,
                                        const instruction& x) {
   if (!current.online)
     return driver_result::transient("printer is offline");
-  if (options_.failure_rate > 0.0
-      && std::bernoulli_distribution{options_.failure_rate}(rng_))
+  if (fleet_->options.failure_rate > 0.0
+      && std::bernoulli_distribution{fleet_->options.failure_rate}(rng_))
     return driver_result::transient("injected failure");
   switch (x.kind) {
     case step_kind::firmware:
@@ -138,7 +137,7 @@ driver_result simulated_printer::install_firmware(const device_state& current,
 driver_result simulated_printer::install_apps(const device_state& current,
                                               const instruction& x) const {
   for (auto& app : x.apps) {
-    auto needed = rules_->app_min_firmware(app);
+    auto needed = fleet_->rules.app_min_firmware(app);
     if (needed == nullptr)
       return driver_result::refused("unknown application " + app);
     if (current.firmware < *needed)
@@ -157,7 +156,7 @@ driver_result simulated_printer::install_apps(const device_state& current,
 driver_result simulated_printer::write_settings(const device_state& current,
                                                 const instruction& x) const {
   for (auto& [key, value] : x.values) {
-    auto& app_sets = rules_->setting_app_sets(key);
+    auto& app_sets = fleet_->rules.setting_app_sets(key);
     if (app_sets.empty())
       continue;
     auto satisfied = [&](auto& apps) {
@@ -177,10 +176,11 @@ driver_result simulated_printer::write_settings(const device_state& current,
 
 driver_factory simulated_printer_factory(const catalog& cat,
                                          simulated_printer_options options) {
-  auto rules = std::make_shared<const printer_rules>(cat);
-  return [rules, options](const device_id& id) {
-    auto seed = options.seed ^ stable_hash(id.str());
-    return std::make_unique<simulated_printer>(rules, options, seed);
+  auto fleet = std::make_shared<const simulated_fleet>(
+    simulated_fleet{printer_rules{cat}, options});
+  return [fleet](const device_id& id) {
+    auto seed = fleet->options.seed ^ stable_hash(id.str());
+    return std::make_unique<simulated_printer>(fleet, seed);
   };
 }
 

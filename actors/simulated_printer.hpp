@@ -61,11 +61,18 @@ private:
   std::map<std::string, std::vector<std::vector<std::string>>> setting_apps_;
 };
 
+/// What every simulated printer of a node shares, so that each one holds a
+/// pointer, not a copy.
+struct simulated_fleet {
+  printer_rules rules;
+  simulated_printer_options options;
+};
+
 class simulated_printer : public device_driver {
 public:
   /// `seed` seeds this printer's failure draws.
-  simulated_printer(std::shared_ptr<const printer_rules> rules,
-                    simulated_printer_options options, uint64_t seed);
+  simulated_printer(std::shared_ptr<const simulated_fleet> fleet,
+                    uint64_t seed);
 
   std::chrono::nanoseconds latency(const instruction& x) const override;
 
@@ -80,8 +87,7 @@ private:
   driver_result write_settings(const device_state& current,
                                const instruction& x) const;
 
-  std::shared_ptr<const printer_rules> rules_;
-  simulated_printer_options options_;
+  std::shared_ptr<const simulated_fleet> fleet_;
   /// 8 bytes: a simulated printer lives in every DEVICE actor, and a
   /// Mersenne twister's 2.5 KB state would be most of an idle one's memory.
   std::minstd_rand rng_;

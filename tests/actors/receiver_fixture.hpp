@@ -123,10 +123,15 @@ struct receiver_fixture : test_coordinator_fixture<receiver_config> {
 
   /// (Re)spawns the DEVICE SUPERVISOR with the current `printer` options.
   void start_devices() {
+    start_devices(simulated_printer_factory(*cat, printer));
+  }
+
+  /// (Re)spawns the DEVICE SUPERVISOR with printers made by `make_driver`.
+  void start_devices(driver_factory make_driver) {
     stop(devices);
     run();
-    devices = spawn_device_supervisor(
-      sys, store, *env, simulated_printer_factory(*cat, printer), options);
+    devices = spawn_device_supervisor(sys, store, *env,
+                                      std::move(make_driver), options);
     run();
   }
 
