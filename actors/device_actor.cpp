@@ -148,8 +148,7 @@ void device_target::reload() {
     self_->quit(loaded.error());
     return;
   }
-  st.online = loaded->online;
-  st.core->hold(!st.online);
+  st.core->hold(!loaded->online);
 }
 
 device_worker_actor::behavior_type
@@ -168,7 +167,6 @@ device(device_worker_actor::stateful_pointer<device_state_holder> self,
     self->quit(loaded.error());
     return stopped_behavior<device_worker_actor>();
   }
-  st.online = loaded->online;
   try {
     st.driver = make_driver(st.id);
   } catch (const std::exception& e) {
@@ -179,7 +177,7 @@ device(device_worker_actor::stateful_pointer<device_state_holder> self,
   }
   st.target.bind(self);
   st.core.emplace(*st.ctx->env, st.prefix, st.target);
-  st.core->hold(!st.online);
+  st.core->hold(!loaded->online);
   spdlog::info("{} started firmware={} apps={} online={}", st.prefix,
                loaded->firmware.to_string(), loaded->apps.size(),
                loaded->online);
@@ -207,7 +205,6 @@ device(device_worker_actor::stateful_pointer<device_state_holder> self,
                          rp.deliver(err);
                          return;
                        }
-                       st.online = online;
                        spdlog::info("{} {}", st.prefix,
                                     online ? "online" : "offline");
                        st.core->hold(!online);

@@ -44,13 +44,12 @@ private:
 
 /// Kept small: a devices node may hold many idle DEVICE actors. The
 /// printer's state is not cached; each step reads it from the store when it
-/// starts (steps are serial, so the store holds the latest committed one).
+/// starts (steps are serial, so the store holds the latest committed one);
+/// only its online switch is mirrored, as the core's hold.
 struct device_state_holder {
   static inline const char* name = "onset.device";
 
   device_id id;
-  /// The printer's persisted reachability switch, as committed.
-  bool online = true;
   std::unique_ptr<device_driver> driver;
   /// The supervisor's, shared.
   std::shared_ptr<const receiver_context> ctx;

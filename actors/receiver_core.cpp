@@ -115,7 +115,9 @@ void receiver_core::hold(bool on) {
 
 void receiver_core::write(std::function<persistence::write_batch()> make,
                           commit_done done) {
-  writes_.push_back(own_write{std::move(make), std::move(done)});
+  if (!writes_)
+    writes_ = std::make_unique<std::list<own_write>>();
+  writes_->push_back(own_write{std::move(make), std::move(done)});
   pump();
 }
 
@@ -129,9 +131,9 @@ receiver_core::applied(const stream_id& stream) const {
 
 void receiver_core::pump() {
   while (!busy_) {
-    if (!writes_.empty()) {
-      auto w = std::move(writes_.front());
-      writes_.pop_front();
+    if (writes_ && !writes_->empty()) {
+      auto w = std::move(writes_->front());
+      writes_->pop_front();
       busy_ = true;
       target_.commit(w.make(),
                     [this, done = std::move(w.done)](const caf::error& err) {

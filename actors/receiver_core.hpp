@@ -145,7 +145,8 @@ private:
   // Lists, not deques: an empty std::deque allocates ~600 bytes, and most
   // receivers (idle DEVICE actors) have nothing queued.
   std::list<request> queue_;
-  std::list<own_write> writes_;
+  /// Allocated on the first own write: most receivers never have one.
+  std::unique_ptr<std::list<own_write>> writes_;
   /// The apply being executed or committed.
   /// On the heap: an instruction is ~250 bytes that an idle receiver
   /// does not need.

@@ -57,8 +57,9 @@ public:
 
   /// Records a worker just spawned (and monitored) for `key`.
   void add(const Key& key, Handle handle) {
-    by_id_[handle.id()] = key;
-    by_key_[key] = std::move(handle);
+    auto id = handle.id();
+    auto i = by_key_.insert_or_assign(key, std::move(handle)).first;
+    by_id_[id] = &i->first;
   }
 
   /// Forgets the worker that `msg` reports; nullopt if it is not one of
@@ -67,7 +68,7 @@ public:
     auto i = by_id_.find(msg.source.id());
     if (i == by_id_.end())
       return std::nullopt;
-    stopped result{std::move(i->second), false};
+    stopped result{*i->second, false};
     by_id_.erase(i);
     by_key_.erase(result.key);
     if (msg.reason == caf::exit_reason::normal)
@@ -86,7 +87,10 @@ private:
   size_t limit_ = receiver_options{}.restart_limit;
   std::chrono::nanoseconds window_ = receiver_options{}.restart_window;
   std::unordered_map<Key, Handle> by_key_;
-  std::unordered_map<caf::actor_id, Key> by_id_;
+  /// Points at the keys of `by_key_` (stable: unordered_map nodes do not
+  /// move) rather than copying them: a node holds one idle worker per
+  /// registered printer it has seen, so every byte here counts.
+  std::unordered_map<caf::actor_id, const Key*> by_id_;
   std::unordered_map<Key, std::deque<time_point>> restarts_;
 };
 
