@@ -16,10 +16,8 @@
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
-#include <stdlib.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,6 +28,7 @@
 
 #include "actors/device_supervisor.hpp"
 #include "actors/simulated_printer.hpp"
+#include "bench/work_dir.hpp"
 #include "config/catalog_loader.hpp"
 #include "persistence/store_actor.hpp"
 
@@ -153,19 +152,9 @@ int main(int argc, char** argv) {
                  "removed afterwards)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
-  bool temporary = o.dir.empty();
-  if (temporary) {
-    char pattern[] = "/var/tmp/onset-bench-memory-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      std::perror("mkdtemp");
-      return 1;
-    }
-    o.dir = pattern;
-  }
-  auto rc = run(o);
-  if (temporary) {
-    std::error_code ec;
-    std::filesystem::remove_all(o.dir, ec);
-  }
-  return rc;
+  return bench::with_work_dir(o.dir, "onset-bench-memory",
+                              [&](const std::string& dir) {
+                                o.dir = dir;
+                                return run(o);
+                              });
 }

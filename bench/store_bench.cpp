@@ -10,11 +10,9 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <lmdb.h>
 #include <memory>
 #include <spdlog/spdlog.h>
-#include <stdlib.h>
 #include <string>
 #include <thread>
 
@@ -26,6 +24,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "bench/lmdb_ceiling.hpp"
+#include "bench/work_dir.hpp"
 #include "persistence/codec.hpp"
 #include "persistence/history_store.hpp"
 #include "persistence/store_actor.hpp"
@@ -195,19 +194,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
-  bool temporary = opts.dir.empty();
-  if (temporary) {
-    char pattern[] = "/var/tmp/onset-bench-store-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      std::perror("mkdtemp");
-      return 1;
-    }
-    opts.dir = pattern;
-  }
-  auto rc = run(opts);
-  if (temporary) {
-    std::error_code ec;
-    std::filesystem::remove_all(opts.dir, ec);
-  }
-  return rc;
+  return bench::with_work_dir(opts.dir, "onset-bench-store",
+                              [&](const std::string& dir) {
+                                opts.dir = dir;
+                                return run(opts);
+                              });
 }

@@ -60,6 +60,14 @@ struct fixture : receiver_fixture {
     return instruction_ack{s1, seq};
   }
 
+  /// Seq 1 (firmware 3.2.1) applied once, and the late batch's setting kept.
+  void check_applied_on_top_of_late_batch() {
+    auto v = view();
+    CAF_CHECK_EQUAL(v.state.firmware, fw("3.2.1"));
+    CAF_CHECK(v.state.values == settings{{"telemetry.toner_level", on}});
+    CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+  }
+
   /// What a crashed predecessor's batch does when it commits late: it turns
   /// a setting on and applies seq 1 of another stream.
   persistence::write_batch late_batch() {
@@ -287,10 +295,7 @@ CAF_TEST(a step builds on the printer state in the store and not on a copy) {
               "behind the running DEVICE actor's back");
   CAF_REQUIRE(ask<atom::ok>(store, atom::write_v, late_batch()));
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
-  auto v = view();
-  CAF_CHECK_EQUAL(v.state.firmware, fw("3.2.1"));
-  CAF_CHECK(v.state.values == settings{{"telemetry.toner_level", on}});
-  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+  check_applied_on_top_of_late_batch();
 }
 
 CAF_TEST(a commit from a stale view of the store writes nothing) {
@@ -309,10 +314,7 @@ CAF_TEST(a commit from a stale view of the store writes nothing) {
   CAF_CHECK_EQUAL(effects(s1, 1), 0u);
   CAF_MESSAGE("the resend reads the store again and applies on top");
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
-  auto v = view();
-  CAF_CHECK_EQUAL(v.state.firmware, fw("3.2.1"));
-  CAF_CHECK(v.state.values == settings{{"telemetry.toner_level", on}});
-  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+  check_applied_on_top_of_late_batch();
 }
 
 CAF_TEST(a DEVICE actor that keeps crashing is left down until needed) {
