@@ -67,8 +67,7 @@ CAF_TEST(without a budget four contracts have more than three steps in flight) {
   submit_together(contracts_of_two_printers(4));
   CAF_CHECK_GREATER(log->peak, 3u);
   for (int i = 1; i <= 4; ++i)
-    CAF_CHECK_EQUAL(state_of("C-" + std::to_string(i)),
-                    contract_state::active);
+    CAF_CHECK_EQUAL(state_of("C-" + std::to_string(i)), contract_state::active);
   check_effects_once();
 }
 
@@ -78,8 +77,7 @@ CAF_TEST(a budget of three keeps four contracts to three steps in flight) {
   CAF_CHECK_LESS_OR_EQUAL(log->peak, 3u);
   CAF_CHECK_EQUAL(log->peak, 3u);
   for (int i = 1; i <= 4; ++i)
-    CAF_CHECK_EQUAL(state_of("C-" + std::to_string(i)),
-                    contract_state::active);
+    CAF_CHECK_EQUAL(state_of("C-" + std::to_string(i)), contract_state::active);
   auto budget = ctx->budget->snapshot();
   CAF_CHECK_EQUAL(budget.in_use, 0u);
   CAF_CHECK_EQUAL(budget.waiting, 0u);

@@ -1,9 +1,9 @@
 // The STEP BUDGET on its own: permits, the FIFO queue, hand-over on
 // release, and what `forget` gives back.
 #define CAF_SUITE step_budget
-#include <caf/test/unit_test.hpp>
-
 #include <vector>
+
+#include <caf/test/unit_test.hpp>
 
 #include "actors/step_budget.hpp"
 
