@@ -33,7 +33,7 @@ struct engine_config {
   /// (the node's step budget, actors/step_budget.hpp); a CONTRACT that finds
   /// none free waits before it sends, so its request timeout has not
   /// started yet. 0: no limit.
-  size_t max_steps_in_flight = 2048;
+  size_t max_steps_in_flight = 1024;
 
   /// A CONTRACT actor that crashes more than `restart_limit` times within
   /// `restart_window` is not restarted again; its contract turns `degraded`.
