@@ -4,6 +4,7 @@
 #include <functional>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/contract_storage.hpp"
@@ -209,16 +210,35 @@ void on_ack(self_ptr self, uint64_t requested, const instruction_ack& ack) {
   commit(self, std::move(change));
 }
 
-void send(self_ptr self, const instruction& x) {
+/// Starts the step's latency clock at its first `send`, so that the time
+/// it waits for a permit counts.
+void start_clock(self_ptr self, send_attempts& attempt) {
+  if (attempt.started)
+    return;
+  attempt.started = true;
+  attempt.first_sent = self->clock().now();
+}
+
+/// Gives one permit back to the node's step budget (none without one).
+void give_back_permit(self_ptr self) {
+  if (auto& budget = self->state.ctx->budget)
+    budget->release(self->id());
+}
+
+/// Sends `x` now. REQUIRES: a permit is held for it (if there is a budget);
+/// the end of the request, whatever it is, gives it back.
+void transmit(self_ptr self, const instruction& x) {
   auto& st = self->state;
   auto& attempt = st.attempts[{x.stream, x.seq}];
-  if (attempt.count++ == 0)
-    attempt.first_sent = self->clock().now();
+  start_clock(self, attempt);
+  ++attempt.count;
   auto requested = x.seq;
   auto ok = [self, requested](const instruction_ack& ack) {
+    give_back_permit(self);
     on_ack(self, requested, ack);
   };
   auto fail = [self, stream = x.stream, seq = x.seq](caf::error& err) {
+    give_back_permit(self);
     on_send_error(self, stream, seq, err);
   };
   auto timeout = st.ctx->config.request_timeout;
@@ -226,6 +246,76 @@ void send(self_ptr self, const instruction& x) {
     self->request(st.ctx->devices, timeout, atom::apply_v, x).then(ok, fail);
   else
     self->request(st.ctx->services, timeout, atom::apply_v, x).then(ok, fail);
+}
+
+/// What the budget calls when it hands this actor a permit: a message, so
+/// that the permit is used on the actor's own thread. Holds no reference:
+/// a dead actor gets nothing (`forget` at its exit took the permit back).
+step_budget::wake_fn permit_wake(self_ptr self) {
+  return [addr = self->address()] {
+    if (auto hdl = caf::actor_cast<contract_actor>(addr))
+      caf::anon_send(hdl, atom::permit_v);
+  };
+}
+
+/// Sends `x` as soon as the node's step budget allows: at once if a permit
+/// is free and no other step of this contract waits for one; else it
+/// waits (once) behind them, and its request timeout starts only when it
+/// is actually sent.
+void send(self_ptr self, const instruction& x) {
+  auto& st = self->state;
+  start_clock(self, st.attempts[{x.stream, x.seq}]);
+  auto& budget = st.ctx->budget;
+  if (!budget) {
+    transmit(self, x);
+    return;
+  }
+  auto key = std::make_pair(x.stream, x.seq);
+  if (st.waiting_sends.empty()) {
+    if (budget->acquire_or_wait(self->id(), permit_wake(self))) {
+      transmit(self, x);
+      return;
+    }
+    spdlog::debug("{} permit.wait {}", st.tag, describe(x));
+  } else if (std::find(st.waiting_sends.begin(), st.waiting_sends.end(), key)
+             != st.waiting_sends.end()) {
+    return;
+  }
+  st.waiting_sends.push_back(std::move(key));
+}
+
+/// Spends a permit this actor holds on its first waiting step that still
+/// needs sending (pending, contract running); gives the permit back if none
+/// does. False if it gave it back.
+bool send_first_waiting(self_ptr self) {
+  auto& st = self->state;
+  while (!st.waiting_sends.empty()) {
+    auto [stream, seq] = std::move(st.waiting_sends.front());
+    st.waiting_sends.pop_front();
+    if (!is_running(st.rec.state))
+      continue;
+    if (auto* x = st.streams.pending(stream, seq)) {
+      transmit(self, *x);
+      return true;
+    }
+  }
+  give_back_permit(self);
+  return false;
+}
+
+/// The budget handed this actor a permit: sends its first waiting step,
+/// then more while permits are free at once, and queues again (behind the
+/// other waiting contracts) for the rest.
+void on_permit(self_ptr self) {
+  auto& st = self->state;
+  if (!st.ctx->budget || !send_first_waiting(self))
+    return;
+  while (!st.waiting_sends.empty()) {
+    if (!st.ctx->budget->acquire_or_wait(self->id(), permit_wake(self)))
+      return;
+    if (!send_first_waiting(self))
+      return;
+  }
 }
 
 void send_all(self_ptr self, const std::vector<instruction>& xs) {
@@ -341,6 +431,14 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
   st.id = id;
   st.tag = "[contract " + id.str() + " #" + std::to_string(self->id()) + "]";
   st.rng.seed(static_cast<unsigned>(std::hash<std::string>{}(id.str())));
+  // Permits are tied to the actor: whatever it holds when it exits (ended,
+  // crashed, killed) goes back to the budget.
+  if (auto budget = st.ctx->budget)
+    self->attach_functor([budget, holder = self->id(),
+                          tag = st.tag](const caf::error&) {
+      if (auto returned = budget->forget(holder); returned > 0)
+        spdlog::info("{} permits.returned count={} at exit", tag, returned);
+    });
   recover(self);
   return {
     [self](atom::submit, contract& doc,
@@ -455,6 +553,7 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
                    st.streams.pending_total());
       send_all(self, st.streams.all_pending());
     },
+    [self](atom::permit) { on_permit(self); },
   };
 }
 

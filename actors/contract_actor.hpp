@@ -14,6 +14,7 @@
 // history. It resumes from the stores after a crash or restart.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <random>
@@ -33,7 +34,11 @@ namespace onset {
 
 /// Resend bookkeeping of one pending instruction.
 struct send_attempts {
+  /// Requests sent.
   unsigned count = 0;
+  /// When the step was first handed to `send`, permit wait included (the
+  /// latency the step saw); `first_sent` is set.
+  bool started = false;
   caf::actor_clock::time_point first_sent;
   /// A backoff resend is scheduled. At most one is: a failed extra send
   /// (after a peer came back) does not start a second chain of resends.
@@ -53,6 +58,10 @@ struct contract_actor_state {
   std::map<std::pair<stream_id, uint64_t>, send_attempts> attempts;
   /// Changes sent to the STORE and not yet committed.
   size_t commits_in_flight = 0;
+  /// Steps waiting for a permit of the node's step budget, each at most
+  /// once, in the order they were to be sent. Not empty: this actor is in
+  /// the budget's queue, or a permit is on its way to it.
+  std::deque<std::pair<stream_id, uint64_t>> waiting_sends;
   std::minstd_rand rng;
 };
 

@@ -1,12 +1,13 @@
 // What every CONTRACT actor of a node shares: the catalog, the storage, the
 // routes to printers and services, the tunables, the wall clock and the
-// step latency histogram.
+// step latency histogram and budget.
 #pragma once
 
 #include <memory>
 
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
+#include "actors/step_budget.hpp"
 #include "actors/step_latency.hpp"
 #include "messages/catalog.hpp"
 #include "persistence/store_actor.hpp"
@@ -27,6 +28,10 @@ struct contract_context {
   /// Where CONTRACT actors record each step's send-to-ack latency; none in
   /// tests that do not look.
   std::shared_ptr<step_latency> latency;
+  /// The node's budget of steps in flight, built from
+  /// `config.max_steps_in_flight` by whoever builds the context; none: no
+  /// limit.
+  std::shared_ptr<step_budget> budget;
 };
 
 } // namespace onset

@@ -327,6 +327,11 @@ contract_supervisor_actor::behavior_type contract_supervisor(
                    step_latency::quantile(counts, 0.99),
                    ctx->latency->buckets_text());
     }
+    if (ctx->budget) {
+      auto budget = ctx->budget->snapshot();
+      spdlog::info("{} step.budget limit={} peak_in_use={} waits={}", tag,
+                   budget.limit, budget.peak_in_use, budget.waits);
+    }
   });
   auto records = contract_storage::load_records(*st.ctx->env);
   if (!records) {

@@ -29,6 +29,12 @@ struct engine_config {
   /// Printers of one contract with a step in flight at the same time.
   size_t max_devices_in_flight = 16;
 
+  /// Requests of all CONTRACT actors of a node in flight at the same time
+  /// (the node's step budget, actors/step_budget.hpp); a CONTRACT that finds
+  /// none free waits before it sends, so its request timeout has not
+  /// started yet. 0: no limit.
+  size_t max_steps_in_flight = 1024;
+
   /// A CONTRACT actor that crashes more than `restart_limit` times within
   /// `restart_window` is not restarted again; its contract turns `degraded`.
   size_t restart_limit = 5;

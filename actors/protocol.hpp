@@ -102,7 +102,10 @@ using contract_actor = caf::typed_actor<
   caf::reacts_to<atom::resend, stream_id, uint64_t>,
   // INTERNAL (from the CONTRACT SUPERVISOR): a peer node is back; resend
   // every pending instruction now instead of at its next backoff.
-  caf::reacts_to<atom::resend>>;
+  caf::reacts_to<atom::resend>,
+  // INTERNAL (from the node's step budget): a permit to send one step has
+  // been handed to this actor (actors/step_budget.hpp).
+  caf::reacts_to<atom::permit>>;
 
 /// CONTRACT SUPERVISOR: owns the contract store, validates and routes
 /// contract events, spawns CONTRACT actors (at start: every contract not

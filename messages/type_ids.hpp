@@ -79,5 +79,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_ATOM(onset, onset::atom, nodes, "nodes")
   CAF_ADD_ATOM(onset, onset::atom, status, "status")
   CAF_ADD_ATOM(onset, onset::atom, peer, "peer")
+  CAF_ADD_ATOM(onset, onset::atom, permit, "permit")
 
 CAF_END_TYPE_ID_BLOCK(onset)

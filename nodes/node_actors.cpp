@@ -64,6 +64,9 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   ctx->config = options.engine;
   ctx->now = system_wall_clock();
   ctx->latency = std::make_shared<step_latency>();
+  if (options.engine.max_steps_in_flight > 0)
+    ctx->budget
+      = std::make_shared<step_budget>(options.engine.max_steps_in_flight);
   return sys.spawn(contract_supervisor,
                    std::shared_ptr<const contract_context>{ctx},
                    std::move(devices));

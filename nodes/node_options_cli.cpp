@@ -75,6 +75,10 @@ void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--max-devices-in-flight", x.engine.max_devices_in_flight,
                  "Printers of one contract provisioned at the same time")
     ->capture_default_str();
+  app.add_option("--max-steps-in-flight", x.engine.max_steps_in_flight,
+                 "Steps of all contracts of this node sent and not yet "
+                 "answered; more wait before they are sent (0: no limit)")
+    ->capture_default_str();
   add_ms_option(app, "--firmware-latency", x.printer.firmware_latency,
                 "Simulated printers: time to install firmware");
   add_ms_option(app, "--apps-latency", x.printer.apps_latency,

@@ -22,6 +22,10 @@ struct engine_fixture : receiver_fixture {
   engine_config config;
   std::shared_ptr<contract_context> ctx;
   contract_supervisor_actor contracts;
+  /// Where the CONTRACT actors send their steps: the receivers themselves
+  /// unless a test puts something in between.
+  device_actor contract_devices;
+  service_actor contract_services;
 
   engine_fixture() {
     config.request_timeout = std::chrono::seconds{5};
@@ -56,8 +60,14 @@ struct engine_fixture : receiver_fixture {
     ctx->env = env.get();
     ctx->store = store;
     ctx->devices = devices;
+    if (contract_devices)
+      ctx->devices = contract_devices;
     ctx->services = services;
+    if (contract_services)
+      ctx->services = contract_services;
     ctx->config = config;
+    if (config.max_steps_in_flight > 0)
+      ctx->budget = std::make_shared<step_budget>(config.max_steps_in_flight);
     ctx->now = [this] { return now; };
     contracts = sys.spawn(contract_supervisor,
                           std::shared_ptr<const contract_context>{ctx},
