@@ -14,15 +14,18 @@
 // history. It resumes from the stores after a crash or restart.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/contract_change.hpp"
 #include "actors/contract_context.hpp"
 #include "actors/contract_streams.hpp"
 #include "actors/protocol.hpp"
@@ -51,8 +54,16 @@ struct contract_actor_state {
   desired_state want;
   contract_streams streams;
   std::map<std::pair<stream_id, uint64_t>, send_attempts> attempts;
-  /// Changes sent to the STORE and not yet committed.
+  /// Changes sent to the STORE and not yet committed (at most one: see
+  /// `pending`).
   size_t commits_in_flight = 0;
+  /// The record as the store has it once the commit in flight is done: what
+  /// the next commit writes the delta against.
+  contract_record written;
+  /// Changes made while a commit is in flight, merged; written as one batch
+  /// when it returns. Their callbacks, in order, called after that commit.
+  contract_change pending;
+  std::vector<std::function<void(const caf::error&)>> pending_done;
   std::minstd_rand rng;
 };
 

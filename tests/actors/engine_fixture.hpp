@@ -22,6 +22,9 @@ struct engine_fixture : receiver_fixture {
   engine_config config;
   std::shared_ptr<contract_context> ctx;
   contract_supervisor_actor contracts;
+  /// The STORE the contract side writes through, if not `store` (a test's
+  /// stand-in that holds commits back).
+  persistence::store_actor contract_store;
 
   engine_fixture() {
     config.request_timeout = std::chrono::seconds{5};
@@ -54,7 +57,7 @@ struct engine_fixture : receiver_fixture {
     ctx = std::make_shared<contract_context>();
     ctx->cat = cat;
     ctx->env = env.get();
-    ctx->store = store;
+    ctx->store = contract_store ? contract_store : store;
     ctx->devices = devices;
     ctx->services = services;
     ctx->config = config;
