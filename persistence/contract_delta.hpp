@@ -42,8 +42,7 @@ struct contract_delta {
 
   /// The records this delta writes or deletes.
   size_t records() const {
-    return (doc ? 1 : 0) + (status ? 1 : 0) + devices.size()
-           + services.size();
+    return (doc ? 1 : 0) + (status ? 1 : 0) + devices.size() + services.size();
   }
 };
 

@@ -146,10 +146,10 @@ status environment::bootstrap() {
     auto upgraded = upgrade_format(txn, stored_format);
     if (!upgraded)
       return make_failure(upgraded.error().code,
-                          options_.directory + ": upgrade from format "
-                            + std::to_string(stored_format) + " to "
-                            + std::to_string(format_version)
-                            + " failed: " + upgraded.error().context);
+                          options_.directory + ": upgrade from format " +
+                              std::to_string(stored_format) + " to " +
+                              std::to_string(format_version) +
+                              " failed: " + upgraded.error().context);
     std::string value;
     keys::put_be32(value, format_version);
     if (auto st = txn.put(db::meta, format_key, value); !st)

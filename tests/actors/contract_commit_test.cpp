@@ -4,14 +4,13 @@
 // that appended it is durable. The contract side writes through a stand-in
 // STORE that holds every commit until the test releases it.
 #define CAF_SUITE contract_commit
-#include "tests/actors/engine_fixture.hpp"
-
 #include <deque>
 #include <utility>
 
 #include "actors/contract_storage.hpp"
 #include "persistence/codec.hpp"
 #include "persistence/keys.hpp"
+#include "tests/actors/engine_fixture.hpp"
 
 using namespace onset;
 using namespace onset::test;
@@ -32,7 +31,7 @@ struct gate {
   caf::error fail_next;
   std::deque<std::pair<persistence::write_batch,
                        caf::typed_response_promise<atom::ok>>>
-    held;
+      held;
 };
 
 /// Runs one batch in its own transaction, as the STORE would.
@@ -52,31 +51,31 @@ caf::error commit_one(gate& g, persistence::write_batch& batch) {
 persistence::store_actor::behavior_type
 gated_store(persistence::store_actor::pointer self, std::shared_ptr<gate> g) {
   return {
-    [self, g](atom::write,
-              persistence::write_batch& batch) -> caf::result<atom::ok> {
-      ++g->received;
-      if (g->open) {
-        if (auto err = commit_one(*g, batch))
-          return err;
-        return atom::ok_v;
-      }
-      auto rp = self->make_response_promise<atom::ok>();
-      g->held.emplace_back(std::move(batch), rp);
-      return rp;
-    },
-    [g](atom::flush) {
-      if (g->held.empty())
-        return;
-      auto [batch, rp] = std::move(g->held.front());
-      g->held.pop_front();
-      if (g->fail_next)
-        rp.deliver(std::exchange(g->fail_next, caf::error{}));
-      else if (auto err = commit_one(*g, batch))
-        rp.deliver(err);
-      else
-        rp.deliver(atom::ok_v);
-    },
-    [](atom::tick, uint64_t) {},
+      [self, g](atom::write,
+                persistence::write_batch& batch) -> caf::result<atom::ok> {
+        ++g->received;
+        if (g->open) {
+          if (auto err = commit_one(*g, batch))
+            return err;
+          return atom::ok_v;
+        }
+        auto rp = self->make_response_promise<atom::ok>();
+        g->held.emplace_back(std::move(batch), rp);
+        return rp;
+      },
+      [g](atom::flush) {
+        if (g->held.empty())
+          return;
+        auto [batch, rp] = std::move(g->held.front());
+        g->held.pop_front();
+        if (g->fail_next)
+          rp.deliver(std::exchange(g->fail_next, caf::error{}));
+        else if (auto err = commit_one(*g, batch))
+          rp.deliver(err);
+        else
+          rp.deliver(atom::ok_v);
+      },
+      [](atom::tick, uint64_t) {},
   };
 }
 
@@ -121,7 +120,8 @@ struct fixture : engine_fixture {
     CAF_REQUIRE(txn);
     uint64_t total = 0;
     auto ok = persistence::receiver_ledger::for_each_effect(
-      txn, [&](const stream_id&, uint64_t, uint64_t count) { total += count; });
+        txn,
+        [&](const stream_id&, uint64_t, uint64_t count) { total += count; });
     CAF_REQUIRE(ok);
     return total;
   }
@@ -156,7 +156,7 @@ struct fixture : engine_fixture {
     CAF_REQUIRE(bytes && *bytes);
     contract doc;
     CAF_REQUIRE(static_cast<bool>(persistence::codec::decode(
-      **bytes, doc, persistence::db::contracts, "D")));
+        **bytes, doc, persistence::db::contracts, "D")));
     return doc.customer.str();
   }
 };

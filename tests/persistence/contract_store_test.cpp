@@ -1,8 +1,8 @@
 #define CAF_SUITE contract_store
-#include <caf/test/unit_test.hpp>
-
 #include <algorithm>
 #include <map>
+
+#include <caf/test/unit_test.hpp>
 
 #include "persistence/codec.hpp"
 #include "persistence/contract_delta.hpp"
@@ -150,9 +150,9 @@ CAF_TEST(a record is stored as document status and one part per ledger entry) {
   // 'C' id:str then D (document), L device:str, S (status), V service device.
   CAF_CHECK_EQUAL(contract_keys(),
                   (std::vector<std::string>{
-                    "C\\x00\\x03C-1D", "C\\x00\\x03C-1L\\x00\\x05MFP-1",
-                    "C\\x00\\x03C-1S",
-                    "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
+                      "C\\x00\\x03C-1D", "C\\x00\\x03C-1L\\x00\\x05MFP-1",
+                      "C\\x00\\x03C-1S",
+                      "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
 }
 
 CAF_TEST(a delta round - trips through a reopen) {
@@ -163,7 +163,7 @@ CAF_TEST(a delta round - trips through a reopen) {
   after.reason = "refused";
   after.ledger.devices[device_id{"MFP-1"}].apps.push_back("scan-agent");
   after.ledger.devices[device_id{"MFP-2"}].firmware =
-    *firmware_version::parse("4.0");
+      *firmware_version::parse("4.0");
   after.ledger.services.clear();
   auto d = diff(before, after);
   CAF_CHECK(!d.doc);
@@ -190,21 +190,21 @@ CAF_TEST(an ack writes only the ledger entry it changed) {
   put(before);
   auto after = before;
   after.ledger.devices[device_id{"MFP-1"}].firmware =
-    *firmware_version::parse("3.11");
+      *firmware_version::parse("3.11");
   auto [changed, records] = keys_written_by(diff(before, after));
   CAF_CHECK_EQUAL(records, 1u);
-  CAF_CHECK_EQUAL(changed, (std::vector<std::string>{
-                             "C\\x00\\x03C-1L\\x00\\x05MFP-1"}));
+  CAF_CHECK_EQUAL(changed,
+                  (std::vector<std::string>{"C\\x00\\x03C-1L\\x00\\x05MFP-1"}));
   auto service_ack = after;
   service_ack.ledger.services[service_id{"data_backup"}][device_id{"MFP-1"}]
-    .active = true;
+      .active = true;
   service_ack.state = contract_state::active;
   auto [changed2, records2] = keys_written_by(diff(after, service_ack));
   CAF_CHECK_EQUAL(records2, 2u);
   CAF_CHECK_EQUAL(changed2,
                   (std::vector<std::string>{
-                    "C\\x00\\x03C-1S",
-                    "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
+                      "C\\x00\\x03C-1S",
+                      "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
 }
 
 CAF_TEST(a put removes the parts of the previous record) {
@@ -238,8 +238,8 @@ CAF_TEST(a corrupt or missing part makes its contract corrupt) {
   std::vector<std::string> loaded;
   std::vector<failure> corrupt;
   ONSET_OK(contract_store::for_each(
-    txn, [&](const contract_record& x) { loaded.push_back(x.doc.id.str()); },
-    [&](const failure& x) { corrupt.push_back(x); }));
+      txn, [&](const contract_record& x) { loaded.push_back(x.doc.id.str()); },
+      [&](const failure& x) { corrupt.push_back(x); }));
   CAF_CHECK_EQUAL(loaded, (std::vector<std::string>{"C-2"}));
   CAF_CHECK_EQUAL(corrupt.size(), 2u);
 }
