@@ -266,3 +266,38 @@ CAF_TEST(a failed commit fails every merged change and quits) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(absorb keeps the order of a later change and its timer removals) {
+  auto t = [](timer_kind kind) {
+    return due_timer{utc_time{100}, contract_id{"C-1"}, kind};
+  };
+  auto line = [](const char* text) {
+    return history_entry{utc_time{1}, history_kind::sent, text};
+  };
+  contract_change first;
+  first.history = {line("a")};
+  first.add_timers = {t(timer_kind::start), t(timer_kind::end)};
+  first.events = {"evt-1"};
+  contract_change later;
+  later.history = {line("b"), line("c")};
+  later.remove_timers = {t(timer_kind::start)};
+  later.acks = {instruction_ack{}};
+  first.absorb(std::move(later));
+  CAF_REQUIRE_EQUAL(first.history.size(), 3u);
+  CAF_CHECK_EQUAL(first.history[0].detail, "a");
+  CAF_CHECK_EQUAL(first.history[2].detail, "c");
+  CAF_CHECK_EQUAL(first.acks.size(), 1u);
+  CAF_CHECK_EQUAL(first.events, (std::vector<std::string>{"evt-1"}));
+  // Written as one batch (removals before additions), the start timer a
+  // later change removed must not come back.
+  CAF_CHECK_EQUAL(first.add_timers,
+                  (std::vector<due_timer>{t(timer_kind::end)}));
+  CAF_CHECK_EQUAL(first.remove_timers,
+                  (std::vector<due_timer>{t(timer_kind::start)}));
+  contract_change again;
+  again.add_timers = {t(timer_kind::start)};
+  first.absorb(std::move(again));
+  CAF_CHECK_EQUAL(
+      first.add_timers,
+      (std::vector<due_timer>{t(timer_kind::end), t(timer_kind::start)}));
+}
