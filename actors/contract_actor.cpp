@@ -80,14 +80,20 @@ void plan_into(self_ptr self, contract_change& change) {
 
 void send(self_ptr self, const instruction& x);
 
-/// Writes `change` (with the current record) in one transaction; after the
-/// commit sends what it appended and calls `done` with no error. A failed
-/// commit calls `done` with the error and quits: memory is then ahead of
-/// the store, and the supervisor restarts the contract from the store.
-void commit(self_ptr self, contract_change change,
-            std::function<void(const caf::error&)> done = nullptr) {
+/// Writes what is pending (with what changed of the record since the last
+/// write) in one transaction; after the commit sends what it appended,
+/// calls the callbacks with no error, and writes what became pending
+/// meanwhile. A failed commit calls every callback with the error and
+/// quits: memory is then ahead of the store, and the supervisor restarts
+/// the contract from the store.
+void write_pending(self_ptr self) {
   auto& st = self->state;
-  change.record = st.rec;
+  auto change = std::move(st.pending);
+  st.pending = contract_change{};
+  auto done = std::move(st.pending_done);
+  st.pending_done.clear();
+  change.delta = persistence::diff(st.written, st.rec);
+  persistence::apply(*change.delta, st.written);
   auto appended = change.appended;
   ++st.commits_in_flight;
   self
@@ -99,9 +105,11 @@ void commit(self_ptr self, contract_change change,
         --st.commits_in_flight;
         for (auto& x : appended)
           send(self, x);
-        if (done)
-          done(caf::none);
-        if (st.rec.state == contract_state::ended && st.commits_in_flight == 0)
+        for (auto& f : done)
+          f(caf::none);
+        if (!st.pending.empty() || !st.pending_done.empty())
+          write_pending(self);
+        else if (st.rec.state == contract_state::ended)
           self->quit();
       },
       [self, done](caf::error& err) {
@@ -109,10 +117,28 @@ void commit(self_ptr self, contract_change change,
         --st.commits_in_flight;
         spdlog::error("{} commit.failed error={}", st.tag,
                       self->system().render(err));
-        if (done)
-          done(err);
+        for (auto& f : done)
+          f(err);
+        auto later = std::move(st.pending_done);
+        st.pending_done.clear();
+        for (auto& f : later)
+          f(err);
         self->quit(err);
       });
+}
+
+/// Writes `change` (with what changed of the current record) in one
+/// transaction; after the commit sends what it appended and calls `done`
+/// with no error (see write_pending). While a commit is in flight, the
+/// change is merged into the pending one instead, in order.
+void commit(self_ptr self, contract_change change,
+            std::function<void(const caf::error&)> done = nullptr) {
+  auto& st = self->state;
+  st.pending.absorb(std::move(change));
+  if (done)
+    st.pending_done.push_back(std::move(done));
+  if (st.commits_in_flight == 0)
+    write_pending(self);
 }
 
 void degrade(self_ptr self, const std::string& reason) {
@@ -400,6 +426,7 @@ bool recover(self_ptr self) {
   }
   auto& stored = *loaded.value();
   st.rec = std::move(stored.record);
+  st.written = st.rec;
   for (auto& s : stored.streams)
     st.streams.restore(s.stream, s.last_seq, s.acked, std::move(s.pending));
   if (st.rec.state == contract_state::ended) {

@@ -15,15 +15,18 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/contract_change.hpp"
 #include "actors/contract_context.hpp"
 #include "actors/contract_streams.hpp"
 #include "actors/protocol.hpp"
@@ -56,12 +59,20 @@ struct contract_actor_state {
   desired_state want;
   contract_streams streams;
   std::map<std::pair<stream_id, uint64_t>, send_attempts> attempts;
-  /// Changes sent to the STORE and not yet committed.
+  /// Changes sent to the STORE and not yet committed (at most one: see
+  /// `pending`).
   size_t commits_in_flight = 0;
   /// Steps waiting for a permit of the node's step budget, each at most
   /// once, in the order they were to be sent. Not empty: this actor is in
   /// the budget's queue, or a permit is on its way to it.
   std::deque<std::pair<stream_id, uint64_t>> waiting_sends;
+  /// The record as the store has it once the commit in flight is done: what
+  /// the next commit writes the delta against.
+  contract_record written;
+  /// Changes made while a commit is in flight, merged; written as one batch
+  /// when it returns. Their callbacks, in order, called after that commit.
+  contract_change pending;
+  std::vector<std::function<void(const caf::error&)>> pending_done;
   std::minstd_rand rng;
 };
 

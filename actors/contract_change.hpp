@@ -1,7 +1,9 @@
 // Everything one event changes of one contract, committed in one write
-// transaction: the contract record, outbox appends and acks, history lines,
-// due timers and ingested event ids. The CONTRACT actor sends an instruction
-// only after the change that appended it is committed (outbox first).
+// transaction: the contract record (whole, or only what changed of it),
+// outbox appends and acks, history lines, due timers and ingested event ids.
+// The CONTRACT actor sends an instruction only after the change that
+// appended it is committed (outbox first). Changes made while a commit is in
+// flight are merged (`absorb`) into one, written as one batch after it.
 #pragma once
 
 #include <optional>
@@ -13,11 +15,16 @@
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "persistence/contract_delta.hpp"
 
 namespace onset {
 
 struct contract_change {
+  /// The whole record, replacing every stored part (a new contract).
   std::optional<contract_record> record;
+  /// Only what changed of the stored record (the CONTRACT actor's writes).
+  /// Written after `record` if both are set.
+  std::optional<persistence::contract_delta> delta;
   std::vector<instruction> appended;
   std::vector<instruction_ack> acks;
   std::vector<history_entry> history;
@@ -26,9 +33,17 @@ struct contract_change {
   std::vector<std::string> events;
 
   bool empty() const {
-    return !record && appended.empty() && acks.empty() && history.empty()
+    return !record && !delta && appended.empty() && acks.empty() && history.empty()
            && add_timers.empty() && remove_timers.empty() && events.empty();
   }
+
+  /// Merges `later`, a change made after this one, so that writing the
+  /// result has the effect of writing this one and then `later`: lists are
+  /// appended in order (outbox appends, acks, history, events); a timer
+  /// `later` removes is no longer added (the batch removes timers before it
+  /// adds them). REQUIRES: neither carries a `delta` or a `record` (the
+  /// CONTRACT actor computes the record's delta when it writes the merge).
+  void absorb(contract_change later);
 };
 
 /// The start and end timers of a contract, as the timer store keys them.

@@ -116,6 +116,9 @@ write_batch batch(const contract_id& id, contract_change change) {
     if (change.record)
       if (auto ok = contract_store::put(txn, *change.record); !ok)
         return to_error(ok);
+    if (change.delta)
+      if (auto ok = contract_store::write(txn, id, *change.delta); !ok)
+        return to_error(ok);
     for (auto& x : change.appended)
       if (auto ok = outbox_store::append(txn, x); !ok)
         return to_error(ok);

@@ -59,7 +59,8 @@ next_timer(persistence::environment& env);
 persistence::result<std::vector<history_entry>>
 history(persistence::environment& env, const contract_id& id);
 
-/// Writes `change` in the STORE's transaction: the record, outbox appends
+/// Writes `change` in the STORE's transaction: the record (whole, or its
+/// delta: only the parts that changed), outbox appends
 /// (refused unless each is the next seq of its stream) and acks, history,
 /// timers and event ids. A pure function of the transaction (replayable).
 persistence::write_batch batch(const contract_id& id, contract_change change);

@@ -17,6 +17,10 @@ namespace onset::persistence::codec {
   }
 
 ONSET_CODEC(contract_record)
+ONSET_CODEC(contract)
+ONSET_CODEC(contract_status)
+ONSET_CODEC(device_ledger)
+ONSET_CODEC(service_ledger)
 ONSET_CODEC(instruction)
 ONSET_CODEC(device_state)
 ONSET_CODEC(service_device_state)

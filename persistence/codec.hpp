@@ -7,7 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "messages/applied_ledger.hpp"
+#include "messages/contract.hpp"
 #include "messages/contract_record.hpp"
+#include "messages/contract_status.hpp"
 #include "messages/device_state.hpp"
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
@@ -18,6 +21,10 @@
 namespace onset::persistence::codec {
 
 std::string encode(const contract_record& x);
+std::string encode(const contract& x);
+std::string encode(const contract_status& x);
+std::string encode(const device_ledger& x);
+std::string encode(const service_ledger& x);
 std::string encode(const instruction& x);
 std::string encode(const device_state& x);
 std::string encode(const service_device_state& x);
@@ -27,6 +34,14 @@ std::string encode(const history_entry& x);
 /// Decodes a record read from `which` under the key described by
 /// `key_text`. Errors: `corrupt_record` or `format_mismatch`, naming both.
 status decode(std::string_view bytes, contract_record& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, contract& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, contract_status& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, device_ledger& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, service_ledger& x, db which,
               std::string_view key_text);
 status decode(std::string_view bytes, instruction& x, db which,
               std::string_view key_text);

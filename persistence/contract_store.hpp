@@ -1,13 +1,26 @@
-// The contract store: each contract's record (document, lifecycle state,
+// The contract store: each contract's record (document, lifecycle status,
 // applied ledger), and the ids of the events already ingested, so that a
 // duplicate event changes nothing (DESIGN.md section 4).
 //
+// Format 2 keeps a record in parts, so that an ack rewrites only what it
+// changed (usually the status or one ledger entry), never the document:
+//
 //   db contracts:
-//     contract key   := 'C' id:str
-//     contract value := archive(contract_record)
+//     contract prefix := 'C' id:str
+//     document key    := 'C' id:str 'D'                      value := archive(contract)
+//     status key      := 'C' id:str 'S'                      value := archive(contract_status)
+//     device key      := 'C' id:str 'L' device:str           value := archive(device_ledger)
+//     service key     := 'C' id:str 'V' service:str device:str
+//                                                            value := archive(service_ledger)
 //   db events:
-//     event key      := 'E' event_id:str
-//     event value    := contract id, raw bytes
+//     event key       := 'E' event_id:str
+//     event value     := contract id, raw bytes
+//
+// A contract's parts are adjacent (its prefix is never a prefix of another
+// contract's: str is length-prefixed), so one prefix scan loads it. A
+// contract exists iff its document key does; a stored contract always has
+// a status. Format 1 stored the whole record under 'C' id:str
+// (archive(contract_record)); `upgrade_from_format_1` rewrites that.
 //
 // (str, be64: persistence/keys.hpp; archive: persistence/serialization.hpp.)
 //
@@ -24,16 +37,24 @@
 
 #include "messages/contract_record.hpp"
 #include "messages/ids.hpp"
+#include "persistence/contract_delta.hpp"
 #include "persistence/status.hpp"
 #include "persistence/transaction.hpp"
 
 namespace onset::persistence::contract_store {
 
-/// Stores `x` under `x.doc.id`, replacing the previous record.
+/// Stores `x` under `x.doc.id`, replacing every part of the previous record.
 /// Errors: `invalid_input` (empty or over-long id), `storage_failure`.
 status put(write_txn& txn, const contract_record& x);
 
-/// The record of `id`, or nullopt. Errors: `corrupt_record`,
+/// Writes only what `d` changed of contract `id` (see contract_delta.hpp);
+/// an empty delta writes nothing. REQUIRES: the contract was `put` before
+/// (or `d` carries its document and status). Errors: `invalid_input` (empty
+/// id, a document of another id), `storage_failure`.
+status write(write_txn& txn, const contract_id& id, const contract_delta& d);
+
+/// The record of `id`, or nullopt. Errors: `corrupt_record` (a part that
+/// does not decode, a part without document or status),
 /// `format_mismatch` (both naming database and key), `storage_failure`.
 result<std::optional<contract_record>> get(transaction& txn,
                                            const contract_id& id);
@@ -45,6 +66,12 @@ result<std::optional<contract_record>> get(transaction& txn,
 status for_each(transaction& txn,
                 const std::function<void(const contract_record&)>& fn,
                 const corrupt_handler& on_corrupt = {});
+
+/// Rewrites every format 1 contract value (the whole record under
+/// 'C' id:str) as format 2 parts. A value that does not decode fails the
+/// upgrade (`corrupt_record` naming database and key): nothing is written.
+/// Returns the number of contracts rewritten.
+result<size_t> upgrade_from_format_1(write_txn& txn);
 
 /// Remembers that `event_id` was ingested for `contract`. Remembering it
 /// again for the same contract is a no-op; for another contract, it is

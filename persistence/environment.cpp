@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "messages/error_code.hpp"
+#include "persistence/format_upgrade.hpp"
 #include "persistence/keys.hpp"
 
 namespace onset::persistence {
@@ -108,6 +109,7 @@ status environment::bootstrap() {
     return txn.error();
   auto& meta = dbis_[static_cast<size_t>(db::meta)];
   auto rc = mdb_dbi_open(txn.native(), to_string(db::meta), 0, &meta);
+  auto stored_format = format_version;
   if (rc == MDB_NOTFOUND) {
     // Fresh, or written by something else: only an empty environment may
     // become an Onset one.
@@ -130,18 +132,35 @@ status environment::bootstrap() {
       return st;
   } else if (rc != 0) {
     return lmdb_error(rc, "open db=meta");
-  } else if (auto st = check_format(txn); !st) {
-    return st;
+  } else if (auto version = check_format(txn); !version) {
+    return version.error();
+  } else {
+    stored_format = *version;
   }
   for (size_t i = 0; i < db_count; ++i) {
     auto name = to_string(static_cast<db>(i));
     if (auto rc2 = mdb_dbi_open(txn.native(), name, MDB_CREATE, &dbis_[i]))
       return lmdb_error(rc2, std::string{"open db="} + name);
   }
+  if (stored_format != format_version) {
+    auto upgraded = upgrade_format(txn, stored_format);
+    if (!upgraded)
+      return make_failure(upgraded.error().code,
+                          options_.directory + ": upgrade from format " +
+                              std::to_string(stored_format) + " to " +
+                              std::to_string(format_version) +
+                              " failed: " + upgraded.error().context);
+    std::string value;
+    keys::put_be32(value, format_version);
+    if (auto st = txn.put(db::meta, format_key, value); !st)
+      return st;
+    spdlog::info("[lmdb] upgraded dir={} format={}->{} records={}",
+                 options_.directory, stored_format, format_version, *upgraded);
+  }
   return txn.commit();
 }
 
-status environment::check_format(write_txn& txn) {
+result<uint32_t> environment::check_format(write_txn& txn) {
   auto stored = txn.get(db::meta, format_key);
   if (!stored)
     return stored.error();
@@ -154,13 +173,17 @@ status environment::check_format(write_txn& txn) {
   if (!version || !bytes.empty())
     return make_failure(error_code::format_mismatch,
                         where + "malformed format key in db=meta");
-  if (*version != format_version)
+  if (*version > format_version || *version < oldest_upgradable_format)
     return make_failure(
         error_code::format_mismatch,
         where + "written in format " + std::to_string(*version) +
             (*version > format_version ? " by a newer build" : "") +
-            "; this build reads format " + std::to_string(format_version));
-  return {};
+            "; this build reads format " + std::to_string(format_version) +
+            (oldest_upgradable_format < format_version
+                 ? " (and upgrades from format " +
+                       std::to_string(oldest_upgradable_format) + ")"
+                 : ""));
+  return *version;
 }
 
 read_txn environment::begin_read() {

@@ -5,8 +5,11 @@
 //
 // Format block (database `meta`):
 //   format key   := "format"
-//   format value := version:be32        (this build writes and reads 1)
-// A fresh environment gets the key at creation; an environment with another
+//   format value := version:be32        (this build writes 2, reads 1 and 2)
+// A fresh environment gets the key at creation. An environment of an older
+// format this build knows is upgraded at open, in the opening transaction
+// (persistence/format_upgrade.hpp: 1 -> 2 splits each contract record into
+// its parts), and then carries the new version; one of a newer or unknown
 // version, or with data but no key, is refused with `format_mismatch`.
 //
 // Deviation from the first sketch: `open` returns `result<...>` (no CAF in
@@ -73,7 +76,9 @@ struct environment_options {
 class environment {
 public:
   /// The format this build writes and reads.
-  static constexpr uint32_t format_version = 1;
+  static constexpr uint32_t format_version = 2;
+  /// The oldest format `open` upgrades (format_upgrade.hpp).
+  static constexpr uint32_t oldest_upgradable_format = 1;
 
   /// Opens (creating if needed) the environment in `opts.directory`.
   /// Errors: `format_mismatch` (not an LMDB file of this version, or another
@@ -132,7 +137,9 @@ private:
   explicit environment(environment_options opts);
 
   status bootstrap();
-  status check_format(write_txn& txn);
+  /// The stored format version, if this build reads it (the current one or
+  /// an upgradable older one).
+  result<uint32_t> check_format(write_txn& txn);
 
   /// Adopts a map size grown by another process (MDB_MAP_RESIZED).
   status adopt_map_size();

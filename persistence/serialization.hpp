@@ -34,6 +34,7 @@
 #include "messages/contract.hpp"
 #include "messages/contract_record.hpp"
 #include "messages/contract_state.hpp"
+#include "messages/contract_status.hpp"
 #include "messages/device_record.hpp"
 #include "messages/device_state.hpp"
 #include "messages/due_timer.hpp"
@@ -226,6 +227,10 @@ void serialize(Archive& ar, onset::applied_ledger& x, const unsigned version) {
 }
 
 // contract_record, version 1: doc state reason started ending ledger
+// (the whole record in one value: format 1's contract value. Format 2 stores
+// its parts apart: contract, contract_status, device_ledger, service_ledger;
+// this layout is only read, by the format 1 -> 2 upgrade, and by tests that
+// build a format 1 store.)
 template<class Archive>
 void serialize(Archive& ar, onset::contract_record& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "contract_record");
@@ -236,6 +241,17 @@ void serialize(Archive& ar, onset::contract_record& x, const unsigned version) {
   ar& x.started;
   ar& x.ending;
   ar& x.ledger;
+}
+
+// contract_status, version 1: state reason started ending
+template<class Archive>
+void serialize(Archive& ar, onset::contract_status& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "contract_status");
+  onset::persistence::enum_field(ar, x.state, onset::contract_state::ended,
+                                 "contract_state");
+  ar& x.reason;
+  ar& x.started;
+  ar& x.ending;
 }
 
 // due_timer, version 1: at contract kind
@@ -284,5 +300,6 @@ ONSET_STORED_TYPE(onset::device_ledger, 1)
 ONSET_STORED_TYPE(onset::service_ledger, 1)
 ONSET_STORED_TYPE(onset::applied_ledger, 1)
 ONSET_STORED_TYPE(onset::contract_record, 1)
+ONSET_STORED_TYPE(onset::contract_status, 1)
 ONSET_STORED_TYPE(onset::due_timer, 1)
 ONSET_STORED_TYPE(onset::history_entry, 1)

@@ -26,6 +26,9 @@ struct engine_fixture : receiver_fixture {
   /// unless a test puts something in between.
   device_actor contract_devices;
   service_actor contract_services;
+  /// The STORE the contract side writes through, if not `store` (a test's
+  /// stand-in that holds commits back).
+  persistence::store_actor contract_store;
 
   engine_fixture() {
     config.request_timeout = std::chrono::seconds{5};
@@ -58,7 +61,7 @@ struct engine_fixture : receiver_fixture {
     ctx = std::make_shared<contract_context>();
     ctx->cat = cat;
     ctx->env = env.get();
-    ctx->store = store;
+    ctx->store = contract_store ? contract_store : store;
     ctx->devices = devices;
     if (contract_devices)
       ctx->devices = contract_devices;

@@ -39,7 +39,7 @@ CAF_TEST(open creates the directory and writes the format key) {
   CAF_CHECK(std::filesystem::exists(opts.directory + "/data.mdb"));
   auto format = read_value(*env, db::meta, "format");
   CAF_REQUIRE(format);
-  CAF_CHECK_EQUAL(*format, keys::be64_value(1).substr(4));
+  CAF_CHECK_EQUAL(*format, keys::be64_value(2).substr(4));
   CAF_CHECK_EQUAL(env->readers_cleared_at_open(), 0);
   CAF_CHECK_EQUAL(env->check_readers(), 0);
   CAF_CHECK_EQUAL(env->map_size(), opts.map_size);
@@ -163,8 +163,24 @@ CAF_TEST(a newer format version is refused with format_mismatch) {
     ONSET_OK(txn.commit());
   }
   auto env = environment::open(opts);
+  CAF_CHECK(fails_with(
+    env, error_code::format_mismatch,
+    "written in format " + std::to_string(environment::format_version + 1)
+      + " by a newer build"));
+}
+
+CAF_TEST(a format older than any upgrade is refused with format_mismatch) {
+  {
+    auto env = test::open_env(opts);
+    auto txn = env->begin_write();
+    std::string older;
+    keys::put_be32(older, environment::oldest_upgradable_format - 1);
+    ONSET_OK(txn.put(db::meta, "format", older));
+    ONSET_OK(txn.commit());
+  }
+  auto env = environment::open(opts);
   CAF_CHECK(fails_with(env, error_code::format_mismatch,
-                       "written in format 2 by a newer build"));
+                       "written in format 0; this build reads format"));
 }
 
 CAF_TEST(an environment with data but no format key is refused) {

@@ -131,6 +131,7 @@ CAF_TEST(every inspected field of every stored record is stored) {
   check_all_fields_stored<service_ledger>("service_ledger");
   check_all_fields_stored<applied_ledger>("applied_ledger");
   check_all_fields_stored<contract_record>("contract_record");
+  check_all_fields_stored<contract_status>("contract_status");
   check_all_fields_stored<due_timer>("due_timer");
   check_all_fields_stored<history_entry>("history_entry");
 }

@@ -1,0 +1,30 @@
+#include "persistence/format_upgrade.hpp"
+
+#include <string>
+
+#include "messages/error_code.hpp"
+#include "persistence/contract_store.hpp"
+#include "persistence/environment.hpp"
+
+namespace onset::persistence {
+
+result<size_t> upgrade_format(write_txn& txn, uint32_t from) {
+  size_t rewritten = 0;
+  for (auto version = from; version < environment::format_version; ++version) {
+    switch (version) {
+    case 1: {
+      auto n = contract_store::upgrade_from_format_1(txn);
+      if (!n)
+        return n.error();
+      rewritten += *n;
+      break;
+    }
+    default:
+      return make_failure(error_code::format_mismatch,
+                          "no upgrade from format " + std::to_string(version));
+    }
+  }
+  return rewritten;
+}
+
+} // namespace onset::persistence

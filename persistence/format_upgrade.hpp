@@ -1,0 +1,24 @@
+// Upgrades of an environment written in an older format, run by
+// `environment::open` inside its opening write transaction (so an upgrade
+// is all or nothing, and a crash during it leaves the old format).
+//
+//   1 -> 2: each contract record (one value: document, status and ledger)
+//           is split into its parts (persistence/contract_store.hpp), so
+//           that an ack rewrites only what it changed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "persistence/status.hpp"
+#include "persistence/transaction.hpp"
+
+namespace onset::persistence {
+
+/// Rewrites the records of format `from` as the current format; returns how
+/// many records it rewrote. The caller then stores the new format version.
+/// Errors: `format_mismatch` (no upgrade from `from`), `corrupt_record` (a
+/// record to rewrite does not decode: nothing is upgraded), `storage_failure`.
+result<size_t> upgrade_format(write_txn& txn, uint32_t from);
+
+} // namespace onset::persistence
