@@ -42,6 +42,17 @@ struct flow_fixture : engine_fixture {
     run();
   }
 
+  /// A budget of one; C-1's printer MFP-1 is offline, so C-1's step holds
+  /// the permit while C-2 (on MFP-2) waits for it. Both are submitted.
+  void c1_holds_the_only_permit() {
+    start_with_budget(1);
+    enroll("MFP-1");
+    enroll("MFP-2");
+    set_online("MFP-1", false);
+    submit_together({make("C-1", 1, backup, R"(["MFP-1"])", started),
+                     make("C-2", 1, backup, R"(["MFP-2"])", started)});
+  }
+
   /// Contracts C-1..C-n of two printers each (MFP-1..MFP-2n), enrolled.
   std::vector<contract> contracts_of_two_printers(int n) {
     std::vector<contract> docs;
@@ -87,12 +98,7 @@ CAF_TEST(a budget of three keeps four contracts to three steps in flight) {
 }
 
 CAF_TEST(a waiting contract sends when the permit it waits for is released) {
-  start_with_budget(1);
-  enroll("MFP-1");
-  enroll("MFP-2");
-  set_online("MFP-1", false);
-  submit_together({make("C-1", 1, backup, R"(["MFP-1"])", started),
-                   make("C-2", 1, backup, R"(["MFP-2"])", started)});
+  c1_holds_the_only_permit();
   CAF_MESSAGE("MFP-1 holds C-1's step, and with it the only permit");
   auto held = ctx->budget->snapshot();
   CAF_CHECK_EQUAL(held.in_use, 1u);
@@ -113,12 +119,7 @@ CAF_TEST(a waiting contract sends when the permit it waits for is released) {
 }
 
 CAF_TEST(a contract killed while it holds a permit gives it back) {
-  start_with_budget(1);
-  enroll("MFP-1");
-  enroll("MFP-2");
-  set_online("MFP-1", false);
-  submit_together({make("C-1", 1, backup, R"(["MFP-1"])", started),
-                   make("C-2", 1, backup, R"(["MFP-2"])", started)});
+  c1_holds_the_only_permit();
   CAF_REQUIRE_EQUAL(ctx->budget->snapshot().waiting, 1u);
   auto mfp2 = device_stream("C-2", "MFP-2");
   CAF_REQUIRE_EQUAL(watermark(mfp2), 0u);
