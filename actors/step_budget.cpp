@@ -15,9 +15,7 @@ bool step_budget::acquire_or_wait(holder_id holder, wake_fn wake) {
   // Permits free means nobody waits: a release hands its permit to the
   // queue's head at once.
   if (in_use_ < limit_) {
-    ++in_use_;
-    peak_in_use_ = std::max(peak_in_use_, in_use_);
-    ++held_[holder];
+    grant_locked(holder);
     return true;
   }
   if (queued_.insert(holder).second) {
@@ -74,15 +72,19 @@ step_budget::figures step_budget::snapshot() const {
   return figures{limit_, in_use_, peak_in_use_, queue_.size(), waits_};
 }
 
+void step_budget::grant_locked(holder_id holder) {
+  ++in_use_;
+  peak_in_use_ = std::max(peak_in_use_, in_use_);
+  ++held_[holder];
+}
+
 std::vector<step_budget::wake_fn> step_budget::hand_out_locked() {
   std::vector<wake_fn> wakes;
   while (in_use_ < limit_ && !queue_.empty()) {
     auto [holder, wake] = std::move(queue_.front());
     queue_.pop_front();
     queued_.erase(holder);
-    ++in_use_;
-    peak_in_use_ = std::max(peak_in_use_, in_use_);
-    ++held_[holder];
+    grant_locked(holder);
     wakes.push_back(std::move(wake));
   }
   return wakes;

@@ -69,6 +69,10 @@ public:
   figures snapshot() const;
 
 private:
+  /// Counts one permit more in use, held by `holder`. REQUIRES: `mutex_`
+  /// held, a permit free.
+  void grant_locked(holder_id holder);
+
   /// Hands free permits to waiting holders; returns their wakes, to be
   /// called once the lock is released. REQUIRES: `mutex_` held.
   std::vector<wake_fn> hand_out_locked();
