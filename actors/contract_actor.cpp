@@ -27,11 +27,11 @@ bool is_running(contract_state x) {
          || x == contract_state::deprovisioning;
 }
 
-/// Adds a history line to `change` and logs the same line.
+/// Adds a history line to `change`; it is logged once its commit is done
+/// (see write_pending), so a log line never reports what the store lacks.
 void note(self_ptr self, contract_change& change, history_kind kind,
           std::string detail) {
   auto& st = self->state;
-  spdlog::info("{} {} {}", st.tag, to_string(kind), detail);
   change.history.push_back(history_entry{st.ctx->now(), kind,
                                          std::move(detail)});
 }
@@ -81,9 +81,9 @@ void plan_into(self_ptr self, contract_change& change) {
 void send(self_ptr self, const instruction& x);
 
 /// Writes what is pending (with what changed of the record since the last
-/// write) in one transaction; after the commit sends what it appended,
-/// calls the callbacks with no error, and writes what became pending
-/// meanwhile. A failed commit calls every callback with the error and
+/// write) in one transaction; after the commit logs its history lines,
+/// sends what it appended, calls the callbacks with no error, and writes
+/// what became pending meanwhile. A failed commit calls every callback with the error and
 /// quits: memory is then ahead of the store, and the supervisor restarts
 /// the contract from the store.
 void write_pending(self_ptr self) {
@@ -95,14 +95,17 @@ void write_pending(self_ptr self) {
   change.delta = persistence::diff(st.written, st.rec);
   persistence::apply(*change.delta, st.written);
   auto appended = change.appended;
+  auto lines = change.history;
   ++st.commits_in_flight;
   self
     ->request(st.ctx->store, st.ctx->config.local_timeout, atom::write_v,
               contract_storage::batch(st.id, std::move(change)))
     .then(
-      [self, appended, done](atom::ok) {
+      [self, appended, lines, done](atom::ok) {
         auto& st = self->state;
         --st.commits_in_flight;
+        for (auto& h : lines)
+          spdlog::info("{} {} {}", st.tag, to_string(h.kind), h.detail);
         for (auto& x : appended)
           send(self, x);
         for (auto& f : done)
