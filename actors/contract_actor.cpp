@@ -80,6 +80,17 @@ void plan_into(self_ptr self, contract_change& change) {
 
 void send(self_ptr self, const instruction& x);
 
+/// A step's own lines (sent, acked) are logged at debug: at thousands of
+/// steps a second they would be most of an info log and a measurable share
+/// of a contracts node's CPU; the history store keeps every one of them
+/// (`onset history`). Lifecycle lines (accepted, transition, problem) stay
+/// at info.
+spdlog::level::level_enum log_level_of(history_kind kind) {
+  return kind == history_kind::sent || kind == history_kind::acked
+           ? spdlog::level::debug
+           : spdlog::level::info;
+}
+
 /// Writes what is pending (with what changed of the record since the last
 /// write) in one transaction; after the commit logs its history lines,
 /// sends what it appended, calls the callbacks with no error, and writes
@@ -97,15 +108,15 @@ void write_pending(self_ptr self) {
   auto appended = change.appended;
   auto lines = change.history;
   ++st.commits_in_flight;
-  self
-    ->request(st.ctx->store, st.ctx->config.local_timeout, atom::write_v,
-              contract_storage::batch(st.id, std::move(change)))
+  persistence::request_write(self, st.ctx->store,
+                             contract_storage::batch(st.id, std::move(change)))
     .then(
       [self, appended, lines, done](atom::ok) {
         auto& st = self->state;
         --st.commits_in_flight;
         for (auto& h : lines)
-          spdlog::info("{} {} {}", st.tag, to_string(h.kind), h.detail);
+          spdlog::log(log_level_of(h.kind), "{} {} {}", st.tag,
+                      to_string(h.kind), h.detail);
         for (auto& x : appended)
           send(self, x);
         for (auto& f : done)

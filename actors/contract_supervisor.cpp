@@ -79,8 +79,8 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::problem, detail});
   change.record->state = contract_state::degraded;
-  self->request(st.ctx->store, st.ctx->config.local_timeout, atom::write_v,
-                contract_storage::batch(id, std::move(change)))
+  persistence::request_write(self, st.ctx->store,
+                             contract_storage::batch(id, std::move(change)))
     .then([](atom::ok) {},
           [self, id](caf::error& err) {
             spdlog::error("{} escalate.failed id={} error={}",
@@ -184,9 +184,8 @@ void create(self_ptr self, contract doc, std::vector<device_record> records,
   auto id = doc.id;
   auto result = submit_result{id, doc.version, false, false};
   auto event = doc.event_id;
-  self
-    ->request(st.ctx->store, st.ctx->config.local_timeout, atom::write_v,
-              contract_storage::batch(id, std::move(change)))
+  persistence::request_write(self, st.ctx->store,
+                             contract_storage::batch(id, std::move(change)))
     .then(
       [self, id, result, event, rp](atom::ok) mutable {
         auto& st = self->state;

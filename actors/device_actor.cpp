@@ -128,9 +128,10 @@ void device_target::execute(const instruction& x, uint64_t op) {
     run_step(self_, op);
     return;
   }
-  spdlog::info("{} executing stream={} seq={} kind={} latency={}ns",
-               self_->state.prefix, x.stream.to_string(), x.seq,
-               to_string(x.kind), latency.count());
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("{} executing stream={} seq={} kind={} latency={}ns",
+                  self_->state.prefix, x.stream.to_string(), x.seq,
+                  to_string(x.kind), latency.count());
   self_->delayed_send(self_, latency, atom::done_v, op);
 }
 

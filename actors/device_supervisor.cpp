@@ -114,9 +114,8 @@ caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record> xs) {
   auto total = records->size();
   auto added = std::make_shared<size_t>(0);
   auto rp = self->make_response_promise<atom::ok>();
-  self
-    ->request(st.ctx->store, st.ctx->options.commit_timeout, atom::write_v,
-              enroll_batch(std::move(*records), added))
+  persistence::request_write(self, st.ctx->store,
+                             enroll_batch(std::move(*records), added))
     .then(
       [self, rp, added, total](atom::ok) mutable {
         spdlog::info("{} enrolled new={} unchanged={}", self->state.prefix,

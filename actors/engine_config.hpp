@@ -44,7 +44,8 @@ struct engine_config {
   /// often (and exactly at the next due date when that comes sooner).
   duration timer_poll = std::chrono::seconds{1};
 
-  /// How long the supervisor waits for the STORE and the DEVICE SUPERVISOR.
+  /// How long the supervisor waits for a CONTRACT and the DEVICE SUPERVISOR
+  /// (not for the STORE: persistence::request_write).
   duration local_timeout = std::chrono::seconds{30};
 };
 

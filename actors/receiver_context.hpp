@@ -21,15 +21,13 @@ struct receiver_context {
   receiver_options options;
 };
 
-/// Requests the STORE of `ctx` to commit `batch` for actor `self`, waiting
-/// at most `options.commit_timeout`; `done` runs with the outcome in a later
-/// handler of `self`.
+/// Requests the STORE of `ctx` to commit `batch` for actor `self`
+/// (persistence::request_write: it always answers); `done` runs with the
+/// outcome in a later handler of `self`.
 template <class Self>
 void commit_through_store(Self* self, const receiver_context& ctx,
                           persistence::write_batch batch, commit_done done) {
-  self
-    ->request(ctx.store, ctx.options.commit_timeout, atom::write_v,
-              std::move(batch))
+  persistence::request_write(self, ctx.store, std::move(batch))
     .then([done](atom::ok) { done(caf::none); },
           [done](caf::error& err) { done(err); });
 }

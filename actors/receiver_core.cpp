@@ -65,10 +65,10 @@ void receiver_core::apply(instruction x, ack_reply reply) {
       return;
     }
   }
-  if (busy_ || held_)
-    spdlog::info("{} queued stream={} seq={} kind={} waiting={}{}", prefix_,
-                 x.stream.to_string(), x.seq, to_string(x.kind),
-                 queue_.size() + 1, held_ ? " held" : "");
+  if ((busy_ || held_) && spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("{} queued stream={} seq={} kind={} waiting={}{}", prefix_,
+                  x.stream.to_string(), x.seq, to_string(x.kind),
+                  queue_.size() + 1, held_ ? " held" : "");
   queue_.push_back(request{std::move(x), std::move(reply)});
   pump();
 }
@@ -194,8 +194,9 @@ void receiver_core::committed(const caf::error& err) {
     r.reply(caf::make_error(error_code::transient,
                             "commit failed: " + error_detail(err)));
   } else {
-    spdlog::info("{} applied stream={} seq={} kind={}", prefix_,
-                 x.stream.to_string(), x.seq, to_string(x.kind));
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("{} applied stream={} seq={} kind={}", prefix_,
+                    x.stream.to_string(), x.seq, to_string(x.kind));
     r.reply(instruction_ack{x.stream, x.seq});
   }
   pump();

@@ -11,12 +11,6 @@ namespace onset {
 struct receiver_options {
   using duration = std::chrono::nanoseconds;
 
-  /// How long a DEVICE or SERVICE actor waits for the STORE to commit one
-  /// batch. Past it the apply is answered `transient` (the sender resends;
-  /// the batch's own watermark check keeps a late commit from counting
-  /// twice) and the actor re-reads its state.
-  duration commit_timeout = std::chrono::seconds{30};
-
   /// A DEVICE or SERVICE actor that stops abnormally is respawned at once,
   /// at most `restart_limit` times within `restart_window`; past that it
   /// stays down until the next message for it spawns it again.

@@ -143,6 +143,18 @@ void arm_reader_check(store_pointer self) {
 
 } // namespace
 
+store_state::~store_state() {
+  if (queue.empty())
+    return;
+  spdlog::warn("[store {}] stopped with batches={} not committed; answering "
+               "them storage_failure",
+               id, queue.size());
+  auto err = caf::make_error(error_code::storage_failure,
+                             "the STORE stopped before committing this batch");
+  for (auto& req : queue)
+    req.promise.deliver(err);
+}
+
 caf::error to_error(const failure& x) {
   return caf::make_error(x.code, x.context);
 }
@@ -153,6 +165,7 @@ caf::error to_error(const status& x) {
 
 store_actor::behavior_type store(store_pointer self, environment* env) {
   self->state.env = env;
+  self->state.id = self->id();
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (!self->state.queue.empty()) {
       spdlog::info("[store {}] exit: committing batches={} first", self->id(),

@@ -24,8 +24,9 @@
 // and acknowledge what it has queued, log its totals (commits, batches,
 // records: what onset-bench reads), then quit; its pending reader-check
 // timer then finds it gone and is dropped. The node sends that exit before
-// it closes the environment. `exit_reason::kill` skips the final commit
-// (queued requesters get no reply; their requests carry timeouts).
+// it closes the environment. `exit_reason::kill` skips the final commit:
+// batches still queued are answered `storage_failure` (nothing of them
+// written) as the STORE goes, so writers need no timeout (request_write).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include <caf/error.hpp>
+#include <caf/timespan.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_actor.hpp>
@@ -74,12 +76,25 @@ using store_actor = caf::typed_actor<
 struct store_state {
   static inline const char* name = "store";
 
+  store_state() = default;
+  store_state(const store_state&) = delete;
+  store_state& operator=(const store_state&) = delete;
+
+  /// Answers every batch still queued with `storage_failure` (nothing of
+  /// it written): the STORE stops, whatever the reason (`kill` included,
+  /// which skips the final commit), and no requester waits for an answer
+  /// that would never come. Requests still in its mailbox are bounced by
+  /// CAF (`request_receiver_down`).
+  ~store_state();
+
   struct request {
     write_batch batch;
     caf::typed_response_promise<atom::ok> promise;
   };
 
   environment* env = nullptr;
+  /// For the log.
+  caf::actor_id id = 0;
   /// Requests waiting for the next flush.
   std::vector<request> queue;
   /// A flush message is on its way.
@@ -101,6 +116,16 @@ struct store_state {
 /// REQUIRES: `env` outlives the actor; no other actor writes to `env`.
 store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self, environment* env);
+
+/// Asks `store` to commit `batch` for `self`; `then` it with the handlers
+/// of `atom::ok` and of the error. No timeout: the STORE is local and
+/// answers every write it gets (committed, failed, or storage_failure when
+/// it stops first, see ~store_state), and a timeout costs two events on
+/// CAF's clock thread per write (set, cancel), on the path of every ack.
+template <class Self>
+auto request_write(Self* self, const store_actor& store, write_batch batch) {
+  return self->request(store, caf::infinite, atom::write_v, std::move(batch));
+}
 
 /// The `caf::error` for a storage failure (category "onset").
 caf::error to_error(const failure& x);

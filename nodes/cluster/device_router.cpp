@@ -191,7 +191,7 @@ device_router(device_router_actor::stateful_pointer<device_router_state> self,
                                  "not a device stream: " +
                                      x.stream.to_string());
         auto i = st.owners.owner_of(x.stream.to.name);
-        return forward_to<instruction_ack>(self, st.owners, i, st.timeout,
+        return delegate_to<instruction_ack>(self, st.owners, i,
                                            atom::apply_v, std::move(x));
       },
       [self](atom::get, device_id& id) -> caf::result<device_view> {

@@ -1,10 +1,12 @@
 // Helpers of the ROUTERs: forward one request to the node that owns it, or
 // ask several nodes and gather their answers.
 //
-// A request to a local supervisor is delegated (it answers the requester).
-// A request to a remote one is re-issued with `timeout` and its answer
-// passed back, so that answers never travel between two remote nodes that
-// are not connected, and no request to a remote actor lacks a timeout.
+// `forward_to`: a request to a local supervisor is delegated (it answers the
+// requester); a request to a remote one is re-issued with `timeout` and its
+// answer passed back, so that answers never travel between two remote nodes
+// that are not connected, and no request to a remote actor lacks a timeout.
+// `delegate_to` delegates either way, for the one local requester that
+// carries its own timeout (the CONTRACT's steps).
 #pragma once
 
 #include <algorithm>
@@ -90,6 +92,22 @@ caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
       .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
             [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
+}
+
+/// Sends `xs` to owner `i` of `table` by delegation, local or remote: the
+/// answer goes straight back to the requester and the ROUTER keeps nothing
+/// per request (no pending handler, no timeout, no promise). Only for a
+/// requester on this node whose own request carries the timeout: the
+/// CONTRACT's `apply`, the hot path (its answer then travels the
+/// connection its request did). Refused at once with `unreachable` when the
+/// owner is down.
+template<class Reply, class Self, class Handle, class... Ts>
+caf::result<Reply> delegate_to(Self* self, const owner_table<Handle>& table,
+                               size_t i, Ts&&... xs) {
+  auto dest = table.handle(i);
+  if (!dest)
+    return std::move(dest.error());
+  return self->delegate(*dest, std::forward<Ts>(xs)...);
 }
 
 /// Asks every owner of `table` with `xs` (a query answered by a vector of

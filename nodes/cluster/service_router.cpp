@@ -27,7 +27,7 @@ service_router_actor::behavior_type service_router(
                                "not a service stream: "
                                  + x.stream.to_string());
       auto i = st.owners.owner_of(x.stream.to.name);
-      return forward_to<instruction_ack>(self, st.owners, i, st.timeout,
+      return delegate_to<instruction_ack>(self, st.owners, i,
                                          atom::apply_v, std::move(x));
     },
     [self](atom::get, service_id& service, device_id& device) {

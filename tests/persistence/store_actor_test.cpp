@@ -184,6 +184,30 @@ CAF_TEST(an exit commits and acknowledges what is queued first) {
   CAF_CHECK_EQUAL(acked, 2u);
 }
 
+CAF_TEST(a kill answers every queued batch with storage_failure) {
+  // Writers ask without a timeout (request_write), so a STORE killed with
+  // batches queued (its flush still in the mailbox) must answer them.
+  auto a = spawn_requester("MFP-A", put_device("MFP-A"));
+  auto b = spawn_requester("MFP-B", put_device("MFP-B"));
+  run_until([&] { return state().queue.size() == 2; });
+  CAF_REQUIRE(!a->replied && !b->replied);
+  // Urgent, so that the kill overtakes the flush waiting in the mailbox.
+  caf::anon_send<caf::message_priority::high>(
+    caf::actor_cast<caf::actor>(store),
+    caf::exit_msg{self->address(), caf::exit_reason::kill});
+  consume_messages();
+  for (auto* out : {&a, &b}) {
+    CAF_CHECK((*out)->replied);
+    CAF_CHECK(has_code((*out)->err, error_code::storage_failure));
+    CAF_CHECK(!(*out)->visible_at_reply);
+  }
+  CAF_MESSAGE("a write sent after the kill is bounced, not left unanswered");
+  auto late = spawn_requester("MFP-C", put_device("MFP-C"));
+  consume_messages();
+  CAF_CHECK(late->replied);
+  CAF_CHECK(late->err);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {
