@@ -105,19 +105,18 @@ void write_pending(self_ptr self) {
   st.pending_done.clear();
   change.delta = persistence::diff(st.written, st.rec);
   persistence::apply(*change.delta, st.written);
-  auto appended = change.appended;
-  auto lines = change.history;
+  auto written = std::make_shared<const contract_change>(std::move(change));
   ++st.commits_in_flight;
   persistence::request_write(self, st.ctx->store,
-                             contract_storage::batch(st.id, std::move(change)))
+                             contract_storage::batch(st.id, written))
     .then(
-      [self, appended, lines, done](atom::ok) {
+      [self, written, done](atom::ok) {
         auto& st = self->state;
         --st.commits_in_flight;
-        for (auto& h : lines)
+        for (auto& h : written->history)
           spdlog::log(log_level_of(h.kind), "{} {} {}", st.tag,
                       to_string(h.kind), h.detail);
-        for (auto& x : appended)
+        for (auto& x : written->appended)
           send(self, x);
         for (auto& f : done)
           f(caf::none);

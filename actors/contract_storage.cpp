@@ -112,7 +112,13 @@ result<std::vector<history_entry>> history(environment& env,
 }
 
 write_batch batch(const contract_id& id, contract_change change) {
-  return [id, change = std::move(change)](write_txn& txn) -> caf::error {
+  return batch(id, std::make_shared<const contract_change>(std::move(change)));
+}
+
+write_batch batch(const contract_id& id,
+                  std::shared_ptr<const contract_change> shared) {
+  return [id, shared = std::move(shared)](write_txn& txn) -> caf::error {
+    auto& change = *shared;
     if (change.record)
       if (auto ok = contract_store::put(txn, *change.record); !ok)
         return to_error(ok);

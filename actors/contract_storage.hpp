@@ -3,6 +3,7 @@
 // batch of one contract_change (one transaction).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,12 @@ history(persistence::environment& env, const contract_id& id);
 /// (refused unless each is the next seq of its stream) and acks, history,
 /// timers and event ids. A pure function of the transaction (replayable).
 persistence::write_batch batch(const contract_id& id, contract_change change);
+
+/// The same, over a change shared with its writer: the CONTRACT keeps the
+/// pointer to send what was appended and log the lines once the commit is
+/// done, instead of copying every instruction and line.
+persistence::write_batch
+batch(const contract_id& id, std::shared_ptr<const contract_change> change);
 
 } // namespace contract_storage
 

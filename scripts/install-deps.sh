@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev
   nlohmann-json3-dev
   libcli11-dev
+  libjemalloc-dev
   jq
 )
 
