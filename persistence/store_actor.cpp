@@ -52,9 +52,10 @@ caf::error run_batch(caf::actor_id self, write_txn& txn,
   return to_error(child.commit());
 }
 
-void fail_all(store_pointer self, std::vector<store_state::request>& queue,
+/// Answers every request of `queue` with `err` (nothing of it written).
+void fail_all(store_state& st, std::vector<store_state::request>& queue,
               const caf::error& err) {
-  self->state.failed_batches += queue.size();
+  st.failed_batches += queue.size();
   for (auto& req : queue)
     req.promise.deliver(err);
 }
@@ -73,7 +74,7 @@ void flush(store_pointer self) {
     if (!txn) {
       spdlog::error("[store {}] begin failed batches={}: {}", self->id(),
                     queue.size(), to_string(txn.error()));
-      fail_all(self, queue, to_error(txn.error()));
+      fail_all(st, queue, to_error(txn.error()));
       return;
     }
     for (size_t i = 0; i < queue.size() && !txn.map_full(); ++i)
@@ -91,13 +92,13 @@ void flush(store_pointer self) {
                 " times to " + std::to_string(st.env->map_size()) + " bytes");
         spdlog::error("[store {}] giving up batches={}: map full at {} bytes",
                       self->id(), queue.size(), st.env->map_size());
-        fail_all(self, queue, err);
+        fail_all(st, queue, err);
         return;
       }
       if (auto grown = st.env->grow_map(); !grown) {
         spdlog::error("[store {}] cannot grow the map: {}", self->id(),
                       to_string(grown.error()));
-        fail_all(self, queue, to_error(grown));
+        fail_all(st, queue, to_error(grown));
         return;
       }
       ++st.replays;
@@ -109,7 +110,7 @@ void flush(store_pointer self) {
     if (!committed) {
       spdlog::error("[store {}] commit failed batches={}: {}", self->id(),
                     queue.size(), to_string(committed.error()));
-      fail_all(self, queue, to_error(committed));
+      fail_all(st, queue, to_error(committed));
       return;
     }
     ++st.commits;
@@ -149,10 +150,9 @@ store_state::~store_state() {
   spdlog::warn("[store {}] stopped with batches={} not committed; answering "
                "them storage_failure",
                id, queue.size());
-  auto err = caf::make_error(error_code::storage_failure,
-                             "the STORE stopped before committing this batch");
-  for (auto& req : queue)
-    req.promise.deliver(err);
+  fail_all(*this, queue,
+           caf::make_error(error_code::storage_failure,
+                           "the STORE stopped before committing this batch"));
 }
 
 caf::error to_error(const failure& x) {

@@ -77,23 +77,6 @@ void ask_into(Self* self, const Handle& dest, Duration timeout,
             [g](caf::error& err) { g->fail(std::move(err)); });
 }
 
-/// Sends `xs` to owner `i` of `table`: delegated when local, re-issued with
-/// `timeout` when remote, refused at once with `unreachable` when down.
-template<class Reply, class Self, class Handle, class Duration, class... Ts>
-caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
-                              size_t i, Duration timeout, Ts&&... xs) {
-  auto dest = table.handle(i);
-  if (!dest)
-    return std::move(dest.error());
-  if (table.is_local(i))
-    return self->delegate(*dest, std::forward<Ts>(xs)...);
-  auto rp = self->template make_response_promise<Reply>();
-  self->request(*dest, timeout, std::forward<Ts>(xs)...)
-      .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
-            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
-}
-
 /// Sends `xs` to owner `i` of `table` by delegation, local or remote: the
 /// answer goes straight back to the requester and the ROUTER keeps nothing
 /// per request (no pending handler, no timeout, no promise). Only for a
@@ -108,6 +91,23 @@ caf::result<Reply> delegate_to(Self* self, const owner_table<Handle>& table,
   if (!dest)
     return std::move(dest.error());
   return self->delegate(*dest, std::forward<Ts>(xs)...);
+}
+
+/// Sends `xs` to owner `i` of `table`: delegated when local, re-issued with
+/// `timeout` when remote, refused at once with `unreachable` when down.
+template<class Reply, class Self, class Handle, class Duration, class... Ts>
+caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
+                              size_t i, Duration timeout, Ts&&... xs) {
+  if (table.is_local(i))
+    return delegate_to<Reply>(self, table, i, std::forward<Ts>(xs)...);
+  auto dest = table.handle(i);
+  if (!dest)
+    return std::move(dest.error());
+  auto rp = self->template make_response_promise<Reply>();
+  self->request(*dest, timeout, std::forward<Ts>(xs)...)
+      .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
 }
 
 /// Asks every owner of `table` with `xs` (a query answered by a vector of
