@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/batch_collector.hpp"
 #include "actors/error_text.hpp"
 #include "messages/error_code.hpp"
 #include "persistence/device_store.hpp"
@@ -198,6 +199,12 @@ device_supervisor_actor::behavior_type device_supervisor(
       if (!worker)
         return std::move(worker.error());
       return self->delegate(*worker, atom::apply_v, std::move(x));
+    },
+    [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
+           step_sink_actor& sink) {
+      collect_batch(self->system(), caf::actor_cast<caf::actor>(self),
+                    std::move(steps), first_token, std::move(sink),
+                    self->state.ctx->options.batch_patience);
     },
     [self](atom::get, device_id& id) -> caf::result<device_view> {
       auto worker = route(self, id);

@@ -49,9 +49,27 @@ using device_actor = caf::typed_actor<
   // instructions are applied in order at once.
   caf::replies_to<atom::online, device_id, bool>::with<atom::ok>>;
 
+/// STEP SINK: where the answers of a step batch go (a ROUTER that sent it).
+using step_sink_actor = caf::typed_actor<
+  // Answers to steps of batches this actor sent, each naming its token; an
+  // answer to a token it no longer waits for (expired) is dropped.
+  caf::reacts_to<atom::answered, std::vector<step_answer>>>;
+
+/// A STEP BATCH: the steps of several CONTRACTs for one node, in the order
+/// they were asked for; step i has token `first_token + i`. The receiver
+/// applies them one by one, exactly as it would single `apply` messages
+/// (same order, same delivery contract), and sends each answer to `sink` as
+/// soon as it has it, several at once when they come together: a step held
+/// back (an offline printer) holds back no other. A step still unanswered
+/// after the receiver's request timeout gets no answer (the sender expires
+/// it). Supervisors and ROUTERs accept batches (actors/batch_collector.hpp).
+using step_batch_receiver = caf::typed_actor<
+  caf::reacts_to<atom::apply, std::vector<instruction>, uint64_t,
+                 step_sink_actor>>;
+
 /// DEVICE SUPERVISOR: owns the device store, spawns DEVICE actors on demand,
 /// restarts a crashed one, and keeps the registry of printers.
-using device_supervisor_actor = device_actor::extend<
+using device_supervisor_actor = device_actor::extend_with<step_batch_receiver>::extend<
   // Registers printers. Re-registering an identical record is a no-op; a
   // record that differs from the registered one is refused (`invalid_input`,
   // naming the device). All or nothing.
@@ -79,7 +97,7 @@ using service_actor = caf::typed_actor<
   // One printer's state at one service.
   caf::replies_to<atom::get, service_id, device_id>::with<service_view>>;
 
-using service_supervisor_actor = service_actor;
+using service_supervisor_actor = service_actor::extend_with<step_batch_receiver>;
 
 /// CONTRACT: one per contract; runs its lifecycle (messages/contract_state.hpp)
 /// and its instruction streams. Every handler replies only once what it
@@ -200,10 +218,18 @@ using peer_link_actor = node_status_actor::extend<
 /// splits enroll and records by node (enroll checks every node before it
 /// writes any); list merges every node's answer. A request for a node that
 /// is unreachable fails at once with `unreachable`.
-using device_router_actor = device_supervisor_actor::extend<
+///
+/// A step for a remote node joins that node's next STEP BATCH instead of
+/// crossing the wire alone (nodes/cluster/step_batcher.hpp).
+using device_router_actor = device_supervisor_actor::extend_with<
+  step_sink_actor>::extend<
   // INTERNAL (from a PEER LINK): node NAME's DEVICE SUPERVISOR is now this
   // handle; an invalid handle means unreachable.
-  caf::reacts_to<atom::peer, std::string, device_supervisor_actor>>;
+  caf::reacts_to<atom::peer, std::string, device_supervisor_actor>,
+  // INTERNAL: send the steps queued for owner I as one batch.
+  caf::reacts_to<atom::flush, uint64_t>,
+  // INTERNAL: expire steps unanswered for too long (carries a generation).
+  caf::reacts_to<atom::tick, uint64_t>>;
 
 /// CONTRACT ROUTER: the CONTRACT SUPERVISOR's interface for a whole cluster;
 /// routes by contract id, list merges every node's answer, `resend` goes to
@@ -213,8 +239,12 @@ using contract_router_actor = contract_supervisor_actor::extend<
 
 /// SERVICE ROUTER: the SERVICE SUPERVISOR's interface for a whole cluster;
 /// routes by service id.
-using service_router_actor = service_supervisor_actor::extend<
-  caf::reacts_to<atom::peer, std::string, service_supervisor_actor>>;
+/// Steps for a remote node go in STEP BATCHes, as the DEVICE ROUTER's do.
+using service_router_actor = service_supervisor_actor::extend_with<
+  step_sink_actor>::extend<
+  caf::reacts_to<atom::peer, std::string, service_supervisor_actor>,
+  caf::reacts_to<atom::flush, uint64_t>,
+  caf::reacts_to<atom::tick, uint64_t>>;
 
 } // namespace onset
 
@@ -225,5 +255,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset_actors, caf::id_block::onset::end)
   CAF_ADD_TYPE_ID(onset_actors, (onset::device_supervisor_actor))
   CAF_ADD_TYPE_ID(onset_actors, (onset::contract_supervisor_actor))
   CAF_ADD_TYPE_ID(onset_actors, (onset::service_supervisor_actor))
+  CAF_ADD_TYPE_ID(onset_actors, (onset::step_sink_actor))
 
 CAF_END_TYPE_ID_BLOCK(onset_actors)

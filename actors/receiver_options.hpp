@@ -22,6 +22,11 @@ struct receiver_options {
   /// steps apply in order), and the steps of streams on different lanes
   /// commit in the same STORE round instead of one commit each.
   size_t service_lanes = 64;
+
+  /// How long the collector of a STEP BATCH waits for its steps' answers
+  /// (actors/batch_collector.hpp). Nodes set it to their request timeout:
+  /// by then the batch's sender has expired the steps still unanswered.
+  duration batch_patience = std::chrono::seconds{5};
 };
 
 } // namespace onset

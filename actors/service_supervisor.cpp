@@ -6,6 +6,7 @@
 #include <caf/actor_system.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/batch_collector.hpp"
 #include "actors/error_text.hpp"
 #include "messages/error_code.hpp"
 
@@ -86,6 +87,12 @@ service_supervisor_actor::behavior_type service_supervisor(
       if (!worker)
         return std::move(worker.error());
       return self->delegate(*worker, atom::apply_v, std::move(x));
+    },
+    [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
+           step_sink_actor& sink) {
+      collect_batch(self->system(), caf::actor_cast<caf::actor>(self),
+                    std::move(steps), first_token, std::move(sink),
+                    self->state.ctx.options.batch_patience);
     },
     [self](atom::get, service_id& svc,
            device_id& dev) -> caf::result<service_view> {

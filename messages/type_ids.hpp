@@ -16,6 +16,7 @@
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
 #include "messages/node_status.hpp"
+#include "messages/step_answer.hpp"
 #include "messages/views.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
@@ -53,6 +54,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::submit_result>))
   CAF_ADD_TYPE_ID(onset, (onset::node_status))
   CAF_ADD_TYPE_ID(onset, (std::vector<onset::node_status>))
+  CAF_ADD_TYPE_ID(onset, (onset::step_answer))
+  CAF_ADD_TYPE_ID(onset, (std::vector<onset::step_answer>))
 
   CAF_ADD_ATOM(onset, onset::atom, write, "write")
   CAF_ADD_ATOM(onset, onset::atom, flush, "flush")
@@ -80,5 +83,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(onset, caf::first_custom_type_id)
   CAF_ADD_ATOM(onset, onset::atom, status, "status")
   CAF_ADD_ATOM(onset, onset::atom, peer, "peer")
   CAF_ADD_ATOM(onset, onset::atom, permit, "permit")
+  CAF_ADD_ATOM(onset, onset::atom, answered, "answered")
 
 CAF_END_TYPE_ID_BLOCK(onset)

@@ -18,6 +18,18 @@ void configure_scheduler(caf::actor_system_config& cfg,
   cfg.set("scheduler.policy", caf::atom_from_string(options.scheduler));
 }
 
+namespace {
+
+/// The node's receiver options; a batch's collector waits as long as the
+/// senders' requests do (every node reads the same request timeout).
+receiver_options receiver_options_of(const node_options& options) {
+  auto result = options.receivers;
+  result.batch_patience = options.engine.request_timeout;
+  return result;
+}
+
+} // namespace
+
 persistence::store_actor spawn_node_store(caf::actor_system& sys,
                                           node_storage& storage) {
   return sys.spawn<caf::detached>(persistence::store, storage.env.get());
@@ -30,7 +42,7 @@ device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
   return spawn_device_supervisor(
     sys, std::move(store), *storage.env,
     simulated_printer_factory(*storage.cat, options.printer),
-    options.receivers);
+    receiver_options_of(options));
 }
 
 service_supervisor_actor spawn_node_services(caf::actor_system& sys,
@@ -38,7 +50,7 @@ service_supervisor_actor spawn_node_services(caf::actor_system& sys,
                                              node_storage& storage,
                                              persistence::store_actor store) {
   return spawn_service_supervisor(sys, std::move(store), *storage.env,
-                                  storage.cat, options.receivers);
+                                  storage.cat, receiver_options_of(options));
 }
 
 contract_supervisor_actor

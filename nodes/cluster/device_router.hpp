@@ -22,6 +22,7 @@
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
 #include "nodes/cluster/owner_table.hpp"
+#include "nodes/cluster/step_batcher.hpp"
 
 namespace onset {
 
@@ -29,6 +30,8 @@ struct device_router_state {
   static inline const char* name = "device-router";
 
   owner_table<device_supervisor_actor> owners;
+  /// Steps for remote nodes, batched per node (step_batcher.hpp).
+  step_batcher batcher;
   /// How long a request to a remote node may take.
   engine_config::duration timeout;
   /// `[device-router #7]`.

@@ -4,6 +4,7 @@
 // invalid while it is unreachable; its PEER LINK sets it when it is back.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,14 +61,14 @@ public:
   }
 
   /// Sets the handle of remote node `name` (invalid: unreachable). Returns
-  /// false if `name` holds no such role here or is this node.
-  bool set(const std::string& name, Handle x) {
+  /// its position, or none if `name` holds no such role here or is this node.
+  std::optional<size_t> set(const std::string& name, Handle x) {
     for (size_t i = 0; i < names_.size(); ++i)
       if (names_[i] == name && i != local_) {
         handles_[i] = std::move(x);
-        return true;
+        return i;
       }
-    return false;
+    return std::nullopt;
   }
 
 private:

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "messages/error_code.hpp"
+#include "nodes/cluster/batched_apply.hpp"
 #include "nodes/cluster/fan_out.hpp"
 
 namespace onset {
@@ -27,8 +28,7 @@ service_router_actor::behavior_type service_router(
                                "not a service stream: "
                                  + x.stream.to_string());
       auto i = st.owners.owner_of(x.stream.to.name);
-      return delegate_to<instruction_ack>(self, st.owners, i,
-                                         atom::apply_v, std::move(x));
+      return send_step(self, i, std::move(x));
     },
     [self](atom::get, service_id& service, device_id& device) {
       auto& st = self->state;
@@ -38,10 +38,16 @@ service_router_actor::behavior_type service_router(
                                       std::move(device));
     },
     [self](atom::peer, std::string& node, service_supervisor_actor& handle) {
-      auto& st = self->state;
-      if (st.owners.set(node, handle))
-        spdlog::info("{} node={} reachable={}", st.tag, node,
-                     static_cast<bool>(handle));
+      on_peer(self, node, std::move(handle));
+    },
+    [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
+           step_sink_actor& sink) { on_batch(self, steps, first_token, sink); },
+    [self](atom::answered, std::vector<step_answer>& xs) {
+      self->state.batcher.answer(xs);
+    },
+    [self](atom::flush, uint64_t owner) { send_batch(self, owner); },
+    [self](atom::tick, uint64_t generation) {
+      on_expiry_tick(self, generation);
     },
   };
 }

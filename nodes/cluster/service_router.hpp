@@ -13,6 +13,7 @@
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
 #include "nodes/cluster/owner_table.hpp"
+#include "nodes/cluster/step_batcher.hpp"
 
 namespace onset {
 
@@ -20,6 +21,9 @@ struct service_router_state {
   static inline const char* name = "service-router";
 
   owner_table<service_supervisor_actor> owners;
+  /// Steps for remote nodes, batched per node (step_batcher.hpp).
+  step_batcher batcher;
+  /// How long a request to a remote node may take.
   engine_config::duration timeout;
   /// `[service-router #7]`.
   std::string tag;

@@ -86,6 +86,18 @@ struct router_fixture : test_coordinator_fixture<system_config> {
 
 using strings = std::vector<std::string>;
 
+/// A firmware step, seq 1, of contract C-1's stream to printer `dev`.
+instruction firmware_step(const std::string& dev) {
+  instruction x;
+  x.stream = stream_id{contract_id{"C-1"}, target::device(device_id{dev})};
+  x.seq = 1;
+  x.kind = step_kind::firmware;
+  x.device = device_id{dev};
+  x.contract_version = 1;
+  x.firmware = *firmware_version::parse("3.2.1");
+  return x;
+}
+
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(device_router_tests, router_fixture)
@@ -150,6 +162,96 @@ CAF_TEST(an unreachable node refuses at once and writes nothing) {
   reach_d2(true);
   CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({2})));
   CAF_CHECK(ask<std::vector<device_record>>(router, atom::list_v));
+}
+
+CAF_TEST(steps for a remote node cross as one batch and each gets its answer) {
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({1, 2, 4, 6})));
+  CAF_MESSAGE("three steps for d2 and one for d1, queued before the router "
+              "runs");
+  std::vector<std::string> printers{"MFP-2", "MFP-4", "MFP-1", "MFP-6"};
+  for (auto& dev : printers)
+    self->send(router, atom::apply_v, firmware_step(dev));
+  expect((atom::apply, instruction), from(self).to(router));
+  expect((atom::apply, instruction), from(self).to(router));
+  expect((atom::apply, instruction), from(self).to(router));
+  expect((atom::apply, instruction), from(self).to(router));
+  expect((atom::flush, uint64_t), from(router).to(router));
+  std::vector<instruction> for_d2{firmware_step("MFP-2"),
+                                  firmware_step("MFP-4"),
+                                  firmware_step("MFP-6")};
+  expect((atom::apply, std::vector<instruction>, uint64_t, step_sink_actor),
+         from(router).to(d2_devices).with(_, for_d2, _, _));
+  sched.run();
+  CAF_MESSAGE("every requester has its ack; each step applied once");
+  std::vector<std::string> acked;
+  while (!self->mailbox().empty())
+    self->receive(
+      [&](instruction_ack& ack) {
+        CAF_CHECK_EQUAL(ack.seq, 1u);
+        acked.push_back(ack.stream.to.name);
+      },
+      [](caf::error& err) { CAF_FAIL("step failed: " << to_string(err)); });
+  std::sort(acked.begin(), acked.end());
+  CAF_CHECK_EQUAL(acked, (strings{"MFP-1", "MFP-2", "MFP-4", "MFP-6"}));
+}
+
+CAF_TEST(a held step does not hold back the others of its batch) {
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2, 4})));
+  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
+                            false));
+  self->send(router, atom::apply_v, firmware_step("MFP-2"));
+  self->send(router, atom::apply_v, firmware_step("MFP-4"));
+  sched.run();
+  std::vector<std::string> acked;
+  while (!self->mailbox().empty())
+    self->receive(
+      [&](instruction_ack& ack) { acked.push_back(ack.stream.to.name); });
+  CAF_CHECK_EQUAL(acked, strings{"MFP-4"});
+  CAF_MESSAGE("back on line, the held step is applied and answered");
+  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
+                            true));
+  sched.run();
+  CAF_REQUIRE(!self->mailbox().empty());
+  self->receive([&](instruction_ack& ack) {
+    CAF_CHECK_EQUAL(ack.stream.to.name, "MFP-2");
+  });
+}
+
+CAF_TEST(a step unanswered for two ticks expires with request_timeout) {
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
+  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
+                            false));
+  self->send(router, atom::apply_v, firmware_step("MFP-2"));
+  sched.run();
+  CAF_CHECK(self->mailbox().empty());
+  CAF_MESSAGE("the first tick (the router's timeout, 5 s, later) finds it "
+              "sent since the tick before: it waits");
+  sched.advance_time(std::chrono::seconds{5});
+  sched.run();
+  CAF_CHECK(self->mailbox().empty());
+  CAF_MESSAGE("the second tick expires it");
+  sched.advance_time(std::chrono::seconds{5});
+  sched.run();
+  CAF_REQUIRE(!self->mailbox().empty());
+  self->receive([](instruction_ack&) { CAF_FAIL("acked while held"); },
+                [](caf::error& err) {
+                  CAF_CHECK(err == caf::sec::request_timeout);
+                });
+}
+
+CAF_TEST(a node going down fails its waiting steps with unreachable) {
+  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
+  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
+                            false));
+  self->send(router, atom::apply_v, firmware_step("MFP-2"));
+  sched.run();
+  CAF_CHECK(self->mailbox().empty());
+  reach_d2(false);
+  CAF_REQUIRE(!self->mailbox().empty());
+  self->receive([](instruction_ack&) { CAF_FAIL("acked while held"); },
+                [](caf::error& err) {
+                  CAF_CHECK(is(err, error_code::unreachable));
+                });
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
