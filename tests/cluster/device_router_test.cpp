@@ -86,6 +86,31 @@ struct router_fixture : test_coordinator_fixture<system_config> {
 
 using strings = std::vector<std::string>;
 
+instruction firmware_step(const std::string& dev);
+
+/// The router fixture, with a step for d2 sent and held there.
+struct held_step_fixture : router_fixture {
+  /// Sends a step for MFP-2 (on d2), whose printer is off line: d2 holds it
+  /// unanswered.
+  void send_held_step() {
+    CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
+    CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
+                              false));
+    self->send(router, atom::apply_v, firmware_step("MFP-2"));
+    sched.run();
+    CAF_CHECK(self->mailbox().empty());
+  }
+
+  /// The answer waiting for the test actor, which must be an error.
+  caf::error error_answer() {
+    CAF_REQUIRE(!self->mailbox().empty());
+    caf::error result;
+    self->receive([](instruction_ack&) { CAF_FAIL("acked while held"); },
+                  [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+};
+
 /// A firmware step, seq 1, of contract C-1's stream to printer `dev`.
 instruction firmware_step(const std::string& dev) {
   instruction x;
@@ -217,13 +242,12 @@ CAF_TEST(a held step does not hold back the others of its batch) {
   });
 }
 
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(step_expiry_tests, held_step_fixture)
+
 CAF_TEST(a step unanswered for two ticks expires with request_timeout) {
-  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
-  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
-                            false));
-  self->send(router, atom::apply_v, firmware_step("MFP-2"));
-  sched.run();
-  CAF_CHECK(self->mailbox().empty());
+  send_held_step();
   CAF_MESSAGE("the first tick (the router's timeout, 5 s, later) finds it "
               "sent since the tick before: it waits");
   sched.advance_time(std::chrono::seconds{5});
@@ -232,26 +256,13 @@ CAF_TEST(a step unanswered for two ticks expires with request_timeout) {
   CAF_MESSAGE("the second tick expires it");
   sched.advance_time(std::chrono::seconds{5});
   sched.run();
-  CAF_REQUIRE(!self->mailbox().empty());
-  self->receive([](instruction_ack&) { CAF_FAIL("acked while held"); },
-                [](caf::error& err) {
-                  CAF_CHECK(err == caf::sec::request_timeout);
-                });
+  CAF_CHECK(error_answer() == caf::sec::request_timeout);
 }
 
 CAF_TEST(a node going down fails its waiting steps with unreachable) {
-  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
-  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
-                            false));
-  self->send(router, atom::apply_v, firmware_step("MFP-2"));
-  sched.run();
-  CAF_CHECK(self->mailbox().empty());
+  send_held_step();
   reach_d2(false);
-  CAF_REQUIRE(!self->mailbox().empty());
-  self->receive([](instruction_ack&) { CAF_FAIL("acked while held"); },
-                [](caf::error& err) {
-                  CAF_CHECK(is(err, error_code::unreachable));
-                });
+  CAF_CHECK(is(error_answer(), error_code::unreachable));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
