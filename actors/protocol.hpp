@@ -69,7 +69,8 @@ using step_batch_receiver = caf::typed_actor<
 
 /// DEVICE SUPERVISOR: owns the device store, spawns DEVICE actors on demand,
 /// restarts a crashed one, and keeps the registry of printers.
-using device_supervisor_actor = device_actor::extend_with<step_batch_receiver>::extend<
+using device_supervisor_actor = device_actor::extend_with<
+  step_batch_receiver>::extend<
   // Registers printers. Re-registering an identical record is a no-op; a
   // record that differs from the registered one is refused (`invalid_input`,
   // naming the device). All or nothing.
@@ -97,7 +98,8 @@ using service_actor = caf::typed_actor<
   // One printer's state at one service.
   caf::replies_to<atom::get, service_id, device_id>::with<service_view>>;
 
-using service_supervisor_actor = service_actor::extend_with<step_batch_receiver>;
+using service_supervisor_actor
+  = service_actor::extend_with<step_batch_receiver>;
 
 /// CONTRACT: one per contract; runs its lifecycle (messages/contract_state.hpp)
 /// and its instruction streams. Every handler replies only once what it

@@ -25,8 +25,8 @@ template <class Self>
 void arm_expiry(Self* self) {
   auto& st = self->state;
   if (auto generation = st.batcher.arm_tick(); generation != 0)
-    self->delayed_send(caf::actor_cast<typename Self::actor_hdl>(self), st.timeout,
-                       atom::tick_v, generation);
+    self->delayed_send(caf::actor_cast<typename Self::actor_hdl>(self),
+                       st.timeout, atom::tick_v, generation);
 }
 
 /// Sends owner `i`'s queue as one batch; fails it with `unreachable` if the
