@@ -5,8 +5,9 @@
 // requester); a request to a remote one is re-issued with `timeout` and its
 // answer passed back, so that answers never travel between two remote nodes
 // that are not connected, and no request to a remote actor lacks a timeout.
-// `delegate_to` delegates either way, for the one local requester that
-// carries its own timeout (the CONTRACT's steps).
+// `delegate_to` is the local branch; the CONTRACT's steps for a local
+// supervisor take it too (steps for a remote one go in step batches,
+// nodes/cluster/batched_apply.hpp).
 #pragma once
 
 #include <algorithm>
@@ -77,13 +78,11 @@ void ask_into(Self* self, const Handle& dest, Duration timeout,
             [g](caf::error& err) { g->fail(std::move(err)); });
 }
 
-/// Sends `xs` to owner `i` of `table` by delegation, local or remote: the
-/// answer goes straight back to the requester and the ROUTER keeps nothing
-/// per request (no pending handler, no timeout, no promise). Only for a
-/// requester on this node whose own request carries the timeout: the
-/// CONTRACT's `apply`, the hot path (its answer then travels the
-/// connection its request did). Refused at once with `unreachable` when the
-/// owner is down.
+/// Sends `xs` to owner `i` of `table` by delegation: the answer goes
+/// straight back to the requester and the ROUTER keeps nothing per request
+/// (no pending handler, no timeout, no promise). For a local owner (the
+/// requester's own request carries the timeout). Refused at once with
+/// `unreachable` when the owner is down.
 template<class Reply, class Self, class Handle, class... Ts>
 caf::result<Reply> delegate_to(Self* self, const owner_table<Handle>& table,
                                size_t i, Ts&&... xs) {

@@ -48,15 +48,11 @@ size_t step_batcher::answer(std::vector<step_answer>& xs) {
   return answered;
 }
 
-size_t step_batcher::fail_owner(size_t owner, const caf::error& err) {
+template <class Predicate>
+size_t step_batcher::fail_waiting_if(Predicate pred, const caf::error& err) {
   size_t failed = 0;
-  for (auto& entry : queue_of(owner)) {
-    entry.second.deliver(err);
-    ++failed;
-  }
-  queue_of(owner).clear();
   for (auto i = waiting_.begin(); i != waiting_.end();) {
-    if (i->second.owner == owner) {
+    if (pred(i->second)) {
       i->second.rp.deliver(err);
       i = waiting_.erase(i);
       ++failed;
@@ -67,17 +63,20 @@ size_t step_batcher::fail_owner(size_t owner, const caf::error& err) {
   return failed;
 }
 
+size_t step_batcher::fail_owner(size_t owner, const caf::error& err) {
+  auto& q = queue_of(owner);
+  auto failed = q.size();
+  for (auto& entry : q)
+    entry.second.deliver(err);
+  q.clear();
+  return failed + fail_waiting_if(
+           [owner](const waiting_step& x) { return x.owner == owner; }, err);
+}
+
 size_t step_batcher::expire(const caf::error& err) {
-  size_t expired = 0;
-  for (auto i = waiting_.begin(); i != waiting_.end();) {
-    if (i->second.generation < generation_) {
-      i->second.rp.deliver(err);
-      i = waiting_.erase(i);
-      ++expired;
-    } else {
-      ++i;
-    }
-  }
+  auto expired = fail_waiting_if(
+    [this](const waiting_step& x) { return x.generation < generation_; },
+    err);
   ++generation_;
   return expired;
 }

@@ -90,6 +90,11 @@ private:
   /// The queue of `owner` (created empty on first use).
   queued& queue_of(size_t owner);
 
+  /// Answers with `err` (and forgets) every waiting step for which `pred`
+  /// holds; returns how many.
+  template <class Predicate>
+  size_t fail_waiting_if(Predicate pred, const caf::error& err);
+
   std::vector<queued> queues_;
   std::unordered_map<uint64_t, waiting_step> waiting_;
   uint64_t next_token_ = 1;
