@@ -7,6 +7,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "messages/error_code.hpp"
+
 namespace onset {
 
 namespace {
@@ -56,6 +58,19 @@ caf::behavior collector(self_ptr self, caf::actor receiver,
   if (steps.empty()) {
     self->quit();
     return {};
+  }
+  // No timeout per request: `receiver` is on this node (checked below), so
+  // no peer can die with a request of ours; a receiver that stops bounces
+  // what its mailbox holds, and `patience` bounds the rest.
+  if (receiver.node() != self->node()) {
+    spdlog::error("[batch-collector #{}] receiver.remote steps={}", self->id(),
+                  steps.size());
+    for (size_t i = 0; i < steps.size(); ++i)
+      take(self, step_answer{first_token + i, instruction_ack{},
+                             caf::make_error(error_code::invalid_input,
+                                             "a step batch's receiver must "
+                                             "be on the collector's node")});
+    return {[self](atom::flush) { send_ready(self); }};
   }
   for (size_t i = 0; i < steps.size(); ++i) {
     auto token = first_token + i;
