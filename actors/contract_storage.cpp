@@ -1,5 +1,7 @@
 #include "actors/contract_storage.hpp"
 
+#include <algorithm>
+
 #include "persistence/contract_store.hpp"
 #include "persistence/history_store.hpp"
 #include "persistence/outbox_store.hpp"
@@ -47,6 +49,35 @@ auto with_reader(environment& env, F fn) -> decltype(fn(
   if (!txn)
     return txn.error();
   return fn(txn);
+}
+
+/// What one change writes to one stream of the outbox.
+struct stream_writes {
+  const stream_id* stream;
+  std::vector<const instruction*> appended;
+  uint64_t ack = 0;
+};
+
+/// The change's appends and acks by stream, in the order their streams
+/// first appear, appends in their order: writing each stream's appends and
+/// then its highest ack has the effect of every append and then every ack
+/// in order (an ack at or below the watermark is a no-op), with one read
+/// and one write of the stream's watermarks.
+std::vector<stream_writes> outbox_writes(const contract_change& change) {
+  std::vector<stream_writes> out;
+  auto of = [&out](const stream_id& stream) -> stream_writes& {
+    for (auto& s : out)
+      if (*s.stream == stream)
+        return s;
+    return out.emplace_back(stream_writes{&stream, {}, 0});
+  };
+  for (auto& x : change.appended)
+    of(x.stream).appended.push_back(&x);
+  for (auto& a : change.acks) {
+    auto& s = of(a.stream);
+    s.ack = std::max(s.ack, a.seq);
+  }
+  return out;
 }
 
 } // namespace
@@ -125,14 +156,12 @@ write_batch batch(const contract_id& id,
     if (change.delta)
       if (auto ok = contract_store::write(txn, id, *change.delta); !ok)
         return to_error(ok);
-    for (auto& x : change.appended)
-      if (auto ok = outbox_store::append(txn, x); !ok)
-        return to_error(ok);
-    for (auto& a : change.acks)
-      if (auto ok = outbox_store::ack(txn, a.stream, a.seq); !ok)
+    for (auto& s : outbox_writes(change))
+      if (auto ok = outbox_store::advance(txn, *s.stream, s.appended, s.ack);
+          !ok)
         return to_error(ok.error());
-    for (auto& h : change.history)
-      if (auto ok = history_store::append(txn, id, h); !ok)
+    if (!change.history.empty())
+      if (auto ok = history_store::append(txn, id, change.history); !ok)
         return to_error(ok.error());
     for (auto& t : change.remove_timers)
       if (auto ok = timer_store::remove(txn, t); !ok)

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "messages/applied_ledger.hpp"
 #include "messages/contract.hpp"
@@ -30,6 +31,8 @@ std::string encode(const device_state& x);
 std::string encode(const service_device_state& x);
 std::string encode(const due_timer& x);
 std::string encode(const history_entry& x);
+/// A history record of format 3: the lines of one write, in order.
+std::string encode(const std::vector<history_entry>& x);
 
 /// Decodes a record read from `which` under the key described by
 /// `key_text`. Errors: `corrupt_record` or `format_mismatch`, naming both.
@@ -52,6 +55,8 @@ status decode(std::string_view bytes, service_device_state& x, db which,
 status decode(std::string_view bytes, due_timer& x, db which,
               std::string_view key_text);
 status decode(std::string_view bytes, history_entry& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, std::vector<history_entry>& x, db which,
               std::string_view key_text);
 
 /// The record stored under `key` of `which`, decoded; nullopt when there is

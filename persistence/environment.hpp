@@ -5,11 +5,12 @@
 //
 // Format block (database `meta`):
 //   format key   := "format"
-//   format value := version:be32        (this build writes 2, reads 1 and 2)
+//   format value := version:be32        (this build writes 3, reads 1 to 3)
 // A fresh environment gets the key at creation. An environment of an older
 // format this build knows is upgraded at open, in the opening transaction
 // (persistence/format_upgrade.hpp: 1 -> 2 splits each contract record into
-// its parts), and then carries the new version; one of a newer or unknown
+// its parts, 2 -> 3 makes each history line a record of one line), and then
+// carries the new version; one of a newer or unknown
 // version, or with data but no key, is refused with `format_mismatch`.
 //
 // Deviation from the first sketch: `open` returns `result<...>` (no CAF in
@@ -76,7 +77,7 @@ struct environment_options {
 class environment {
 public:
   /// The format this build writes and reads.
-  static constexpr uint32_t format_version = 2;
+  static constexpr uint32_t format_version = 3;
   /// The oldest format `open` upgrades (format_upgrade.hpp).
   static constexpr uint32_t oldest_upgradable_format = 1;
 

@@ -5,6 +5,7 @@
 #include "messages/error_code.hpp"
 #include "persistence/contract_store.hpp"
 #include "persistence/environment.hpp"
+#include "persistence/history_store.hpp"
 
 namespace onset::persistence {
 
@@ -14,6 +15,13 @@ result<size_t> upgrade_format(write_txn& txn, uint32_t from) {
     switch (version) {
     case 1: {
       auto n = contract_store::upgrade_from_format_1(txn);
+      if (!n)
+        return n.error();
+      rewritten += *n;
+      break;
+    }
+    case 2: {
+      auto n = history_store::upgrade_from_format_2(txn);
       if (!n)
         return n.error();
       rewritten += *n;

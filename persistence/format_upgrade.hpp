@@ -5,6 +5,9 @@
 //   1 -> 2: each contract record (one value: document, status and ledger)
 //           is split into its parts (persistence/contract_store.hpp), so
 //           that an ack rewrites only what it changed.
+//   2 -> 3: each history line becomes a record of one line
+//           (persistence/history_store.hpp), so that the lines of one
+//           write are one record.
 #pragma once
 
 #include <cstddef>

@@ -25,10 +25,13 @@ std::string entry_text(const contract_id& contract, uint64_t index) {
 } // namespace
 
 result<uint64_t> append(write_txn& txn, const contract_id& contract,
-                        const history_entry& x) {
+                        const std::vector<history_entry>& xs) {
   if (contract.empty())
     return make_failure(error_code::invalid_input,
                         "history store: an entry needs a contract");
+  if (xs.empty())
+    return make_failure(error_code::invalid_input,
+                        "history store: an append needs at least one line");
   auto prefix = history_prefix(contract);
   uint64_t last = 0;
   {
@@ -46,10 +49,15 @@ result<uint64_t> append(write_txn& txn, const contract_id& contract,
     }
   }
   auto key = prefix;
-  keys::put_be64(key, last + 1);
-  if (auto st = txn.put(db::history, key, codec::encode(x)); !st)
+  keys::put_be64(key, last + xs.size());
+  if (auto st = txn.put(db::history, key, codec::encode(xs)); !st)
     return st.error();
-  return last + 1;
+  return last + xs.size();
+}
+
+result<uint64_t> append(write_txn& txn, const contract_id& contract,
+                        const history_entry& x) {
+  return append(txn, contract, std::vector<history_entry>{x});
 }
 
 result<std::vector<history_entry>> list(transaction& txn,
@@ -61,15 +69,16 @@ result<std::vector<history_entry>> list(transaction& txn,
                         [&](std::string_view key, std::string_view value) {
                           auto rest = key.substr(prefix.size());
                           auto index = keys::get_be64(rest);
-                          history_entry x;
+                          std::vector<history_entry> lines;
                           auto decoded = codec::decode(
-                              value, x, db::history,
+                              value, lines, db::history,
                               entry_text(contract, index ? *index : 0));
                           if (!decoded) {
                             bad = decoded.error();
                             return false;
                           }
-                          out.emplace_back(std::move(x));
+                          for (auto& x : lines)
+                            out.emplace_back(std::move(x));
                           return true;
                         });
   if (!st)
@@ -77,6 +86,33 @@ result<std::vector<history_entry>> list(transaction& txn,
   if (bad)
     return *bad;
   return out;
+}
+
+result<size_t> upgrade_from_format_2(write_txn& txn) {
+  std::vector<std::pair<std::string, history_entry>> old;
+  std::optional<failure> bad;
+  auto st = scan_prefix(txn, db::history, std::string_view{&history_tag, 1},
+                        [&](std::string_view key, std::string_view value) {
+                          history_entry x;
+                          auto decoded = codec::decode(value, x, db::history,
+                                                       keys::printable(key));
+                          if (!decoded) {
+                            bad = decoded.error();
+                            return false;
+                          }
+                          old.emplace_back(std::string{key}, std::move(x));
+                          return true;
+                        });
+  if (!st)
+    return st.error();
+  if (bad)
+    return *bad;
+  for (auto& [key, x] : old)
+    if (auto ok = txn.put(db::history, key,
+                          codec::encode(std::vector<history_entry>{x}));
+        !ok)
+      return ok.error();
+  return old.size();
 }
 
 } // namespace onset::persistence::history_store

@@ -61,42 +61,59 @@ status store_state(write_txn& txn, const stream_id& stream,
 
 } // namespace
 
-status append(write_txn& txn, const instruction& x) {
-  if (x.stream.contract.empty() || x.stream.to.name.empty())
+result<bool> advance(write_txn& txn, const stream_id& stream,
+                     const std::vector<const instruction*>& appended,
+                     uint64_t ack_seq) {
+  if (!appended.empty()
+      && (stream.contract.empty() || stream.to.name.empty()))
     return make_failure(error_code::invalid_input,
                         "outbox: an instruction needs a contract and a target");
-  auto state = load_state(txn, x.stream);
-  if (!state)
-    return state.error();
-  if (x.seq != state->last + 1)
-    return make_failure(error_code::invalid_input,
-                        "outbox " + x.stream.to_string() + ": append of seq " +
-                            std::to_string(x.seq) + " after seq " +
-                            std::to_string(state->last) + " (expected " +
-                            std::to_string(state->last + 1) + ")");
-  if (auto st = txn.put(db::outbox, instruction_key(x.stream, x.seq),
-                        codec::encode(x));
-      !st)
-    return st;
-  state->last = x.seq;
-  return store_state(txn, x.stream, *state);
-}
-
-result<bool> ack(write_txn& txn, const stream_id& stream, uint64_t seq) {
   auto state = load_state(txn, stream);
   if (!state)
     return state.error();
-  if (seq <= state->acked)
-    return false;
-  if (seq > state->last)
+  auto before = *state;
+  for (auto* x : appended) {
+    if (!(x->stream == stream))
+      return make_failure(error_code::invalid_input,
+                          "outbox " + stream.to_string() +
+                              ": append of an instruction of stream " +
+                              x->stream.to_string());
+    if (x->seq != state->last + 1)
+      return make_failure(error_code::invalid_input,
+                          "outbox " + stream.to_string() + ": append of seq " +
+                              std::to_string(x->seq) + " after seq " +
+                              std::to_string(state->last) + " (expected " +
+                              std::to_string(state->last + 1) + ")");
+    if (auto st = txn.put(db::outbox, instruction_key(stream, x->seq),
+                          codec::encode(*x));
+        !st)
+      return st.error();
+    state->last = x->seq;
+  }
+  auto moved = ack_seq > state->acked;
+  if (ack_seq > state->last)
     return make_failure(error_code::invalid_input,
                         "outbox " + stream.to_string() + ": ack of seq " +
-                            std::to_string(seq) + " beyond the last appended " +
+                            std::to_string(ack_seq) +
+                            " beyond the last appended " +
                             std::to_string(state->last));
-  state->acked = seq;
-  if (auto st = store_state(txn, stream, *state); !st)
-    return st.error();
-  return true;
+  if (moved)
+    state->acked = ack_seq;
+  if (state->last != before.last || state->acked != before.acked)
+    if (auto st = store_state(txn, stream, *state); !st)
+      return st.error();
+  return moved;
+}
+
+status append(write_txn& txn, const instruction& x) {
+  auto done = advance(txn, x.stream, {&x}, 0);
+  if (!done)
+    return done.error();
+  return {};
+}
+
+result<bool> ack(write_txn& txn, const stream_id& stream, uint64_t seq) {
+  return advance(txn, stream, {}, seq);
 }
 
 result<uint64_t> acked(transaction& txn, const stream_id& stream) {

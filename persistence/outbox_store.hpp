@@ -38,6 +38,16 @@ status append(write_txn& txn, const instruction& x);
 /// (`invalid_input`) a seq above the last appended one.
 result<bool> ack(write_txn& txn, const stream_id& stream, uint64_t seq);
 
+/// `append` of each of `appended` (all of `stream`, in seq order), then
+/// `ack` of `ack_seq` (0: none), reading and writing the stream's
+/// watermarks once instead of once per call: a CONTRACT's ack of one step
+/// usually comes with the append of the next step of the same stream. The
+/// same checks and result as those calls; on an error the caller aborts the
+/// transaction (what was put before it is not undone here).
+result<bool> advance(write_txn& txn, const stream_id& stream,
+                     const std::vector<const instruction*>& appended,
+                     uint64_t ack_seq);
+
 /// The acknowledged watermark (0 before the first ack).
 result<uint64_t> acked(transaction& txn, const stream_id& stream);
 

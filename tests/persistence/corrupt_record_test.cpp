@@ -139,25 +139,23 @@ CAF_TEST(a malformed watermark is corrupt) {
 }
 
 CAF_TEST(a record of a newer class version gives format_mismatch) {
-  history_entry entry{utc_time{5}, history_kind::acked, "seq=1"};
-  write([&](write_txn& txn) {
-    ONSET_VALUE(history_store::append(txn, contract_id{"C-1"}, entry));
-  });
+  auto stream = test::device_stream("C-1", "MFP-1");
+  auto x = test::sample_instruction(stream, 1);
+  write([&](write_txn& txn) { ONSET_OK(outbox_store::append(txn, x)); });
   // Byte 0 is the tracking flag, bytes 1-4 the class version (little
   // endian) of the record's own type.
-  auto bytes = codec::encode(entry);
+  auto bytes = codec::encode(x);
   CAF_REQUIRE_EQUAL(bytes.substr(0, 5), std::string("\x00\x01\x00\x00\x00", 5));
   bytes[1] = '\x02';
-  write([&](write_txn& txn) {
-    cursor cur{txn, db::history};
-    CAF_REQUIRE(cur.first());
-    std::string key{cur.key()};
-    ONSET_OK(txn.put(db::history, key, bytes));
-  });
+  std::string key{'I'};
+  keys::put_stream(key, stream);
+  keys::put_be64(key, 1);
+  raw_put(db::outbox, key, bytes);
   auto txn = env->begin_read();
-  CAF_CHECK(fails_with(history_store::list(txn, contract_id{"C-1"}),
+  CAF_CHECK(fails_with(outbox_store::get(txn, stream, 1),
                        error_code::format_mismatch,
-                       "db=history key=C-1 #1: written by a newer build"));
+                       "key=instruction C-1>device/MFP-1 seq=1: written by a "
+                       "newer build"));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

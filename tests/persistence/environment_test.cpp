@@ -39,7 +39,8 @@ CAF_TEST(open creates the directory and writes the format key) {
   CAF_CHECK(std::filesystem::exists(opts.directory + "/data.mdb"));
   auto format = read_value(*env, db::meta, "format");
   CAF_REQUIRE(format);
-  CAF_CHECK_EQUAL(*format, keys::be64_value(2).substr(4));
+  CAF_CHECK_EQUAL(*format,
+                  keys::be64_value(environment::format_version).substr(4));
   CAF_CHECK_EQUAL(env->readers_cleared_at_open(), 0);
   CAF_CHECK_EQUAL(env->check_readers(), 0);
   CAF_CHECK_EQUAL(env->map_size(), opts.map_size);

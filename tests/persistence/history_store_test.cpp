@@ -1,7 +1,9 @@
 #define CAF_SUITE history_store
 #include <caf/test/unit_test.hpp>
 
+#include "persistence/codec.hpp"
 #include "persistence/history_store.hpp"
+#include "persistence/keys.hpp"
 #include "tests/persistence/persistence_test_support.hpp"
 
 using namespace onset;
@@ -58,6 +60,85 @@ CAF_TEST(history is kept in append order per contract across reopens) {
   CAF_CHECK_EQUAL(
       ONSET_VALUE(history_store::list(txn, contract_id{"C-10"})).size(), 1u);
   CAF_CHECK(ONSET_VALUE(history_store::list(txn, contract_id{"C-2"})).empty());
+}
+
+CAF_TEST(the lines of one append are one record and list in order) {
+  auto c1 = contract_id{"C-1"};
+  std::vector<history_entry> all;
+  {
+    auto txn = env->begin_write();
+    all.push_back(entry(1, history_kind::accepted, "version=1"));
+    CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, c1, all.back())),
+                    1u);
+    std::vector<history_entry> step{
+        entry(2, history_kind::acked, "seq=1"),
+        entry(2, history_kind::sent, "seq=2"),
+        entry(2, history_kind::transition, "provisioning->active")};
+    auto before = txn.records();
+    CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, c1, step)), 4u);
+    CAF_CHECK_EQUAL(txn.records() - before, 1u);
+    all.insert(all.end(), step.begin(), step.end());
+    ONSET_OK(txn.commit());
+  }
+  reopen();
+  auto txn = env->begin_write();
+  all.push_back(entry(3, history_kind::acked, "seq=2"));
+  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, c1, all.back())), 5u);
+  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, c1)), all);
+  CAF_CHECK(test::fails_with(
+      history_store::append(txn, c1, std::vector<history_entry>{}),
+      error_code::invalid_input, "at least one line"));
+}
+
+CAF_TEST(a format 2 history is upgraded at open to records of one line) {
+  std::vector<history_entry> lines{entry(1, history_kind::accepted, "v=1"),
+                                   entry(2, history_kind::sent, "seq=1")};
+  {
+    auto txn = env->begin_write();
+    std::string format;
+    keys::put_be32(format, 2);
+    ONSET_OK(txn.put(db::meta, "format", format));
+    // Format 2: one line per record, archive(history_entry), under its index.
+    for (uint64_t i = 1; i <= lines.size(); ++i) {
+      std::string key{'H'};
+      keys::put_str(key, "C-1");
+      keys::put_be64(key, i);
+      ONSET_OK(txn.put(db::history, key, codec::encode(lines[i - 1])));
+    }
+    ONSET_OK(txn.commit());
+  }
+  reopen();
+  auto txn = env->begin_write();
+  auto format = ONSET_VALUE(txn.get(db::meta, "format"));
+  CAF_REQUIRE(format);
+  auto bytes = *format;
+  CAF_CHECK_EQUAL(keys::get_be32(bytes), environment::format_version);
+  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
+                  lines);
+  lines.push_back(entry(3, history_kind::acked, "seq=1"));
+  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, contract_id{"C-1"},
+                                                    lines.back())),
+                  3u);
+  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
+                  lines);
+}
+
+CAF_TEST(a format 2 history with a corrupt line is refused at open) {
+  {
+    auto txn = env->begin_write();
+    std::string format;
+    keys::put_be32(format, 2);
+    ONSET_OK(txn.put(db::meta, "format", format));
+    std::string key{'H'};
+    keys::put_str(key, "C-1");
+    keys::put_be64(key, 1);
+    ONSET_OK(txn.put(db::history, key, "\x01\x02garbage"));
+    ONSET_OK(txn.commit());
+  }
+  env.reset();
+  CAF_CHECK(test::fails_with(environment::open(opts),
+                             error_code::corrupt_record,
+                             "upgrade from format 2 to"));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -136,4 +136,43 @@ CAF_TEST(streams of contracts whose ids share a prefix stay apart) {
   CAF_CHECK_EQUAL(ONSET_VALUE(outbox_store::last_seq(txn, other)), 2u);
 }
 
+CAF_TEST(an advance appends then acks with one write of the watermarks) {
+  append(printer, 1);
+  auto second = test::sample_instruction(printer, 2);
+  auto third = test::sample_instruction(printer, 3);
+  {
+    auto txn = env->begin_write();
+    CAF_CHECK(ONSET_VALUE(outbox_store::advance(txn, printer,
+                                                {&second, &third}, 2)));
+    // Two instructions and one stream record, not a stream record each.
+    CAF_CHECK_EQUAL(txn.records(), 3u);
+    ONSET_OK(txn.commit());
+  }
+  reopen();
+  auto txn = env->begin_read();
+  CAF_CHECK_EQUAL(ONSET_VALUE(outbox_store::last_seq(txn, printer)), 3u);
+  CAF_CHECK_EQUAL(ONSET_VALUE(outbox_store::acked(txn, printer)), 2u);
+  auto pending = ONSET_VALUE(outbox_store::pending(txn, printer));
+  CAF_REQUIRE_EQUAL(pending.size(), 1u);
+  CAF_CHECK_EQUAL(pending[0], third);
+}
+
+CAF_TEST(an advance refuses a gap an ack beyond its appends and a stranger) {
+  append(printer, 1);
+  auto txn = env->begin_write();
+  auto third = test::sample_instruction(printer, 3);
+  CAF_CHECK(fails_with(outbox_store::advance(txn, printer, {&third}, 0),
+                       error_code::invalid_input, "expected 2"));
+  auto second = test::sample_instruction(printer, 2);
+  CAF_CHECK(fails_with(outbox_store::advance(txn, printer, {&second}, 3),
+                       error_code::invalid_input, "beyond the last appended"));
+  auto theirs = test::sample_instruction(backup, 1);
+  CAF_CHECK(fails_with(outbox_store::advance(txn, printer, {&theirs}, 0),
+                       error_code::invalid_input, "of stream"));
+  // An ack at or below the watermark changes nothing and writes nothing.
+  auto before = txn.records();
+  CAF_CHECK(!ONSET_VALUE(outbox_store::advance(txn, printer, {}, 0)));
+  CAF_CHECK_EQUAL(txn.records(), before);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
