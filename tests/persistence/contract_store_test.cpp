@@ -251,9 +251,7 @@ CAF_TEST(a format 1 store is upgraded at open) {
   two.ending = true;
   {
     auto txn = env->begin_write();
-    std::string format;
-    keys::put_be32(format, 1);
-    ONSET_OK(txn.put(db::meta, "format", format));
+    test::set_format(txn, 1);
     // Format 1: the whole record (version 1 archive) under 'C' id:str.
     ONSET_OK(txn.put(db::contracts, prefix_of("C-1"), codec::encode(one)));
     ONSET_OK(txn.put(db::contracts, prefix_of("C-10"), codec::encode(two)));
@@ -262,10 +260,7 @@ CAF_TEST(a format 1 store is upgraded at open) {
   reopen();
   {
     auto txn = env->begin_read();
-    auto format = ONSET_VALUE(txn.get(db::meta, "format"));
-    CAF_REQUIRE(format);
-    auto bytes = *format;
-    CAF_CHECK_EQUAL(keys::get_be32(bytes), environment::format_version);
+    CAF_CHECK_EQUAL(test::stored_format(txn), environment::format_version);
     CAF_CHECK_EQUAL(ONSET_VALUE(contract_store::get(txn, contract_id{"C-1"})),
                     one);
     CAF_CHECK_EQUAL(ONSET_VALUE(contract_store::get(txn, contract_id{"C-10"})),
@@ -282,9 +277,7 @@ CAF_TEST(a format 1 store is upgraded at open) {
 CAF_TEST(a format 1 store with a corrupt record is refused and left as it was) {
   {
     auto txn = env->begin_write();
-    std::string format;
-    keys::put_be32(format, 1);
-    ONSET_OK(txn.put(db::meta, "format", format));
+    test::set_format(txn, 1);
     ONSET_OK(txn.put(db::contracts, prefix_of("C-1"),
                      codec::encode(test::sample_contract("C-1"))));
     ONSET_OK(txn.put(db::contracts, prefix_of("C-2"), "\x01\x02garbage"));

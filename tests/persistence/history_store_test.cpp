@@ -95,9 +95,7 @@ CAF_TEST(a format 2 history is upgraded at open to records of one line) {
                                    entry(2, history_kind::sent, "seq=1")};
   {
     auto txn = env->begin_write();
-    std::string format;
-    keys::put_be32(format, 2);
-    ONSET_OK(txn.put(db::meta, "format", format));
+    test::set_format(txn, 2);
     // Format 2: one line per record, archive(history_entry), under its index.
     for (uint64_t i = 1; i <= lines.size(); ++i) {
       std::string key{'H'};
@@ -109,10 +107,7 @@ CAF_TEST(a format 2 history is upgraded at open to records of one line) {
   }
   reopen();
   auto txn = env->begin_write();
-  auto format = ONSET_VALUE(txn.get(db::meta, "format"));
-  CAF_REQUIRE(format);
-  auto bytes = *format;
-  CAF_CHECK_EQUAL(keys::get_be32(bytes), environment::format_version);
+  CAF_CHECK_EQUAL(test::stored_format(txn), environment::format_version);
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
                   lines);
   lines.push_back(entry(3, history_kind::acked, "seq=1"));
@@ -126,9 +121,7 @@ CAF_TEST(a format 2 history is upgraded at open to records of one line) {
 CAF_TEST(a format 2 history with a corrupt line is refused at open) {
   {
     auto txn = env->begin_write();
-    std::string format;
-    keys::put_be32(format, 2);
-    ONSET_OK(txn.put(db::meta, "format", format));
+    test::set_format(txn, 2);
     std::string key{'H'};
     keys::put_str(key, "C-1");
     keys::put_be64(key, 1);

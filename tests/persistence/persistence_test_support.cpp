@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <spdlog/spdlog.h>
 
+#include "persistence/keys.hpp"
+
 namespace onset::test {
 
 namespace {
@@ -128,6 +130,21 @@ stream_id device_stream(const std::string& contract, const std::string& dev) {
 
 stream_id service_stream(const std::string& contract, const std::string& svc) {
   return stream_id{contract_id{contract}, target::service(service_id{svc})};
+}
+
+void set_format(persistence::write_txn& txn, uint32_t version) {
+  std::string value;
+  persistence::keys::put_be32(value, version);
+  ONSET_OK(txn.put(persistence::db::meta, "format", value));
+}
+
+uint32_t stored_format(persistence::transaction& txn) {
+  auto value = ONSET_VALUE(txn.get(persistence::db::meta, "format"));
+  if (!value)
+    return 0;
+  auto bytes = *value;
+  auto version = persistence::keys::get_be32(bytes);
+  return version ? *version : 0;
 }
 
 } // namespace onset::test

@@ -39,6 +39,12 @@ persistence::environment_options options_in(const std::string& dir);
 std::unique_ptr<persistence::environment>
 open_env(const persistence::environment_options& opts);
 
+/// Stores `version` as the environment's format, as an older build left it.
+void set_format(persistence::write_txn& txn, uint32_t version);
+
+/// The format version stored in the environment (0 if none).
+uint32_t stored_format(persistence::transaction& txn);
+
 /// `code: context` of a failure, for messages.
 std::string text(const persistence::failure& x);
 
