@@ -71,7 +71,6 @@ result<bool> advance(write_txn& txn, const stream_id& stream,
   auto state = load_state(txn, stream);
   if (!state)
     return state.error();
-  auto before = *state;
   for (auto* x : appended) {
     if (!(x->stream == stream))
       return make_failure(error_code::invalid_input,
@@ -97,19 +96,17 @@ result<bool> advance(write_txn& txn, const stream_id& stream,
                             std::to_string(ack_seq) +
                             " beyond the last appended " +
                             std::to_string(state->last));
+  if (!moved && appended.empty())
+    return false;
   if (moved)
     state->acked = ack_seq;
-  if (state->last != before.last || state->acked != before.acked)
-    if (auto st = store_state(txn, stream, *state); !st)
-      return st.error();
+  if (auto st = store_state(txn, stream, *state); !st)
+    return st.error();
   return moved;
 }
 
 status append(write_txn& txn, const instruction& x) {
-  auto done = advance(txn, x.stream, {&x}, 0);
-  if (!done)
-    return done.error();
-  return {};
+  return advance(txn, x.stream, {&x}, 0).to_status();
 }
 
 result<bool> ack(write_txn& txn, const stream_id& stream, uint64_t seq) {
