@@ -44,6 +44,8 @@ std::string check_options(const bench_options& x) {
   if (x.activate > x.scale && x.scale > 0)
     return "--activate: at most --scale (" + std::to_string(x.scale) +
            "; got " + std::to_string(x.activate) + ")";
+  if (x.cluster != "five" && x.cluster != "two")
+    return "--cluster: must be five or two (got " + x.cluster + ")";
   if (!(x.timeout > 0))
     return "--timeout: must be more than 0 seconds";
   return {};
@@ -93,6 +95,11 @@ std::optional<int> parse_options(int argc, char** argv, bench_options& out) {
       ->capture_default_str();
   app.add_option("--node-threads", out.node_threads,
                  "scheduler threads of every onset-node")
+      ->capture_default_str();
+  app.add_option("--cluster", out.cluster,
+                 "nodes of the idle and throughput runs: five (gateway, two "
+                 "contracts nodes, two devices nodes) or two (gateway and "
+                 "contracts, devices and services)")
       ->capture_default_str();
   app.add_option("--timeout", out.timeout,
                  "seconds until every contract must be active")

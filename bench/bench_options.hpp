@@ -33,6 +33,11 @@ struct bench_options {
   int clients = 4;
   /// Scheduler threads of every node.
   unsigned node_threads = 2;
+  /// The cluster of the idle and throughput runs: "five" (a gateway, two
+  /// contracts nodes, two devices nodes) or "two" (gateway and contracts
+  /// on one node, devices and services on the other). The scale run always
+  /// uses "two".
+  std::string cluster = "five";
   /// Seconds until every contract must be active, or the run fails.
   double timeout = 300;
   /// Where the nodes' data and logs go (default: a fresh directory under

@@ -69,8 +69,8 @@ void print_nodes(const std::vector<node_result>& nodes) {
 }
 
 int run_main(const bench_options& o, const std::string& dir) {
-  std::printf("onset-bench: sync=durable dir=%s node_threads=%u\n", dir.c_str(),
-              o.node_threads);
+  std::printf("onset-bench: sync=durable dir=%s node_threads=%u cluster=%s\n",
+              dir.c_str(), o.node_threads, o.cluster.c_str());
   std::fflush(stdout);
   auto lmdb = measure_ceilings(o, dir + "/lmdb");
   std::printf("%-11s %-34s %12.0f\n", "lmdb", "durable commits/s, 1 record",

@@ -47,6 +47,10 @@ std::vector<std::string> node_args(const bench_options& o) {
   return result;
 }
 
+std::vector<node_spec> nodes_of(const bench_options& o) {
+  return o.cluster == "two" ? two_nodes() : five_nodes();
+}
+
 std::string joined(const std::vector<std::string>& xs) {
   std::string result;
   for (auto& x : xs)
@@ -130,7 +134,7 @@ uint64_t throughput_result::records() const {
 idle_result run_idle(const bench_options& o, const std::string& dir) {
   idle_result result;
   result.contracts = o.latency_contracts;
-  local_cluster cluster{fresh(dir), five_nodes(), node_args(o)};
+  local_cluster cluster{fresh(dir), nodes_of(o), node_args(o)};
   auto gw = connect(cluster.gateway());
   enroll(cluster.gateway(), "LAT", o.latency_contracts, o.enroll_batch, 1);
   std::vector<double> took;
@@ -168,7 +172,7 @@ throughput_result run_throughput(const bench_options& o,
   throughput_result result;
   result.devices = o.devices;
   result.contracts = o.contracts;
-  local_cluster cluster{fresh(dir), five_nodes(), node_args(o)};
+  local_cluster cluster{fresh(dir), nodes_of(o), node_args(o)};
   result.enroll_s = enroll(cluster.gateway(), "MFP", o.devices,
                            std::min(o.enroll_batch, 5000), o.clients);
   // Every contract starts at the same second, far enough ahead that all

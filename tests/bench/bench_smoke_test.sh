@@ -26,6 +26,16 @@ done
 # 4 contracts x 2 printers x 5 steps (data_backup, failure_prediction).
 echo "$out" | grep -Eq '^throughput +steps +40$' || fail "expected 40 steps"
 
+# The same on the two-node cluster: its node table has those two nodes.
+out=$("$bench" --cluster two --devices 8 --contracts 4 --devices-per-contract 2 \
+  --latency-contracts 2 --lmdb-single 20 --lmdb-batched 2 --clients 2 \
+  --timeout 60) || fail "onset-bench --cluster two failed: $out"
+echo "$out"
+echo "$out" | grep -Eq '^throughput +steps +40$' || fail "two nodes: expected 40 steps"
+echo "$out" | grep -Eq '^gw +gateway,contracts ' || fail "two nodes: no gateway,contracts node"
+echo "$out" | grep -Eq '^d1 +devices,services ' || fail "two nodes: no devices,services node"
+echo "$out" | grep -Eq '^c1 ' && fail "two nodes: a c1 node ran"
+
 out=$("$bench" --scale 50 --enroll-batch 20 --activate 10 --clients 2) || fail "scale run failed: $out"
 echo "$out"
 summary=$(echo "$out" | grep '^onset_bench_scale ') || fail "no scale summary"
@@ -46,5 +56,6 @@ refused() {
 refused --devices --devices 0
 refused "--contracts x --devices-per-contract" --devices 10 --contracts 6
 refused --services --services 9
+refused "--cluster: must be five or two" --cluster three
 refused --frobnicate --frobnicate 1
 echo "PASS"
