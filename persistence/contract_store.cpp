@@ -1,10 +1,12 @@
 #include "persistence/contract_store.hpp"
 
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "messages/error_code.hpp"
 #include "persistence/codec.hpp"
+#include "persistence/environment.hpp"
 #include "persistence/keys.hpp"
 
 namespace onset::persistence::contract_store {
@@ -72,7 +74,8 @@ public:
     auto text = keys::printable(id_);
     if (part.empty()) {
       bad_ = corrupt(text, "a format 1 record (the whole contract under one "
-                           "key) in a format 2 store");
+                           "key) in a store of format " +
+                               std::to_string(environment::format_version));
       return;
     }
     auto tag = part.front();

@@ -244,6 +244,17 @@ CAF_TEST(a corrupt or missing part makes its contract corrupt) {
   CAF_CHECK_EQUAL(corrupt.size(), 2u);
 }
 
+CAF_TEST(a format 1 record in a current store makes its contract corrupt) {
+  put(test::sample_contract("C-1"));
+  raw_put(prefix_of("C-1"), codec::encode(test::sample_contract("C-1")));
+  auto txn = env->begin_read();
+  CAF_CHECK(fails_with(contract_store::get(txn, contract_id{"C-1"}),
+                       error_code::corrupt_record,
+                       "db=contracts key=C-1: a format 1 record (the whole "
+                       "contract under one key) in a store of format "
+                           + std::to_string(environment::format_version)));
+}
+
 CAF_TEST(a format 1 store is upgraded at open) {
   auto one = test::sample_contract("C-1");
   auto two = test::sample_contract("C-10", 3);
