@@ -17,11 +17,17 @@ struct receiver_options {
   size_t restart_limit = 3;
   duration restart_window = std::chrono::seconds{10};
 
-  /// SERVICE actors per catalog service. The streams of a service are
-  /// spread over them by contract: each stream stays with one actor (its
-  /// steps apply in order), and the steps of streams on different lanes
-  /// commit in the same STORE round instead of one commit each.
-  size_t service_lanes = 64;
+  /// SERVICE actors per catalog service (`onset-node --service-lanes`). The
+  /// streams of a service are spread over them by contract: each stream
+  /// stays with one actor (its steps apply in order), and the steps of
+  /// streams on different lanes commit in the same STORE round instead of
+  /// one commit each. A lane applies one step at a time and waits for its
+  /// STORE round, so a round holds at most one step per lane and the
+  /// streams sharing a lane wait for each other: with 64 lanes, 8000
+  /// contracts' service steps queued 125 contracts to a lane and the
+  /// STORE's rounds stayed small (docs/bench.md, stop 15: 4096 lanes ran
+  /// 2.1-2.4x the steps/s). Lanes are spawned on first use.
+  size_t service_lanes = 4096;
 
   /// How long the collector of a STEP BATCH waits for its steps' answers
   /// (actors/batch_collector.hpp). Nodes set it to their request timeout:

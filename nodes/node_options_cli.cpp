@@ -75,6 +75,11 @@ void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--max-devices-in-flight", x.engine.max_devices_in_flight,
                  "Printers of one contract provisioned at the same time")
     ->capture_default_str();
+  app.add_option("--service-lanes", x.receivers.service_lanes,
+                 "SERVICE actors per catalog service; a service's streams "
+                 "are spread over them by contract")
+    ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+    ->capture_default_str();
   app.add_option("--max-steps-in-flight", x.engine.max_steps_in_flight,
                  "Steps of all contracts of this node sent and not yet "
                  "answered; more wait before they are sent (0: no limit)")

@@ -108,6 +108,12 @@ run_onset 2 status --gateway no-port
 run_onset 2 device set-online MFP-0101 maybe
 run_onset 2 frobnicate
 
+step "bad node options are refused, naming the option"
+if err=$("$NODE_BIN" --data-dir "$WORK/unused" --service-lanes 0 2>&1); then
+  fail "onset-node --service-lanes 0 was accepted"
+fi
+expect_contains "$err" "--service-lanes" "onset-node --service-lanes 0"
+
 step "nothing changed"
 run_onset 0 status --json
 [ "$OUT" = "$before" ] || fail "status changed:
