@@ -3,6 +3,7 @@
 // step latency histogram and budget.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "actors/engine_config.hpp"
@@ -25,6 +26,11 @@ struct contract_context {
   service_actor services;
   engine_config config;
   wall_clock now;
+  /// How far the wall clock is into its current second: `now` has whole
+  /// seconds, so a timer armed for the next date subtracts this, or it
+  /// would fire up to a second late. None: 0 (tests, whose clock moves in
+  /// whole seconds).
+  std::function<engine_config::duration()> into_second;
   /// Where CONTRACT actors record each step's send-to-ack latency; none in
   /// tests that do not look.
   std::shared_ptr<step_latency> latency;

@@ -1,6 +1,7 @@
 #include "actors/contract_supervisor.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <caf/event_based_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -116,7 +117,8 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
 }
 
 /// Fires every due start and end date, then sleeps until the next one (at
-/// most `timer_poll`).
+/// most `timer_poll`): until the start of its second, not a whole number of
+/// seconds from now, so that a contract starts when its date arrives.
 void check_timers(self_ptr self) {
   auto& st = self->state;
   auto now = st.ctx->now();
@@ -124,18 +126,36 @@ void check_timers(self_ptr self) {
   if (!due) {
     spdlog::error("{} timers.failed {}", st.tag,
                   persistence::to_string(due.error()));
-  } else {
+  } else if (!due.value().empty()) {
+    auto started = std::chrono::steady_clock::now();
     for (auto& t : due.value()) {
       auto target = find_contract(self, t.contract);
       if (target)
         self->send(*target, atom::due_v, t.kind);
     }
+    spdlog::info("{} timers.fired due={} at={} ms={}", st.tag,
+                 due.value().size(), now.to_rfc3339(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
   }
   auto wait = st.ctx->config.timer_poll;
   auto next = contract_storage::next_timer(*st.ctx->env);
-  if (next && next.value() && next.value()->at.seconds > now.seconds) {
-    auto until = std::chrono::seconds{next.value()->at.seconds - now.seconds};
-    wait = std::min<engine_config::duration>(wait, until);
+  // The clock again, after the firing above (which can take a while), and
+  // the fraction first: if the second turns between the two reads, the
+  // wait comes out early (a check that finds nothing and sleeps again),
+  // never late. A fired timer stays stored until its CONTRACT has handled
+  // it, so a next date not after `now` is one of those: poll.
+  auto into = st.ctx->into_second ? st.ctx->into_second()
+                                  : engine_config::duration::zero();
+  auto later = st.ctx->now();
+  if (next && next.value()) {
+    auto at = next.value()->at.seconds;
+    if (at > later.seconds)
+      wait = std::min<engine_config::duration>(
+        wait, std::chrono::seconds{at - later.seconds} - into);
+    else if (at > now.seconds) // came due while the others were fired
+      wait = engine_config::duration::zero();
   }
   self->delayed_send(self, wait, atom::tick_v, ++st.timer_generation);
 }

@@ -10,4 +10,10 @@ wall_clock system_wall_clock() {
   };
 }
 
+std::chrono::nanoseconds system_into_second() {
+  using namespace std::chrono;
+  auto now = system_clock::now().time_since_epoch();
+  return duration_cast<nanoseconds>(now - duration_cast<seconds>(now));
+}
+
 } // namespace onset

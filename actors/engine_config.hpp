@@ -55,4 +55,8 @@ using wall_clock = std::function<utc_time()>;
 
 wall_clock system_wall_clock();
 
+/// How far the system clock is into its current second (what
+/// `system_wall_clock()` drops).
+std::chrono::nanoseconds system_into_second();
+
 } // namespace onset

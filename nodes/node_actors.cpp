@@ -75,6 +75,7 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   }
   ctx->config = options.engine;
   ctx->now = system_wall_clock();
+  ctx->into_second = system_into_second;
   ctx->latency = std::make_shared<step_latency>();
   if (options.engine.max_steps_in_flight > 0)
     ctx->budget

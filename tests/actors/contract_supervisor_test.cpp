@@ -15,6 +15,8 @@ namespace {
 
 struct supervisor_fixture : receiver_fixture {
   utc_time now = *utc_time::parse_rfc3339("2026-11-30T00:00:00Z");
+  /// How far the wall clock is into the second `now`.
+  engine_config::duration into{0};
   engine_config config;
   contract_supervisor_actor contracts;
 
@@ -27,6 +29,7 @@ struct supervisor_fixture : receiver_fixture {
     ctx->services = services;
     ctx->config = config;
     ctx->now = [this] { return now; };
+    ctx->into_second = [this] { return into; };
     contracts = sys.spawn(contract_supervisor,
                           std::shared_ptr<const contract_context>{ctx},
                           devices);
@@ -77,6 +80,46 @@ CAF_TEST(a due date during the write of a new contract spawns one actor) {
   sched.run();
   CAF_CHECK_EQUAL(contract_actors(), 1u);
   self->receive([](submit_result&) {});
+}
+
+CAF_TEST(a start date fires at the start of its second) {
+  using std::chrono::milliseconds;
+  // sched.run(), never run(): the supervisor's date timer re-arms forever.
+  device_record printer{device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000",
+                        fw("2.4.0"), {}};
+  self->send(devices, atom::enroll_v, std::vector<device_record>{printer});
+  sched.run();
+  self->receive([](atom::ok) {});
+  auto doc = parse_contract(
+    R"({"id":"C-1","version":1,"customer":"acme",)"
+    R"("start":"2026-11-30T00:00:01Z","end":"2027-11-01T00:00:00Z",)"
+    R"("devices":["MFP-1"],"services":{"data_backup":{}}})",
+    *cat);
+  CAF_REQUIRE(doc);
+  self->send(contracts, atom::submit_v, doc.value());
+  sched.run();
+  self->receive([](submit_result&) {});
+  auto state = [this] {
+    self->send(contracts, atom::get_v, contract_id{"C-1"});
+    sched.run();
+    auto result = contract_state::ended;
+    self->receive([&](contract_view& x) { result = x.summary.state; });
+    return result;
+  };
+  CAF_MESSAGE("the poll finds the start one second ahead, 400 ms into the "
+              "current second: the next check is 600 ms away, not 1 s");
+  into = milliseconds{400};
+  sched.clock().advance_time(config.timer_poll);
+  sched.run();
+  CAF_CHECK_EQUAL(state(), contract_state::scheduled);
+  now.seconds += 1;
+  into = milliseconds{0};
+  sched.clock().advance_time(milliseconds{599});
+  sched.run();
+  CAF_CHECK_EQUAL(state(), contract_state::scheduled);
+  sched.clock().advance_time(milliseconds{1});
+  sched.run();
+  CAF_CHECK_NOT_EQUAL(state(), contract_state::scheduled);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
