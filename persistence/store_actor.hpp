@@ -8,7 +8,8 @@
 //   ...                                 │  it lands behind every request
 //   flush ◀─────────────────────────────┘  already in the mailbox
 //     begin write txn
-//       for each queued batch: nested txn; batch(child);
+//       for each queued batch: batch(txn), straight in the round's txn
+//     any batch failed -> abort, replay the round with a child txn each:
 //         error -> abort child, that requester gets the error
 //         ok    -> commit child into the parent
 //     commit once (2 fsyncs in durable mode), then deliver every promise
@@ -49,7 +50,8 @@
 namespace onset::persistence {
 
 /// Writes into the STORE's transaction; returns an error to fail (and undo)
-/// only this batch. It may run more than once (replayed after the map grew),
+/// only this batch. It may run more than once (replayed after the map grew, or after a
+/// batch of its round failed),
 /// so it must be a pure function of the transaction: no side effects outside
 /// it. It must not commit or abort the transaction it is given (the STORE
 /// does). It never crosses the wire: its requester and the STORE share a
@@ -107,6 +109,9 @@ struct store_state {
   uint64_t batches = 0;
   uint64_t failed_batches = 0;
   uint64_t replays = 0;
+  /// Rounds run again with a child transaction per batch because one of
+  /// their batches failed.
+  uint64_t nested_replays = 0;
   /// Records written by committed rounds (LMDB puts and deletes).
   uint64_t records = 0;
 };

@@ -108,6 +108,7 @@ CAF_TEST(waiting requests share one transaction and hear back after it) {
   consume_messages();
   CAF_CHECK_EQUAL(state().commits, 1u);
   CAF_CHECK_EQUAL(state().batches, 5u);
+  CAF_CHECK_EQUAL(state().nested_replays, 0u);
   for (auto& out : outs) {
     CAF_CHECK(out->replied);
     CAF_CHECK(!out->err);
@@ -140,6 +141,9 @@ CAF_TEST(a failing batch fails only its own requester) {
   CAF_CHECK(!b->visible_at_reply && !visible(*env, "MFP-B"));
   CAF_CHECK(!c->visible_at_reply && !visible(*env, "MFP-C"));
   CAF_CHECK_EQUAL(state().failed_batches, 2u);
+  CAF_MESSAGE("the round ran once straight, then again with a child "
+              "transaction per batch");
+  CAF_CHECK_EQUAL(state().nested_replays, 1u);
 }
 
 CAF_TEST(a batch that ends its own transaction fails) {
