@@ -50,10 +50,9 @@
 namespace onset::persistence {
 
 /// Writes into the STORE's transaction; returns an error to fail (and undo)
-/// only this batch. It may run more than once (replayed after the map grew, or after a
-/// batch of its round failed),
-/// so it must be a pure function of the transaction: no side effects outside
-/// it. It must not commit or abort the transaction it is given (the STORE
+/// only this batch. It may run more than once (replayed after the map grew,
+/// or after a batch of its round failed), so it must be a pure function of
+/// the transaction: no side effects outside it. It must not commit or abort the transaction it is given (the STORE
 /// does). It never crosses the wire: its requester and the STORE share a
 /// process.
 using write_batch = std::function<caf::error(write_txn&)>;
