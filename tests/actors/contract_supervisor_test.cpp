@@ -42,6 +42,27 @@ struct supervisor_fixture : receiver_fixture {
     sched.run();
   }
 
+  /// Registers MFP-1 for acme (sched.run(), never run(): the supervisor's
+  /// date timer re-arms forever, so run() would never return).
+  void enroll_printer() {
+    device_record printer{device_id{"MFP-1"}, customer_id{"acme"},
+                          "MFP-C3000", fw("2.4.0"), {}};
+    self->send(devices, atom::enroll_v, std::vector<device_record>{printer});
+    sched.run();
+    self->receive([](atom::ok) {});
+  }
+
+  /// Contract C-1 of acme for MFP-1, from `start` to 2027-11-01.
+  contract contract_starting(const std::string& start) {
+    auto doc = parse_contract(
+      R"({"id":"C-1","version":1,"customer":"acme","start":")" + start
+        + R"(","end":"2027-11-01T00:00:00Z","devices":["MFP-1"],)"
+        + R"("services":{"data_backup":{}}})",
+      *cat);
+    CAF_REQUIRE(doc);
+    return doc.value();
+  }
+
   /// The CONTRACT actors the supervisor spawned and that still run.
   size_t contract_actors() {
     using impl = contract_supervisor_actor::stateful_base<
@@ -58,18 +79,9 @@ struct supervisor_fixture : receiver_fixture {
 CAF_TEST_FIXTURE_SCOPE(contract_supervisor_tests, supervisor_fixture)
 
 CAF_TEST(a due date during the write of a new contract spawns one actor) {
-  device_record printer{device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000",
-                        fw("2.4.0"), {}};
-  self->send(devices, atom::enroll_v, std::vector<device_record>{printer});
-  sched.run();
-  self->receive([](atom::ok) {});
-  auto doc = parse_contract(
-    R"({"id":"C-1","version":1,"customer":"acme",)"
-    R"("start":"2026-11-01T00:00:00Z","end":"2027-11-01T00:00:00Z",)"
-    R"("devices":["MFP-1"],"services":{"data_backup":{}}})",
-    *cat);
-  CAF_REQUIRE(doc);
-  self->send(contracts, atom::submit_v, doc.value());
+  enroll_printer();
+  auto doc = contract_starting("2026-11-01T00:00:00Z");
+  self->send(contracts, atom::submit_v, doc);
   expect((atom::submit, contract), from(self).to(contracts));
   expect((atom::records, std::vector<device_id>), from(contracts).to(devices));
   expect((std::vector<device_record>), from(devices).to(contracts));
@@ -84,19 +96,9 @@ CAF_TEST(a due date during the write of a new contract spawns one actor) {
 
 CAF_TEST(a start date fires at the start of its second) {
   using std::chrono::milliseconds;
-  // sched.run(), never run(): the supervisor's date timer re-arms forever.
-  device_record printer{device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000",
-                        fw("2.4.0"), {}};
-  self->send(devices, atom::enroll_v, std::vector<device_record>{printer});
-  sched.run();
-  self->receive([](atom::ok) {});
-  auto doc = parse_contract(
-    R"({"id":"C-1","version":1,"customer":"acme",)"
-    R"("start":"2026-11-30T00:00:01Z","end":"2027-11-01T00:00:00Z",)"
-    R"("devices":["MFP-1"],"services":{"data_backup":{}}})",
-    *cat);
-  CAF_REQUIRE(doc);
-  self->send(contracts, atom::submit_v, doc.value());
+  enroll_printer();
+  auto doc = contract_starting("2026-11-30T00:00:01Z");
+  self->send(contracts, atom::submit_v, doc);
   sched.run();
   self->receive([](submit_result&) {});
   auto state = [this] {
