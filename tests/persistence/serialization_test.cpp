@@ -2,6 +2,10 @@
 #include <caf/meta/annotation.hpp>
 #include <caf/test/unit_test.hpp>
 
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <sstream>
+
 #include "persistence/archive.hpp"
 #include "persistence/serialization.hpp"
 #include "tests/persistence/persistence_test_support.hpp"
@@ -170,4 +174,123 @@ CAF_TEST(every stored record round - trips) {
   device_state dev2;
   ONSET_OK(decode_archive(encode_archive(dev), dev2, db::devices, "D"));
   CAF_CHECK_EQUAL(dev2, dev);
+}
+
+// -- the record archives write and read Boost's binary format ------------------
+
+namespace {
+
+/// The bytes boost::archive::binary_oarchive writes for `x` with the
+/// stores' flags: the format the records were defined with.
+template<class T>
+std::string boost_bytes(const T& x) {
+  std::ostringstream out;
+  {
+    boost::archive::binary_oarchive ar{out, archive_flags};
+    ar << x;
+  }
+  return out.str();
+}
+
+/// `x` read back with boost::archive::binary_iarchive.
+template<class T>
+T boost_load(const std::string& bytes) {
+  std::istringstream in{bytes};
+  boost::archive::binary_iarchive ar{in, archive_flags};
+  T x;
+  ar >> x;
+  return x;
+}
+
+/// One value of every type the stores encode (persistence/codec.hpp), with
+/// every field set to something other than its default.
+struct every_record {
+  contract_record record = test::sample_contract("C-1", 3);
+  contract_status status = status_of(record);
+  device_ledger printer_ledger = record.ledger.devices.begin()->second;
+  service_ledger service_entry
+    = record.ledger.services.begin()->second.begin()->second;
+  instruction ins = test::sample_instruction(test::service_stream("C-1", "x"),
+                                             4);
+  device_state printer = test::sample_device("MFP-1");
+  service_device_state service_printer{
+    {{"period_days", setting_value::of_number(7)}}, true, true};
+  due_timer timer{utc_time{1'767'225'600}, contract_id{"C-1"},
+                  timer_kind::end};
+  history_entry line{utc_time{1'767'225'601}, history_kind::acked,
+                     "target=device/MFP-1 kind=firmware seq=2"};
+  std::vector<history_entry> lines{line, line, {}};
+
+  template<class F>
+  void each(F f) const {
+    f(record, "contract_record");
+    f(record.doc, "contract");
+    f(status, "contract_status");
+    f(printer_ledger, "device_ledger");
+    f(service_entry, "service_ledger");
+    f(ins, "instruction");
+    f(printer, "device_state");
+    f(service_printer, "service_device_state");
+    f(timer, "due_timer");
+    f(line, "history_entry");
+    f(lines, "history lines");
+  }
+};
+
+} // namespace
+
+CAF_TEST(every stored record is written byte for byte as Boost writes it) {
+  every_record{}.each([](const auto& x, const char* name) {
+    CAF_MESSAGE(name);
+    auto ours = encode_archive(x);
+    CAF_CHECK(!ours.empty());
+    CAF_CHECK(ours == boost_bytes(x));
+  });
+}
+
+CAF_TEST(Boost reads every stored record as written and it reads Boost bytes) {
+  every_record{}.each([](const auto& x, const char* name) {
+    using type = std::decay_t<decltype(x)>;
+    CAF_MESSAGE(name);
+    CAF_CHECK(boost_load<type>(encode_archive(x)) == x);
+    type y;
+    ONSET_OK(decode_archive(boost_bytes(x), y, db::contracts, "K"));
+    CAF_CHECK(y == x);
+  });
+}
+
+CAF_TEST(a cut record is refused with corrupt_record naming what is missing) {
+  auto bytes = encode_archive(test::sample_contract("C-1"));
+  contract_record x;
+  CAF_CHECK(fails_with(decode_archive(std::string_view{bytes}.substr(
+                                        0, bytes.size() - 3),
+                                      x, db::contracts, "C-1"),
+                       error_code::corrupt_record,
+                       "db=contracts key=C-1: the record ends"));
+}
+
+CAF_TEST(a string longer than its record is refused before it is allocated) {
+  history_entry line{utc_time{1}, history_kind::acked, "seq=1"};
+  auto bytes = encode_archive(line);
+  // The last field is the detail: a size_t length, then its bytes.
+  auto length_at = bytes.size() - line.detail.size() - sizeof(std::size_t);
+  std::size_t huge = std::size_t{1} << 60;
+  bytes.replace(length_at, sizeof huge, reinterpret_cast<const char*>(&huge),
+                sizeof huge);
+  history_entry x;
+  CAF_CHECK(fails_with(decode_archive(bytes, x, db::history, "H-1"),
+                       error_code::corrupt_record,
+                       "db=history key=H-1: a string of 1152921504606846976 "
+                       "bytes with 5 bytes left"));
+}
+
+CAF_TEST(a bool field other than 0 or 1 is refused with corrupt_record) {
+  service_device_state state{{}, true, false};
+  auto bytes = encode_archive(state);
+  // The last two fields are the bools registered and active.
+  bytes[bytes.size() - 2] = 7;
+  service_device_state x;
+  CAF_CHECK(fails_with(decode_archive(bytes, x, db::devices, "S-1"),
+                       error_code::corrupt_record,
+                       "db=devices key=S-1: a bool field holds 7"));
 }
