@@ -74,6 +74,27 @@ double cpu_seconds_of(int pid) {
          static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+machine_cpu machine_cpu_now() {
+  std::ifstream in{"/proc/stat"};
+  std::string name;
+  uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
+           softirq = 0, steal = 0;
+  if (!(in >> name >> user >> nice >> system >> idle >> iowait >> irq
+           >> softirq >> steal)
+      || name != "cpu")
+    return {};
+  return {user + nice + system + irq + softirq + steal, idle, iowait};
+}
+
+cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to) {
+  auto busy = static_cast<double>(to.busy - from.busy);
+  auto iowait = static_cast<double>(to.iowait - from.iowait);
+  auto all = busy + iowait + static_cast<double>(to.idle - from.idle);
+  if (all <= 0)
+    return {};
+  return {100 * busy / all, 100 * iowait / all};
+}
+
 store_totals store_totals_of(const std::string& log_path) {
   store_totals result;
   auto line = last_line_with(log_path, "] totals commits=");

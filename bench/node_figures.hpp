@@ -27,6 +27,28 @@ memory memory_of(int pid);
 /// CPU time (user + system) a running process has used, in seconds.
 double cpu_seconds_of(int pid);
 
+/// The whole machine's CPU time since boot, in clock ticks summed over its
+/// CPUs (the `cpu` line of /proc/stat), so that it counts every process,
+/// not only the nodes. All 0 where /proc does not say.
+struct machine_cpu {
+  /// user, nice, system, irq, softirq and steal.
+  uint64_t busy = 0;
+  uint64_t idle = 0;
+  /// Idle with a disk request outstanding (the STOREs' fdatasync).
+  uint64_t iowait = 0;
+};
+
+machine_cpu machine_cpu_now();
+
+/// The busy and iowait shares, in percent, of the CPU time between two
+/// readings; 0 if none passed.
+struct cpu_shares {
+  double busy_pct = 0;
+  double iowait_pct = 0;
+};
+
+cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to);
+
 /// The last `[store N] totals ...` line of a log.
 struct store_totals {
   bool found = false;

@@ -107,6 +107,8 @@ int run_main(const bench_options& o, const std::string& dir) {
   row("submit s", t.submit_s, "%12.2f");
   row("first active s (after start)", t.first_active_s, "%12.2f");
   row("last active s (after start)", t.last_active_s, "%12.2f");
+  row("CPUs busy % (start to last)", t.cpus.busy_pct, "%12.0f");
+  row("CPUs in iowait %", t.cpus.iowait_pct, "%12.0f");
   row("steps/s", t.steps_per_s(), "%12.0f");
   row("contracts/s", t.contracts_per_s(), "%12.1f");
   row("step latency p50 ms", t.latency.p50_us / 1000, "%12.3f");
@@ -125,14 +127,15 @@ int run_main(const bench_options& o, const std::string& dir) {
       "first_active_s=%.2f last_active_s=%.2f max_peak_rss_mb=%.1f "
       "commits=%llu records_per_commit=%.1f lmdb_single_commits_per_s=%.0f "
       "lmdb_batched_records_per_s=%.0f ratio_to_lmdb_single=%.2f "
-      "ratio_to_lmdb_batched=%.4f\n",
+      "ratio_to_lmdb_batched=%.4f busy_pct=%.0f iowait_pct=%.0f\n",
       t.steps_per_s(), t.contracts_per_s(), t.latency.p50_us / 1000,
       t.latency.p99_us / 1000, idle.latency.p50_us / 1000,
       idle.latency.p99_us / 1000, t.first_active_s, t.last_active_s, peak,
       static_cast<unsigned long long>(commits), per_commit,
       lmdb.single.commits_per_s(), lmdb.batched.records_per_s(),
       t.steps_per_s() / lmdb.single.commits_per_s(),
-      t.steps_per_s() / lmdb.batched.records_per_s());
+      t.steps_per_s() / lmdb.batched.records_per_s(), t.cpus.busy_pct,
+      t.cpus.iowait_pct);
   return 0;
 }
 

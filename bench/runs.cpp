@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -218,13 +219,18 @@ throughput_result run_throughput(const bench_options& o,
       if (role == "contracts")
         logs.push_back(cluster.log_path(n.name));
   active_watch watch{logs};
+  std::optional<machine_cpu> at_start;
   for (watch.poll(); watch.count() < o.contracts; watch.poll()) {
+    if (!at_start && clock_type::now() >= t0)
+      at_start = machine_cpu_now();
     if (std::chrono::duration<double>(clock_type::now() - t0).count() >
         o.timeout)
       throw std::runtime_error(std::to_string(o.contracts - watch.count()) +
                                " contracts not active within --timeout");
     std::this_thread::sleep_for(milliseconds{50});
   }
+  result.cpus = shares_between(at_start.value_or(machine_cpu_now()),
+                               machine_cpu_now());
   result.first_active_s =
       std::max(0.0, (watch.first_ms() - start * 1000) / 1000.0);
   result.last_active_s = (watch.last_ms() - start * 1000) / 1000.0;

@@ -46,6 +46,10 @@ struct throughput_result {
   /// After the common start date.
   double first_active_s = 0;
   double last_active_s = 0;
+  /// The machine's CPUs from the common start date (or the first poll
+  /// after it) until the poll that saw the last contract active: 50 ms
+  /// apart at most.
+  cpu_shares cpus;
   latency_result latency;
   std::vector<node_result> nodes;
 
