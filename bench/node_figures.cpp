@@ -74,6 +74,15 @@ double cpu_seconds_of(int pid) {
          static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+uint64_t written_bytes_of(int pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/io"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.compare(0, 12, "write_bytes:") == 0)
+      return std::strtoull(line.c_str() + 12, nullptr, 10);
+  return 0;
+}
+
 machine_cpu machine_cpu_now() {
   std::ifstream in{"/proc/stat"};
   std::string name;

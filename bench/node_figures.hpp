@@ -27,6 +27,13 @@ memory memory_of(int pid);
 /// CPU time (user + system) a running process has used, in seconds.
 double cpu_seconds_of(int pid);
 
+/// Bytes a running process has caused to be written to storage since it
+/// started (`write_bytes` of /proc/PID/io: for a node, the pages its LMDB
+/// commits write), 0 where /proc does not say. Counted when the kernel
+/// takes the write, so the pages of a commit count once, whatever the disk
+/// cache does with them afterwards.
+uint64_t written_bytes_of(int pid);
+
 /// The whole machine's CPU time since boot, in clock ticks summed over its
 /// CPUs (the `cpu` line of /proc/stat), so that it counts every process,
 /// not only the nodes. All 0 where /proc does not say.

@@ -53,19 +53,27 @@ ceilings measure_ceilings(const bench_options& o, const std::string& dir) {
   return result;
 }
 
-void print_nodes(const std::vector<node_result>& nodes) {
-  std::printf("%-6s %-18s %12s %12s %8s %10s %12s %10s\n", "node", "roles",
+/// The node table; `run_written` adds the bytes each node wrote from the
+/// start date to the last `active` (throughput runs only).
+void print_nodes(const std::vector<node_result>& nodes, bool run_written) {
+  std::printf("%-6s %-18s %12s %12s %8s %10s %12s %10s %10s", "node", "roles",
               "peak_rss_mb", "rss_anon_mb", "cpu_s", "commits", "records",
-              "rec/commit");
-  for (auto& n : nodes)
-    std::printf("%-6s %-18s %12.1f %12.1f %8.2f %10llu %12llu %10.1f\n",
+              "rec/commit", "write_mb");
+  std::printf(run_written ? " %12s\n" : "\n", "run_write_mb");
+  for (auto& n : nodes) {
+    std::printf("%-6s %-18s %12.1f %12.1f %8.2f %10llu %12llu %10.1f %10.1f",
                 n.name.c_str(), n.roles.c_str(), n.mem.peak_rss / mib,
                 n.mem.rss_anon / mib, n.cpu_s,
                 static_cast<unsigned long long>(n.store.commits),
                 static_cast<unsigned long long>(n.store.records),
                 n.store.commits ? static_cast<double>(n.store.records) /
                                       static_cast<double>(n.store.commits)
-                                : 0.0);
+                                : 0.0,
+                n.written / mib);
+    if (run_written)
+      std::printf(" %12.1f", n.run_written / mib);
+    std::printf("\n");
+  }
 }
 
 int run_main(const bench_options& o, const std::string& dir) {
@@ -113,7 +121,12 @@ int run_main(const bench_options& o, const std::string& dir) {
   row("contracts/s", t.contracts_per_s(), "%12.1f");
   row("step latency p50 ms", t.latency.p50_us / 1000, "%12.3f");
   row("step latency p99 ms", t.latency.p99_us / 1000, "%12.3f");
-  print_nodes(t.nodes);
+  auto run_written = static_cast<double>(t.run_written());
+  auto kb_per_step =
+      t.steps ? run_written / 1024 / static_cast<double>(t.steps) : 0.0;
+  row("written MB (start to last)", run_written / mib, "%12.1f");
+  row("written KB per step", kb_per_step, "%12.2f");
+  print_nodes(t.nodes, true);
   double peak = 0;
   for (auto& n : t.nodes)
     peak = std::max(peak, n.mem.peak_rss / mib);
@@ -127,7 +140,8 @@ int run_main(const bench_options& o, const std::string& dir) {
       "first_active_s=%.2f last_active_s=%.2f max_peak_rss_mb=%.1f "
       "commits=%llu records_per_commit=%.1f lmdb_single_commits_per_s=%.0f "
       "lmdb_batched_records_per_s=%.0f ratio_to_lmdb_single=%.2f "
-      "ratio_to_lmdb_batched=%.4f busy_pct=%.0f iowait_pct=%.0f\n",
+      "ratio_to_lmdb_batched=%.4f busy_pct=%.0f iowait_pct=%.0f "
+      "run_write_mb=%.1f kb_written_per_step=%.2f\n",
       t.steps_per_s(), t.contracts_per_s(), t.latency.p50_us / 1000,
       t.latency.p99_us / 1000, idle.latency.p50_us / 1000,
       idle.latency.p99_us / 1000, t.first_active_s, t.last_active_s, peak,
@@ -135,7 +149,7 @@ int run_main(const bench_options& o, const std::string& dir) {
       lmdb.single.commits_per_s(), lmdb.batched.records_per_s(),
       t.steps_per_s() / lmdb.single.commits_per_s(),
       t.steps_per_s() / lmdb.batched.records_per_s(), t.cpus.busy_pct,
-      t.cpus.iowait_pct);
+      t.cpus.iowait_pct, run_written / mib, kb_per_step);
   return 0;
 }
 
@@ -144,7 +158,7 @@ int scale_main(const bench_options& o, const std::string& dir) {
               dir.c_str(), o.scale, o.enroll_batch);
   std::fflush(stdout);
   auto s = run_scale(o, dir + "/scale");
-  print_nodes(s.nodes);
+  print_nodes(s.nodes, false);
   auto delta = s.active.rss_anon > s.registered.rss_anon
                    ? s.active.rss_anon - s.registered.rss_anon
                    : 0;

@@ -76,6 +76,14 @@ double enroll(const cli::endpoint& gw, const std::string& prefix, int count,
   return seconds_since(started);
 }
 
+/// Every node's written_bytes_of, in the cluster's order.
+std::vector<uint64_t> written_now(const local_cluster& cluster) {
+  std::vector<uint64_t> result;
+  for (auto& n : cluster.nodes())
+    result.push_back(written_bytes_of(cluster.pid(n.name)));
+  return result;
+}
+
 /// Every contracts node's histogram, merged.
 latency_result latency_of(const local_cluster& cluster) {
   std::vector<uint64_t> counts;
@@ -97,8 +105,8 @@ std::vector<node_result> finish(local_cluster& cluster) {
   std::vector<node_result> result;
   for (auto& n : cluster.nodes()) {
     auto pid = cluster.pid(n.name);
-    result.push_back(
-        {n.name, joined(n.roles), memory_of(pid), cpu_seconds_of(pid), {}});
+    result.push_back({n.name, joined(n.roles), memory_of(pid),
+                      cpu_seconds_of(pid), written_bytes_of(pid), 0, {}});
   }
   cluster.stop();
   for (auto& r : result) {
@@ -122,6 +130,13 @@ uint64_t throughput_result::commits() const {
   uint64_t result = 0;
   for (auto& n : nodes)
     result += n.store.commits;
+  return result;
+}
+
+uint64_t throughput_result::run_written() const {
+  uint64_t result = 0;
+  for (auto& n : nodes)
+    result += n.run_written;
   return result;
 }
 
@@ -220,9 +235,12 @@ throughput_result run_throughput(const bench_options& o,
         logs.push_back(cluster.log_path(n.name));
   active_watch watch{logs};
   std::optional<machine_cpu> at_start;
+  std::vector<uint64_t> written_at_start;
   for (watch.poll(); watch.count() < o.contracts; watch.poll()) {
-    if (!at_start && clock_type::now() >= t0)
+    if (!at_start && clock_type::now() >= t0) {
       at_start = machine_cpu_now();
+      written_at_start = written_now(cluster);
+    }
     if (std::chrono::duration<double>(clock_type::now() - t0).count() >
         o.timeout)
       throw std::runtime_error(std::to_string(o.contracts - watch.count()) +
@@ -231,6 +249,9 @@ throughput_result run_throughput(const bench_options& o,
   }
   result.cpus = shares_between(at_start.value_or(machine_cpu_now()),
                                machine_cpu_now());
+  auto written_at_end = written_now(cluster);
+  if (written_at_start.empty())
+    written_at_start = written_at_end;
   result.first_active_s =
       std::max(0.0, (watch.first_ms() - start * 1000) / 1000.0);
   result.last_active_s = (watch.last_ms() - start * 1000) / 1000.0;
@@ -246,6 +267,11 @@ throughput_result run_throughput(const bench_options& o,
   }
   gw.reset();
   result.nodes = finish(cluster);
+  for (size_t i = 0; i < result.nodes.size(); ++i)
+    result.nodes[i].run_written =
+        written_at_end[i] > written_at_start[i]
+            ? written_at_end[i] - written_at_start[i]
+            : 0;
   result.latency = latency_of(cluster);
   return result;
 }

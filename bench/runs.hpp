@@ -17,6 +17,12 @@ struct node_result {
   std::string roles;
   memory mem;
   double cpu_s = 0;
+  /// Bytes written over the node's life (written_bytes_of).
+  uint64_t written = 0;
+  /// In a throughput run, bytes written from the common start date until
+  /// the last contract was active (the same two moments as the CPU
+  /// shares); 0 in the other runs.
+  uint64_t run_written = 0;
   store_totals store;
 };
 
@@ -61,6 +67,8 @@ struct throughput_result {
   }
   uint64_t commits() const;
   uint64_t records() const;
+  /// Every node's `run_written`.
+  uint64_t run_written() const;
 };
 
 struct scale_result {

@@ -21,7 +21,7 @@ for field in steps_per_s contracts_per_s step_p50_ms step_p99_ms \
   idle_step_p50_ms idle_step_p99_ms first_active_s last_active_s \
   max_peak_rss_mb commits records_per_commit lmdb_single_commits_per_s \
   lmdb_batched_records_per_s ratio_to_lmdb_single ratio_to_lmdb_batched \
-  busy_pct iowait_pct; do
+  busy_pct iowait_pct run_write_mb kb_written_per_step; do
   echo "$summary" | grep -Eq " $field=[0-9.]+( |$)" || fail "summary lacks $field"
 done
 # 4 contracts x 2 printers x 5 steps (data_backup, failure_prediction).
