@@ -32,8 +32,8 @@ bool is_running(contract_state x) {
 void note(self_ptr self, contract_change& change, history_kind kind,
           std::string detail) {
   auto& st = self->state;
-  change.history.push_back(history_entry{st.ctx->now(), kind,
-                                         std::move(detail)});
+  change.history.push_back(
+    history_entry{st.ctx->now(), kind, std::move(detail)});
 }
 
 void set_state(self_ptr self, contract_change& change, contract_state to,
@@ -94,9 +94,9 @@ spdlog::level::level_enum log_level_of(history_kind kind) {
 /// Writes what is pending (with what changed of the record since the last
 /// write) in one transaction; after the commit logs its history lines,
 /// sends what it appended, calls the callbacks with no error, and writes
-/// what became pending meanwhile. A failed commit calls every callback with the error and
-/// quits: memory is then ahead of the store, and the supervisor restarts
-/// the contract from the store.
+/// what became pending meanwhile. A failed commit calls every callback with the
+/// error and quits: memory is then ahead of the store, and the supervisor
+/// restarts the contract from the store.
 void write_pending(self_ptr self) {
   auto& st = self->state;
   auto change = std::move(st.pending);
@@ -198,11 +198,12 @@ void on_send_error(self_ptr self, const stream_id& stream, uint64_t seq,
   auto& attempt = st.attempts[{stream, seq}];
   auto waited = self->clock().now() - attempt.first_sent;
   if (waited >= st.ctx->config.step_deadline) {
-    degrade(self, describe(*x) + " not acknowledged within "
-                    + std::to_string(std::chrono::duration_cast<
-                                       std::chrono::seconds>(waited)
-                                       .count())
-                    + "s: " + what);
+    degrade(
+      self,
+      describe(*x) + " not acknowledged within "
+        + std::to_string(
+          std::chrono::duration_cast<std::chrono::seconds>(waited).count())
+        + "s: " + what);
     return;
   }
   if (attempt.resend_armed)
@@ -226,10 +227,10 @@ void on_ack(self_ptr self, uint64_t requested, const instruction_ack& ack) {
   if (ack.seq < requested && is_running(st.rec.state)) {
     if (auto* missing = st.streams.pending(ack.stream, ack.seq + 1))
       send(self, *missing);
-    on_send_error(self, ack.stream, requested,
-                  caf::make_error(error_code::transient,
-                                  "gap at the target: applied "
-                                    + std::to_string(ack.seq)));
+    on_send_error(
+      self, ack.stream, requested,
+      caf::make_error(error_code::transient,
+                      "gap at the target: applied " + std::to_string(ack.seq)));
   }
   if (acked.empty())
     return;
@@ -474,23 +475,22 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
   // Permits are tied to the actor: whatever it holds when it exits (ended,
   // crashed, killed) goes back to the budget.
   if (auto budget = st.ctx->budget)
-    self->attach_functor([budget, holder = self->id(),
-                          tag = st.tag](const caf::error&) {
-      if (auto returned = budget->forget(holder); returned > 0)
-        spdlog::info("{} permits.returned count={} at exit", tag, returned);
-    });
+    self->attach_functor(
+      [budget, holder = self->id(), tag = st.tag](const caf::error&) {
+        if (auto returned = budget->forget(holder); returned > 0)
+          spdlog::info("{} permits.returned count={} at exit", tag, returned);
+      });
   recover(self);
   return {
     [self](atom::submit, contract& doc,
            std::vector<device_record>& records) -> caf::result<submit_result> {
       auto& st = self->state;
       if (doc.version <= st.rec.doc.version)
-        return make_refusal(error_code::stale_version,
-                            "version: contract " + st.id.str()
-                              + " is at version "
-                              + std::to_string(st.rec.doc.version)
-                              + "; version " + std::to_string(doc.version)
-                              + " is stale");
+        return make_refusal(
+          error_code::stale_version,
+          "version: contract " + st.id.str() + " is at version "
+            + std::to_string(st.rec.doc.version) + "; version "
+            + std::to_string(doc.version) + " is stale");
       if (st.rec.ending)
         return make_refusal(error_code::wrong_state,
                             "contract " + st.id.str()

@@ -12,7 +12,7 @@ std::vector<due_timer> timers_of(const contract& doc) {
 
 namespace {
 
-template<class T>
+template <class T>
 void append(std::vector<T>& to, std::vector<T>&& from) {
   if (to.empty()) {
     to = std::move(from);

@@ -33,8 +33,9 @@ struct contract_change {
   std::vector<std::string> events;
 
   bool empty() const {
-    return !record && !delta && appended.empty() && acks.empty() && history.empty()
-           && add_timers.empty() && remove_timers.empty() && events.empty();
+    return !record && !delta && appended.empty() && acks.empty()
+           && history.empty() && add_timers.empty() && remove_timers.empty()
+           && events.empty();
   }
 
   /// Merges `later`, a change made after this one, so that writing the

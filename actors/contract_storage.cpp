@@ -43,8 +43,8 @@ result<stored_stream> load_stream(transaction& txn, const stream_id& id,
 
 /// Runs `fn` inside a fresh read transaction.
 template <class F>
-auto with_reader(environment& env, F fn) -> decltype(fn(
-  std::declval<transaction&>())) {
+auto with_reader(environment& env, F fn)
+  -> decltype(fn(std::declval<transaction&>())) {
   auto txn = env.begin_read();
   if (!txn)
     return txn.error();
@@ -110,8 +110,9 @@ result<std::vector<contract_record>> load_records(environment& env) {
   return with_reader(
     env, [&](transaction& txn) -> result<std::vector<contract_record>> {
       std::vector<contract_record> result;
-      auto ok = contract_store::for_each(
-        txn, [&](const contract_record& x) { result.push_back(x); });
+      auto ok = contract_store::for_each(txn, [&](const contract_record& x) {
+        result.push_back(x);
+      });
       if (!ok)
         return ok.error();
       return result;
@@ -126,8 +127,9 @@ result<std::optional<contract_id>> find_event(environment& env,
 }
 
 result<std::vector<due_timer>> due_timers(environment& env, utc_time now) {
-  return with_reader(
-    env, [&](transaction& txn) { return timer_store::due(txn, now); });
+  return with_reader(env, [&](transaction& txn) {
+    return timer_store::due(txn, now);
+  });
 }
 
 result<std::optional<due_timer>> next_timer(environment& env) {

@@ -69,8 +69,8 @@ persistence::write_batch batch(const contract_id& id, contract_change change);
 /// The same, over a change shared with its writer: the CONTRACT keeps the
 /// pointer to send what was appended and log the lines once the commit is
 /// done, instead of copying every instruction and line.
-persistence::write_batch
-batch(const contract_id& id, std::shared_ptr<const contract_change> change);
+persistence::write_batch batch(const contract_id& id,
+                               std::shared_ptr<const contract_change> change);
 
 } // namespace contract_storage
 

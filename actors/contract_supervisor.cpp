@@ -73,10 +73,11 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
   contract_change change;
   change.record = stored.value()->record;
   change.record->reason = detail;
-  change.history.push_back(history_entry{
-    st.ctx->now(), history_kind::transition,
-    std::string{to_string(change.record->state)} + "->degraded reason=crash "
-                                                   "loop"});
+  change.history.push_back(
+    history_entry{st.ctx->now(), history_kind::transition,
+                  std::string{to_string(change.record->state)}
+                    + "->degraded reason=crash "
+                      "loop"});
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::problem, detail});
   change.record->state = contract_state::degraded;
@@ -84,9 +85,8 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
                              contract_storage::batch(id, std::move(change)))
     .then([](atom::ok) {},
           [self, id](caf::error& err) {
-            spdlog::error("{} escalate.failed id={} error={}",
-                          self->state.tag, id.str(),
-                          self->system().render(err));
+            spdlog::error("{} escalate.failed id={} error={}", self->state.tag,
+                          id.str(), self->system().render(err));
           });
 }
 
@@ -199,8 +199,8 @@ void create(self_ptr self, contract doc, std::vector<device_record> records,
     change.events.push_back(doc.event_id);
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::accepted,
-                  "version=" + std::to_string(doc.version) + " new devices="
-                    + std::to_string(doc.devices.size())});
+                  "version=" + std::to_string(doc.version)
+                    + " new devices=" + std::to_string(doc.devices.size())});
   auto id = doc.id;
   auto result = submit_result{id, doc.version, false, false};
   auto event = doc.event_id;
@@ -211,8 +211,8 @@ void create(self_ptr self, contract doc, std::vector<device_record> records,
         auto& st = self->state;
         st.creating.erase(id);
         st.events_in_flight.erase(event);
-        spdlog::info("{} contract.accepted id={} version={}", st.tag,
-                     id.str(), result.version);
+        spdlog::info("{} contract.accepted id={} version={}", st.tag, id.str(),
+                     result.version);
         spawn_contract(self, id);
         rp.deliver(result);
       },
@@ -335,23 +335,23 @@ contract_supervisor_actor::behavior_type contract_supervisor(
   st.tag = "[contract-supervisor #" + std::to_string(self->id()) + "]";
   self->set_down_handler(
     [self](caf::down_msg& msg) { on_child_down(self, msg); });
-  self->attach_functor([running = st.running, ctx = st.ctx,
-                        tag = st.tag](const caf::error&) {
-    for (auto& [_, child] : *running)
-      caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
-    if (ctx->latency) {
-      auto counts = ctx->latency->counts();
-      spdlog::info("{} step.latency p50_us={:.0f} p99_us={:.0f} buckets={}",
-                   tag, step_latency::quantile(counts, 0.5),
-                   step_latency::quantile(counts, 0.99),
-                   ctx->latency->buckets_text());
-    }
-    if (ctx->budget) {
-      auto budget = ctx->budget->snapshot();
-      spdlog::info("{} step.budget limit={} peak_in_use={} waits={}", tag,
-                   budget.limit, budget.peak_in_use, budget.waits);
-    }
-  });
+  self->attach_functor(
+    [running = st.running, ctx = st.ctx, tag = st.tag](const caf::error&) {
+      for (auto& [_, child] : *running)
+        caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
+      if (ctx->latency) {
+        auto counts = ctx->latency->counts();
+        spdlog::info("{} step.latency p50_us={:.0f} p99_us={:.0f} buckets={}",
+                     tag, step_latency::quantile(counts, 0.5),
+                     step_latency::quantile(counts, 0.99),
+                     ctx->latency->buckets_text());
+      }
+      if (ctx->budget) {
+        auto budget = ctx->budget->snapshot();
+        spdlog::info("{} step.budget limit={} peak_in_use={} waits={}", tag,
+                     budget.limit, budget.peak_in_use, budget.waits);
+      }
+    });
   auto records = contract_storage::load_records(*st.ctx->env);
   if (!records) {
     spdlog::error("{} start.failed {}", st.tag,
@@ -366,7 +366,9 @@ contract_supervisor_actor::behavior_type contract_supervisor(
     check_timers(self);
   }
   return {
-    [self](atom::submit, contract& doc) { return submit(self, std::move(doc)); },
+    [self](atom::submit, contract& doc) {
+      return submit(self, std::move(doc));
+    },
     [self](atom::start, contract_id& id,
            std::string& event_id) -> caf::result<atom::ok> {
       auto& st = self->state;
@@ -408,7 +410,8 @@ contract_supervisor_actor::behavior_type contract_supervisor(
       auto& st = self->state;
       return from_store(contract_views::history(*st.ctx->env, id));
     },
-    [self](atom::plan, contract_id& id) -> caf::result<std::vector<instruction>> {
+    [self](atom::plan,
+           contract_id& id) -> caf::result<std::vector<instruction>> {
       auto& st = self->state;
       return from_store(contract_views::plan(*st.ctx->env, id, *st.ctx->cat));
     },

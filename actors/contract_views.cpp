@@ -32,9 +32,8 @@ contract_summary summarize(const stored_contract& x, const catalog& cat) {
 
 } // namespace
 
-persistence::result<contract_view> view(persistence::environment& env,
-                                        const contract_id& id,
-                                        const catalog& cat) {
+persistence::result<contract_view>
+view(persistence::environment& env, const contract_id& id, const catalog& cat) {
   auto stored = contract_storage::load(env, id, true);
   if (!stored)
     return stored.error();

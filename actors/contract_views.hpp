@@ -13,9 +13,8 @@
 namespace onset::contract_views {
 
 /// Errors: `unknown_contract`, or the store's.
-persistence::result<contract_view> view(persistence::environment& env,
-                                        const contract_id& id,
-                                        const catalog& cat);
+persistence::result<contract_view>
+view(persistence::environment& env, const contract_id& id, const catalog& cat);
 
 /// Every contract, in id order.
 persistence::result<std::vector<contract_summary>>

@@ -34,8 +34,7 @@ caf::expected<device_state> load(self_ptr self) {
 /// driver started from); a pure function of the transaction.
 persistence::write_batch state_batch(device_state before, device_state after) {
   return [before = std::move(before),
-          after = std::move(after)](persistence::write_txn& txn)
-           -> caf::error {
+          after = std::move(after)](persistence::write_txn& txn) -> caf::error {
     auto& id = after.registration.id;
     auto stored = persistence::device_store::get(txn, id);
     if (!stored)
@@ -57,25 +56,25 @@ void run_step(self_ptr self, uint64_t op) {
     return;
   auto current = load(self);
   if (!current) {
-    st.core->finish(op, execution::failed(caf::make_error(
-                          error_code::transient,
-                          "cannot read the printer's state: "
-                            + error_detail(current.error()))));
+    st.core->finish(op, execution::failed(
+                          caf::make_error(error_code::transient,
+                                          "cannot read the printer's state: "
+                                            + error_detail(current.error()))));
     return;
   }
   driver_result result;
   try {
     result = st.driver->apply(*current, *x);
   } catch (const std::exception& e) {
-    result = driver_result::transient(std::string{"driver failed: "}
-                                      + e.what());
+    result
+      = driver_result::transient(std::string{"driver failed: "} + e.what());
   }
   switch (result.outcome) {
     case driver_result::status::applied:
-      st.core->finish(op, execution{{},
-                                    state_batch(std::move(*current),
-                                                std::move(result.state)),
-                                    {}});
+      st.core->finish(
+        op, execution{{},
+                      state_batch(std::move(*current), std::move(result.state)),
+                      {}});
       return;
     case driver_result::status::refused:
       st.core->finish(op, execution::failed(caf::make_error(
@@ -91,17 +90,17 @@ void run_step(self_ptr self, uint64_t op) {
 /// The stored printer state with `online` set; written exclusively by the
 /// core (no step in flight), so it reads the state inside its transaction.
 persistence::write_batch online_batch(device_id id, bool online) {
-  return [id = std::move(id), online](persistence::write_txn& txn)
-           -> caf::error {
-    auto stored = persistence::device_store::get(txn, id);
-    if (!stored)
-      return persistence::to_error(stored.error());
-    if (!*stored)
-      return caf::make_error(error_code::unknown_device, id.str());
-    auto after = std::move(**stored);
-    after.online = online;
-    return persistence::to_error(persistence::device_store::put(txn, after));
-  };
+  return
+    [id = std::move(id), online](persistence::write_txn& txn) -> caf::error {
+      auto stored = persistence::device_store::get(txn, id);
+      if (!stored)
+        return persistence::to_error(stored.error());
+      if (!*stored)
+        return caf::make_error(error_code::unknown_device, id.str());
+      auto after = std::move(**stored);
+      after.online = online;
+      return persistence::to_error(persistence::device_store::put(txn, after));
+    };
 }
 
 caf::result<device_view> view(self_ptr self) {
@@ -172,8 +171,7 @@ device(device_worker_actor::stateful_pointer<device_state_holder> self,
     st.driver = make_driver(st.id);
   } catch (const std::exception& e) {
     spdlog::error("{} no driver: {}", st.prefix, e.what());
-    self->quit(
-      caf::make_error(caf::sec::runtime_error, std::string{e.what()}));
+    self->quit(caf::make_error(caf::sec::runtime_error, std::string{e.what()}));
     return stopped_behavior<device_worker_actor>();
   }
   st.target.bind(self);

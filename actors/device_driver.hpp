@@ -57,8 +57,8 @@ public:
   /// Executes `x` on a printer in state `current`. REQUIRES: `x` is a device
   /// step (firmware, apps_install, settings_apply, settings_revert,
   /// apps_remove) for this printer. Must not throw.
-  virtual driver_result apply(const device_state& current,
-                              const instruction& x) = 0;
+  virtual driver_result apply(const device_state& current, const instruction& x)
+    = 0;
 };
 
 /// Makes the driver of one printer; called when its DEVICE actor starts

@@ -78,8 +78,7 @@ checked(std::vector<device_record> xs) {
 persistence::write_batch enroll_batch(std::vector<device_record> xs,
                                       std::shared_ptr<size_t> added) {
   return [xs = std::move(xs),
-          added = std::move(added)](persistence::write_txn& txn)
-           -> caf::error {
+          added = std::move(added)](persistence::write_txn& txn) -> caf::error {
     *added = 0;
     for (auto& x : xs) {
       auto stored = persistence::device_store::get(txn, x.id);
@@ -193,8 +192,7 @@ device_supervisor_actor::behavior_type device_supervisor(
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       if (x.stream.to.kind != target_kind::device)
         return caf::make_error(error_code::invalid_input,
-                               "not a device stream: "
-                                 + x.stream.to_string());
+                               "not a device stream: " + x.stream.to_string());
       auto worker = route(self, device_id{x.stream.to.name});
       if (!worker)
         return std::move(worker.error());

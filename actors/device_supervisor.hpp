@@ -40,10 +40,10 @@ device_supervisor_actor::behavior_type device_supervisor(
 /// `make_driver` (e.g. `simulated_printer_factory`).
 /// REQUIRES: `env` outlives the supervisor and its DEVICE actors, and
 /// `store` is the STORE actor writing `env`.
-device_supervisor_actor
-spawn_device_supervisor(caf::actor_system& sys, persistence::store_actor store,
-                        persistence::environment& env,
-                        driver_factory make_driver,
-                        receiver_options options = {});
+device_supervisor_actor spawn_device_supervisor(caf::actor_system& sys,
+                                                persistence::store_actor store,
+                                                persistence::environment& env,
+                                                driver_factory make_driver,
+                                                receiver_options options = {});
 
 } // namespace onset

@@ -15,10 +15,10 @@ namespace {
 
 // The injector's own interfaces: the target's, plus the timer message of a
 // delayed instruction. The handles never leave this file.
-using device_injector_actor =
-    device_actor::extend<caf::reacts_to<atom::done, uint64_t>>;
-using service_injector_actor =
-    service_actor::extend<caf::reacts_to<atom::done, uint64_t>>;
+using device_injector_actor
+  = device_actor::extend<caf::reacts_to<atom::done, uint64_t>>;
+using service_injector_actor
+  = service_actor::extend<caf::reacts_to<atom::done, uint64_t>>;
 
 struct injector_state {
   static inline const char* name = "fault-injector";
@@ -29,45 +29,45 @@ struct injector_state {
   /// Delayed instructions by id, with the promise of their sender.
   std::map<uint64_t,
            std::pair<instruction, caf::typed_response_promise<instruction_ack>>>
-      delayed;
+    delayed;
 };
 
 /// The apply handler of both injectors: one fault per instruction.
-template<class Self, class Inner>
-caf::result<instruction_ack> apply(Self* self, const Inner& inner,
-                                   instruction x) {
+template <class Self, class Inner>
+caf::result<instruction_ack>
+apply(Self* self, const Inner& inner, instruction x) {
   auto& st = self->state;
   auto f = st.plan->next();
   if (f != fault::none)
     spdlog::info("{} {} stream={} seq={}", st.tag, to_string(f),
                  x.stream.to_string(), x.seq);
   switch (f) {
-  case fault::none:
-    break;
-  case fault::drop_instruction:
-    // Never answered: the sender's request times out and it resends.
-    return self->template make_response_promise<instruction_ack>();
-  case fault::drop_ack:
-    self->request(inner, st.timeout, atom::apply_v, std::move(x))
+    case fault::none:
+      break;
+    case fault::drop_instruction:
+      // Never answered: the sender's request times out and it resends.
+      return self->template make_response_promise<instruction_ack>();
+    case fault::drop_ack:
+      self->request(inner, st.timeout, atom::apply_v, std::move(x))
         .then([](instruction_ack&) {}, [](caf::error&) {});
-    return self->template make_response_promise<instruction_ack>();
-  case fault::duplicate:
-    self->request(inner, st.timeout, atom::apply_v, x)
+      return self->template make_response_promise<instruction_ack>();
+    case fault::duplicate:
+      self->request(inner, st.timeout, atom::apply_v, x)
         .then([](instruction_ack&) {}, [](caf::error&) {});
-    break;
-  case fault::delay: {
-    auto id = ++st.next_delayed;
-    auto rp = self->template make_response_promise<instruction_ack>();
-    st.delayed.emplace(id, std::make_pair(std::move(x), rp));
-    self->delayed_send(self, st.plan->next_delay(), atom::done_v, id);
-    return rp;
-  }
+      break;
+    case fault::delay: {
+      auto id = ++st.next_delayed;
+      auto rp = self->template make_response_promise<instruction_ack>();
+      st.delayed.emplace(id, std::make_pair(std::move(x), rp));
+      self->delayed_send(self, st.plan->next_delay(), atom::done_v, id);
+      return rp;
+    }
   }
   return self->delegate(inner, atom::apply_v, std::move(x));
 }
 
 /// A delayed instruction's time has come: it goes on with its promise.
-template<class Self, class Inner>
+template <class Self, class Inner>
 void release(Self* self, const Inner& inner, uint64_t id) {
   auto& st = self->state;
   auto i = st.delayed.find(id);
@@ -78,12 +78,12 @@ void release(Self* self, const Inner& inner, uint64_t id) {
   rp.delegate(inner, atom::apply_v, std::move(x));
 }
 
-template<class Self>
+template <class Self>
 void init(Self* self, const fault_options& faults, std::string tag,
           std::chrono::nanoseconds timeout) {
   auto& st = self->state;
-  st.tag =
-      "[faults " + std::move(tag) + " #" + std::to_string(self->id()) + "]";
+  st.tag = "[faults " + std::move(tag) + " #" + std::to_string(self->id())
+           + "]";
   st.plan.emplace(faults);
   st.timeout = timeout;
   spdlog::warn("{} TEST FAULTS on: {}", st.tag, to_string(faults));
@@ -95,16 +95,16 @@ device_injector(device_injector_actor::stateful_pointer<injector_state> self,
                 std::chrono::nanoseconds timeout) {
   init(self, faults, std::move(tag), timeout);
   return {
-      [self, inner](atom::apply, instruction& x) {
-        return apply(self, inner, std::move(x));
-      },
-      [self, inner](atom::get, device_id& id) {
-        return self->delegate(inner, atom::get_v, std::move(id));
-      },
-      [self, inner](atom::online, device_id& id, bool on) {
-        return self->delegate(inner, atom::online_v, std::move(id), on);
-      },
-      [self, inner](atom::done, uint64_t id) { release(self, inner, id); },
+    [self, inner](atom::apply, instruction& x) {
+      return apply(self, inner, std::move(x));
+    },
+    [self, inner](atom::get, device_id& id) {
+      return self->delegate(inner, atom::get_v, std::move(id));
+    },
+    [self, inner](atom::online, device_id& id, bool on) {
+      return self->delegate(inner, atom::online_v, std::move(id), on);
+    },
+    [self, inner](atom::done, uint64_t id) { release(self, inner, id); },
   };
 }
 
@@ -114,14 +114,14 @@ service_injector(service_injector_actor::stateful_pointer<injector_state> self,
                  std::chrono::nanoseconds timeout) {
   init(self, faults, std::move(tag), timeout);
   return {
-      [self, inner](atom::apply, instruction& x) {
-        return apply(self, inner, std::move(x));
-      },
-      [self, inner](atom::get, service_id& service, device_id& device) {
-        return self->delegate(inner, atom::get_v, std::move(service),
-                              std::move(device));
-      },
-      [self, inner](atom::done, uint64_t id) { release(self, inner, id); },
+    [self, inner](atom::apply, instruction& x) {
+      return apply(self, inner, std::move(x));
+    },
+    [self, inner](atom::get, service_id& service, device_id& device) {
+      return self->delegate(inner, atom::get_v, std::move(service),
+                            std::move(device));
+    },
+    [self, inner](atom::done, uint64_t id) { release(self, inner, id); },
   };
 }
 
@@ -131,14 +131,14 @@ device_actor spawn_fault_injector(caf::actor_system& sys, device_actor inner,
                                   const fault_options& faults, std::string tag,
                                   std::chrono::nanoseconds timeout) {
   return caf::actor_cast<device_actor>(sys.spawn(
-      device_injector, std::move(inner), faults, std::move(tag), timeout));
+    device_injector, std::move(inner), faults, std::move(tag), timeout));
 }
 
 service_actor spawn_fault_injector(caf::actor_system& sys, service_actor inner,
                                    const fault_options& faults, std::string tag,
                                    std::chrono::nanoseconds timeout) {
   return caf::actor_cast<service_actor>(sys.spawn(
-      service_injector, std::move(inner), faults, std::move(tag), timeout));
+    service_injector, std::move(inner), faults, std::move(tag), timeout));
 }
 
 } // namespace onset

@@ -7,16 +7,16 @@ namespace onset {
 
 const char* to_string(fault x) {
   switch (x) {
-  case fault::none:
-    return "none";
-  case fault::drop_instruction:
-    return "drop_instruction";
-  case fault::drop_ack:
-    return "drop_ack";
-  case fault::duplicate:
-    return "duplicate";
-  case fault::delay:
-    return "delay";
+    case fault::none:
+      return "none";
+    case fault::drop_instruction:
+      return "drop_instruction";
+    case fault::drop_ack:
+      return "drop_ack";
+    case fault::duplicate:
+      return "duplicate";
+    case fault::delay:
+      return "delay";
   }
   return "?";
 }
@@ -32,9 +32,8 @@ bool parse_number(const std::string& text, double& out) {
 }
 
 bool parse_count(const std::string& text, uint64_t& out) {
-  if (text.empty() ||
-      text.find_first_not_of("0123456789") != std::string::npos ||
-      text.size() > 18)
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos
+      || text.size() > 18)
     return false;
   out = std::stoull(text);
   return true;
@@ -57,18 +56,19 @@ outcome<fault_options> parse_fault_spec(const std::string& spec) {
     if (name == "drop" || name == "duplicate" || name == "delay") {
       double p = 0;
       if (!parse_number(value, p) || p < 0 || p > 1)
-        return invalid_input{name, "'" + value +
-                                       "' is not a probability in "
+        return invalid_input{name, "'" + value
+                                     + "' is not a probability in "
                                        "[0, 1]"};
       (name == "drop"        ? result.drop
        : name == "duplicate" ? result.duplicate
-                             : result.delay) = p;
+                             : result.delay)
+        = p;
     } else if (name == "delay_ms" || name == "seed") {
       uint64_t n = 0;
       if (!parse_count(value, n) || (name == "delay_ms" && n == 0))
-        return invalid_input{
-            name, "'" + value + "' is not a " +
-                      (name == "seed" ? "number" : "positive number")};
+        return invalid_input{name, "'" + value + "' is not a "
+                                     + (name == "seed" ? "number"
+                                                       : "positive number")};
       if (name == "seed")
         result.seed = n;
       else
@@ -93,9 +93,7 @@ std::string to_string(const fault_options& x) {
   return out.str();
 }
 
-fault_plan::fault_plan(const fault_options& x)
-  : options_(x)
-  , rng_(x.seed) {
+fault_plan::fault_plan(const fault_options& x) : options_(x), rng_(x.seed) {
 }
 
 fault fault_plan::next() {

@@ -29,7 +29,9 @@ struct fault_options {
   std::chrono::milliseconds max_delay{500};
   uint64_t seed = 1;
 
-  bool any() const { return drop > 0 || duplicate > 0 || delay > 0; }
+  bool any() const {
+    return drop > 0 || duplicate > 0 || delay > 0;
+  }
 };
 
 enum class fault {

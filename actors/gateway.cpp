@@ -15,8 +15,7 @@ namespace onset {
 namespace {
 
 using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
-using submit_promise
-  = caf::typed_response_promise<std::vector<submit_result>>;
+using submit_promise = caf::typed_response_promise<std::vector<submit_result>>;
 
 caf::error refusal(error_code code, std::string text) {
   return caf::make_error(code, std::move(text));
@@ -48,9 +47,7 @@ void submit_from(self_ptr self, std::shared_ptr<std::vector<contract>> docs,
     return;
   }
   auto& st = self->state;
-  self
-    ->request(st.routes.contracts, st.timeout, atom::submit_v,
-              (*docs)[next])
+  self->request(st.routes.contracts, st.timeout, atom::submit_v, (*docs)[next])
     .then(
       [self, docs, next, done, rp](submit_result& result) mutable {
         done.push_back(std::move(result));
@@ -189,8 +186,7 @@ gateway(gateway_actor::stateful_pointer<gateway_state> self,
       return self->delegate(self->state.routes.services, atom::get_v,
                             std::move(service), std::move(device));
     },
-    [self](atom::list,
-           atom::nodes) -> caf::result<std::vector<node_status>> {
+    [self](atom::list, atom::nodes) -> caf::result<std::vector<node_status>> {
       if (!self->state.routes.nodes)
         return refusal(error_code::wrong_state, "no cluster view");
       return self->delegate(self->state.routes.nodes, atom::list_v,

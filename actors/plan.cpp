@@ -72,10 +72,9 @@ struct step_builder {
   }
 };
 
-std::optional<instruction> next_removal(const step_builder& build,
-                                        const desired_state& want,
-                                        const applied_ledger& ledger,
-                                        const device_desired* wanted) {
+std::optional<instruction>
+next_removal(const step_builder& build, const desired_state& want,
+             const applied_ledger& ledger, const device_desired* wanted) {
   auto& device = build.device;
   for (auto& [service, per_device] : ledger.services) {
     auto i = per_device.find(device);
@@ -109,10 +108,9 @@ std::optional<instruction> next_removal(const step_builder& build,
   return std::nullopt;
 }
 
-std::optional<instruction> next_provisioning(const step_builder& build,
-                                             const desired_state& want,
-                                             const applied_ledger& ledger,
-                                             const device_desired& wanted) {
+std::optional<instruction>
+next_provisioning(const step_builder& build, const desired_state& want,
+                  const applied_ledger& ledger, const device_desired& wanted) {
   auto& device = build.device;
   for (auto& [service, per_device] : want.services) {
     auto i = per_device.find(device);
@@ -250,10 +248,9 @@ void record_applied(applied_ledger& ledger, const instruction& x) {
   }
 }
 
-std::vector<instruction> remaining_steps(const contract_id& contract,
-                                         uint64_t version,
-                                         const desired_state& want,
-                                         const applied_ledger& ledger) {
+std::vector<instruction>
+remaining_steps(const contract_id& contract, uint64_t version,
+                const desired_state& want, const applied_ledger& ledger) {
   std::vector<instruction> result;
   auto simulated = ledger;
   for (auto& device : planned_devices(want, ledger)) {
@@ -282,10 +279,9 @@ desired_state desired_for(const contract_record& rec, const catalog& cat) {
     }
     known.emplace(id, std::move(x));
   }
-  auto result = compute_desired_state(rec.doc, cat,
-                                      [&](const device_id& id) {
-                                        return &known.at(id);
-                                      });
+  auto result = compute_desired_state(rec.doc, cat, [&](const device_id& id) {
+    return &known.at(id);
+  });
   return result ? std::move(result).value() : desired_state{};
 }
 

@@ -48,10 +48,9 @@ void record_applied(applied_ledger& ledger, const instruction& x);
 
 /// Every step still to be sent, per printer in order, as `onset plan` shows
 /// it: repeats next_step / record_applied on a copy of `ledger`.
-std::vector<instruction> remaining_steps(const contract_id& contract,
-                                         uint64_t version,
-                                         const desired_state& want,
-                                         const applied_ledger& ledger);
+std::vector<instruction>
+remaining_steps(const contract_id& contract, uint64_t version,
+                const desired_state& want, const applied_ledger& ledger);
 
 /// What a stored contract wants now: nothing once it is ending, else its
 /// document's desired state, with each printer as its ledger knows it.

@@ -63,23 +63,23 @@ using step_sink_actor = caf::typed_actor<
 /// back (an offline printer) holds back no other. A step still unanswered
 /// after the receiver's request timeout gets no answer (the sender expires
 /// it). Supervisors and ROUTERs accept batches (actors/batch_collector.hpp).
-using step_batch_receiver = caf::typed_actor<
-  caf::reacts_to<atom::apply, std::vector<instruction>, uint64_t,
-                 step_sink_actor>>;
+using step_batch_receiver
+  = caf::typed_actor<caf::reacts_to<atom::apply, std::vector<instruction>,
+                                    uint64_t, step_sink_actor>>;
 
 /// DEVICE SUPERVISOR: owns the device store, spawns DEVICE actors on demand,
 /// restarts a crashed one, and keeps the registry of printers.
-using device_supervisor_actor = device_actor::extend_with<
-  step_batch_receiver>::extend<
-  // Registers printers. Re-registering an identical record is a no-op; a
-  // record that differs from the registered one is refused (`invalid_input`,
-  // naming the device). All or nothing.
-  caf::replies_to<atom::enroll, std::vector<device_record>>::with<atom::ok>,
-  // The registration records of these printers; unknown ids are left out.
-  caf::replies_to<atom::records, std::vector<device_id>>::with<
-    std::vector<device_record>>,
-  // Every registered printer, ordered by id.
-  caf::replies_to<atom::list>::with<std::vector<device_record>>>;
+using device_supervisor_actor
+  = device_actor::extend_with<step_batch_receiver>::extend<
+    // Registers printers. Re-registering an identical record is a no-op; a
+    // record that differs from the registered one is refused (`invalid_input`,
+    // naming the device). All or nothing.
+    caf::replies_to<atom::enroll, std::vector<device_record>>::with<atom::ok>,
+    // The registration records of these printers; unknown ids are left out.
+    caf::replies_to<atom::records,
+                    std::vector<device_id>>::with<std::vector<device_record>>,
+    // Every registered printer, ordered by id.
+    caf::replies_to<atom::list>::with<std::vector<device_record>>>;
 
 /// DEVICE as the DEVICE SUPERVISOR spawns it: the DEVICE interface plus the
 /// messages it sends itself. Only the supervisor holds such handles.
@@ -108,8 +108,8 @@ using contract_actor = caf::typed_actor<
   // A renewal: a higher version of this contract, already validated by the
   // supervisor; the records are those of its printers (for printers new to
   // the contract). Errors: `stale_version`, `wrong_state` (ending).
-  caf::replies_to<atom::submit, contract, std::vector<device_record>>::with<
-    submit_result>,
+  caf::replies_to<atom::submit, contract,
+                  std::vector<device_record>>::with<submit_result>,
   // External "period started" (claim 2), with the event id (may be empty).
   caf::replies_to<atom::start, std::string>::with<atom::ok>,
   // Cancels: deprovisions in reverse order, then `ended`.
@@ -143,8 +143,7 @@ using contract_supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::get, contract_id>::with<contract_view>,
   // `onset status`: every contract.
   caf::replies_to<atom::list>::with<std::vector<contract_summary>>,
-  caf::replies_to<atom::history, contract_id>::with<
-    std::vector<history_entry>>,
+  caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
   // `onset plan ID`: the steps that would be sent now against the ledger.
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
   // INTERNAL: check due dates (carries the timer generation).
@@ -178,16 +177,15 @@ using gateway_actor = caf::typed_actor<
   // New contracts and renewals, in order. Every document is checked (rules
   // and tenancy) before the first is submitted; a refusal names the
   // document's index. Errors: as the CONTRACT SUPERVISOR's submit.
-  caf::replies_to<atom::submit, std::vector<contract>>::with<
-    std::vector<submit_result>>,
+  caf::replies_to<atom::submit,
+                  std::vector<contract>>::with<std::vector<submit_result>>,
   caf::replies_to<atom::start, contract_id, std::string>::with<atom::ok>,
   caf::replies_to<atom::cancel, contract_id>::with<atom::ok>,
   caf::replies_to<atom::retry, contract_id>::with<atom::ok>,
   caf::replies_to<atom::get, contract_id>::with<contract_view>,
-  caf::replies_to<atom::list, atom::contracts>::with<
-    std::vector<contract_summary>>,
-  caf::replies_to<atom::history, contract_id>::with<
-    std::vector<history_entry>>,
+  caf::replies_to<atom::list,
+                  atom::contracts>::with<std::vector<contract_summary>>,
+  caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
   caf::replies_to<atom::get, service_id, device_id>::with<service_view>,
   // `onset cluster`: every node, its roles, reachable or not, its counts.
@@ -223,15 +221,15 @@ using peer_link_actor = node_status_actor::extend<
 ///
 /// A step for a remote node joins that node's next STEP BATCH instead of
 /// crossing the wire alone (nodes/cluster/step_batcher.hpp).
-using device_router_actor = device_supervisor_actor::extend_with<
-  step_sink_actor>::extend<
-  // INTERNAL (from a PEER LINK): node NAME's DEVICE SUPERVISOR is now this
-  // handle; an invalid handle means unreachable.
-  caf::reacts_to<atom::peer, std::string, device_supervisor_actor>,
-  // INTERNAL: send the steps queued for owner I as one batch.
-  caf::reacts_to<atom::flush, uint64_t>,
-  // INTERNAL: expire steps unanswered for too long (carries a generation).
-  caf::reacts_to<atom::tick, uint64_t>>;
+using device_router_actor
+  = device_supervisor_actor::extend_with<step_sink_actor>::extend<
+    // INTERNAL (from a PEER LINK): node NAME's DEVICE SUPERVISOR is now this
+    // handle; an invalid handle means unreachable.
+    caf::reacts_to<atom::peer, std::string, device_supervisor_actor>,
+    // INTERNAL: send the steps queued for owner I as one batch.
+    caf::reacts_to<atom::flush, uint64_t>,
+    // INTERNAL: expire steps unanswered for too long (carries a generation).
+    caf::reacts_to<atom::tick, uint64_t>>;
 
 /// CONTRACT ROUTER: the CONTRACT SUPERVISOR's interface for a whole cluster;
 /// routes by contract id, list merges every node's answer, `resend` goes to
@@ -242,11 +240,11 @@ using contract_router_actor = contract_supervisor_actor::extend<
 /// SERVICE ROUTER: the SERVICE SUPERVISOR's interface for a whole cluster;
 /// routes by service id.
 /// Steps for a remote node go in STEP BATCHes, as the DEVICE ROUTER's do.
-using service_router_actor = service_supervisor_actor::extend_with<
-  step_sink_actor>::extend<
-  caf::reacts_to<atom::peer, std::string, service_supervisor_actor>,
-  caf::reacts_to<atom::flush, uint64_t>,
-  caf::reacts_to<atom::tick, uint64_t>>;
+using service_router_actor
+  = service_supervisor_actor::extend_with<step_sink_actor>::extend<
+    caf::reacts_to<atom::peer, std::string, service_supervisor_actor>,
+    caf::reacts_to<atom::flush, uint64_t>,
+    caf::reacts_to<atom::tick, uint64_t>>;
 
 } // namespace onset
 
@@ -254,9 +252,9 @@ using service_router_actor = service_supervisor_actor::extend_with<
 // node registers this block after the `onset` block (nodes/system_config.cpp).
 CAF_BEGIN_TYPE_ID_BLOCK(onset_actors, caf::id_block::onset::end)
 
-  CAF_ADD_TYPE_ID(onset_actors, (onset::device_supervisor_actor))
-  CAF_ADD_TYPE_ID(onset_actors, (onset::contract_supervisor_actor))
-  CAF_ADD_TYPE_ID(onset_actors, (onset::service_supervisor_actor))
-  CAF_ADD_TYPE_ID(onset_actors, (onset::step_sink_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::device_supervisor_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::contract_supervisor_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::service_supervisor_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::step_sink_actor))
 
 CAF_END_TYPE_ID_BLOCK(onset_actors)

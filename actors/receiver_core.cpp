@@ -16,19 +16,17 @@ namespace {
 /// Refuses (and so writes nothing) unless the stream is still at seq-1.
 persistence::write_batch effect_batch(const instruction& x,
                                       persistence::write_batch effect) {
-  return [stream = x.stream, seq = x.seq,
-          effect = std::move(effect)](persistence::write_txn& txn)
-           -> caf::error {
+  return [stream = x.stream, seq = x.seq, effect = std::move(effect)](
+           persistence::write_txn& txn) -> caf::error {
     namespace ledger = persistence::receiver_ledger;
     auto applied = ledger::applied(txn, stream);
     if (!applied)
       return persistence::to_error(applied.error());
     if (*applied != seq - 1)
-      return caf::make_error(error_code::wrong_state,
-                             "stream " + stream.to_string() + " is at "
-                               + std::to_string(*applied) + ", not "
-                               + std::to_string(seq - 1)
-                               + ": receiver state is stale");
+      return caf::make_error(
+        error_code::wrong_state,
+        "stream " + stream.to_string() + " is at " + std::to_string(*applied)
+          + ", not " + std::to_string(seq - 1) + ": receiver state is stale");
     if (auto err = effect(txn))
       return err;
     if (auto st = ledger::set_applied(txn, stream, seq); !st)
@@ -91,13 +89,13 @@ void receiver_core::finish(uint64_t op, execution result) {
     return;
   }
   ++op_; // a late finish() for this operation is stale from here on
-  target_.commit(effect_batch(x, std::move(result.effect)),
-                [this, on_commit = std::move(result.on_commit)](
-                  const caf::error& err) {
-                  if (!err && on_commit)
-                    on_commit();
-                  committed(err);
-                });
+  target_.commit(
+    effect_batch(x, std::move(result.effect)),
+    [this, on_commit = std::move(result.on_commit)](const caf::error& err) {
+      if (!err && on_commit)
+        on_commit();
+      committed(err);
+    });
 }
 
 const instruction* receiver_core::in_flight(uint64_t op) const {
@@ -135,17 +133,16 @@ void receiver_core::pump() {
       auto w = std::move(writes_->front());
       writes_->pop_front();
       busy_ = true;
-      target_.commit(w.make(),
-                    [this, done = std::move(w.done)](const caf::error& err) {
-                      busy_ = false;
-                      if (err) {
-                        spdlog::error("{} write failed: {}", prefix_,
-                                      error_detail(err));
-                        target_.reload();
-                      }
-                      done(err);
-                      pump();
-                    });
+      target_.commit(
+        w.make(), [this, done = std::move(w.done)](const caf::error& err) {
+          busy_ = false;
+          if (err) {
+            spdlog::error("{} write failed: {}", prefix_, error_detail(err));
+            target_.reload();
+          }
+          done(err);
+          pump();
+        });
       return;
     }
     if (held_ || queue_.empty())

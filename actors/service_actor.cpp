@@ -18,20 +18,18 @@ using self_ptr = service_actor::stateful_pointer<service_state_holder>;
 
 /// Writes `after` if the stored state is still `before` (the state the step
 /// was computed from); a pure function of the transaction.
-persistence::write_batch
-state_batch(service_id svc, device_id dev,
-            std::optional<service_device_state> before,
-            service_device_state after) {
-  return [svc = std::move(svc), dev = std::move(dev), before = std::move(before),
-          after = std::move(after)](persistence::write_txn& txn)
-           -> caf::error {
+persistence::write_batch state_batch(service_id svc, device_id dev,
+                                     std::optional<service_device_state> before,
+                                     service_device_state after) {
+  return [svc = std::move(svc), dev = std::move(dev),
+          before = std::move(before),
+          after = std::move(after)](persistence::write_txn& txn) -> caf::error {
     auto stored = persistence::service_store::get(txn, svc, dev);
     if (!stored)
       return persistence::to_error(stored.error());
     if (!(*stored == before))
       return caf::make_error(error_code::wrong_state,
-                             "printer " + dev.str() + " at service "
-                               + svc.str()
+                             "printer " + dev.str() + " at service " + svc.str()
                                + " changed under its SERVICE actor");
     return persistence::to_error(
       persistence::service_store::put(txn, svc, dev, after));
@@ -51,16 +49,14 @@ execution run_step(self_ptr self, const instruction& x) {
       return execution::failed(persistence::to_error(stored.error()));
     before = std::move(*stored);
   }
-  auto next = apply_service_step(*st.spec, before.value_or(
-                                              service_device_state{}),
-                                 x);
+  auto next = apply_service_step(*st.spec,
+                                 before.value_or(service_device_state{}), x);
   if (auto reason = std::get_if<std::string>(&next))
     return execution::failed(
       caf::make_error(error_code::refused, std::move(*reason)));
   return execution{{},
                    state_batch(st.id, x.device, std::move(before),
-                               std::get<service_device_state>(
-                                 std::move(next))),
+                               std::get<service_device_state>(std::move(next))),
                    {}};
 }
 
@@ -85,8 +81,7 @@ void service_target::execute(const instruction& x, uint64_t op) {
   self_->state.core->finish(op, run_step(self_, x));
 }
 
-void service_target::commit(persistence::write_batch batch,
-                            commit_done done) {
+void service_target::commit(persistence::write_batch batch, commit_done done) {
   commit_through_store(self_, self_->state.ctx, std::move(batch),
                        std::move(done));
 }

@@ -63,6 +63,7 @@ struct service_state_holder {
 /// with `unknown_service`.
 service_actor::behavior_type
 service(service_actor::stateful_pointer<service_state_holder> self,
-        service_id id, receiver_context ctx, std::shared_ptr<const catalog> cat);
+        service_id id, receiver_context ctx,
+        std::shared_ptr<const catalog> cat);
 
 } // namespace onset

@@ -35,8 +35,8 @@ caf::expected<service_actor> route(self_ptr self, const service_lane& key) {
     return *worker;
   if (st.cat->find(key.service) == nullptr)
     return caf::make_error(error_code::unknown_service,
-                           key.service.str() + " (known: "
-                             + st.cat->service_names() + ")");
+                           key.service.str()
+                             + " (known: " + st.cat->service_names() + ")");
   return spawn_worker(self, key);
 }
 
@@ -47,9 +47,8 @@ void on_down(self_ptr self, caf::down_msg& msg) {
     return;
   auto& id = stopped->key;
   if (stopped->respawn) {
-    spdlog::warn("{} service {} lane={} stopped ({}): respawning",
-                 st.prefix, id.service.str(), id.lane,
-                 error_detail(msg.reason));
+    spdlog::warn("{} service {} lane={} stopped ({}): respawning", st.prefix,
+                 id.service.str(), id.lane, error_detail(msg.reason));
     spawn_worker(self, id);
   } else if (msg.reason) {
     spdlog::error("{} service {} lane={} stopped ({}): restart limit "
@@ -80,8 +79,7 @@ service_supervisor_actor::behavior_type service_supervisor(
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       if (x.stream.to.kind != target_kind::service)
         return caf::make_error(error_code::invalid_input,
-                               "not a service stream: "
-                                 + x.stream.to_string());
+                               "not a service stream: " + x.stream.to_string());
       auto lanes = self->state.ctx.options.service_lanes;
       auto worker = route(self, lane_of(x.stream, lanes));
       if (!worker)
@@ -106,8 +104,7 @@ service_supervisor_actor::behavior_type service_supervisor(
 }
 
 service_supervisor_actor
-spawn_service_supervisor(caf::actor_system& sys,
-                         persistence::store_actor store,
+spawn_service_supervisor(caf::actor_system& sys, persistence::store_actor store,
                          persistence::environment& env,
                          std::shared_ptr<const catalog> cat,
                          receiver_options options) {

@@ -68,8 +68,7 @@ service_supervisor_actor::behavior_type service_supervisor(
 /// REQUIRES: `env` outlives the supervisor and its SERVICE actors, and
 /// `store` is the STORE actor writing `env`.
 service_supervisor_actor
-spawn_service_supervisor(caf::actor_system& sys,
-                         persistence::store_actor store,
+spawn_service_supervisor(caf::actor_system& sys, persistence::store_actor store,
                          persistence::environment& env,
                          std::shared_ptr<const catalog> cat,
                          receiver_options options = {});

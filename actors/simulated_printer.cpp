@@ -113,9 +113,10 @@ driver_result simulated_printer::apply(const device_state& current,
     case step_kind::apps_remove: {
       auto next = current;
       auto& apps = next.apps;
-      apps.erase(std::remove_if(apps.begin(), apps.end(),
-                                [&](auto& app) { return contains(x.apps, app); }),
-                 apps.end());
+      apps.erase(
+        std::remove_if(apps.begin(), apps.end(),
+                       [&](auto& app) { return contains(x.apps, app); }),
+        apps.end());
       return driver_result::applied(std::move(next));
     }
     default:

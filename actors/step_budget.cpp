@@ -5,8 +5,7 @@
 
 namespace onset {
 
-step_budget::step_budget(size_t limit)
-  : limit_(limit) {
+step_budget::step_budget(size_t limit) : limit_(limit) {
   assert(limit > 0);
 }
 
@@ -47,9 +46,9 @@ size_t step_budget::forget(holder_id holder) {
     std::lock_guard<std::mutex> guard{mutex_};
     if (queued_.erase(holder) > 0)
       queue_.erase(
-          std::remove_if(queue_.begin(), queue_.end(),
-                         [&](const auto& x) { return x.first == holder; }),
-          queue_.end());
+        std::remove_if(queue_.begin(), queue_.end(),
+                       [&](const auto& x) { return x.first == holder; }),
+        queue_.end());
     if (auto i = held_.find(holder); i != held_.end()) {
       returned = i->second;
       in_use_ -= returned;

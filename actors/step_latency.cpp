@@ -38,7 +38,7 @@ double step_latency::quantile(const std::vector<uint64_t>& counts, double q) {
   // The rank of the quantile, 1-based: the smallest value with at least
   // q * total values at or below it.
   auto rank = std::max<uint64_t>(
-      1, static_cast<uint64_t>(q * static_cast<double>(total) + 0.5));
+    1, static_cast<uint64_t>(q * static_cast<double>(total) + 0.5));
   uint64_t seen = 0;
   for (size_t i = 0; i < counts.size(); ++i) {
     seen += counts[i];
@@ -52,8 +52,8 @@ double step_latency::quantile(const std::vector<uint64_t>& counts, double q) {
 }
 
 void step_latency::record(std::chrono::nanoseconds latency) {
-  auto us =
-      std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
+  auto us
+    = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
   auto bucket = bucket_of(us < 0 ? 0 : static_cast<uint64_t>(us));
   counts_[bucket].fetch_add(1, std::memory_order_relaxed);
 }

@@ -12,9 +12,9 @@
 #include <utility>
 
 #include <caf/actor_clock.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <caf/system_messages.hpp>
-#include <caf/exit_reason.hpp>
 
 #include "actors/receiver_options.hpp"
 

@@ -12,8 +12,8 @@ std::string check_options(const bench_options& x) {
                      long long min) -> std::string {
     if (value >= min)
       return {};
-    return std::string{name} + ": must be at least " + std::to_string(min) +
-           " (got " + std::to_string(value) + ")";
+    return std::string{name} + ": must be at least " + std::to_string(min)
+           + " (got " + std::to_string(value) + ")";
   };
   for (auto problem :
        {at_least("--devices", x.devices, 1),
@@ -32,18 +32,18 @@ std::string check_options(const bench_options& x) {
       return problem;
   auto services = static_cast<int>(service_order().size());
   if (x.services > services)
-    return "--services: at most " + std::to_string(services) +
-           " (the catalog has " + std::to_string(services) + " services; got " +
-           std::to_string(x.services) + ")";
+    return "--services: at most " + std::to_string(services)
+           + " (the catalog has " + std::to_string(services) + " services; got "
+           + std::to_string(x.services) + ")";
   auto needed = static_cast<long long>(x.contracts) * x.devices_per_contract;
   if (needed > x.devices)
-    return "--contracts x --devices-per-contract: " + std::to_string(needed) +
-           " printers needed (" + std::to_string(x.contracts) + " x " +
-           std::to_string(x.devices_per_contract) + "), but --devices is " +
-           std::to_string(x.devices);
+    return "--contracts x --devices-per-contract: " + std::to_string(needed)
+           + " printers needed (" + std::to_string(x.contracts) + " x "
+           + std::to_string(x.devices_per_contract) + "), but --devices is "
+           + std::to_string(x.devices);
   if (x.activate > x.scale && x.scale > 0)
-    return "--activate: at most --scale (" + std::to_string(x.scale) +
-           "; got " + std::to_string(x.activate) + ")";
+    return "--activate: at most --scale (" + std::to_string(x.scale) + "; got "
+           + std::to_string(x.activate) + ")";
   if (x.cluster != "five" && x.cluster != "two")
     return "--cluster: must be five or two (got " + x.cluster + ")";
   if (!(x.timeout > 0))
@@ -57,53 +57,66 @@ std::optional<int> parse_options(int argc, char** argv, bench_options& out) {
                "against this machine's raw LMDB ceilings. Options after `--` "
                "go to every onset-node."};
   app.add_option("--devices", out.devices, "printers registered (D)")
-      ->capture_default_str();
-  app.add_option("--contracts", out.contracts,
-                 "contracts submitted, all starting at once (C)")
-      ->capture_default_str();
-  app.add_option("--devices-per-contract", out.devices_per_contract,
-                 "printers per contract; C x this must not exceed D")
-      ->capture_default_str();
-  app.add_option("--services", out.services,
-                 "services per contract (S), the first S of: data_backup, "
-                 "failure_prediction, parts_life_prediction, "
-                 "consumables_delivery, cloud_doc_backup")
-      ->capture_default_str();
-  app.add_option("--latency-contracts", out.latency_contracts,
-                 "single-printer contracts run one at a time on an idle "
-                 "cluster for the one-step latency (0: skip)")
-      ->capture_default_str();
-  app.add_option("--lmdb-single", out.lmdb_single,
-                 "durable one-record commits for the raw ceiling")
-      ->capture_default_str();
-  app.add_option("--lmdb-batched", out.lmdb_batched,
-                 "durable 1000-record commits for the raw ceiling")
-      ->capture_default_str();
-  app.add_option("--scale", out.scale,
-                 "scale run instead: register this many printers on one "
-                 "devices node")
-      ->capture_default_str();
-  app.add_option("--enroll-batch", out.enroll_batch,
-                 "printers per enroll request in the scale run")
-      ->capture_default_str();
-  app.add_option("--activate", out.activate,
-                 "DEVICE actors started in the scale run to measure their "
-                 "memory")
-      ->capture_default_str();
-  app.add_option("--clients", out.clients,
-                 "parallel gateway clients (enroll, submit, activate)")
-      ->capture_default_str();
-  app.add_option("--node-threads", out.node_threads,
-                 "scheduler threads of every onset-node")
-      ->capture_default_str();
-  app.add_option("--cluster", out.cluster,
-                 "nodes of the idle and throughput runs: five (gateway, two "
-                 "contracts nodes, two devices nodes) or two (gateway and "
-                 "contracts, devices and services)")
-      ->capture_default_str();
-  app.add_option("--timeout", out.timeout,
-                 "seconds until every contract must be active")
-      ->capture_default_str();
+    ->capture_default_str();
+  app
+    .add_option("--contracts", out.contracts,
+                "contracts submitted, all starting at once (C)")
+    ->capture_default_str();
+  app
+    .add_option("--devices-per-contract", out.devices_per_contract,
+                "printers per contract; C x this must not exceed D")
+    ->capture_default_str();
+  app
+    .add_option("--services", out.services,
+                "services per contract (S), the first S of: data_backup, "
+                "failure_prediction, parts_life_prediction, "
+                "consumables_delivery, cloud_doc_backup")
+    ->capture_default_str();
+  app
+    .add_option("--latency-contracts", out.latency_contracts,
+                "single-printer contracts run one at a time on an idle "
+                "cluster for the one-step latency (0: skip)")
+    ->capture_default_str();
+  app
+    .add_option("--lmdb-single", out.lmdb_single,
+                "durable one-record commits for the raw ceiling")
+    ->capture_default_str();
+  app
+    .add_option("--lmdb-batched", out.lmdb_batched,
+                "durable 1000-record commits for the raw ceiling")
+    ->capture_default_str();
+  app
+    .add_option("--scale", out.scale,
+                "scale run instead: register this many printers on one "
+                "devices node")
+    ->capture_default_str();
+  app
+    .add_option("--enroll-batch", out.enroll_batch,
+                "printers per enroll request in the scale run")
+    ->capture_default_str();
+  app
+    .add_option("--activate", out.activate,
+                "DEVICE actors started in the scale run to measure their "
+                "memory")
+    ->capture_default_str();
+  app
+    .add_option("--clients", out.clients,
+                "parallel gateway clients (enroll, submit, activate)")
+    ->capture_default_str();
+  app
+    .add_option("--node-threads", out.node_threads,
+                "scheduler threads of every onset-node")
+    ->capture_default_str();
+  app
+    .add_option("--cluster", out.cluster,
+                "nodes of the idle and throughput runs: five (gateway, two "
+                "contracts nodes, two devices nodes) or two (gateway and "
+                "contracts, devices and services)")
+    ->capture_default_str();
+  app
+    .add_option("--timeout", out.timeout,
+                "seconds until every contract must be active")
+    ->capture_default_str();
   app.add_option("--dir", out.dir,
                  "directory for the nodes' data and logs (default: fresh, "
                  "under /var/tmp, removed afterwards)");

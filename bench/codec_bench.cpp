@@ -10,9 +10,9 @@
 //
 // The two are timed alternately, in rounds, so that a noisy machine slows
 // both alike.
+#include <CLI/CLI.hpp>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <streambuf>
@@ -67,7 +67,7 @@ struct step_records {
     printer.values = ins.values;
   }
 
-  template<class F>
+  template <class F>
   void each(F&& f) const {
     f(ins);
     f(lines);
@@ -83,7 +83,8 @@ struct step_records {
 /// binary_oarchive over a stream buffer that appends to a string.
 class string_sink : public std::streambuf {
 public:
-  explicit string_sink(std::string& out) : out_(out) {}
+  explicit string_sink(std::string& out) : out_(out) {
+  }
 
 protected:
   std::streamsize xsputn(const char* s, std::streamsize n) override {
@@ -109,7 +110,7 @@ public:
   }
 };
 
-template<class T>
+template <class T>
 std::string boost_encode(const T& x) {
   std::string out;
   string_sink sink{out};
@@ -120,7 +121,7 @@ std::string boost_encode(const T& x) {
   return out;
 }
 
-template<class T>
+template <class T>
 void boost_decode(const std::string& bytes, T& x) {
   view_source source{bytes};
   boost::archive::binary_iarchive ar{source, archive_flags};
@@ -128,7 +129,7 @@ void boost_decode(const std::string& bytes, T& x) {
 }
 
 /// Nanoseconds per call of `f`, `n` calls.
-template<class F>
+template <class F>
 double ns_per_call(int n, F&& f) {
   auto start = clock_type::now();
   for (int i = 0; i < n; ++i)
@@ -192,8 +193,7 @@ int main(int argc, char** argv) {
   std::printf("codec_bench encode_ns=%.0f boost_encode_ns=%.0f "
               "encode_ratio=%.2f decode_ns=%.0f boost_decode_ns=%.0f "
               "decode_ratio=%.2f\n",
-              per_record(ours_out), per_record(boost_out),
-              boost_out / ours_out, per_record(ours_in), per_record(boost_in),
-              boost_in / ours_in);
+              per_record(ours_out), per_record(boost_out), boost_out / ours_out,
+              per_record(ours_in), per_record(boost_in), boost_in / ours_in);
   return sink == 0 ? 1 : 0;
 }

@@ -71,8 +71,8 @@ bool ask(caf::scoped_actor& self, const Handle& dest, const char* what,
   self->request(dest, caf::infinite, std::forward<Ts>(xs)...)
     .receive([&](T&) { ok = true; },
              [&](caf::error& err) {
-               std::fprintf(stderr, "onset-bench-device-memory: %s: %s\n",
-                            what, to_string(err).c_str());
+               std::fprintf(stderr, "onset-bench-device-memory: %s: %s\n", what,
+                            to_string(err).c_str());
              });
   return ok;
 }
@@ -141,8 +141,9 @@ int main(int argc, char** argv) {
   app.add_option("--printers", o.printers, "printers registered and started")
     ->capture_default_str()
     ->check(CLI::Range(1, 10000000));
-  app.add_option("--warm-up", o.warm_up,
-                 "actors started before the heap is first read")
+  app
+    .add_option("--warm-up", o.warm_up,
+                "actors started before the heap is first read")
     ->capture_default_str()
     ->check(CLI::NonNegativeNumber);
   app.add_option("--catalog", o.catalog_file, "service catalog")

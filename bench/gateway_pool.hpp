@@ -20,7 +20,7 @@ void parallel(const cli::endpoint& gateway, int n,
               const std::function<void(int, cli::gateway_client&)>& work);
 
 /// The value of `x`, or throws std::runtime_error naming `what`.
-template<class T>
+template <class T>
 T& checked(cli::reply<T>& x, const char* what) {
   if (!x)
     throw std::runtime_error(std::string{what} + ": " + x.error().text);

@@ -24,8 +24,8 @@ ceiling direct_commits(persistence::environment& env, const char* stream,
   for (size_t i = 0; i < commits; ++i) {
     auto txn = env.begin_write();
     for (size_t j = 0; j < per_commit; ++j) {
-      if (auto appended =
-              persistence::history_store::append(txn, contract, entry);
+      if (auto appended = persistence::history_store::append(txn, contract,
+                                                             entry);
           !appended) {
         std::fprintf(stderr, "bench: direct write failed: %s\n",
                      persistence::to_string(appended.error()).c_str());
@@ -38,8 +38,8 @@ ceiling direct_commits(persistence::environment& env, const char* stream,
       std::exit(1);
     }
   }
-  std::chrono::duration<double> elapsed =
-      std::chrono::steady_clock::now() - started;
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now()
+                                          - started;
   return {static_cast<uint64_t>(commits * per_commit),
           static_cast<uint64_t>(commits), elapsed.count()};
 }

@@ -65,8 +65,7 @@ std::vector<node_spec> two_nodes() {
 
 local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
                              std::vector<std::string> node_args)
-  : dir_(std::move(dir))
-  , nodes_(std::move(nodes)) {
+  : dir_(std::move(dir)), nodes_(std::move(nodes)) {
   auto n = static_cast<int>(nodes_.size());
   int base = free_ports(n + 1);
   gateway_ = cli::endpoint{"127.0.0.1", static_cast<uint16_t>(base + n)};
@@ -92,9 +91,9 @@ local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
     }
     out << "  ] }\n";
   }
-  auto command = "ONSET_NODE=" + quoted(node_binary()) + " " +
-                 quoted(script()) + " start " + quoted(dir_ + "/run") + " " +
-                 quoted(file) + " --";
+  auto command = "ONSET_NODE=" + quoted(node_binary()) + " " + quoted(script())
+                 + " start " + quoted(dir_ + "/run") + " " + quoted(file)
+                 + " --";
   for (auto& x : node_args)
     command += " " + quoted(x);
   command += " >/dev/null";
@@ -118,8 +117,8 @@ void local_cluster::await_connected() {
   // Connected when every node answers and reaches every node it needs.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   for (;;) {
-    auto nodes =
-        cli::fetch_cluster_status(gateway_, std::chrono::milliseconds{2000});
+    auto nodes = cli::fetch_cluster_status(gateway_,
+                                           std::chrono::milliseconds{2000});
     bool all = false;
     if (nodes) {
       all = true;
@@ -130,7 +129,7 @@ void local_cluster::await_connected() {
       return;
     if (std::chrono::steady_clock::now() > deadline)
       throw std::runtime_error(
-          "the nodes did not connect within 30 s (logs: " + dir_ + "/run)");
+        "the nodes did not connect within 30 s (logs: " + dir_ + "/run)");
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
   }
 }

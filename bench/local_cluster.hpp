@@ -41,8 +41,12 @@ public:
   /// Stops every node cleanly; their logs then hold their final totals.
   void stop();
 
-  const cli::endpoint& gateway() const { return gateway_; }
-  const std::vector<node_spec>& nodes() const { return nodes_; }
+  const cli::endpoint& gateway() const {
+    return gateway_;
+  }
+  const std::vector<node_spec>& nodes() const {
+    return nodes_;
+  }
   int pid(const std::string& node) const;
   std::string log_path(const std::string& node) const;
 

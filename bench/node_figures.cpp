@@ -70,8 +70,8 @@ double cpu_seconds_of(int pid) {
     if (i == 15)
       stime = std::strtoull(x.c_str(), nullptr, 10);
   }
-  return static_cast<double>(utime + stime) /
-         static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return static_cast<double>(utime + stime)
+         / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 uint64_t written_bytes_of(int pid) {
@@ -88,8 +88,8 @@ machine_cpu machine_cpu_now() {
   std::string name;
   uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
            softirq = 0, steal = 0;
-  if (!(in >> name >> user >> nice >> system >> idle >> iowait >> irq
-           >> softirq >> steal)
+  if (!(in >> name >> user >> nice >> system >> idle >> iowait >> irq >> softirq
+        >> steal)
       || name != "cpu")
     return {};
   return {user + nice + system + irq + softirq + steal, idle, iowait};
@@ -170,7 +170,8 @@ void active_watch::line(const std::string& text) {
   int ms = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year,
                   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-                  &ms) != 7)
+                  &ms)
+      != 7)
     return;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;

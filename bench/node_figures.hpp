@@ -83,11 +83,17 @@ public:
   /// Reads what the logs gained since the last call.
   void poll();
 
-  int count() const { return count_; }
+  int count() const {
+    return count_;
+  }
 
   /// Milliseconds since the epoch (UTC), as the lines say; 0 before any.
-  int64_t first_ms() const { return first_ms_; }
-  int64_t last_ms() const { return last_ms_; }
+  int64_t first_ms() const {
+    return first_ms_;
+  }
+  int64_t last_ms() const {
+    return last_ms_;
+  }
 
 private:
   struct followed {

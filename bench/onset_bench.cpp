@@ -42,14 +42,14 @@ ceilings measure_ceilings(const bench_options& o, const std::string& dir) {
   env_opts.map_size = size_t{1} << 30;
   auto opened = persistence::environment::open(env_opts);
   if (!opened)
-    throw std::runtime_error("cannot open " + dir + ": " +
-                             persistence::to_string(opened.error()));
+    throw std::runtime_error("cannot open " + dir + ": "
+                             + persistence::to_string(opened.error()));
   auto entry = record_of(200);
   ceilings result;
   result.single = direct_commits(**opened, "single",
                                  static_cast<size_t>(o.lmdb_single), 1, entry);
   result.batched = direct_commits(
-      **opened, "batched", static_cast<size_t>(o.lmdb_batched), 1000, entry);
+    **opened, "batched", static_cast<size_t>(o.lmdb_batched), 1000, entry);
   return result;
 }
 
@@ -66,8 +66,8 @@ void print_nodes(const std::vector<node_result>& nodes, bool run_written) {
                 n.mem.rss_anon / mib, n.cpu_s,
                 static_cast<unsigned long long>(n.store.commits),
                 static_cast<unsigned long long>(n.store.records),
-                n.store.commits ? static_cast<double>(n.store.records) /
-                                      static_cast<double>(n.store.commits)
+                n.store.commits ? static_cast<double>(n.store.records)
+                                    / static_cast<double>(n.store.commits)
                                 : 0.0,
                 n.written / mib);
     if (run_written)
@@ -122,8 +122,8 @@ int run_main(const bench_options& o, const std::string& dir) {
   row("step latency p50 ms", t.latency.p50_us / 1000, "%12.3f");
   row("step latency p99 ms", t.latency.p99_us / 1000, "%12.3f");
   auto run_written = static_cast<double>(t.run_written());
-  auto kb_per_step =
-      t.steps ? run_written / 1024 / static_cast<double>(t.steps) : 0.0;
+  auto kb_per_step = t.steps ? run_written / 1024 / static_cast<double>(t.steps)
+                             : 0.0;
   row("written MB (start to last)", run_written / mib, "%12.1f");
   row("written KB per step", kb_per_step, "%12.2f");
   print_nodes(t.nodes, true);
@@ -131,25 +131,25 @@ int run_main(const bench_options& o, const std::string& dir) {
   for (auto& n : t.nodes)
     peak = std::max(peak, n.mem.peak_rss / mib);
   auto commits = t.commits();
-  auto per_commit =
-      commits ? static_cast<double>(t.records()) / static_cast<double>(commits)
-              : 0.0;
+  auto per_commit = commits ? static_cast<double>(t.records())
+                                / static_cast<double>(commits)
+                            : 0.0;
   std::printf(
-      "onset_bench steps_per_s=%.0f contracts_per_s=%.1f step_p50_ms=%.3f "
-      "step_p99_ms=%.3f idle_step_p50_ms=%.3f idle_step_p99_ms=%.3f "
-      "first_active_s=%.2f last_active_s=%.2f max_peak_rss_mb=%.1f "
-      "commits=%llu records_per_commit=%.1f lmdb_single_commits_per_s=%.0f "
-      "lmdb_batched_records_per_s=%.0f ratio_to_lmdb_single=%.2f "
-      "ratio_to_lmdb_batched=%.4f busy_pct=%.0f iowait_pct=%.0f "
-      "run_write_mb=%.1f kb_written_per_step=%.2f\n",
-      t.steps_per_s(), t.contracts_per_s(), t.latency.p50_us / 1000,
-      t.latency.p99_us / 1000, idle.latency.p50_us / 1000,
-      idle.latency.p99_us / 1000, t.first_active_s, t.last_active_s, peak,
-      static_cast<unsigned long long>(commits), per_commit,
-      lmdb.single.commits_per_s(), lmdb.batched.records_per_s(),
-      t.steps_per_s() / lmdb.single.commits_per_s(),
-      t.steps_per_s() / lmdb.batched.records_per_s(), t.cpus.busy_pct,
-      t.cpus.iowait_pct, run_written / mib, kb_per_step);
+    "onset_bench steps_per_s=%.0f contracts_per_s=%.1f step_p50_ms=%.3f "
+    "step_p99_ms=%.3f idle_step_p50_ms=%.3f idle_step_p99_ms=%.3f "
+    "first_active_s=%.2f last_active_s=%.2f max_peak_rss_mb=%.1f "
+    "commits=%llu records_per_commit=%.1f lmdb_single_commits_per_s=%.0f "
+    "lmdb_batched_records_per_s=%.0f ratio_to_lmdb_single=%.2f "
+    "ratio_to_lmdb_batched=%.4f busy_pct=%.0f iowait_pct=%.0f "
+    "run_write_mb=%.1f kb_written_per_step=%.2f\n",
+    t.steps_per_s(), t.contracts_per_s(), t.latency.p50_us / 1000,
+    t.latency.p99_us / 1000, idle.latency.p50_us / 1000,
+    idle.latency.p99_us / 1000, t.first_active_s, t.last_active_s, peak,
+    static_cast<unsigned long long>(commits), per_commit,
+    lmdb.single.commits_per_s(), lmdb.batched.records_per_s(),
+    t.steps_per_s() / lmdb.single.commits_per_s(),
+    t.steps_per_s() / lmdb.batched.records_per_s(), t.cpus.busy_pct,
+    t.cpus.iowait_pct, run_written / mib, kb_per_step);
   return 0;
 }
 
@@ -160,16 +160,16 @@ int scale_main(const bench_options& o, const std::string& dir) {
   auto s = run_scale(o, dir + "/scale");
   print_nodes(s.nodes, false);
   auto delta = s.active.rss_anon > s.registered.rss_anon
-                   ? s.active.rss_anon - s.registered.rss_anon
-                   : 0;
+                 ? s.active.rss_anon - s.registered.rss_anon
+                 : 0;
   auto per_actor = s.activated ? static_cast<double>(delta) / s.activated : 0.0;
   std::printf(
-      "onset_bench_scale devices=%d enroll_s=%.1f enroll_per_s=%.0f "
-      "d1_rss_mb=%.1f d1_rss_anon_mb=%.1f d1_peak_rss_mb=%.1f activated=%d "
-      "activate_s=%.1f d1_rss_anon_after_mb=%.1f bytes_per_device_actor=%.0f\n",
-      s.devices, s.enroll_s, s.devices / s.enroll_s, s.registered.rss / mib,
-      s.registered.rss_anon / mib, s.registered.peak_rss / mib, s.activated,
-      s.activate_s, s.active.rss_anon / mib, per_actor);
+    "onset_bench_scale devices=%d enroll_s=%.1f enroll_per_s=%.0f "
+    "d1_rss_mb=%.1f d1_rss_anon_mb=%.1f d1_peak_rss_mb=%.1f activated=%d "
+    "activate_s=%.1f d1_rss_anon_after_mb=%.1f bytes_per_device_actor=%.0f\n",
+    s.devices, s.enroll_s, s.devices / s.enroll_s, s.registered.rss / mib,
+    s.registered.rss_anon / mib, s.registered.peak_rss / mib, s.activated,
+    s.activate_s, s.active.rss_anon / mib, per_actor);
   return 0;
 }
 

@@ -27,16 +27,17 @@ double seconds_since(clock_type::time_point t) {
 
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
 }
 
 /// The steady-clock moment of the wall-clock second `unix_seconds`.
 clock_type::time_point steady_at(int64_t unix_seconds) {
-  auto wall =
-      std::chrono::system_clock::time_point{std::chrono::seconds{unix_seconds}};
-  return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                 wall - std::chrono::system_clock::now());
+  auto wall
+    = std::chrono::system_clock::time_point{std::chrono::seconds{unix_seconds}};
+  return clock_type::now()
+         + std::chrono::duration_cast<clock_type::duration>(
+           wall - std::chrono::system_clock::now());
 }
 
 std::vector<std::string> node_args(const bench_options& o) {
@@ -105,16 +106,21 @@ std::vector<node_result> finish(local_cluster& cluster) {
   std::vector<node_result> result;
   for (auto& n : cluster.nodes()) {
     auto pid = cluster.pid(n.name);
-    result.push_back({n.name, joined(n.roles), memory_of(pid),
-                      cpu_seconds_of(pid), written_bytes_of(pid), 0, {}});
+    result.push_back({n.name,
+                      joined(n.roles),
+                      memory_of(pid),
+                      cpu_seconds_of(pid),
+                      written_bytes_of(pid),
+                      0,
+                      {}});
   }
   cluster.stop();
   for (auto& r : result) {
     r.store = store_totals_of(cluster.log_path(r.name));
     if (!r.store.found)
-      throw std::runtime_error(
-          "node " + r.name +
-          " logged no STORE totals (log: " + cluster.log_path(r.name) + ")");
+      throw std::runtime_error("node " + r.name
+                               + " logged no STORE totals (log: "
+                               + cluster.log_path(r.name) + ")");
   }
   return result;
 }
@@ -156,8 +162,8 @@ idle_result run_idle(const bench_options& o, const std::string& dir) {
   std::vector<double> took;
   for (int i = 1; i <= o.latency_contracts; ++i) {
     auto id = "L-" + std::to_string(i);
-    auto doc =
-        contract_of(id, {device_name("LAT", i)}, o.services, unix_now() - 3600);
+    auto doc = contract_of(id, {device_name("LAT", i)}, o.services,
+                           unix_now() - 3600);
     auto started = clock_type::now();
     auto submitted = gw->submit({doc});
     checked(submitted, "submit");
@@ -201,9 +207,9 @@ throughput_result run_throughput(const bench_options& o,
     std::vector<device_id> printers;
     for (int j = 0; j < o.devices_per_contract; ++j)
       printers.push_back(
-          device_name("MFP", i * o.devices_per_contract + j + 1));
+        device_name("MFP", i * o.devices_per_contract + j + 1));
     docs.push_back(
-        contract_of("C-" + std::to_string(i + 1), printers, o.services, start));
+      contract_of("C-" + std::to_string(i + 1), printers, o.services, start));
   }
   auto submit_started = clock_type::now();
   constexpr int per_request = 50;
@@ -212,8 +218,8 @@ throughput_result run_throughput(const bench_options& o,
            [&](int i, cli::gateway_client& c) {
              for (int r = i; r < requests; r += o.clients) {
                auto first = docs.begin() + r * per_request;
-               auto last =
-                   docs.begin() + std::min(o.contracts, (r + 1) * per_request);
+               auto last = docs.begin()
+                           + std::min(o.contracts, (r + 1) * per_request);
                auto done = c.submit({first, last});
                checked(done, "submit");
              }
@@ -241,10 +247,10 @@ throughput_result run_throughput(const bench_options& o,
       at_start = machine_cpu_now();
       written_at_start = written_now(cluster);
     }
-    if (std::chrono::duration<double>(clock_type::now() - t0).count() >
-        o.timeout)
-      throw std::runtime_error(std::to_string(o.contracts - watch.count()) +
-                               " contracts not active within --timeout");
+    if (std::chrono::duration<double>(clock_type::now() - t0).count()
+        > o.timeout)
+      throw std::runtime_error(std::to_string(o.contracts - watch.count())
+                               + " contracts not active within --timeout");
     std::this_thread::sleep_for(milliseconds{50});
   }
   result.cpus = shares_between(at_start.value_or(machine_cpu_now()),
@@ -252,8 +258,8 @@ throughput_result run_throughput(const bench_options& o,
   auto written_at_end = written_now(cluster);
   if (written_at_start.empty())
     written_at_start = written_at_end;
-  result.first_active_s =
-      std::max(0.0, (watch.first_ms() - start * 1000) / 1000.0);
+  result.first_active_s = std::max(0.0,
+                                   (watch.first_ms() - start * 1000) / 1000.0);
   result.last_active_s = (watch.last_ms() - start * 1000) / 1000.0;
   // A CONTRACT logs a transition once its commit is done, so every
   // contract seen active in the logs is active in the stores.
@@ -261,17 +267,16 @@ throughput_result run_throughput(const bench_options& o,
   auto all = gw->list_contracts();
   for (auto& x : checked(all, "status")) {
     if (x.state != contract_state::active)
-      throw std::runtime_error(x.id.str() + " is " + to_string(x.state) +
-                               ", not active");
+      throw std::runtime_error(x.id.str() + " is " + to_string(x.state)
+                               + ", not active");
     result.steps += x.steps_total;
   }
   gw.reset();
   result.nodes = finish(cluster);
   for (size_t i = 0; i < result.nodes.size(); ++i)
-    result.nodes[i].run_written =
-        written_at_end[i] > written_at_start[i]
-            ? written_at_end[i] - written_at_start[i]
-            : 0;
+    result.nodes[i].run_written = written_at_end[i] > written_at_start[i]
+                                    ? written_at_end[i] - written_at_start[i]
+                                    : 0;
   result.latency = latency_of(cluster);
   return result;
 }
@@ -280,8 +285,8 @@ scale_result run_scale(const bench_options& o, const std::string& dir) {
   scale_result result;
   result.devices = o.scale;
   local_cluster cluster{fresh(dir), two_nodes(), node_args(o)};
-  result.enroll_s =
-      enroll(cluster.gateway(), "MFP", o.scale, o.enroll_batch, o.clients);
+  result.enroll_s = enroll(cluster.gateway(), "MFP", o.scale, o.enroll_batch,
+                           o.clients);
   auto devices_pid = cluster.pid("d1");
   result.registered = memory_of(devices_pid);
   result.activated = o.activate;

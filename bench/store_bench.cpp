@@ -45,10 +45,10 @@ struct options {
 };
 
 write_batch append_batch(contract_id contract, history_entry entry) {
-  return [contract = std::move(contract),
-          entry = std::move(entry)](write_txn& txn) {
-    return to_error(history_store::append(txn, contract, entry));
-  };
+  return
+    [contract = std::move(contract), entry = std::move(entry)](write_txn& txn) {
+      return to_error(history_store::append(txn, contract, entry));
+    };
 }
 
 struct requester_state {
@@ -62,22 +62,23 @@ using requester_pointer = caf::stateful_actor<requester_state>*;
 /// `done`.
 void send_next(requester_pointer self, store_actor store, caf::actor done,
                contract_id contract, history_entry entry, int count) {
-  self->request(store, caf::infinite, atom::write_v,
-                append_batch(contract, entry))
-      .then(
-          [=](atom::ok) {
-            if (++self->state.acked == count) {
-              self->send(done, atom::ok_v);
-              self->quit();
-            } else {
-              send_next(self, store, done, contract, entry, count);
-            }
-          },
-          [=](caf::error& err) {
-            std::fprintf(stderr, "store_bench: write failed: %s\n",
-                         to_string(err).c_str());
-            std::exit(1);
-          });
+  self
+    ->request(store, caf::infinite, atom::write_v,
+              append_batch(contract, entry))
+    .then(
+      [=](atom::ok) {
+        if (++self->state.acked == count) {
+          self->send(done, atom::ok_v);
+          self->quit();
+        } else {
+          send_next(self, store, done, contract, entry, count);
+        }
+      },
+      [=](caf::error& err) {
+        std::fprintf(stderr, "store_bench: write failed: %s\n",
+                     to_string(err).c_str());
+        std::exit(1);
+      });
 }
 
 caf::behavior requester(requester_pointer self, store_actor store,
@@ -98,7 +99,9 @@ struct phase_result {
   uint64_t records;
   uint64_t commits;
 
-  double rps() const { return static_cast<double>(records) / seconds; }
+  double rps() const {
+    return static_cast<double>(records) / seconds;
+  }
 };
 
 /// `requesters` actors write `each` records apiece, concurrently.
@@ -131,8 +134,8 @@ void print_phase(const char* name, int requesters, const phase_result& x) {
               "records_per_commit=%.1f seconds=%.3f rps=%.0f\n",
               name, requesters, static_cast<unsigned long long>(x.records),
               static_cast<unsigned long long>(x.commits),
-              static_cast<double>(x.records) /
-                  static_cast<double>(x.commits ? x.commits : 1),
+              static_cast<double>(x.records)
+                / static_cast<double>(x.commits ? x.commits : 1),
               x.seconds, x.rps());
 }
 
@@ -181,17 +184,21 @@ int main(int argc, char** argv) {
   app.add_option("--dir", opts.dir,
                  "environment directory (default: a fresh one under /var/tmp, "
                  "removed afterwards)");
-  app.add_option("--requesters", opts.requesters,
-                 "concurrent requesters in the group-commit phase")
-      ->capture_default_str();
-  app.add_option("--per-requester", opts.per_requester,
-                 "records each requester writes, one request in flight")
-      ->capture_default_str();
-  app.add_option("--single", opts.single, "records written one per transaction")
-      ->capture_default_str();
-  app.add_option("--record-bytes", opts.record_bytes,
-                 "size of each stored record")
-      ->capture_default_str();
+  app
+    .add_option("--requesters", opts.requesters,
+                "concurrent requesters in the group-commit phase")
+    ->capture_default_str();
+  app
+    .add_option("--per-requester", opts.per_requester,
+                "records each requester writes, one request in flight")
+    ->capture_default_str();
+  app
+    .add_option("--single", opts.single, "records written one per transaction")
+    ->capture_default_str();
+  app
+    .add_option("--record-bytes", opts.record_bytes,
+                "size of each stored record")
+    ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   return bench::with_work_dir(opts.dir, "onset-bench-store",

@@ -13,8 +13,8 @@ constexpr int64_t ten_years = 10LL * 365 * 24 * 3600;
 
 const std::vector<std::string>& service_order() {
   static const std::vector<std::string> order{
-      "data_backup", "failure_prediction", "parts_life_prediction",
-      "consumables_delivery", "cloud_doc_backup"};
+    "data_backup", "failure_prediction", "parts_life_prediction",
+    "consumables_delivery", "cloud_doc_backup"};
   return order;
 }
 

@@ -33,9 +33,8 @@ outcome<value_kind> read_kind(const json& x, const std::string& field) {
 
 outcome<setting_spec> read_setting(const std::string& name, const json& x,
                                    const std::string& field) {
-  if (auto problem = check_object(x, field,
-                                  {"type", "default", "min", "max", "values",
-                                   "description"}))
+  if (auto problem = check_object(
+        x, field, {"type", "default", "min", "max", "values", "description"}))
     return *problem;
   setting_spec result;
   result.name = name;
@@ -98,9 +97,8 @@ outcome<firmware_version> read_version(const json& x, const std::string& field,
 
 outcome<device_requirements> read_device(const json& x,
                                          const std::string& field) {
-  if (auto problem = check_object(x, field,
-                                  {"min_firmware", "install_firmware", "apps",
-                                   "settings"}))
+  if (auto problem = check_object(
+        x, field, {"min_firmware", "install_firmware", "apps", "settings"}))
     return *problem;
   device_requirements result;
   result.min_firmware.parts = {0};
@@ -141,8 +139,7 @@ outcome<device_requirements> read_device(const json& x,
 outcome<service_spec> read_service(const std::string& name, const json& x,
                                    const std::string& field) {
   if (auto problem = check_object(x, field,
-                                  {"description", "server_settings",
-                                   "device"}))
+                                  {"description", "server_settings", "device"}))
     return *problem;
   service_spec result;
   result.id = service_id{name};
@@ -154,8 +151,8 @@ outcome<service_spec> read_service(const std::string& name, const json& x,
   if (i != x.end()) {
     auto settings_field = path(field, "server_settings");
     if (!i->is_object())
-      return invalid_input{settings_field, "must be a JSON object, not "
-                                             + type_name(*i)};
+      return invalid_input{settings_field,
+                           "must be a JSON object, not " + type_name(*i)};
     for (auto& [setting_name, raw] : i->items()) {
       auto spec = read_setting(setting_name, raw,
                                path(settings_field, setting_name));
@@ -182,11 +179,10 @@ std::optional<invalid_input> check_device_settings_agree(const catalog& cat) {
     for (auto& [name, value] : spec.device.values) {
       auto [i, added] = seen.emplace(name, std::make_pair(sid, value));
       if (!added && i->second.second != value)
-        return invalid_input{"services." + sid.str() + ".device.settings."
-                               + name,
-                             "conflicts with service " + i->second.first.str()
-                               + ", which sets it to "
-                               + i->second.second.to_text()};
+        return invalid_input{
+          "services." + sid.str() + ".device.settings." + name,
+          "conflicts with service " + i->second.first.str()
+            + ", which sets it to " + i->second.second.to_text()};
     }
   return std::nullopt;
 }

@@ -52,9 +52,8 @@ outcome<uint16_t> read_port(const json& obj, const std::string& parent,
 }
 
 outcome<cluster_node> read_node(const json& x, const std::string& field) {
-  if (auto problem = check_object(x, field,
-                                  {"name", "host", "port", "gateway_port",
-                                   "roles"}))
+  if (auto problem = check_object(
+        x, field, {"name", "host", "port", "gateway_port", "roles"}))
     return *problem;
   cluster_node result;
   auto name = required_string(x, field, "name");
@@ -99,9 +98,9 @@ outcome<cluster_node> read_node(const json& x, const std::string& field) {
   return result;
 }
 
-outcome<std::chrono::milliseconds>
-read_ms(const json& doc, const char* key, int64_t min, int64_t max,
-        std::chrono::milliseconds fallback) {
+outcome<std::chrono::milliseconds> read_ms(const json& doc, const char* key,
+                                           int64_t min, int64_t max,
+                                           std::chrono::milliseconds fallback) {
   if (!doc.contains(key))
     return fallback;
   auto value = required_integer(doc, "", key, min, max);
@@ -127,10 +126,9 @@ std::optional<invalid_input> check_cluster(const cluster_spec& spec) {
                                             field + "." + key);
       if (added)
         return std::nullopt;
-      return invalid_input{path(field, key),
-                           "duplicate address " + x.host + ":"
-                             + std::to_string(port) + " (also "
-                             + pos->second + ")"};
+      return invalid_input{path(field, key), "duplicate address " + x.host + ":"
+                                               + std::to_string(port)
+                                               + " (also " + pos->second + ")"};
     };
     if (auto problem = claim(x.port, "port"))
       return problem;
@@ -190,9 +188,8 @@ outcome<cluster_spec> parse_cluster(std::string_view text) {
   if (!parsed)
     return parsed.error();
   auto& doc = parsed.value();
-  if (auto problem = check_object(doc, "",
-                                  {"heartbeat_interval_ms",
-                                   "heartbeat_timeout_ms", "nodes"}))
+  if (auto problem = check_object(
+        doc, "", {"heartbeat_interval_ms", "heartbeat_timeout_ms", "nodes"}))
     return *problem;
   cluster_spec result;
   auto interval = read_ms(doc, "heartbeat_interval_ms", min_interval_ms,
@@ -200,10 +197,10 @@ outcome<cluster_spec> parse_cluster(std::string_view text) {
   if (!interval)
     return interval.error();
   result.heartbeat_interval = interval.value();
-  auto timeout = read_ms(doc, "heartbeat_timeout_ms",
-                         std::max(min_timeout_ms,
-                                  2 * result.heartbeat_interval.count()),
-                         max_timeout_ms, result.heartbeat_timeout);
+  auto timeout
+    = read_ms(doc, "heartbeat_timeout_ms",
+              std::max(min_timeout_ms, 2 * result.heartbeat_interval.count()),
+              max_timeout_ms, result.heartbeat_timeout);
   if (!timeout)
     return timeout.error();
   result.heartbeat_timeout = timeout.value();

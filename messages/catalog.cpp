@@ -24,27 +24,29 @@ bool is_allowed(const std::vector<std::string>& allowed, const std::string& x) {
 
 std::optional<invalid_input> setting_spec::check(const setting_value& x) const {
   if (x.kind != kind)
-    return invalid_input{{}, std::string{"must be of type "} + to_string(kind)
-                               + ", not " + to_string(x.kind)};
+    return invalid_input{{},
+                         std::string{"must be of type "} + to_string(kind)
+                           + ", not " + to_string(x.kind)};
   switch (kind) {
     case value_kind::flag:
       return std::nullopt;
     case value_kind::number:
       if (x.number < min || x.number > max)
-        return invalid_input{{}, std::to_string(x.number)
-                                   + " is out of range " + std::to_string(min)
-                                   + ".." + std::to_string(max)};
+        return invalid_input{{},
+                             std::to_string(x.number) + " is out of range "
+                               + std::to_string(min) + ".."
+                               + std::to_string(max)};
       return std::nullopt;
     case value_kind::word:
       if (!is_allowed(allowed, x.word))
-        return invalid_input{{}, "'" + x.word + "' is not one of "
-                                   + joined(allowed)};
+        return invalid_input{
+          {}, "'" + x.word + "' is not one of " + joined(allowed)};
       return std::nullopt;
     case value_kind::words:
       for (auto& w : x.words)
         if (!is_allowed(allowed, w))
-          return invalid_input{{}, "'" + w + "' is not one of "
-                                     + joined(allowed)};
+          return invalid_input{{},
+                               "'" + w + "' is not one of " + joined(allowed)};
       return std::nullopt;
   }
   return std::nullopt;

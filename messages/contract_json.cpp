@@ -40,7 +40,7 @@ bool has_json_type_of(const json& x, value_kind kind) {
 }
 
 outcome<utc_time> required_time(const json& obj, const std::string& parent,
-                                 const char* key) {
+                                const char* key) {
   auto text = required_string(obj, parent, key);
   if (!text)
     return text.error();
@@ -64,20 +64,19 @@ outcome<settings> read_choices(const json& x, const service_spec& spec,
     auto* setting = spec.find_setting(name);
     if (setting == nullptr) {
       if (!spec.has_server_settings())
-        return invalid_input{setting_field,
-                             "unknown setting: service " + spec.id.str()
-                               + " has no server-side settings"};
+        return invalid_input{setting_field, "unknown setting: service "
+                                              + spec.id.str()
+                                              + " has no server-side settings"};
       std::string names;
       for (auto& s : spec.server_settings)
         names += (names.empty() ? "" : "|") + s.name;
-      return invalid_input{setting_field, "unknown setting (known: " + names
-                                            + ")"};
+      return invalid_input{setting_field,
+                           "unknown setting (known: " + names + ")"};
     }
     if (!has_json_type_of(raw, setting->kind))
-      return invalid_input{setting_field,
-                           std::string{"must be "}
-                             + expected_json_type(setting->kind) + ", not "
-                             + type_name(raw)};
+      return invalid_input{setting_field, std::string{"must be "}
+                                            + expected_json_type(setting->kind)
+                                            + ", not " + type_name(raw)};
     auto value = to_setting_value(raw, setting_field);
     if (!value)
       return value.error();
@@ -103,9 +102,8 @@ outcome<service_choices> read_services(const json& obj, const catalog& cat,
   for (auto& [name, raw] : i->items()) {
     auto* spec = cat.find(service_id{name});
     if (spec == nullptr)
-      return invalid_input{path(field, name),
-                           "unknown service (known: " + cat.service_names()
-                             + ")"};
+      return invalid_input{path(field, name), "unknown service (known: "
+                                                + cat.service_names() + ")"};
     auto choices = read_choices(raw, *spec, path(field, name));
     if (!choices)
       return choices.error();
@@ -145,9 +143,9 @@ outcome<contract> contract_from_json(const json& x, const catalog& cat,
     return end.error();
   result.end = end.value();
   if (!(result.start < result.end))
-    return invalid_input{path(field, "end"),
-                         "must be after start (" + result.start.to_rfc3339()
-                           + ")"};
+    return invalid_input{path(field, "end"), "must be after start ("
+                                               + result.start.to_rfc3339()
+                                               + ")"};
   auto devices = string_array(x, field, "devices", true, false);
   if (!devices)
     return devices.error();

@@ -22,8 +22,8 @@ struct contract_status {
 };
 
 inline bool operator==(const contract_status& x, const contract_status& y) {
-  return x.state == y.state && x.reason == y.reason && x.started == y.started &&
-         x.ending == y.ending;
+  return x.state == y.state && x.reason == y.reason && x.started == y.started
+         && x.ending == y.ending;
 }
 
 inline bool operator!=(const contract_status& x, const contract_status& y) {
@@ -41,7 +41,7 @@ inline void set_status(contract_record& x, contract_status s) {
   x.ending = s.ending;
 }
 
-template<class Inspector>
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, contract_status& x) {
   return f(caf::meta::type_name("contract_status"), x.state, x.reason,
            x.started, x.ending);

@@ -13,8 +13,7 @@ outcome<desired_state> compute_desired_state(const contract& x,
     auto field = "devices[" + std::to_string(i) + "]";
     auto* record = lookup(dev);
     if (record == nullptr)
-      return invalid_input{field, "device " + dev.str()
-                                    + " is not registered"};
+      return invalid_input{field, "device " + dev.str() + " is not registered"};
     if (record->customer != x.customer)
       return invalid_input{field, "device " + dev.str()
                                     + " belongs to another customer, not "

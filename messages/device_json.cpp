@@ -12,9 +12,8 @@ using namespace json_input;
 
 outcome<device_record> device_record_from_json(const json& x,
                                                const std::string& field) {
-  if (auto problem = check_object(x, field,
-                                  {"id", "customer", "model", "firmware",
-                                   "apps"}))
+  if (auto problem
+      = check_object(x, field, {"id", "customer", "model", "firmware", "apps"}))
     return *problem;
   device_record result;
   auto id = required_string(x, field, "id");
@@ -46,7 +45,8 @@ outcome<device_record> device_record_from_json(const json& x,
   return result;
 }
 
-outcome<std::vector<device_record>> parse_device_records(std::string_view text) {
+outcome<std::vector<device_record>>
+parse_device_records(std::string_view text) {
   auto doc = parse_document(text);
   if (!doc)
     return doc.error();

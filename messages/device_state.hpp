@@ -47,10 +47,9 @@ inline bool operator==(const service_device_state& x,
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f,
-                                        service_device_state& x) {
-  return f(caf::meta::type_name("service_device_state"), x.values,
-           x.registered, x.active);
+typename Inspector::result_type inspect(Inspector& f, service_device_state& x) {
+  return f(caf::meta::type_name("service_device_state"), x.values, x.registered,
+           x.active);
 }
 
 } // namespace onset

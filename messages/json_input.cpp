@@ -19,17 +19,17 @@ outcome<json> parse_document(std::string_view text) {
                     ? what
                     : what.substr(what.find(": ") + 2);
     return invalid_input{"document", "not valid JSON at byte "
-                                       + std::to_string(e.byte) + " ("
-                                       + detail + ")"};
+                                       + std::to_string(e.byte) + " (" + detail
+                                       + ")"};
   }
   auto consumed = static_cast<size_t>(in.tellg());
   auto rest = text.substr(std::min(consumed, text.size()));
   auto garbage = rest.find_first_not_of(" \t\r\n");
   if (garbage != std::string_view::npos)
-    return invalid_input{"document", "trailing characters after the JSON "
-                                     "value at byte "
-                                       + std::to_string(consumed + garbage
-                                                        + 1)};
+    return invalid_input{"document",
+                         "trailing characters after the JSON "
+                         "value at byte "
+                           + std::to_string(consumed + garbage + 1)};
   return result;
 }
 
@@ -117,8 +117,7 @@ outcome<int64_t> required_integer(const json& obj, const std::string& parent,
     return static_cast<int64_t>(value);
   }
   if (!i->is_number_integer())
-    return invalid_input{field, "must be a whole number, not "
-                                  + type_name(*i)};
+    return invalid_input{field, "must be a whole number, not " + type_name(*i)};
   auto value = i->get<int64_t>();
   if (value < min)
     return invalid_input{field, "must be at least " + std::to_string(min)};
@@ -138,8 +137,8 @@ string_array(const json& obj, const std::string& parent, const char* key,
     return std::vector<std::string>{};
   }
   if (!i->is_array())
-    return invalid_input{field, "must be an array of strings, not "
-                                  + type_name(*i)};
+    return invalid_input{field,
+                         "must be an array of strings, not " + type_name(*i)};
   if (i->empty() && !allow_empty)
     return invalid_input{field, "must not be empty"};
   std::vector<std::string> result;
@@ -147,8 +146,8 @@ string_array(const json& obj, const std::string& parent, const char* key,
     auto& element = (*i)[n];
     auto element_field = path(field, n);
     if (!element.is_string())
-      return invalid_input{element_field, "must be a string, not "
-                                            + type_name(element)};
+      return invalid_input{element_field,
+                           "must be a string, not " + type_name(element)};
     auto value = element.get<std::string>();
     if (value.empty())
       return invalid_input{element_field, "must not be empty"};
@@ -177,8 +176,8 @@ outcome<setting_value> to_setting_value(const json& x,
     std::vector<std::string> words;
     for (size_t n = 0; n < x.size(); ++n) {
       if (!x[n].is_string())
-        return invalid_input{path(field, n), "must be a string, not "
-                                               + type_name(x[n])};
+        return invalid_input{path(field, n),
+                             "must be a string, not " + type_name(x[n])};
       auto word = x[n].get<std::string>();
       if (std::find(words.begin(), words.end(), word) != words.end())
         return invalid_input{path(field, n), "duplicate '" + word + "'"};

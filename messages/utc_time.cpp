@@ -97,12 +97,12 @@ std::optional<utc_time> utc_time::parse_rfc3339(std::string_view text,
     return refuse(problem, form);
   }
   if (month < 1 || month > 12)
-    return refuse(problem, "has month " + std::to_string(month)
-                             + " (must be 01-12)");
+    return refuse(problem,
+                  "has month " + std::to_string(month) + " (must be 01-12)");
   if (day < 1 || day > days_in_month(year, month))
-    return refuse(problem, "has day " + std::to_string(day)
-                             + ", which month " + std::to_string(month)
-                             + " of " + std::to_string(year) + " does not have");
+    return refuse(problem, "has day " + std::to_string(day) + ", which month "
+                             + std::to_string(month) + " of "
+                             + std::to_string(year) + " does not have");
   if (hour > 23 || minute > 59 || second > 59)
     return refuse(problem, "has a time of day out of range");
   utc_time result;

@@ -23,9 +23,8 @@ struct utc_time {
   /// Accepts `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (fractions are dropped) and the
   /// zero offsets `+00:00` / `-00:00`. Any other offset is refused as not UTC.
   /// On failure returns nullopt and, if `problem` is given, fills it.
-  static std::optional<utc_time> parse_rfc3339(std::string_view text,
-                                               parse_problem* problem
-                                               = nullptr);
+  static std::optional<utc_time>
+  parse_rfc3339(std::string_view text, parse_problem* problem = nullptr);
 
   /// `YYYY-MM-DDTHH:MM:SSZ`.
   std::string to_rfc3339() const;

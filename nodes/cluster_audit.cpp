@@ -47,9 +47,9 @@ std::optional<invalid_input> read_node(persistence::environment& env,
       problem = x;
   };
   auto walked = p::receiver_ledger::for_each_effect(
-      txn, [&](const stream_id& s, uint64_t seq, uint64_t count) {
-        out.effects[s][seq] = count;
-      });
+    txn, [&](const stream_id& s, uint64_t seq, uint64_t count) {
+      out.effects[s][seq] = count;
+    });
   if (!walked)
     return read_failure(env, walked.error());
   for (auto& [s, _] : out.effects) {
@@ -62,21 +62,21 @@ std::optional<invalid_input> read_node(persistence::environment& env,
       out.applied[s] = *w;
   }
   auto contracts = p::contract_store::for_each(
-      txn, [&](const contract_record& x) { out.contracts.push_back(x); }, keep);
+    txn, [&](const contract_record& x) { out.contracts.push_back(x); }, keep);
   if (!contracts)
     return read_failure(env, contracts.error());
   auto devices = p::device_store::for_each(
-      txn, [&](const device_state& x) { out.devices[x.registration.id] = x; },
-      keep);
+    txn, [&](const device_state& x) { out.devices[x.registration.id] = x; },
+    keep);
   if (!devices)
     return read_failure(env, devices.error());
   for (auto& [service, _] : cat.services) {
     auto walked_service = p::service_store::for_each_device_of(
-        txn, service,
-        [&, id = service](const device_id& d, const service_device_state& x) {
-          out.services[{id, d}] = x;
-        },
-        keep);
+      txn, service,
+      [&, id = service](const device_id& d, const service_device_state& x) {
+        out.services[{id, d}] = x;
+      },
+      keep);
     if (!walked_service)
       return read_failure(env, walked_service.error());
   }
@@ -114,8 +114,8 @@ read_outboxes(persistence::environment& env,
 class checker {
 public:
   checker(audit_report& report, size_t max_problems)
-    : report_(report)
-    , max_(max_problems) {}
+    : report_(report), max_(max_problems) {
+  }
 
   void problem(std::string text) {
     if (report_.problems.size() < max_)
@@ -150,18 +150,18 @@ void check_streams(const cluster_state& st, audit_report& r, checker& c) {
       r.max_effect_count = std::max(r.max_effect_count, count);
       if (count > 1) {
         ++a.duplicated;
-        c.problem("duplicated: " + a.stream + " seq=" + std::to_string(seq) +
-                  " applied " + std::to_string(count) + " times");
+        c.problem("duplicated: " + a.stream + " seq=" + std::to_string(seq)
+                  + " applied " + std::to_string(count) + " times");
       }
     }
     if (a.effects != a.applied)
-      a.gaps +=
-          a.effects > a.applied ? a.effects - a.applied : a.applied - a.effects;
+      a.gaps += a.effects > a.applied ? a.effects - a.applied
+                                      : a.applied - a.effects;
     if (a.gaps > 0)
-      c.problem("reordered: " + a.stream + " applied watermark " +
-                std::to_string(a.applied) + " with " +
-                std::to_string(a.effects) + " effects not 1.." +
-                std::to_string(a.applied));
+      c.problem("reordered: " + a.stream + " applied watermark "
+                + std::to_string(a.applied) + " with "
+                + std::to_string(a.effects) + " effects not 1.."
+                + std::to_string(a.applied));
     if (auto o = st.outbox.find(s); o != st.outbox.end()) {
       ++r.outbox_streams;
       a.last = o->second.first;
@@ -170,9 +170,9 @@ void check_streams(const cluster_state& st, audit_report& r, checker& c) {
         if (effects.count(seq) == 0)
           ++a.lost;
       if (a.lost > 0)
-        c.problem("lost: " + a.stream + " acked " + std::to_string(a.acked) +
-                  " but " + std::to_string(a.lost) +
-                  " of those seqs have no effect at the receiver");
+        c.problem("lost: " + a.stream + " acked " + std::to_string(a.acked)
+                  + " but " + std::to_string(a.lost)
+                  + " of those seqs have no effect at the receiver");
       r.acked += a.acked;
       r.pending += a.last - a.acked;
       r.lost += a.lost;
@@ -248,10 +248,10 @@ void check_settled(const cluster_state& st, const catalog& cat, utc_time now,
     a.expected = to_string(expected_state(rec, now));
     if (a.state != a.expected) {
       ++r.unsettled;
-      c.problem("unsettled: contract " + a.id.str() + " v" +
-                std::to_string(a.version) + " is " + a.state + ", expected " +
-                a.expected +
-                (rec.reason.empty() ? "" : " (" + rec.reason + ")"));
+      c.problem("unsettled: contract " + a.id.str() + " v"
+                + std::to_string(a.version) + " is " + a.state + ", expected "
+                + a.expected
+                + (rec.reason.empty() ? "" : " (" + rec.reason + ")"));
     }
     r.contracts.push_back(std::move(a));
   }
@@ -265,14 +265,14 @@ void check_settled(const cluster_state& st, const catalog& cat, utc_time now,
     }
     auto& have = d->second;
     auto fw = w.min_firmware.find(id);
-    bool firmware_ok =
-        fw == w.min_firmware.end() || have.firmware >= fw->second;
+    bool firmware_ok = fw == w.min_firmware.end()
+                       || have.firmware >= fw->second;
     if (!firmware_ok || have.apps != want.apps || have.values != want.values) {
       ++r.mismatched;
-      c.problem("mismatched: printer " + id.str() + " firmware " +
-                have.firmware.to_string() + (firmware_ok ? "" : " too low") +
-                (have.apps != want.apps ? ", applications differ" : "") +
-                (have.values != want.values ? ", settings differ" : ""));
+      c.problem("mismatched: printer " + id.str() + " firmware "
+                + have.firmware.to_string() + (firmware_ok ? "" : " too low")
+                + (have.apps != want.apps ? ", applications differ" : "")
+                + (have.values != want.values ? ", settings differ" : ""));
     }
   }
   std::set<std::pair<service_id, device_id>> keys;
@@ -283,16 +283,17 @@ void check_settled(const cluster_state& st, const catalog& cat, utc_time now,
   for (auto& k : keys) {
     auto want = w.services.find(k);
     auto have = st.services.find(k);
-    auto wanted_x =
-        want == w.services.end() ? service_device_state{} : want->second;
-    auto have_x =
-        have == st.services.end() ? service_device_state{} : have->second;
+    auto wanted_x = want == w.services.end() ? service_device_state{}
+                                             : want->second;
+    auto have_x = have == st.services.end() ? service_device_state{}
+                                            : have->second;
     if (!(wanted_x == have_x)) {
       ++r.mismatched;
-      c.problem("mismatched: service " + k.first.str() + " printer " +
-                k.second.str() + (have_x.active ? " active" : " inactive") +
-                ", expected " + (wanted_x.active ? "active" : "inactive") +
-                (have_x.values == wanted_x.values ? "" : ", settings differ"));
+      c.problem(
+        "mismatched: service " + k.first.str() + " printer " + k.second.str()
+        + (have_x.active ? " active" : " inactive") + ", expected "
+        + (wanted_x.active ? "active" : "inactive")
+        + (have_x.values == wanted_x.values ? "" : ", settings differ"));
     }
   }
 }
@@ -320,8 +321,8 @@ audit_cluster(const std::vector<persistence::environment*>& envs,
     r.settled_checked = true;
     check_settled(st, cat, options.now, r, c);
     if (r.pending > 0)
-      c.problem("pending: " + std::to_string(r.pending) +
-                " instructions written but not acknowledged");
+      c.problem("pending: " + std::to_string(r.pending)
+                + " instructions written but not acknowledged");
   }
   return r;
 }

@@ -89,9 +89,9 @@ struct audit_report {
   bool settled_checked = false;
 
   bool ok() const {
-    return duplicated == 0 && gaps == 0 && lost == 0 &&
-           (!settled_checked ||
-            (unsettled == 0 && mismatched == 0 && pending == 0));
+    return duplicated == 0 && gaps == 0 && lost == 0
+           && (!settled_checked
+               || (unsettled == 0 && mismatched == 0 && pending == 0));
   }
 };
 

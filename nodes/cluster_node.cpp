@@ -100,9 +100,8 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
       local.services = spawn_node_services(sys, options, *storage, store);
     routers route;
     if (me.has(node_role::contracts) || me.has(node_role::gateway)) {
-      route.devices = sys.spawn(device_router,
-                                spec.holders(node_role::devices), me.name,
-                                local.devices, timeout);
+      route.devices = sys.spawn(device_router, spec.holders(node_role::devices),
+                                me.name, local.devices, timeout);
       route.services = sys.spawn(service_router,
                                  spec.holders(node_role::services), me.name,
                                  local.services, timeout);
@@ -112,8 +111,8 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
                                              route.devices, route.services);
     if (me.has(node_role::gateway))
       route.contracts = sys.spawn(contract_router,
-                                  spec.holders(node_role::contracts),
-                                  me.name, local.contracts, timeout);
+                                  spec.holders(node_role::contracts), me.name,
+                                  local.contracts, timeout);
     std::vector<peer_link_actor> links;
     for (auto& peer : spec.nodes) {
       if (peer.name == me.name || !needs(me, peer))
@@ -124,8 +123,7 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
         spec.heartbeat_timeout, std::chrono::seconds{1});
       link.request_timeout = timeout;
       links.push_back(sys.spawn(peer_link, link,
-                                subscribers_for(peer, route,
-                                                local.contracts)));
+                                subscribers_for(peer, route, local.contracts)));
     }
     auto directory = sys.spawn(node_directory, identity_of(me), local, links,
                                storage->env.get());
@@ -156,8 +154,8 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
                      gateway_routes{route.contracts, route.devices,
                                     route.services, view},
                      storage->cat, options.engine.local_timeout);
-      auto port = sys.middleman().publish(gw, me.gateway_port,
-                                          me.host.c_str(), true);
+      auto port = sys.middleman().publish(gw, me.gateway_port, me.host.c_str(),
+                                          true);
       if (!port) {
         spdlog::error("[node] cannot listen on {}:{}: {}", me.host,
                       me.gateway_port, sys.render(port.error()));

@@ -44,8 +44,7 @@ int run_embedded_node(const node_options& options) {
     auto services = spawn_node_services(sys, options, *storage, store);
     auto contracts = spawn_node_contracts(sys, options, *storage, store,
                                           devices, services);
-    auto directory = sys.spawn(node_directory,
-                               embedded_identity(options),
+    auto directory = sys.spawn(node_directory, embedded_identity(options),
                                local_supervisors{devices, contracts, services},
                                std::vector<peer_link_actor>{},
                                storage->env.get());

@@ -35,20 +35,18 @@ persistence::store_actor spawn_node_store(caf::actor_system& sys,
   return sys.spawn<caf::detached>(persistence::store, storage.env.get());
 }
 
-device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
-                                           const node_options& options,
-                                           node_storage& storage,
-                                           persistence::store_actor store) {
-  return spawn_device_supervisor(
-    sys, std::move(store), *storage.env,
-    simulated_printer_factory(*storage.cat, options.printer),
-    receiver_options_of(options));
+device_supervisor_actor
+spawn_node_devices(caf::actor_system& sys, const node_options& options,
+                   node_storage& storage, persistence::store_actor store) {
+  return spawn_device_supervisor(sys, std::move(store), *storage.env,
+                                 simulated_printer_factory(*storage.cat,
+                                                           options.printer),
+                                 receiver_options_of(options));
 }
 
-service_supervisor_actor spawn_node_services(caf::actor_system& sys,
-                                             const node_options& options,
-                                             node_storage& storage,
-                                             persistence::store_actor store) {
+service_supervisor_actor
+spawn_node_services(caf::actor_system& sys, const node_options& options,
+                    node_storage& storage, persistence::store_actor store) {
   return spawn_service_supervisor(sys, std::move(store), *storage.env,
                                   storage.cat, receiver_options_of(options));
 }
@@ -70,8 +68,8 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
                                         "devices", timeout);
     auto faults = options.test_faults;
     ++faults.seed; // not the same choices as the devices' injector
-    ctx->services = spawn_fault_injector(sys, ctx->services, faults,
-                                         "services", timeout);
+    ctx->services = spawn_fault_injector(sys, ctx->services, faults, "services",
+                                         timeout);
   }
   ctx->config = options.engine;
   ctx->now = system_wall_clock();

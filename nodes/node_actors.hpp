@@ -23,15 +23,13 @@ persistence::store_actor spawn_node_store(caf::actor_system& sys,
                                           node_storage& storage);
 
 /// The DEVICE SUPERVISOR with simulated printers as `options` say.
-device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
-                                           const node_options& options,
-                                           node_storage& storage,
-                                           persistence::store_actor store);
+device_supervisor_actor
+spawn_node_devices(caf::actor_system& sys, const node_options& options,
+                   node_storage& storage, persistence::store_actor store);
 
-service_supervisor_actor spawn_node_services(caf::actor_system& sys,
-                                             const node_options& options,
-                                             node_storage& storage,
-                                             persistence::store_actor store);
+service_supervisor_actor
+spawn_node_services(caf::actor_system& sys, const node_options& options,
+                    node_storage& storage, persistence::store_actor store);
 
 /// The CONTRACT SUPERVISOR. Its CONTRACT actors send to `devices` and
 /// `services`; `devices` also answers its registration queries. Both are

@@ -12,9 +12,10 @@ template <class Duration>
 void add_ms_option(CLI::App& app, const std::string& name, Duration& target,
                    const std::string& description) {
   auto* opt = app.add_option_function<int64_t>(
-    name, [&target](int64_t ms) {
-      target = std::chrono::duration_cast<Duration>(
-        std::chrono::milliseconds{ms});
+    name,
+    [&target](int64_t ms) {
+      target
+        = std::chrono::duration_cast<Duration>(std::chrono::milliseconds{ms});
     },
     description + " (milliseconds)");
   opt->default_str(std::to_string(
@@ -27,26 +28,31 @@ void add_ms_option(CLI::App& app, const std::string& name, Duration& target,
 void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--data-dir", x.data_dir, "Data directory (LMDB)")
     ->capture_default_str();
-  app.add_option("--gateway-host", x.gateway_host,
-                 "Address the GATEWAY listens on")
+  app
+    .add_option("--gateway-host", x.gateway_host,
+                "Address the GATEWAY listens on")
     ->capture_default_str();
-  app.add_option("--gateway-port", x.gateway_port,
-                 "GATEWAY port; 0 picks a free one (written to "
-                 "DATA_DIR/gateway.port)")
+  app
+    .add_option("--gateway-port", x.gateway_port,
+                "GATEWAY port; 0 picks a free one (written to "
+                "DATA_DIR/gateway.port)")
     ->capture_default_str();
   app.add_option("--catalog", x.catalog_file, "Service catalog file")
     ->capture_default_str();
-  app.add_option("--log-level", x.log_level,
-                 "trace|debug|info|warn|error|critical|off")
+  app
+    .add_option("--log-level", x.log_level,
+                "trace|debug|info|warn|error|critical|off")
     ->capture_default_str();
   app.add_option("--log-format", x.log_format, "text|json")
     ->capture_default_str();
-  app.add_option("--threads", x.threads,
-                 "Actor scheduler threads (0: one per core)")
+  app
+    .add_option("--threads", x.threads,
+                "Actor scheduler threads (0: one per core)")
     ->capture_default_str();
-  app.add_option("--scheduler", x.scheduler,
-                 "Actor scheduler policy: sharing (one queue) | stealing (a "
-                 "queue per thread)")
+  app
+    .add_option("--scheduler", x.scheduler,
+                "Actor scheduler policy: sharing (one queue) | stealing (a "
+                "queue per thread)")
     ->check(CLI::IsMember({"stealing", "sharing"}))
     ->capture_default_str();
   static const std::map<std::string, persistence::sync_mode> sync_modes{
@@ -61,28 +67,29 @@ void add_node_options(CLI::App& app, node_options& x) {
       "no_sync (see docs/persistence.md)")
     ->check(CLI::IsMember({"durable", "no_meta_sync", "no_sync"}))
     ->default_str("durable");
-  app.add_option("--map-size-mb", x.storage.map_size,
-                 "Initial LMDB map size")
-    ->transform([](std::string s) {
-      return std::to_string(std::stoull(s) << 20);
-    });
+  app.add_option("--map-size-mb", x.storage.map_size, "Initial LMDB map size")
+    ->transform(
+      [](std::string s) { return std::to_string(std::stoull(s) << 20); });
   add_ms_option(app, "--request-timeout", x.engine.request_timeout,
                 "How long a contract waits for a target's reply");
   add_ms_option(app, "--step-deadline", x.engine.step_deadline,
                 "A step unacknowledged this long degrades its contract");
   add_ms_option(app, "--resend-cap", x.engine.resend_cap,
                 "Longest resend backoff");
-  app.add_option("--max-devices-in-flight", x.engine.max_devices_in_flight,
-                 "Printers of one contract provisioned at the same time")
+  app
+    .add_option("--max-devices-in-flight", x.engine.max_devices_in_flight,
+                "Printers of one contract provisioned at the same time")
     ->capture_default_str();
-  app.add_option("--service-lanes", x.receivers.service_lanes,
-                 "SERVICE actors per catalog service; a service's streams "
-                 "are spread over them by contract")
+  app
+    .add_option("--service-lanes", x.receivers.service_lanes,
+                "SERVICE actors per catalog service; a service's streams "
+                "are spread over them by contract")
     ->check(CLI::Range(size_t{1}, size_t{1} << 20))
     ->capture_default_str();
-  app.add_option("--max-steps-in-flight", x.engine.max_steps_in_flight,
-                 "Steps of all contracts of this node sent and not yet "
-                 "answered; more wait before they are sent (0: no limit)")
+  app
+    .add_option("--max-steps-in-flight", x.engine.max_steps_in_flight,
+                "Steps of all contracts of this node sent and not yet "
+                "answered; more wait before they are sent (0: no limit)")
     ->capture_default_str();
   add_ms_option(app, "--firmware-latency", x.printer.firmware_latency,
                 "Simulated printers: time to install firmware");
@@ -90,25 +97,26 @@ void add_node_options(CLI::App& app, node_options& x) {
                 "Simulated printers: time to install applications");
   add_ms_option(app, "--settings-latency", x.printer.settings_latency,
                 "Simulated printers: time to write settings");
-  app.add_option("--failure-rate", x.printer.failure_rate,
-                 "Simulated printers: fraction of steps failing transiently")
+  app
+    .add_option("--failure-rate", x.printer.failure_rate,
+                "Simulated printers: fraction of steps failing transiently")
     ->check(CLI::Range(0.0, 1.0))
     ->capture_default_str();
-  app.add_option("--failure-seed", x.printer.seed,
-                 "Simulated printers: seed of the failure injection")
+  app
+    .add_option("--failure-seed", x.printer.seed,
+                "Simulated printers: seed of the failure injection")
     ->capture_default_str();
   app.add_option_function<std::string>(
     "--test-faults",
     [&x](const std::string& spec) {
       const char* enabled = std::getenv(test_faults_switch);
       if (enabled == nullptr || std::string{enabled} != "1")
-        throw CLI::ValidationError(
-          "--test-faults", std::string{"test-only: refused unless "}
-                             + test_faults_switch + "=1 is set");
+        throw CLI::ValidationError("--test-faults",
+                                   std::string{"test-only: refused unless "}
+                                     + test_faults_switch + "=1 is set");
       auto parsed = parse_fault_spec(spec);
       if (!parsed)
-        throw CLI::ValidationError("--test-faults",
-                                   parsed.error().to_string());
+        throw CLI::ValidationError("--test-faults", parsed.error().to_string());
       x.test_faults = parsed.value();
     },
     "TEST ONLY (needs " + std::string{test_faults_switch}

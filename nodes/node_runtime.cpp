@@ -73,8 +73,8 @@ std::optional<node_storage> open_node_storage(const node_options& options) {
   storage.directory = options.data_dir;
   auto opened = persistence::environment::open(storage);
   if (!opened) {
-    spdlog::error("[node] cannot open data directory {}: {}",
-                  options.data_dir, persistence::to_string(opened.error()));
+    spdlog::error("[node] cannot open data directory {}: {}", options.data_dir,
+                  persistence::to_string(opened.error()));
     return std::nullopt;
   }
   node_storage result;

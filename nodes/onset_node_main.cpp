@@ -61,8 +61,7 @@ int main(int argc, char** argv) {
     return onset::run_embedded_node(node);
   auto spec = onset::load_cluster_file(cluster_file);
   if (!spec) {
-    spdlog::error("[node] cluster file refused: {}",
-                  spec.error().to_string());
+    spdlog::error("[node] cluster file refused: {}", spec.error().to_string());
     return 1;
   }
   return onset::run_cluster_node(node, spec.value(), node_name);

@@ -38,10 +38,10 @@ struct newer_version : std::runtime_error {
 /// in record_oarchive / record_iarchive (they have no locale); it is kept so
 /// that the flags are those of the binary_oarchive the format was defined
 /// with (the serialization test encodes with both).
-constexpr unsigned archive_flags =
-    boost::archive::no_header | boost::archive::no_codecvt;
+constexpr unsigned archive_flags = boost::archive::no_header
+                                   | boost::archive::no_codecvt;
 
-template<class T>
+template <class T>
 std::string encode_archive(const T& x) {
   std::string out;
   record_oarchive ar{out, archive_flags};
@@ -52,25 +52,25 @@ std::string encode_archive(const T& x) {
 /// Decodes `bytes` into `x`. A failure names `which` and `key_text`:
 /// `corrupt_record` if the bytes do not decode (or leave bytes over),
 /// `format_mismatch` if they were written with a newer class version.
-template<class T>
+template <class T>
 status decode_archive(std::string_view bytes, T& x, db which,
                       std::string_view key_text) {
   auto where = [&] {
-    return std::string{"db="} + to_string(which) +
-           " key=" + std::string{key_text} + ": ";
+    return std::string{"db="} + to_string(which)
+           + " key=" + std::string{key_text} + ": ";
   };
   try {
     record_iarchive ar{bytes, archive_flags};
     ar >> x;
     if (auto left = ar.remaining(); left != 0)
       return make_failure(error_code::corrupt_record,
-                          where() + std::to_string(left) +
-                              " bytes left over after the record");
+                          where() + std::to_string(left)
+                            + " bytes left over after the record");
     return {};
   } catch (const newer_version& e) {
     return make_failure(error_code::format_mismatch,
-                        where() + "written by a newer build (" + e.what() +
-                            ")");
+                        where() + "written by a newer build (" + e.what()
+                          + ")");
   } catch (const std::exception& e) {
     return make_failure(error_code::corrupt_record, where() + e.what());
   }

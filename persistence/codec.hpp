@@ -61,7 +61,7 @@ status decode(std::string_view bytes, std::vector<history_entry>& x, db which,
 
 /// The record stored under `key` of `which`, decoded; nullopt when there is
 /// none. `key_text` names the key in a decoding error.
-template<class T>
+template <class T>
 result<std::optional<T>> get(transaction& txn, db which, std::string_view key,
                              std::string_view key_text) {
   auto bytes = txn.get(which, key);

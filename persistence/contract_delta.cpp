@@ -7,7 +7,7 @@ namespace {
 /// Calls `on_change(key, value or nullptr)` for every key whose value
 /// differs between the sorted maps `before` and `after` (nullptr: the key
 /// is gone in `after`).
-template<class Map, class F>
+template <class Map, class F>
 void diff_maps(const Map& before, const Map& after, F on_change) {
   auto i = before.begin();
   auto j = after.begin();
@@ -41,17 +41,17 @@ contract_delta diff(const contract_record& before,
               d.devices.emplace_back(dev, x ? std::optional{*x} : std::nullopt);
             });
   static const std::map<device_id, service_ledger> none;
-  diff_maps(
-      before.ledger.services, after.ledger.services,
-      [&](const service_id& svc, const std::map<device_id, service_ledger>* x) {
-        auto i = before.ledger.services.find(svc);
-        auto& old = i == before.ledger.services.end() ? none : i->second;
-        diff_maps(old, x ? *x : none,
-                  [&](const device_id& dev, const service_ledger* y) {
-                    d.services.push_back(service_ledger_change{
-                        svc, dev, y ? std::optional{*y} : std::nullopt});
-                  });
-      });
+  diff_maps(before.ledger.services, after.ledger.services,
+            [&](const service_id& svc,
+                const std::map<device_id, service_ledger>* x) {
+              auto i = before.ledger.services.find(svc);
+              auto& old = i == before.ledger.services.end() ? none : i->second;
+              diff_maps(old, x ? *x : none,
+                        [&](const device_id& dev, const service_ledger* y) {
+                          d.services.push_back(service_ledger_change{
+                            svc, dev, y ? std::optional{*y} : std::nullopt});
+                        });
+            });
   return d;
 }
 

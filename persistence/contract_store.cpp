@@ -62,10 +62,12 @@ failure corrupt(const std::string& key_text, const std::string& why) {
 /// Builds one contract's record from its parts, fed in key order.
 class record_parts {
 public:
-  explicit record_parts(std::string id)
-    : id_(std::move(id)) {}
+  explicit record_parts(std::string id) : id_(std::move(id)) {
+  }
 
-  const std::string& id() const { return id_; }
+  const std::string& id() const {
+    return id_;
+  }
 
   /// `part` is the key after the contract prefix.
   void add(std::string_view part, std::string_view value) {
@@ -74,55 +76,55 @@ public:
     auto text = keys::printable(id_);
     if (part.empty()) {
       bad_ = corrupt(text, "a format 1 record (the whole contract under one "
-                           "key) in a store of format " +
-                               std::to_string(environment::format_version));
+                           "key) in a store of format "
+                             + std::to_string(environment::format_version));
       return;
     }
     auto tag = part.front();
     part.remove_prefix(1);
     switch (tag) {
-    case document_part:
-      if (part.empty()) {
-        check(
+      case document_part:
+        if (part.empty()) {
+          check(
             codec::decode(value, rec_.doc, db::contracts, text + "/document"));
-        has_doc_ = true;
-        return;
+          has_doc_ = true;
+          return;
+        }
+        break;
+      case status_part:
+        if (part.empty()) {
+          contract_status s;
+          if (check(codec::decode(value, s, db::contracts, text + "/status")))
+            set_status(rec_, std::move(s));
+          has_status_ = true;
+          return;
+        }
+        break;
+      case device_part:
+        if (auto dev = keys::get_str(part); dev && part.empty()) {
+          auto where = text + "/device/" + keys::printable(*dev);
+          check(codec::decode(value,
+                              rec_.ledger.devices[device_id{std::string{*dev}}],
+                              db::contracts, where));
+          return;
+        }
+        break;
+      case service_part: {
+        auto svc = keys::get_str(part);
+        auto dev = svc ? keys::get_str(part) : std::nullopt;
+        if (dev && part.empty()) {
+          auto where = text + "/service/" + keys::printable(*svc) + "/"
+                       + keys::printable(*dev);
+          check(codec::decode(value,
+                              rec_.ledger.services[service_id{std::string{
+                                *svc}}][device_id{std::string{*dev}}],
+                              db::contracts, where));
+          return;
+        }
+        break;
       }
-      break;
-    case status_part:
-      if (part.empty()) {
-        contract_status s;
-        if (check(codec::decode(value, s, db::contracts, text + "/status")))
-          set_status(rec_, std::move(s));
-        has_status_ = true;
-        return;
-      }
-      break;
-    case device_part:
-      if (auto dev = keys::get_str(part); dev && part.empty()) {
-        auto where = text + "/device/" + keys::printable(*dev);
-        check(codec::decode(value,
-                            rec_.ledger.devices[device_id{std::string{*dev}}],
-                            db::contracts, where));
-        return;
-      }
-      break;
-    case service_part: {
-      auto svc = keys::get_str(part);
-      auto dev = svc ? keys::get_str(part) : std::nullopt;
-      if (dev && part.empty()) {
-        auto where = text + "/service/" + keys::printable(*svc) + "/" +
-                     keys::printable(*dev);
-        check(codec::decode(value,
-                            rec_.ledger.services[service_id{std::string{*svc}}]
-                                                [device_id{std::string{*dev}}],
-                            db::contracts, where));
-        return;
-      }
-      break;
-    }
-    default:
-      break;
+      default:
+        break;
     }
     bad_ = corrupt(text, "malformed part key " + keys::printable(part));
   }
@@ -137,8 +139,8 @@ public:
       return corrupt(text, "a document without a status");
     if (rec_.doc.id.str() != id_)
       return corrupt(text + "/document",
-                     "the document is of contract " +
-                         keys::printable(rec_.doc.id.str()));
+                     "the document is of contract "
+                       + keys::printable(rec_.doc.id.str()));
     return std::move(rec_);
   }
 
@@ -196,8 +198,8 @@ status write(write_txn& txn, const contract_id& id, const contract_delta& d) {
                         "contract store: a contract needs an id");
   if (d.doc && d.doc->id != id)
     return make_failure(error_code::invalid_input,
-                        "contract store: the document of " + d.doc->id.str() +
-                            " written as contract " + id.str());
+                        "contract store: the document of " + d.doc->id.str()
+                          + " written as contract " + id.str());
   if (d.doc)
     if (auto st = txn.put(db::contracts, part_key(id, document_part),
                           codec::encode(*d.doc));
@@ -266,25 +268,25 @@ status for_each(transaction& txn,
       codec::report_corrupt(on_corrupt, rec.error());
     current.reset();
   };
-  auto st =
-      scan_prefix(txn, db::contracts, std::string_view{&contract_tag, 1},
-                  [&](std::string_view key, std::string_view value) {
-                    auto rest = key.substr(1);
-                    auto id = keys::get_str(rest);
-                    if (!id) {
-                      emit();
-                      codec::report_corrupt(
-                          on_corrupt, corrupt(keys::printable(key.substr(1)),
-                                              "malformed contract key"));
-                      return true;
-                    }
-                    if (current && current->id() != *id)
-                      emit();
-                    if (!current)
-                      current.emplace(std::string{*id});
-                    current->add(rest, value);
-                    return true;
-                  });
+  auto st = scan_prefix(txn, db::contracts, std::string_view{&contract_tag, 1},
+                        [&](std::string_view key, std::string_view value) {
+                          auto rest = key.substr(1);
+                          auto id = keys::get_str(rest);
+                          if (!id) {
+                            emit();
+                            codec::report_corrupt(
+                              on_corrupt,
+                              corrupt(keys::printable(key.substr(1)),
+                                      "malformed contract key"));
+                            return true;
+                          }
+                          if (current && current->id() != *id)
+                            emit();
+                          if (!current)
+                            current.emplace(std::string{*id});
+                          current->add(rest, value);
+                          return true;
+                        });
   if (!st)
     return st;
   emit();
@@ -295,28 +297,28 @@ result<size_t> upgrade_from_format_1(write_txn& txn) {
   std::vector<contract_record> old;
   std::optional<failure> bad;
   auto st = scan_prefix(
-      txn, db::contracts, std::string_view{&contract_tag, 1},
-      [&](std::string_view key, std::string_view value) {
-        auto rest = key.substr(1);
-        auto id = keys::get_str(rest);
-        auto text = keys::printable(id ? *id : key.substr(1));
-        if (!id || !rest.empty()) {
-          bad = corrupt(text, "not a format 1 contract key");
-          return false;
-        }
-        contract_record x;
-        if (auto ok = codec::decode(value, x, db::contracts, text); !ok) {
-          bad = ok.error();
-          return false;
-        }
-        if (x.doc.id.str() != *id) {
-          bad = corrupt(text, "the record is of contract " +
-                                  keys::printable(x.doc.id.str()));
-          return false;
-        }
-        old.push_back(std::move(x));
-        return true;
-      });
+    txn, db::contracts, std::string_view{&contract_tag, 1},
+    [&](std::string_view key, std::string_view value) {
+      auto rest = key.substr(1);
+      auto id = keys::get_str(rest);
+      auto text = keys::printable(id ? *id : key.substr(1));
+      if (!id || !rest.empty()) {
+        bad = corrupt(text, "not a format 1 contract key");
+        return false;
+      }
+      contract_record x;
+      if (auto ok = codec::decode(value, x, db::contracts, text); !ok) {
+        bad = ok.error();
+        return false;
+      }
+      if (x.doc.id.str() != *id) {
+        bad = corrupt(text, "the record is of contract "
+                              + keys::printable(x.doc.id.str()));
+        return false;
+      }
+      old.push_back(std::move(x));
+      return true;
+    });
   if (!st)
     return st.error();
   if (bad)
@@ -339,8 +341,8 @@ status remember_event(write_txn& txn, const std::string& event_id,
     if (**known == contract)
       return {};
     return make_failure(error_code::invalid_input,
-                        "event " + event_id + " was ingested for contract " +
-                            (*known)->str() + ", not " + contract.str());
+                        "event " + event_id + " was ingested for contract "
+                          + (*known)->str() + ", not " + contract.str());
   }
   return txn.put(db::events, event_key(event_id), contract.str());
 }
@@ -354,8 +356,8 @@ result<std::optional<contract_id>> find_event(transaction& txn,
     return std::optional<contract_id>{};
   if ((*bytes)->empty())
     return make_failure(error_code::corrupt_record,
-                        "db=events key=" + keys::printable(event_id) +
-                            ": empty contract id");
+                        "db=events key=" + keys::printable(event_id)
+                          + ": empty contract id");
   return std::optional<contract_id>{contract_id{std::string{**bytes}}};
 }
 

@@ -7,11 +7,13 @@
 //
 //   db contracts:
 //     contract prefix := 'C' id:str
-//     document key    := 'C' id:str 'D'                      value := archive(contract)
-//     status key      := 'C' id:str 'S'                      value := archive(contract_status)
-//     device key      := 'C' id:str 'L' device:str           value := archive(device_ledger)
-//     service key     := 'C' id:str 'V' service:str device:str
-//                                                            value := archive(service_ledger)
+//     document key    := 'C' id:str 'D'                      value :=
+//     archive(contract) status key      := 'C' id:str 'S' value :=
+//     archive(contract_status) device key      := 'C' id:str 'L' device:str
+//     value := archive(device_ledger) service key     := 'C' id:str 'V'
+//     service:str device:str
+//                                                            value :=
+//                                                            archive(service_ledger)
 //   db events:
 //     event key       := 'E' event_id:str
 //     event value     := contract id, raw bytes

@@ -17,12 +17,12 @@ constexpr std::string_view format_key = "format";
 
 unsigned sync_flags(sync_mode x) {
   switch (x) {
-  case sync_mode::durable:
-    break;
-  case sync_mode::no_meta_sync:
-    return MDB_NOMETASYNC;
-  case sync_mode::no_sync:
-    return MDB_NOSYNC;
+    case sync_mode::durable:
+      break;
+    case sync_mode::no_meta_sync:
+      return MDB_NOMETASYNC;
+    case sync_mode::no_sync:
+      return MDB_NOSYNC;
   }
   return 0;
 }
@@ -31,18 +31,17 @@ unsigned sync_flags(sync_mode x) {
 
 const char* to_string(sync_mode x) {
   switch (x) {
-  case sync_mode::durable:
-    return "durable";
-  case sync_mode::no_meta_sync:
-    return "no_meta_sync";
-  case sync_mode::no_sync:
-    return "no_sync";
+    case sync_mode::durable:
+      return "durable";
+    case sync_mode::no_meta_sync:
+      return "no_meta_sync";
+    case sync_mode::no_sync:
+      return "no_sync";
   }
   return "unknown";
 }
 
-environment::environment(environment_options opts)
-  : options_(std::move(opts)) {
+environment::environment(environment_options opts) : options_(std::move(opts)) {
 }
 
 environment::~environment() {
@@ -62,9 +61,9 @@ environment::open(const environment_options& opts) {
   std::error_code ec;
   std::filesystem::create_directories(opts.directory, ec);
   if (ec)
-    return make_failure(error_code::storage_failure, "cannot create " +
-                                                         opts.directory + ": " +
-                                                         ec.message());
+    return make_failure(error_code::storage_failure, "cannot create "
+                                                       + opts.directory + ": "
+                                                       + ec.message());
   std::unique_ptr<environment> env{new environment(opts)};
   auto fail = [&](int rc, const std::string& what) -> failure {
     return lmdb_error(rc, what + " " + opts.directory);
@@ -83,10 +82,10 @@ environment::open(const environment_options& opts) {
   if (auto rc = mdb_env_open(env->env_, opts.directory.c_str(), flags, 0640)) {
     if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
       return make_failure(error_code::format_mismatch,
-                          opts.directory +
-                              " is not an LMDB environment this "
-                              "build can read: " +
-                              mdb_strerror(rc));
+                          opts.directory
+                            + " is not an LMDB environment this "
+                              "build can read: "
+                            + mdb_strerror(rc));
     return fail(rc, "open");
   }
   // A process killed while it held a read transaction leaves its slot taken.
@@ -121,10 +120,10 @@ status environment::bootstrap() {
       return lmdb_error(rc2, "stat main db");
     if (stat.ms_entries > 0)
       return make_failure(error_code::format_mismatch,
-                          options_.directory +
-                              " holds data but no Onset format key");
-    if (auto rc2 =
-            mdb_dbi_open(txn.native(), to_string(db::meta), MDB_CREATE, &meta))
+                          options_.directory
+                            + " holds data but no Onset format key");
+    if (auto rc2 = mdb_dbi_open(txn.native(), to_string(db::meta), MDB_CREATE,
+                                &meta))
       return lmdb_error(rc2, "create db=meta");
     std::string value;
     keys::put_be32(value, format_version);
@@ -146,10 +145,10 @@ status environment::bootstrap() {
     auto upgraded = upgrade_format(txn, stored_format);
     if (!upgraded)
       return make_failure(upgraded.error().code,
-                          options_.directory + ": upgrade from format " +
-                              std::to_string(stored_format) + " to " +
-                              std::to_string(format_version) +
-                              " failed: " + upgraded.error().context);
+                          options_.directory + ": upgrade from format "
+                            + std::to_string(stored_format) + " to "
+                            + std::to_string(format_version)
+                            + " failed: " + upgraded.error().context);
     std::string value;
     keys::put_be32(value, format_version);
     if (auto st = txn.put(db::meta, format_key, value); !st)
@@ -175,14 +174,14 @@ result<uint32_t> environment::check_format(write_txn& txn) {
                         where + "malformed format key in db=meta");
   if (*version > format_version || *version < oldest_upgradable_format)
     return make_failure(
-        error_code::format_mismatch,
-        where + "written in format " + std::to_string(*version) +
-            (*version > format_version ? " by a newer build" : "") +
-            "; this build reads format " + std::to_string(format_version) +
-            (oldest_upgradable_format < format_version
-                 ? " (and upgrades from format " +
-                       std::to_string(oldest_upgradable_format) + ")"
-                 : ""));
+      error_code::format_mismatch,
+      where + "written in format " + std::to_string(*version)
+        + (*version > format_version ? " by a newer build" : "")
+        + "; this build reads format " + std::to_string(format_version)
+        + (oldest_upgradable_format < format_version
+             ? " (and upgrades from format "
+                 + std::to_string(oldest_upgradable_format) + ")"
+             : ""));
   return *version;
 }
 

@@ -117,22 +117,30 @@ public:
   /// The current size of the memory map.
   size_t map_size() const;
 
-  size_t map_growth() const noexcept { return options_.map_growth; }
+  size_t map_growth() const noexcept {
+    return options_.map_growth;
+  }
 
-  sync_mode sync() const noexcept { return options_.sync; }
+  sync_mode sync() const noexcept {
+    return options_.sync;
+  }
 
   /// Forces everything committed to disk (useful in the weaker sync modes,
   /// e.g. at shutdown).
   status sync_to_disk();
 
-  const environment_options& options() const noexcept { return options_; }
+  const environment_options& options() const noexcept {
+    return options_;
+  }
 
   /// The handle of a named database.
   MDB_dbi dbi(db which) const noexcept {
     return dbis_[static_cast<size_t>(which)];
   }
 
-  MDB_env* native() const noexcept { return env_; }
+  MDB_env* native() const noexcept {
+    return env_;
+  }
 
 private:
   explicit environment(environment_options opts);

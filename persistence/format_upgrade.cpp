@@ -13,23 +13,24 @@ result<size_t> upgrade_format(write_txn& txn, uint32_t from) {
   size_t rewritten = 0;
   for (auto version = from; version < environment::format_version; ++version) {
     switch (version) {
-    case 1: {
-      auto n = contract_store::upgrade_from_format_1(txn);
-      if (!n)
-        return n.error();
-      rewritten += *n;
-      break;
-    }
-    case 2: {
-      auto n = history_store::upgrade_from_format_2(txn);
-      if (!n)
-        return n.error();
-      rewritten += *n;
-      break;
-    }
-    default:
-      return make_failure(error_code::format_mismatch,
-                          "no upgrade from format " + std::to_string(version));
+      case 1: {
+        auto n = contract_store::upgrade_from_format_1(txn);
+        if (!n)
+          return n.error();
+        rewritten += *n;
+        break;
+      }
+      case 2: {
+        auto n = history_store::upgrade_from_format_2(txn);
+        if (!n)
+          return n.error();
+        rewritten += *n;
+        break;
+      }
+      default:
+        return make_failure(error_code::format_mismatch,
+                            "no upgrade from format "
+                              + std::to_string(version));
     }
   }
   return rewritten;

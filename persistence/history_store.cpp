@@ -41,8 +41,8 @@ result<uint64_t> append(write_txn& txn, const contract_id& contract,
       auto index = keys::get_be64(rest);
       if (!index || !rest.empty())
         return make_failure(error_code::corrupt_record,
-                            "db=history key=" + keys::printable(cur.key()) +
-                                ": malformed key");
+                            "db=history key=" + keys::printable(cur.key())
+                              + ": malformed key");
       last = *index;
     } else if (!cur.state()) {
       return cur.state().error();
@@ -71,8 +71,8 @@ result<std::vector<history_entry>> list(transaction& txn,
                           auto index = keys::get_be64(rest);
                           std::vector<history_entry> lines;
                           auto decoded = codec::decode(
-                              value, lines, db::history,
-                              entry_text(contract, index ? *index : 0));
+                            value, lines, db::history,
+                            entry_text(contract, index ? *index : 0));
                           if (!decoded) {
                             bad = decoded.error();
                             return false;

@@ -8,13 +8,13 @@ namespace {
 
 constexpr uint64_t sign_bit = uint64_t{1} << 63;
 
-template<class T>
+template <class T>
 void put_be(std::string& out, T x) {
   for (int shift = (sizeof(T) - 1) * 8; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((x >> shift) & 0xFF));
 }
 
-template<class T>
+template <class T>
 std::optional<T> get_be(std::string_view& in) {
   if (in.size() < sizeof(T))
     return std::nullopt;

@@ -30,8 +30,8 @@ std::string instruction_key(const stream_id& stream, uint64_t seq) {
 }
 
 std::string instruction_text(const stream_id& stream, uint64_t seq) {
-  return "instruction " + keys::printable(stream.to_string()) +
-         " seq=" + std::to_string(seq);
+  return "instruction " + keys::printable(stream.to_string())
+         + " seq=" + std::to_string(seq);
 }
 
 result<stream_state> load_state(transaction& txn, const stream_id& stream) {
@@ -45,9 +45,9 @@ result<stream_state> load_state(transaction& txn, const stream_id& stream) {
   auto acked = keys::get_be64(in);
   if (!last || !acked || !in.empty() || *acked > *last)
     return make_failure(error_code::corrupt_record,
-                        "db=outbox key=stream " +
-                            keys::printable(stream.to_string()) +
-                            ": malformed watermarks");
+                        "db=outbox key=stream "
+                          + keys::printable(stream.to_string())
+                          + ": malformed watermarks");
   return stream_state{*last, *acked};
 }
 
@@ -64,8 +64,7 @@ status store_state(write_txn& txn, const stream_id& stream,
 result<bool> advance(write_txn& txn, const stream_id& stream,
                      const std::vector<const instruction*>& appended,
                      uint64_t ack_seq) {
-  if (!appended.empty()
-      && (stream.contract.empty() || stream.to.name.empty()))
+  if (!appended.empty() && (stream.contract.empty() || stream.to.name.empty()))
     return make_failure(error_code::invalid_input,
                         "outbox: an instruction needs a contract and a target");
   auto state = load_state(txn, stream);
@@ -74,15 +73,15 @@ result<bool> advance(write_txn& txn, const stream_id& stream,
   for (auto* x : appended) {
     if (!(x->stream == stream))
       return make_failure(error_code::invalid_input,
-                          "outbox " + stream.to_string() +
-                              ": append of an instruction of stream " +
-                              x->stream.to_string());
+                          "outbox " + stream.to_string()
+                            + ": append of an instruction of stream "
+                            + x->stream.to_string());
     if (x->seq != state->last + 1)
       return make_failure(error_code::invalid_input,
-                          "outbox " + stream.to_string() + ": append of seq " +
-                              std::to_string(x->seq) + " after seq " +
-                              std::to_string(state->last) + " (expected " +
-                              std::to_string(state->last + 1) + ")");
+                          "outbox " + stream.to_string() + ": append of seq "
+                            + std::to_string(x->seq) + " after seq "
+                            + std::to_string(state->last) + " (expected "
+                            + std::to_string(state->last + 1) + ")");
     if (auto st = txn.put(db::outbox, instruction_key(stream, x->seq),
                           codec::encode(*x));
         !st)
@@ -91,11 +90,10 @@ result<bool> advance(write_txn& txn, const stream_id& stream,
   }
   auto moved = ack_seq > state->acked;
   if (ack_seq > state->last)
-    return make_failure(error_code::invalid_input,
-                        "outbox " + stream.to_string() + ": ack of seq " +
-                            std::to_string(ack_seq) +
-                            " beyond the last appended " +
-                            std::to_string(state->last));
+    return make_failure(
+      error_code::invalid_input,
+      "outbox " + stream.to_string() + ": ack of seq " + std::to_string(ack_seq)
+        + " beyond the last appended " + std::to_string(state->last));
   if (!moved && appended.empty())
     return false;
   if (moved)
@@ -139,9 +137,9 @@ result<std::vector<instruction>> pending(transaction& txn,
       return x.error();
     if (!*x)
       return make_failure(error_code::corrupt_record,
-                          "db=outbox key=" + instruction_text(stream, seq) +
-                              ": missing below the last appended seq " +
-                              std::to_string(state->last));
+                          "db=outbox key=" + instruction_text(stream, seq)
+                            + ": missing below the last appended seq "
+                            + std::to_string(state->last));
     out.emplace_back(std::move(**x));
   }
   return out;
@@ -160,18 +158,18 @@ result<std::vector<stream_id>> streams_of(transaction& txn,
   std::vector<stream_id> out;
   std::optional<failure> bad;
   auto st = scan_prefix(
-      txn, db::outbox, prefix, [&](std::string_view key, std::string_view) {
-        auto rest = key.substr(1);
-        auto stream = keys::get_stream(rest);
-        if (!stream || !rest.empty()) {
-          bad = make_failure(error_code::corrupt_record,
-                             "db=outbox key=" + keys::printable(key) +
-                                 ": malformed stream key");
-          return false;
-        }
-        out.emplace_back(std::move(*stream));
-        return true;
-      });
+    txn, db::outbox, prefix, [&](std::string_view key, std::string_view) {
+      auto rest = key.substr(1);
+      auto stream = keys::get_stream(rest);
+      if (!stream || !rest.empty()) {
+        bad = make_failure(error_code::corrupt_record,
+                           "db=outbox key=" + keys::printable(key)
+                             + ": malformed stream key");
+        return false;
+      }
+      out.emplace_back(std::move(*stream));
+      return true;
+    });
   if (!st)
     return st.error();
   if (bad)

@@ -45,8 +45,8 @@ std::string applied_text(const stream_id& stream) {
 }
 
 std::string effect_text(const stream_id& stream, uint64_t seq) {
-  return "effect " + keys::printable(stream.to_string()) +
-         " seq=" + std::to_string(seq);
+  return "effect " + keys::printable(stream.to_string())
+         + " seq=" + std::to_string(seq);
 }
 
 } // namespace
@@ -63,10 +63,10 @@ status set_applied(write_txn& txn, const stream_id& stream, uint64_t seq) {
     return {};
   if (seq != *current + 1)
     return make_failure(error_code::invalid_input,
-                        "ledger " + stream.to_string() + ": applied seq " +
-                            std::to_string(seq) + " after " +
-                            std::to_string(*current) + " (expected " +
-                            std::to_string(*current + 1) + ")");
+                        "ledger " + stream.to_string() + ": applied seq "
+                          + std::to_string(seq) + " after "
+                          + std::to_string(*current) + " (expected "
+                          + std::to_string(*current + 1) + ")");
   return txn.put(db::ledger, applied_key(stream), keys::be64_value(seq));
 }
 
@@ -91,22 +91,22 @@ status for_each_effect(transaction& txn,
                        const std::function<void(const stream_id&, uint64_t seq,
                                                 uint64_t count)>& fn) {
   std::optional<failure> bad;
-  auto st = scan_prefix(txn, db::ledger, std::string_view{&effect_tag, 1},
-                        [&](std::string_view key, std::string_view value) {
-                          auto rest = key.substr(1);
-                          auto stream = keys::get_stream(rest);
-                          auto seq = keys::get_be64(rest);
-                          auto count = keys::be64_of_value(value);
-                          if (!stream || !seq || !rest.empty() || !count) {
-                            bad = make_failure(
-                                error_code::corrupt_record,
-                                "db=ledger key=" + keys::printable(key) +
-                                    ": malformed effect entry");
-                            return false;
-                          }
-                          fn(*stream, *seq, *count);
-                          return true;
-                        });
+  auto st
+    = scan_prefix(txn, db::ledger, std::string_view{&effect_tag, 1},
+                  [&](std::string_view key, std::string_view value) {
+                    auto rest = key.substr(1);
+                    auto stream = keys::get_stream(rest);
+                    auto seq = keys::get_be64(rest);
+                    auto count = keys::be64_of_value(value);
+                    if (!stream || !seq || !rest.empty() || !count) {
+                      bad = make_failure(error_code::corrupt_record,
+                                         "db=ledger key=" + keys::printable(key)
+                                           + ": malformed effect entry");
+                      return false;
+                    }
+                    fn(*stream, *seq, *count);
+                    return true;
+                  });
   if (!st)
     return st;
   if (bad)

@@ -13,12 +13,12 @@
 // docs/bench.md, stop 17).
 //
 // The class-level part (versions, class ids, collection sizes, the array
-// optimisation) is Boost's own `basic_binary_oarchive` / `basic_binary_iarchive`;
-// only the primitives are written here, as `basic_binary_oprimitive` /
-// `basic_binary_iprimitive` write them (raw bytes of the value; a string as
-// its `size_t` length and its bytes). The `persistence.serialization` test
-// checks the bytes against binary_oarchive for every stored record, and that
-// binary_iarchive reads what these write.
+// optimisation) is Boost's own `basic_binary_oarchive` /
+// `basic_binary_iarchive`; only the primitives are written here, as
+// `basic_binary_oprimitive` / `basic_binary_iprimitive` write them (raw bytes
+// of the value; a string as its `size_t` length and its bytes). The
+// `persistence.serialization` test checks the bytes against binary_oarchive for
+// every stored record, and that binary_iarchive reads what these write.
 //
 // Include only from .cpp files, through persistence/archive.hpp.
 #pragma once
@@ -27,8 +27,8 @@
 #include <boost/archive/basic_binary_oarchive.hpp>
 // Defines basic_binary_iarchive::load_override(class_name_type&), which
 // basic_iarchive names (for pointers, which no record holds).
-#include <boost/archive/impl/basic_binary_iarchive.ipp>
 #include <boost/archive/detail/register_archive.hpp>
+#include <boost/archive/impl/basic_binary_iarchive.ipp>
 #include <boost/serialization/array_wrapper.hpp>
 #include <boost/serialization/is_bitwise_serializable.hpp>
 #include <cstddef>
@@ -53,18 +53,18 @@ public:
   /// `flags`: boost::archive flags; no_header is required (this archive
   /// writes no header).
   record_oarchive(std::string& out, unsigned flags)
-    : boost::archive::basic_binary_oarchive<record_oarchive>(flags),
-      out_(out) {}
+    : boost::archive::basic_binary_oarchive<record_oarchive>(flags), out_(out) {
+  }
 
   // -- what basic_binary_oarchive and interface_oarchive call -----------------
 
-  template<class T>
+  template <class T>
   void save_override(T& t) {
     this->boost::archive::basic_binary_oarchive<record_oarchive>::save_override(
       t);
   }
 
-  template<class T>
+  template <class T>
   void save(const T& t) {
     save_binary(&t, sizeof(T));
   }
@@ -86,11 +86,11 @@ public:
   }
 
   struct use_array_optimization {
-    template<class T>
+    template <class T>
     struct apply : boost::serialization::is_bitwise_serializable<T> {};
   };
 
-  template<class T>
+  template <class T>
   void save_array(const boost::serialization::array_wrapper<T>& a, unsigned) {
     save_binary(a.address(), a.count() * sizeof(T));
   }
@@ -109,7 +109,8 @@ class record_iarchive
 public:
   /// `flags`: as for record_oarchive.
   record_iarchive(std::string_view in, unsigned flags)
-    : boost::archive::basic_binary_iarchive<record_iarchive>(flags), in_(in) {}
+    : boost::archive::basic_binary_iarchive<record_iarchive>(flags), in_(in) {
+  }
 
   /// Bytes not read yet.
   std::size_t remaining() const {
@@ -118,13 +119,13 @@ public:
 
   // -- what basic_binary_iarchive and interface_iarchive call -----------------
 
-  template<class T>
+  template <class T>
   void load_override(T& t) {
     this->boost::archive::basic_binary_iarchive<record_iarchive>::load_override(
       t);
   }
 
-  template<class T>
+  template <class T>
   void load(T& t) {
     load_binary(&t, sizeof(T));
   }
@@ -149,19 +150,19 @@ public:
   }
 
   struct use_array_optimization {
-    template<class T>
+    template <class T>
     struct apply : boost::serialization::is_bitwise_serializable<T> {};
   };
 
-  template<class T>
+  template <class T>
   void load_array(boost::serialization::array_wrapper<T>& a, unsigned) {
     load_binary(a.address(), a.count() * sizeof(T));
   }
 
   void load_binary(void* address, std::size_t count) {
     if (count > in_.size())
-      throw malformed_record{"the record ends " + std::to_string(count
-                                                                 - in_.size())
+      throw malformed_record{"the record ends "
+                             + std::to_string(count - in_.size())
                              + " bytes early"};
     std::memcpy(address, in_.data(), count);
     in_.remove_prefix(count);

@@ -52,31 +52,31 @@ namespace onset::persistence {
 inline constexpr unsigned max_plausible_version = 255;
 
 /// On load, refuses a record of a newer class version than this build's.
-template<class Archive, class T>
+template <class Archive, class T>
 void check_version(Archive&, const T&, unsigned version, const char* name) {
   if constexpr (Archive::is_loading::value) {
     constexpr unsigned known = boost::serialization::version<T>::value;
     // Class versions grow one at a time; a huge one is garbage, not a
     // record from the future.
     if (version > max_plausible_version)
-      throw bad_field(std::string{name} + " has no plausible class version (" +
-                      std::to_string(version) + ")");
+      throw bad_field(std::string{name} + " has no plausible class version ("
+                      + std::to_string(version) + ")");
     if (version > known)
-      throw newer_version(std::string{name} + " version " +
-                          std::to_string(version) + ", this build reads up " +
-                          "to " + std::to_string(known));
+      throw newer_version(std::string{name} + " version "
+                          + std::to_string(version) + ", this build reads up "
+                          + "to " + std::to_string(known));
   }
 }
 
 /// Stores an enum as one byte; on load, refuses values above `last`.
-template<class Archive, class Enum>
+template <class Archive, class Enum>
 void enum_field(Archive& ar, Enum& x, Enum last, const char* name) {
   auto raw = static_cast<uint8_t>(x);
   ar& raw;
   if constexpr (Archive::is_loading::value) {
     if (raw > static_cast<uint8_t>(last))
-      throw bad_field(std::string{name} +
-                      " out of range: " + std::to_string(raw));
+      throw bad_field(std::string{name}
+                      + " out of range: " + std::to_string(raw));
     x = static_cast<Enum>(raw);
   }
 }
@@ -86,21 +86,21 @@ void enum_field(Archive& ar, Enum& x, Enum last, const char* name) {
 namespace boost::serialization {
 
 // strong ids, version 1: text
-template<class Archive, class Tag>
+template <class Archive, class Tag>
 void serialize(Archive& ar, onset::strong_id<Tag>& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "id");
   ar& x.mutable_str();
 }
 
 // utc_time, version 1: seconds
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::utc_time& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "utc_time");
   ar& x.seconds;
 }
 
 // firmware_version, version 1: parts
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::firmware_version& x,
                const unsigned version) {
   onset::persistence::check_version(ar, x, version, "firmware_version");
@@ -108,7 +108,7 @@ void serialize(Archive& ar, onset::firmware_version& x,
 }
 
 // setting_value, version 1: kind flag number word words
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::setting_value& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "setting_value");
   onset::persistence::enum_field(ar, x.kind, onset::value_kind::words,
@@ -120,7 +120,7 @@ void serialize(Archive& ar, onset::setting_value& x, const unsigned version) {
 }
 
 // target, version 1: kind name
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::target& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "target");
   onset::persistence::enum_field(ar, x.kind, onset::target_kind::service,
@@ -129,7 +129,7 @@ void serialize(Archive& ar, onset::target& x, const unsigned version) {
 }
 
 // stream_id, version 1: contract to
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::stream_id& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "stream_id");
   ar& x.contract;
@@ -138,7 +138,7 @@ void serialize(Archive& ar, onset::stream_id& x, const unsigned version) {
 
 // instruction, version 1: stream seq kind device contract_version firmware
 // apps values
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::instruction& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "instruction");
   ar& x.stream;
@@ -154,7 +154,7 @@ void serialize(Archive& ar, onset::instruction& x, const unsigned version) {
 
 // contract, version 1: id version customer start end devices services
 // event_id
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::contract& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "contract");
   ar& x.id;
@@ -168,7 +168,7 @@ void serialize(Archive& ar, onset::contract& x, const unsigned version) {
 }
 
 // device_record, version 1: id customer model firmware apps
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::device_record& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "device_record");
   ar& x.id;
@@ -179,7 +179,7 @@ void serialize(Archive& ar, onset::device_record& x, const unsigned version) {
 }
 
 // device_state, version 1: registration firmware apps values online
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::device_state& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "device_state");
   ar& x.registration;
@@ -190,7 +190,7 @@ void serialize(Archive& ar, onset::device_state& x, const unsigned version) {
 }
 
 // service_device_state, version 1: values registered active
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::service_device_state& x,
                const unsigned version) {
   onset::persistence::check_version(ar, x, version, "service_device_state");
@@ -200,7 +200,7 @@ void serialize(Archive& ar, onset::service_device_state& x,
 }
 
 // device_ledger, version 1: firmware apps owned_apps values
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::device_ledger& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "device_ledger");
   ar& x.firmware;
@@ -210,7 +210,7 @@ void serialize(Archive& ar, onset::device_ledger& x, const unsigned version) {
 }
 
 // service_ledger, version 1: values prepared active
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::service_ledger& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "service_ledger");
   ar& x.values;
@@ -219,7 +219,7 @@ void serialize(Archive& ar, onset::service_ledger& x, const unsigned version) {
 }
 
 // applied_ledger, version 1: devices services
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::applied_ledger& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "applied_ledger");
   ar& x.devices;
@@ -231,7 +231,7 @@ void serialize(Archive& ar, onset::applied_ledger& x, const unsigned version) {
 // its parts apart: contract, contract_status, device_ledger, service_ledger;
 // this layout is only read, by the format 1 -> 2 upgrade, and by tests that
 // build a format 1 store.)
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::contract_record& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "contract_record");
   ar& x.doc;
@@ -244,7 +244,7 @@ void serialize(Archive& ar, onset::contract_record& x, const unsigned version) {
 }
 
 // contract_status, version 1: state reason started ending
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::contract_status& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "contract_status");
   onset::persistence::enum_field(ar, x.state, onset::contract_state::ended,
@@ -255,7 +255,7 @@ void serialize(Archive& ar, onset::contract_status& x, const unsigned version) {
 }
 
 // due_timer, version 1: at contract kind
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::due_timer& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "due_timer");
   ar& x.at;
@@ -265,7 +265,7 @@ void serialize(Archive& ar, onset::due_timer& x, const unsigned version) {
 }
 
 // history_entry, version 1: at kind detail
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, onset::history_entry& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "history_entry");
   ar& x.at;

@@ -41,33 +41,31 @@ get(transaction& txn, const service_id& service, const device_id& device) {
 }
 
 status for_each_device_of(
-    transaction& txn, const service_id& service,
-    const std::function<void(const device_id&, const service_device_state&)>&
-        fn,
-    const corrupt_handler& on_corrupt) {
+  transaction& txn, const service_id& service,
+  const std::function<void(const device_id&, const service_device_state&)>& fn,
+  const corrupt_handler& on_corrupt) {
   auto prefix = service_prefix(service);
-  return scan_prefix(
-      txn, db::services, prefix,
-      [&](std::string_view key, std::string_view value) {
-        auto rest = key.substr(prefix.size());
-        auto device = keys::get_str(rest);
-        if (!device || !rest.empty()) {
-          codec::report_corrupt(
-              on_corrupt,
-              make_failure(error_code::corrupt_record,
-                           "db=services key=" + keys::printable(key) +
-                               ": malformed key"));
-          return true;
-        }
-        service_device_state x;
-        auto st =
-            codec::decode(value, x, db::services, key_text(service, *device));
-        if (st)
-          fn(device_id{std::string{*device}}, x);
-        else
-          codec::report_corrupt(on_corrupt, st.error());
-        return true;
-      });
+  return scan_prefix(txn, db::services, prefix,
+                     [&](std::string_view key, std::string_view value) {
+                       auto rest = key.substr(prefix.size());
+                       auto device = keys::get_str(rest);
+                       if (!device || !rest.empty()) {
+                         codec::report_corrupt(
+                           on_corrupt, make_failure(error_code::corrupt_record,
+                                                    "db=services key="
+                                                      + keys::printable(key)
+                                                      + ": malformed key"));
+                         return true;
+                       }
+                       service_device_state x;
+                       auto st = codec::decode(value, x, db::services,
+                                               key_text(service, *device));
+                       if (st)
+                         fn(device_id{std::string{*device}}, x);
+                       else
+                         codec::report_corrupt(on_corrupt, st.error());
+                       return true;
+                     });
 }
 
 } // namespace onset::persistence::service_store

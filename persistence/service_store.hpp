@@ -36,9 +36,8 @@ get(transaction& txn, const service_id& service, const device_id& device);
 /// (shorter ids first, then bytewise). A record that does not decode goes
 /// to `on_corrupt` (or the log) and the walk goes on.
 status for_each_device_of(
-    transaction& txn, const service_id& service,
-    const std::function<void(const device_id&, const service_device_state&)>&
-        fn,
-    const corrupt_handler& on_corrupt = {});
+  transaction& txn, const service_id& service,
+  const std::function<void(const device_id&, const service_device_state&)>& fn,
+  const corrupt_handler& on_corrupt = {});
 
 } // namespace onset::persistence::service_store

@@ -51,59 +51,89 @@ public:
   /// Ok.
   status() = default;
 
-  status(failure x)
-    : failure_(std::move(x)) {}
+  status(failure x) : failure_(std::move(x)) {
+  }
 
-  explicit operator bool() const noexcept { return !failure_; }
+  explicit operator bool() const noexcept {
+    return !failure_;
+  }
 
   /// True if this is a failure caused by MDB_MAP_FULL.
-  bool map_full() const noexcept { return failure_ && failure_->map_full; }
+  bool map_full() const noexcept {
+    return failure_ && failure_->map_full;
+  }
 
   /// REQUIRES: `!*this`.
-  const failure& error() const { return *failure_; }
+  const failure& error() const {
+    return *failure_;
+  }
 
 private:
   std::optional<failure> failure_;
 };
 
 /// A `T`, or a failure.
-template<class T>
+template <class T>
 class [[nodiscard]] result {
 public:
-  template<class U = T,
-           class = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                    !std::is_same_v<std::decay_t<U>, failure> &&
-                                    !std::is_same_v<std::decay_t<U>, result>>>
-  result(U&& x)
-    : state_(std::in_place_index<0>, std::forward<U>(x)) {}
+  template <
+    class U = T,
+    class = std::enable_if_t<
+      std::is_constructible_v<
+        T,
+        U&&> && !std::is_same_v<std::decay_t<U>, failure> && !std::is_same_v<std::decay_t<U>, result>>>
+  result(U&& x) : state_(std::in_place_index<0>, std::forward<U>(x)) {
+  }
 
-  result(failure x)
-    : state_(std::in_place_index<1>, std::move(x)) {}
+  result(failure x) : state_(std::in_place_index<1>, std::move(x)) {
+  }
 
-  explicit operator bool() const noexcept { return state_.index() == 0; }
+  explicit operator bool() const noexcept {
+    return state_.index() == 0;
+  }
 
   /// REQUIRES: `*this` holds a value (for all accessors below).
-  T& value() & { return std::get<0>(state_); }
+  T& value() & {
+    return std::get<0>(state_);
+  }
 
-  const T& value() const& { return std::get<0>(state_); }
+  const T& value() const& {
+    return std::get<0>(state_);
+  }
 
-  T&& value() && { return std::get<0>(std::move(state_)); }
+  T&& value() && {
+    return std::get<0>(std::move(state_));
+  }
 
-  T& operator*() & { return value(); }
+  T& operator*() & {
+    return value();
+  }
 
-  const T& operator*() const& { return value(); }
+  const T& operator*() const& {
+    return value();
+  }
 
-  T&& operator*() && { return std::move(*this).value(); }
+  T&& operator*() && {
+    return std::move(*this).value();
+  }
 
-  T* operator->() { return &value(); }
+  T* operator->() {
+    return &value();
+  }
 
-  const T* operator->() const { return &value(); }
+  const T* operator->() const {
+    return &value();
+  }
 
   /// REQUIRES: `!*this`.
-  const failure& error() const { return std::get<1>(state_); }
+  const failure& error() const {
+    return std::get<1>(state_);
+  }
 
   /// Ok if this holds a value, else the failure.
-  status to_status() const { return *this ? status{} : status{error()}; }
+  status to_status() const {
+    return *this ? status{} : status{error()};
+  }
 
 private:
   std::variant<T, failure> state_;

@@ -129,9 +129,9 @@ void flush(store_pointer self) {
       txn.abort();
       if (growths++ == max_growths_per_flush) {
         auto err = caf::make_error(
-            error_code::storage_failure,
-            "map full after growing it " + std::to_string(growths) +
-                " times to " + std::to_string(st.env->map_size()) + " bytes");
+          error_code::storage_failure,
+          "map full after growing it " + std::to_string(growths) + " times to "
+            + std::to_string(st.env->map_size()) + " bytes");
         spdlog::error("[store {}] giving up batches={}: map full at {} bytes",
                       self->id(), queue.size(), st.env->map_size());
         fail_all(st, queue, err);
@@ -169,7 +169,7 @@ void flush(store_pointer self) {
     st.batches += queue.size() - failed;
     st.failed_batches += failed;
     auto elapsed = std::chrono::duration<double, std::milli>(
-        std::chrono::steady_clock::now() - started);
+      std::chrono::steady_clock::now() - started);
     spdlog::debug("[store {}] commit batches={} failed={} records={} ms={:.3f}",
                   self->id(), queue.size(), failed, records, elapsed.count());
     return;
@@ -225,25 +225,24 @@ store_actor::behavior_type store(store_pointer self, environment* env) {
                env->options().directory, to_string(env->sync()));
   arm_reader_check(self);
   return {
-      [self](atom::write, write_batch& batch) {
-        auto promise = self->make_response_promise<atom::ok>();
-        self->state.queue.push_back({std::move(batch), promise});
-        if (!self->state.flush_pending) {
-          self->state.flush_pending = true;
-          self->send(caf::actor_cast<store_actor>(self), atom::flush_v);
-        }
-        return promise;
-      },
-      [self](atom::flush) { flush(self); },
-      [self](atom::tick, uint64_t generation) {
-        if (generation != self->state.tick_generation)
-          return;
-        auto cleared = self->state.env->check_readers();
-        if (cleared != 0)
-          spdlog::warn("[store {}] reader check cleared={}", self->id(),
-                       cleared);
-        arm_reader_check(self);
-      },
+    [self](atom::write, write_batch& batch) {
+      auto promise = self->make_response_promise<atom::ok>();
+      self->state.queue.push_back({std::move(batch), promise});
+      if (!self->state.flush_pending) {
+        self->state.flush_pending = true;
+        self->send(caf::actor_cast<store_actor>(self), atom::flush_v);
+      }
+      return promise;
+    },
+    [self](atom::flush) { flush(self); },
+    [self](atom::tick, uint64_t generation) {
+      if (generation != self->state.tick_generation)
+        return;
+      auto cleared = self->state.env->check_readers();
+      if (cleared != 0)
+        spdlog::warn("[store {}] reader check cleared={}", self->id(), cleared);
+      arm_reader_check(self);
+    },
   };
 }
 

@@ -35,9 +35,9 @@
 #include <vector>
 
 #include <caf/error.hpp>
-#include <caf/timespan.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/timespan.hpp>
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -52,9 +52,9 @@ namespace onset::persistence {
 /// Writes into the STORE's transaction; returns an error to fail (and undo)
 /// only this batch. It may run more than once (replayed after the map grew,
 /// or after a batch of its round failed), so it must be a pure function of
-/// the transaction: no side effects outside it. It must not commit or abort the transaction it is given (the STORE
-/// does). It never crosses the wire: its requester and the STORE share a
-/// process.
+/// the transaction: no side effects outside it. It must not commit or abort the
+/// transaction it is given (the STORE does). It never crosses the wire: its
+/// requester and the STORE share a process.
 using write_batch = std::function<caf::error(write_txn&)>;
 
 } // namespace onset::persistence
@@ -64,15 +64,15 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(onset::persistence::write_batch)
 namespace onset::persistence {
 
 using store_actor = caf::typed_actor<
-    // Runs the batch in the next group commit; replies once it is committed,
-    // or with the batch's own error (nothing of it written), or with
-    // `storage_failure` if the commit failed (nothing of the round written).
-    caf::replies_to<atom::write, write_batch>::with<atom::ok>,
-    // INTERNAL: commits every queued batch.
-    caf::reacts_to<atom::flush>,
-    // INTERNAL: the periodic reader check; ignored unless its generation is
-    // the current one.
-    caf::reacts_to<atom::tick, uint64_t>>;
+  // Runs the batch in the next group commit; replies once it is committed,
+  // or with the batch's own error (nothing of it written), or with
+  // `storage_failure` if the commit failed (nothing of the round written).
+  caf::replies_to<atom::write, write_batch>::with<atom::ok>,
+  // INTERNAL: commits every queued batch.
+  caf::reacts_to<atom::flush>,
+  // INTERNAL: the periodic reader check; ignored unless its generation is
+  // the current one.
+  caf::reacts_to<atom::tick, uint64_t>>;
 
 struct store_state {
   static inline const char* name = "store";
@@ -137,7 +137,7 @@ caf::error to_error(const failure& x);
 /// None when ok.
 caf::error to_error(const status& x);
 
-template<class T>
+template <class T>
 caf::error to_error(const result<T>& x) {
   return x ? caf::error{} : to_error(x.error());
 }

@@ -27,12 +27,12 @@ std::string timer_text(std::string_view key) {
   auto contract = keys::get_str(rest);
   if (!at || !kind || !contract)
     return keys::printable(key);
-  return at->to_rfc3339() + (*kind == 0 ? " start " : " end ") +
-         keys::printable(*contract);
+  return at->to_rfc3339() + (*kind == 0 ? " start " : " end ")
+         + keys::printable(*contract);
 }
 
 /// Decodes timers in key order while `keep(timer)` holds.
-template<class Keep>
+template <class Keep>
 result<std::vector<due_timer>> collect(transaction& txn, Keep keep) {
   std::vector<due_timer> out;
   std::optional<failure> bad;
@@ -76,8 +76,9 @@ result<std::vector<due_timer>> due(transaction& txn, utc_time now) {
 
 result<std::optional<due_timer>> next(transaction& txn) {
   bool first = true;
-  auto xs = collect(
-      txn, [&first](const due_timer&) { return std::exchange(first, false); });
+  auto xs = collect(txn, [&first](const due_timer&) {
+    return std::exchange(first, false);
+  });
   if (!xs)
     return xs.error();
   if (xs->empty())

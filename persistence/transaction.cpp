@@ -22,24 +22,24 @@ std::string_view to_view(const MDB_val& x) {
 
 const char* to_string(db x) {
   switch (x) {
-  case db::meta:
-    return "meta";
-  case db::contracts:
-    return "contracts";
-  case db::events:
-    return "events";
-  case db::outbox:
-    return "outbox";
-  case db::ledger:
-    return "ledger";
-  case db::devices:
-    return "devices";
-  case db::services:
-    return "services";
-  case db::timers:
-    return "timers";
-  case db::history:
-    return "history";
+    case db::meta:
+      return "meta";
+    case db::contracts:
+      return "contracts";
+    case db::events:
+      return "events";
+    case db::outbox:
+      return "outbox";
+    case db::ledger:
+      return "ledger";
+    case db::devices:
+      return "devices";
+    case db::services:
+      return "services";
+    case db::timers:
+      return "timers";
+    case db::history:
+      return "history";
   }
   return "unknown";
 }
@@ -63,22 +63,18 @@ std::string describe(db which, std::string_view key) {
 
 transaction::transaction(environment* env, MDB_txn* txn,
                          std::shared_lock<std::shared_mutex> lock)
-  : env_(env)
-  , txn_(txn)
-  , lock_(std::move(lock)) {
+  : env_(env), txn_(txn), lock_(std::move(lock)) {
 }
 
 transaction::transaction(environment* env, failure why)
-  : env_(env)
-  , txn_(nullptr)
-  , failure_(std::move(why)) {
+  : env_(env), txn_(nullptr), failure_(std::move(why)) {
 }
 
 transaction::transaction(transaction&& other) noexcept
-  : env_(other.env_)
-  , txn_(other.txn_)
-  , failure_(std::move(other.failure_))
-  , lock_(std::move(other.lock_)) {
+  : env_(other.env_),
+    txn_(other.txn_),
+    failure_(std::move(other.failure_)),
+    lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
 }
 
@@ -147,22 +143,21 @@ void read_txn::abort() {
 write_txn::write_txn(environment* env, MDB_txn* txn,
                      std::shared_lock<std::shared_mutex> lock,
                      write_txn* parent)
-  : transaction(env, txn, std::move(lock))
-  , parent_(parent)
-  , began_on_(std::this_thread::get_id()) {
+  : transaction(env, txn, std::move(lock)),
+    parent_(parent),
+    began_on_(std::this_thread::get_id()) {
 }
 
 write_txn::write_txn(environment* env, failure why)
-  : transaction(env, std::move(why))
-  , began_on_(std::this_thread::get_id()) {
+  : transaction(env, std::move(why)), began_on_(std::this_thread::get_id()) {
 }
 
 write_txn::write_txn(write_txn&& other) noexcept
-  : transaction(std::move(other))
-  , parent_(other.parent_)
-  , map_full_(other.map_full_)
-  , records_(other.records_)
-  , began_on_(other.began_on_) {
+  : transaction(std::move(other)),
+    parent_(other.parent_),
+    map_full_(other.map_full_),
+    records_(other.records_),
+    began_on_(other.began_on_) {
 }
 
 write_txn& write_txn::operator=(write_txn&& other) noexcept {
@@ -213,9 +208,9 @@ status write_txn::put(db which, std::string_view key, std::string_view value) {
   auto max_key = static_cast<size_t>(mdb_env_get_maxkeysize(env_->native()));
   if (key.empty() || key.size() > max_key)
     return make_failure(error_code::invalid_input,
-                        describe(which, key) + ": a key must have 1 to " +
-                            std::to_string(max_key) + " bytes, not " +
-                            std::to_string(key.size()));
+                        describe(which, key) + ": a key must have 1 to "
+                          + std::to_string(max_key) + " bytes, not "
+                          + std::to_string(key.size()));
   auto k = to_val(key);
   auto v = to_val(value);
   if (auto rc = mdb_put(txn_, env_->dbi(which), &k, &v, 0))
@@ -285,8 +280,7 @@ void write_txn::abort() {
 
 // -- cursor -------------------------------------------------------------------
 
-cursor::cursor(transaction& txn, db which)
-  : which_(which) {
+cursor::cursor(transaction& txn, db which) : which_(which) {
   if (!txn) {
     state_ = txn.error();
     return;
@@ -332,8 +326,8 @@ bool cursor::seek_last_with_prefix(std::string_view prefix) {
   if (after.empty()) {
     found = last();
   } else {
-    after.back() =
-        static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
+    after.back()
+      = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
     found = seek(after) ? prev() : (state_ && last());
   }
   return found && key().substr(0, prefix.size()) == prefix;
@@ -363,9 +357,9 @@ std::string_view cursor::value() const noexcept {
   return to_view(value_);
 }
 
-status scan_prefix(transaction& txn, db which, std::string_view prefix,
-                   const std::function<bool(std::string_view key,
-                                            std::string_view value)>& fn) {
+status scan_prefix(
+  transaction& txn, db which, std::string_view prefix,
+  const std::function<bool(std::string_view key, std::string_view value)>& fn) {
   cursor cur{txn, which};
   for (auto found = cur.seek(prefix); found; found = cur.next()) {
     if (cur.key().substr(0, prefix.size()) != prefix)

@@ -56,10 +56,14 @@ public:
   transaction& operator=(const transaction&) = delete;
 
   /// False if the transaction could not begin (see `error()`) or has ended.
-  explicit operator bool() const noexcept { return txn_ != nullptr; }
+  explicit operator bool() const noexcept {
+    return txn_ != nullptr;
+  }
 
   /// Why the transaction could not begin. REQUIRES: it could not.
-  const failure& error() const { return *failure_; }
+  const failure& error() const {
+    return *failure_;
+  }
 
   /// The value stored under `key` in `which`, or nullopt.
   result<std::optional<std::string_view>> get(db which, std::string_view key);
@@ -67,9 +71,13 @@ public:
   /// The number of entries in `which`.
   result<uint64_t> count(db which);
 
-  environment& env() const noexcept { return *env_; }
+  environment& env() const noexcept {
+    return *env_;
+  }
 
-  MDB_txn* native() const noexcept { return txn_; }
+  MDB_txn* native() const noexcept {
+    return txn_;
+  }
 
 protected:
   transaction(environment* env, MDB_txn* txn,
@@ -105,10 +113,11 @@ private:
 
   read_txn(environment* env, MDB_txn* txn,
            std::shared_lock<std::shared_mutex> lock)
-    : transaction(env, txn, std::move(lock)) {}
+    : transaction(env, txn, std::move(lock)) {
+  }
 
-  read_txn(environment* env, failure why)
-    : transaction(env, std::move(why)) {}
+  read_txn(environment* env, failure why) : transaction(env, std::move(why)) {
+  }
 };
 
 /// A read-write transaction, or a nested one (LMDB child transaction).
@@ -145,7 +154,9 @@ public:
 
   /// Records written (puts and deletes) by this transaction and by its
   /// committed children.
-  uint64_t records() const noexcept { return records_; }
+  uint64_t records() const noexcept {
+    return records_;
+  }
 
 private:
   friend class environment;
@@ -190,7 +201,9 @@ public:
   std::string_view value() const noexcept;
 
   /// Ok unless LMDB failed (running off the end is not a failure).
-  const status& state() const noexcept { return state_; }
+  const status& state() const noexcept {
+    return state_;
+  }
 
 private:
   bool move(MDB_cursor_op op, std::string_view key = {});
@@ -204,9 +217,9 @@ private:
 
 /// Calls `fn(key, value)` for every entry of `which` whose key starts with
 /// `prefix`, in key order, until `fn` returns false.
-status scan_prefix(transaction& txn, db which, std::string_view prefix,
-                   const std::function<bool(std::string_view key,
-                                            std::string_view value)>& fn);
+status scan_prefix(
+  transaction& txn, db which, std::string_view prefix,
+  const std::function<bool(std::string_view key, std::string_view value)>& fn);
 
 /// A `storage_failure` for LMDB return code `rc`: `what: LMDB's message`;
 /// MDB_MAP_FULL sets `map_full`.

@@ -13,6 +13,7 @@ packages=(
   libcli11-dev
   libjemalloc-dev
   jq
+  clang-format-14
 )
 
 missing=()

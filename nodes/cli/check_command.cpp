@@ -90,8 +90,8 @@ int run_check(const check_options& options) {
       if (!want)
         return refuse(file, want.error());
       if (options.json)
-        out.push_back(json{{"contract", to_json(x)},
-                           {"desired", to_json(want.value())}});
+        out.push_back(
+          json{{"contract", to_json(x)}, {"desired", to_json(want.value())}});
       else
         print_text(x, cat.value(), want.value());
     }
@@ -109,11 +109,11 @@ void add_check_command(CLI::App& app, int& rc) {
              "computed for each");
   check->add_option("--catalog", o->catalog_file, "Catalog file")
     ->capture_default_str();
-  check->add_option("--devices", o->devices_file,
-                    "JSON file of device records")
+  check->add_option("--devices", o->devices_file, "JSON file of device records")
     ->required();
-  check->add_option("contracts", o->contract_files,
-                    "Contract files (one contract or an array each)")
+  check
+    ->add_option("contracts", o->contract_files,
+                 "Contract files (one contract or an array each)")
     ->required();
   check->add_flag("--json", o->json, "Print JSON");
   check->callback([o, &rc] { rc = run_check(*o); });

@@ -23,14 +23,14 @@ failure to_failure(caf::actor_system& sys, const endpoint& where,
     return {failure::unreachable,
             "the gateway at " + where.to_string() + " did not answer in time"};
   return {failure::unreachable, "cannot reach the gateway at "
-                                  + where.to_string() + ": "
-                                  + sys.render(err)};
+                                  + where.to_string() + ": " + sys.render(err)};
 }
 
 } // namespace
 
-reply<std::vector<node_status>> fetch_cluster_status(
-  const endpoint& gateway, std::chrono::milliseconds timeout) {
+reply<std::vector<node_status>>
+fetch_cluster_status(const endpoint& gateway,
+                     std::chrono::milliseconds timeout) {
   system_config cfg;
   cfg.set("scheduler.max-threads", size_t{2});
   caf::actor_system sys{cfg};
@@ -44,9 +44,9 @@ reply<std::vector<node_status>> fetch_cluster_status(
       [&](caf::node_id&, caf::strong_actor_ptr& ptr,
           std::set<std::string>& ifs) {
         if (!ptr || !sys.assignable<gateway_actor>(ifs))
-          result.emplace(failure{failure::unreachable,
-                                 "no Onset gateway of this version at "
-                                   + gateway.to_string()});
+          result.emplace(
+            failure{failure::unreachable, "no Onset gateway of this version at "
+                                            + gateway.to_string()});
         else
           gw = caf::actor_cast<gateway_actor>(std::move(ptr));
       },

@@ -12,7 +12,8 @@
 
 namespace onset::cli {
 
-reply<std::vector<node_status>> fetch_cluster_status(
-  const endpoint& gateway, std::chrono::milliseconds timeout);
+reply<std::vector<node_status>>
+fetch_cluster_status(const endpoint& gateway,
+                     std::chrono::milliseconds timeout);
 
 } // namespace onset::cli

@@ -49,17 +49,17 @@ nlohmann::json to_json(const node_status& x) {
 }
 
 void print_table(const std::vector<node_status>& xs) {
-  text_table table{{"NODE", "ADDRESS", "ROLES", "REACHABLE", "CONTRACTS",
-                    "DEVICES", "PEERS"}};
+  text_table table{
+    {"NODE", "ADDRESS", "ROLES", "REACHABLE", "CONTRACTS", "DEVICES", "PEERS"}};
   auto known = [](const node_status& x, uint64_t n) {
     return x.reachable ? std::to_string(n) : std::string{"-"};
   };
   for (auto& x : xs)
     table.add({x.name, x.address, join(x.roles), x.reachable ? "yes" : "no",
                known(x, x.contracts), known(x, x.devices),
-               x.reachable ? std::to_string(x.peers_up) + "/"
-                               + std::to_string(x.peers)
-                           : "-"});
+               x.reachable
+                 ? std::to_string(x.peers_up) + "/" + std::to_string(x.peers)
+                 : "-"});
   table.print(std::cout);
 }
 

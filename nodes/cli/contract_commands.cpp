@@ -84,8 +84,7 @@ void add_contract_commands(CLI::App& app, int& rc) {
     ->required()
     ->check(CLI::ExistingFile);
   submit
-    ->add_option("--catalog", o->catalog_file,
-                 "Catalog for the local checks")
+    ->add_option("--catalog", o->catalog_file, "Catalog for the local checks")
     ->check(CLI::ExistingFile)
     ->capture_default_str();
   submit->add_flag("--json", o->json, "Print JSON");

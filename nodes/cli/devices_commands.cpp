@@ -38,8 +38,8 @@ int run_add(const device_options& o) {
     auto answer = gw.enroll(std::move(records.value()));
     if (!answer)
       return report(answer.error());
-    std::cout << "registered " << count << " device"
-              << (count == 1 ? "" : "s") << '\n';
+    std::cout << "registered " << count << " device" << (count == 1 ? "" : "s")
+              << '\n';
     return int{exit_ok};
   });
 }

@@ -8,8 +8,8 @@ std::string endpoint::to_string() const {
 
 std::optional<endpoint> parse_endpoint(std::string_view text) {
   auto colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0
-      || colon + 1 == text.size() || text.size() - colon - 1 > 5)
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()
+      || text.size() - colon - 1 > 5)
     return std::nullopt;
   uint32_t port = 0;
   for (auto c : text.substr(colon + 1)) {

@@ -56,10 +56,7 @@ struct gateway_client::impl {
   duration timeout;
 
   impl(endpoint where, duration timeout)
-    : sys(tuned(cfg)),
-      self(sys),
-      where(std::move(where)),
-      timeout(timeout) {
+    : sys(tuned(cfg)), self(sys), where(std::move(where)), timeout(timeout) {
   }
 
   /// A CLI does one request at a time: two scheduler threads are plenty.
@@ -111,8 +108,9 @@ struct gateway_client::impl {
                                  + seconds_text(timeout));
             result->stranded = true;
           } else if (err == caf::sec::cannot_connect_to_node) {
-            result = unreachable(prefix + "cannot connect (is onset-node "
-                                          "running and listening there?)");
+            result = unreachable(prefix
+                                 + "cannot connect (is onset-node "
+                                   "running and listening there?)");
           } else {
             result = unreachable(prefix + describe(err));
           }
@@ -165,8 +163,7 @@ reply<done> gateway_client::enroll(std::vector<device_record> records) {
 }
 
 reply<std::vector<device_record>> gateway_client::list_devices() {
-  return impl_->ask<std::vector<device_record>>(atom::list_v,
-                                                atom::devices_v);
+  return impl_->ask<std::vector<device_record>>(atom::list_v, atom::devices_v);
 }
 
 reply<device_view> gateway_client::device(const device_id& id) {

@@ -32,8 +32,7 @@ std::string join(const settings& xs) {
 }
 
 int refuse_input(const invalid_input& problem) {
-  std::cerr << "onset: refused: invalid_input: " << problem.to_string()
-            << '\n';
+  std::cerr << "onset: refused: invalid_input: " << problem.to_string() << '\n';
   return exit_refused;
 }
 

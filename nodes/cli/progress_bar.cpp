@@ -14,8 +14,8 @@ progress_bar::progress_bar(std::ostream& out, bool in_place)
 
 void progress_bar::update(uint64_t done, uint64_t total,
                           const std::string& note) {
-  auto filled = total == 0 ? 0 : (done > total ? total : done) * bar_width
-                                   / total;
+  auto filled = total == 0 ? 0
+                           : (done > total ? total : done) * bar_width / total;
   auto text = "[" + std::string(filled, '#')
               + std::string(bar_width - filled, '.') + "] "
               + std::to_string(done) + "/" + std::to_string(total)

@@ -54,8 +54,7 @@ void add_service_commands(CLI::App& app, int& rc) {
   service->require_subcommand(1);
   auto* show = service->add_subcommand(
     "show", "A printer's server-side settings and active flag at a service");
-  show->add_option("service", o->service, "Service id (catalog)")
-    ->required();
+  show->add_option("service", o->service, "Service id (catalog)")->required();
   show->add_option("--device", o->device, "Device id")->required();
   show->add_flag("--json", o->json, "Print JSON");
   add_gateway_options(*show, o->gateway);

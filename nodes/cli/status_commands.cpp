@@ -52,8 +52,7 @@ std::string payload(const instruction& x) {
 }
 
 void print_summaries(const std::vector<contract_summary>& xs) {
-  text_table table{
-    {"ID", "VERSION", "CUSTOMER", "STATE", "STEPS", "REASON"}};
+  text_table table{{"ID", "VERSION", "CUSTOMER", "STATE", "STEPS", "REASON"}};
   for (auto& x : xs)
     table.add({x.id.str(), std::to_string(x.version), x.customer.str(),
                to_string(x.state), progress(x),
@@ -64,8 +63,8 @@ void print_summaries(const std::vector<contract_summary>& xs) {
 void print_contract(const contract_view& x) {
   auto& s = x.summary;
   std::cout << "contract " << s.id << " v" << s.version << " (customer "
-            << s.customer << "): " << to_string(s.state) << ", "
-            << progress(s) << " steps acked\n"
+            << s.customer << "): " << to_string(s.state) << ", " << progress(s)
+            << " steps acked\n"
             << "  period:   " << x.doc.start << " .. " << x.doc.end << '\n';
   std::vector<std::string> devices;
   for (auto& d : x.doc.devices)

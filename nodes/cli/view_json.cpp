@@ -101,9 +101,8 @@ const char* outcome_name(const submit_result& x) {
 }
 
 json to_json(const submit_result& x) {
-  return json{{"id", x.id.str()},
-              {"version", x.version},
-              {"result", outcome_name(x)}};
+  return json{
+    {"id", x.id.str()}, {"version", x.version}, {"result", outcome_name(x)}};
 }
 
 } // namespace onset::cli

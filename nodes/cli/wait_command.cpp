@@ -42,8 +42,9 @@ struct wait_options {
 std::string check_state(const std::string& text) {
   if (parse_contract_state(text))
     return {};
-  return "'" + text + "' is not a contract state (scheduled, provisioning, "
-         "active, degraded, deprovisioning, ended)";
+  return "'" + text
+         + "' is not a contract state (scheduled, provisioning, "
+           "active, degraded, deprovisioning, ended)";
 }
 
 /// Why a contract cannot reach `want` any more without an operator, or
@@ -102,8 +103,8 @@ public:
 
 private:
   gateway_client::duration request_timeout() const {
-    auto left = std::chrono::duration_cast<milliseconds>(
-      deadline_ - clock_type::now());
+    auto left
+      = std::chrono::duration_cast<milliseconds>(deadline_ - clock_type::now());
     return std::clamp(left, milliseconds{1000}, max_request_timeout);
   }
 
@@ -118,8 +119,8 @@ private:
       there += x.state == want_ ? 1 : 0;
     }
     bar_.update(acked, total,
-                std::to_string(there) + "/" + std::to_string(xs.size())
-                  + " " + to_string(want_));
+                std::to_string(there) + "/" + std::to_string(xs.size()) + " "
+                  + to_string(want_));
     for (auto& x : xs) {
       if (auto why = stuck(x, want_); !why.empty()) {
         bar_.finish();
@@ -156,8 +157,8 @@ private:
 int run_wait(const wait_options& o) {
   auto want = parse_contract_state(o.state);
   auto connect = o;
-  connect.gateway.timeout_seconds = std::min(
-    o.timeout_seconds, max_request_timeout.count() / 1000.0);
+  connect.gateway.timeout_seconds
+    = std::min(o.timeout_seconds, max_request_timeout.count() / 1000.0);
   return with_gateway(connect.gateway, [&](gateway_client& gw) {
     return waiter{o, *want}.run(gw);
   });

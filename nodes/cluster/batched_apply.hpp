@@ -81,8 +81,8 @@ void on_expiry_tick(Self* self, uint64_t generation) {
 
 /// A batch sent to the ROUTER itself: applied step by step through it.
 template <class Self>
-void on_batch(Self* self, std::vector<instruction>& steps,
-              uint64_t first_token, step_sink_actor& sink) {
+void on_batch(Self* self, std::vector<instruction>& steps, uint64_t first_token,
+              step_sink_actor& sink) {
   collect_batch(self->system(), caf::actor_cast<caf::actor>(self),
                 std::move(steps), first_token, std::move(sink),
                 self->state.timeout);

@@ -15,7 +15,7 @@ using self_ptr = contract_router_actor::stateful_pointer<contract_router_state>;
 using summaries = std::vector<contract_summary>;
 
 /// Sends `xs` to the node of contract `id`.
-template<class Reply, class... Ts>
+template <class Reply, class... Ts>
 caf::result<Reply> to_owner(self_ptr self, const contract_id& id, Ts&&... xs) {
   auto& st = self->state;
   return forward_to<Reply>(self, st.owners, st.owners.owner_of(id.str()),
@@ -30,57 +30,56 @@ caf::result<summaries> list(self_ptr self) {
 } // namespace
 
 contract_router_actor::behavior_type contract_router(
-    contract_router_actor::stateful_pointer<contract_router_state> self,
-    std::vector<std::string> owners, std::string local_name,
-    contract_supervisor_actor local, engine_config::duration timeout) {
+  contract_router_actor::stateful_pointer<contract_router_state> self,
+  std::vector<std::string> owners, std::string local_name,
+  contract_supervisor_actor local, engine_config::duration timeout) {
   auto& st = self->state;
   st.owners = owner_table<contract_supervisor_actor>{
-      std::move(owners), local_name, std::move(local)};
+    std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
   st.tag = "[contract-router #" + std::to_string(self->id()) + "]";
   spdlog::info("{} up nodes={}", st.tag, st.owners.size());
   return {
-      [self](atom::submit, contract& doc) {
-        auto id = doc.id;
-        return to_owner<submit_result>(self, id, atom::submit_v,
-                                       std::move(doc));
-      },
-      [self](atom::start, contract_id& id, std::string& event_id) {
-        return to_owner<atom::ok>(self, id, atom::start_v, id,
-                                  std::move(event_id));
-      },
-      [self](atom::cancel, contract_id& id) {
-        return to_owner<atom::ok>(self, id, atom::cancel_v, id);
-      },
-      [self](atom::retry, contract_id& id) {
-        return to_owner<atom::ok>(self, id, atom::retry_v, id);
-      },
-      [self](atom::get, contract_id& id) {
-        return to_owner<contract_view>(self, id, atom::get_v, id);
-      },
-      [self](atom::list) { return list(self); },
-      [self](atom::history, contract_id& id) {
-        return to_owner<std::vector<history_entry>>(self, id, atom::history_v,
-                                                    id);
-      },
-      [self](atom::plan, contract_id& id) {
-        return to_owner<std::vector<instruction>>(self, id, atom::plan_v, id);
-      },
-      [](atom::tick, uint64_t) {
-        // The CONTRACT SUPERVISOR's own timer; a ROUTER has none.
-      },
-      [self](atom::resend) {
-        auto& st = self->state;
-        for (size_t i = 0; i < st.owners.size(); ++i)
-          if (auto dest = st.owners.handle(i))
-            self->send(*dest, atom::resend_v);
-      },
-      [self](atom::peer, std::string& node, contract_supervisor_actor& handle) {
-        auto& st = self->state;
-        if (st.owners.set(node, handle))
-          spdlog::info("{} node={} reachable={}", st.tag, node,
-                       static_cast<bool>(handle));
-      },
+    [self](atom::submit, contract& doc) {
+      auto id = doc.id;
+      return to_owner<submit_result>(self, id, atom::submit_v, std::move(doc));
+    },
+    [self](atom::start, contract_id& id, std::string& event_id) {
+      return to_owner<atom::ok>(self, id, atom::start_v, id,
+                                std::move(event_id));
+    },
+    [self](atom::cancel, contract_id& id) {
+      return to_owner<atom::ok>(self, id, atom::cancel_v, id);
+    },
+    [self](atom::retry, contract_id& id) {
+      return to_owner<atom::ok>(self, id, atom::retry_v, id);
+    },
+    [self](atom::get, contract_id& id) {
+      return to_owner<contract_view>(self, id, atom::get_v, id);
+    },
+    [self](atom::list) { return list(self); },
+    [self](atom::history, contract_id& id) {
+      return to_owner<std::vector<history_entry>>(self, id, atom::history_v,
+                                                  id);
+    },
+    [self](atom::plan, contract_id& id) {
+      return to_owner<std::vector<instruction>>(self, id, atom::plan_v, id);
+    },
+    [](atom::tick, uint64_t) {
+      // The CONTRACT SUPERVISOR's own timer; a ROUTER has none.
+    },
+    [self](atom::resend) {
+      auto& st = self->state;
+      for (size_t i = 0; i < st.owners.size(); ++i)
+        if (auto dest = st.owners.handle(i))
+          self->send(*dest, atom::resend_v);
+    },
+    [self](atom::peer, std::string& node, contract_supervisor_actor& handle) {
+      auto& st = self->state;
+      if (st.owners.set(node, handle))
+        spdlog::info("{} node={} reachable={}", st.tag, node,
+                     static_cast<bool>(handle));
+    },
   };
 }
 

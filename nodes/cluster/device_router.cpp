@@ -39,13 +39,13 @@ caf::error check_records(const record_list& xs) {
       return caf::make_error(error_code::invalid_input, field + ".id: empty");
     if (x.customer.empty())
       return caf::make_error(error_code::invalid_input,
-                             field + ".customer: empty (device " + x.id.str() +
-                                 ")");
+                             field + ".customer: empty (device " + x.id.str()
+                               + ")");
     auto [pos, added] = seen.emplace(x.id, &x);
     if (!added && !(*pos->second == x))
       return caf::make_error(error_code::invalid_input,
-                             "device " + x.id.str() +
-                                 " appears twice with different records");
+                             "device " + x.id.str()
+                               + " appears twice with different records");
   }
   return caf::none;
 }
@@ -58,16 +58,16 @@ void write_parts(self_ptr self, std::vector<size_t> nodes,
   for (auto i : nodes)
     names->push_back(st.owners.name(i));
   auto g = gather<atom::ok>::make(
-      nodes.size(),
-      [self, names, rp](caf::expected<std::vector<atom::ok>> x) mutable {
-        if (x) {
-          rp.deliver(atom::ok_v);
-          return;
-        }
-        spdlog::error("{} enroll.partial nodes={} error={}", self->state.tag,
-                      names->size(), self->system().render(x.error()));
-        rp.deliver(std::move(x.error()));
-      });
+    nodes.size(),
+    [self, names, rp](caf::expected<std::vector<atom::ok>> x) mutable {
+      if (x) {
+        rp.deliver(atom::ok_v);
+        return;
+      }
+      spdlog::error("{} enroll.partial nodes={} error={}", self->state.tag,
+                    names->size(), self->system().render(x.error()));
+      rp.deliver(std::move(x.error()));
+    });
   for (size_t k = 0; k < nodes.size(); ++k) {
     auto dest = st.owners.handle(nodes[k]);
     if (!dest) {
@@ -102,23 +102,23 @@ caf::result<atom::ok> enroll(self_ptr self, record_list xs) {
   for (auto& x : xs)
     wanted->emplace(x.id, x);
   auto g = gather<record_list>::make(
-      nodes.size(), [self, nodes, parts, wanted, rp](
-                        caf::expected<std::vector<record_list>> found) mutable {
-        if (!found) {
-          rp.deliver(std::move(found.error()));
-          return;
-        }
-        for (auto& part : *found)
-          for (auto& stored : part)
-            if (!(wanted->at(stored.id) == stored)) {
-              rp.deliver(caf::make_error(
-                  error_code::invalid_input,
-                  "device " + stored.id.str() +
-                      " is registered with a different record"));
-              return;
-            }
-        write_parts(self, std::move(nodes), std::move(parts), rp);
-      });
+    nodes.size(), [self, nodes, parts, wanted,
+                   rp](caf::expected<std::vector<record_list>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      for (auto& part : *found)
+        for (auto& stored : part)
+          if (!(wanted->at(stored.id) == stored)) {
+            rp.deliver(
+              caf::make_error(error_code::invalid_input,
+                              "device " + stored.id.str()
+                                + " is registered with a different record"));
+            return;
+          }
+      write_parts(self, std::move(nodes), std::move(parts), rp);
+    });
   for (size_t k = 0; k < nodes.size(); ++k) {
     std::vector<device_id> ids;
     for (auto& x : parts[k])
@@ -137,22 +137,22 @@ caf::result<record_list> records(self_ptr self, std::vector<device_id> ids) {
                                    st.timeout, atom::records_v, std::move(ids));
   auto rp = self->make_response_promise<record_list>();
   auto g = gather<record_list>::make(
-      split.size(),
-      [ids, rp](caf::expected<std::vector<record_list>> found) mutable {
-        if (!found) {
-          rp.deliver(std::move(found.error()));
-          return;
-        }
-        std::map<device_id, device_record> known;
-        for (auto& part : *found)
-          for (auto& x : part)
-            known.emplace(x.id, std::move(x));
-        record_list result;
-        for (auto& id : ids)
-          if (auto i = known.find(id); i != known.end())
-            result.push_back(i->second);
-        rp.deliver(std::move(result));
-      });
+    split.size(),
+    [ids, rp](caf::expected<std::vector<record_list>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      std::map<device_id, device_record> known;
+      for (auto& part : *found)
+        for (auto& x : part)
+          known.emplace(x.id, std::move(x));
+      record_list result;
+      for (auto& id : ids)
+        if (auto i = known.find(id); i != known.end())
+          result.push_back(i->second);
+      rp.deliver(std::move(result));
+    });
   size_t k = 0;
   for (auto& [i, part] : split) {
     auto dest = st.owners.handle(i);
@@ -180,54 +180,50 @@ device_router(device_router_actor::stateful_pointer<device_router_state> self,
               device_supervisor_actor local, engine_config::duration timeout) {
   auto& st = self->state;
   st.owners = owner_table<device_supervisor_actor>{
-      std::move(owners), local_name, std::move(local)};
+    std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
   st.tag = "[device-router #" + std::to_string(self->id()) + "]";
   spdlog::info("{} up nodes={}", st.tag, st.owners.size());
   return {
-      [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
-        auto& st = self->state;
-        if (x.stream.to.kind != target_kind::device)
-          return caf::make_error(error_code::invalid_input,
-                                 "not a device stream: " +
-                                     x.stream.to_string());
-        auto i = st.owners.owner_of(x.stream.to.name);
-        return send_step(self, i, std::move(x));
-      },
-      [self](atom::get, device_id& id) -> caf::result<device_view> {
-        auto& st = self->state;
-        auto i = st.owners.owner_of(id.str());
-        return forward_to<device_view>(self, st.owners, i, st.timeout,
-                                       atom::get_v, std::move(id));
-      },
-      [self](atom::online, device_id& id,
-             bool online) -> caf::result<atom::ok> {
-        auto& st = self->state;
-        auto i = st.owners.owner_of(id.str());
-        return forward_to<atom::ok>(self, st.owners, i, st.timeout,
-                                    atom::online_v, std::move(id), online);
-      },
-      [self](atom::enroll, record_list& xs) {
-        return enroll(self, std::move(xs));
-      },
-      [self](atom::records, std::vector<device_id>& ids) {
-        return records(self, std::move(ids));
-      },
-      [self](atom::list) { return list(self); },
-      [self](atom::peer, std::string& node, device_supervisor_actor& handle) {
-        on_peer(self, node, std::move(handle));
-      },
-      [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
-             step_sink_actor& sink) {
-        on_batch(self, steps, first_token, sink);
-      },
-      [self](atom::answered, std::vector<step_answer>& xs) {
-        self->state.batcher.answer(xs);
-      },
-      [self](atom::flush, uint64_t owner) { send_batch(self, owner); },
-      [self](atom::tick, uint64_t generation) {
-        on_expiry_tick(self, generation);
-      },
+    [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
+      auto& st = self->state;
+      if (x.stream.to.kind != target_kind::device)
+        return caf::make_error(error_code::invalid_input,
+                               "not a device stream: " + x.stream.to_string());
+      auto i = st.owners.owner_of(x.stream.to.name);
+      return send_step(self, i, std::move(x));
+    },
+    [self](atom::get, device_id& id) -> caf::result<device_view> {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<device_view>(self, st.owners, i, st.timeout,
+                                     atom::get_v, std::move(id));
+    },
+    [self](atom::online, device_id& id, bool online) -> caf::result<atom::ok> {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<atom::ok>(self, st.owners, i, st.timeout,
+                                  atom::online_v, std::move(id), online);
+    },
+    [self](atom::enroll, record_list& xs) {
+      return enroll(self, std::move(xs));
+    },
+    [self](atom::records, std::vector<device_id>& ids) {
+      return records(self, std::move(ids));
+    },
+    [self](atom::list) { return list(self); },
+    [self](atom::peer, std::string& node, device_supervisor_actor& handle) {
+      on_peer(self, node, std::move(handle));
+    },
+    [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
+           step_sink_actor& sink) { on_batch(self, steps, first_token, sink); },
+    [self](atom::answered, std::vector<step_answer>& xs) {
+      self->state.batcher.answer(xs);
+    },
+    [self](atom::flush, uint64_t owner) { send_batch(self, owner); },
+    [self](atom::tick, uint64_t generation) {
+      on_expiry_tick(self, generation);
+    },
   };
 }
 

@@ -27,7 +27,7 @@ namespace onset {
 
 /// Collects `n` answers of a fan-out and calls `done` once: with every
 /// answer in request order, or with the first error.
-template<class T>
+template <class T>
 class gather {
 public:
   using done_fn = std::function<void(caf::expected<std::vector<T>>)>;
@@ -53,10 +53,8 @@ public:
   }
 
 private:
-  gather(size_t n, done_fn done)
-    : parts_(n)
-    , left_(n)
-    , done_(std::move(done)) {}
+  gather(size_t n, done_fn done) : parts_(n), left_(n), done_(std::move(done)) {
+  }
 
   void finish(caf::expected<std::vector<T>> x) {
     finished_ = true;
@@ -70,12 +68,12 @@ private:
 };
 
 /// Asks `dest` with `timeout`; puts the answer into slot `i` of `g`.
-template<class T, class Self, class Handle, class Duration, class... Ts>
+template <class T, class Self, class Handle, class Duration, class... Ts>
 void ask_into(Self* self, const Handle& dest, Duration timeout,
               std::shared_ptr<gather<T>> g, size_t i, Ts&&... xs) {
   self->request(dest, timeout, std::forward<Ts>(xs)...)
-      .then([g, i](T& x) { g->put(i, std::move(x)); },
-            [g](caf::error& err) { g->fail(std::move(err)); });
+    .then([g, i](T& x) { g->put(i, std::move(x)); },
+          [g](caf::error& err) { g->fail(std::move(err)); });
 }
 
 /// Sends `xs` to owner `i` of `table` by delegation: the answer goes
@@ -83,7 +81,7 @@ void ask_into(Self* self, const Handle& dest, Duration timeout,
 /// (no pending handler, no timeout, no promise). For a local owner (the
 /// requester's own request carries the timeout). Refused at once with
 /// `unreachable` when the owner is down.
-template<class Reply, class Self, class Handle, class... Ts>
+template <class Reply, class Self, class Handle, class... Ts>
 caf::result<Reply> delegate_to(Self* self, const owner_table<Handle>& table,
                                size_t i, Ts&&... xs) {
   auto dest = table.handle(i);
@@ -94,7 +92,7 @@ caf::result<Reply> delegate_to(Self* self, const owner_table<Handle>& table,
 
 /// Sends `xs` to owner `i` of `table`: delegated when local, re-issued with
 /// `timeout` when remote, refused at once with `unreachable` when down.
-template<class Reply, class Self, class Handle, class Duration, class... Ts>
+template <class Reply, class Self, class Handle, class Duration, class... Ts>
 caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
                               size_t i, Duration timeout, Ts&&... xs) {
   if (table.is_local(i))
@@ -104,31 +102,31 @@ caf::result<Reply> forward_to(Self* self, const owner_table<Handle>& table,
     return std::move(dest.error());
   auto rp = self->template make_response_promise<Reply>();
   self->request(*dest, timeout, std::forward<Ts>(xs)...)
-      .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
-            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+    .then([rp](Reply& x) mutable { rp.deliver(std::move(x)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
 }
 
 /// Asks every owner of `table` with `xs` (a query answered by a vector of
 /// records with an `id`) and answers one list merged and sorted by id; the
 /// first error (an owner down, a timeout) answers instead.
-template<class List, class Self, class Handle, class Duration, class... Ts>
+template <class List, class Self, class Handle, class Duration, class... Ts>
 caf::result<List> list_everywhere(Self* self, const owner_table<Handle>& table,
                                   Duration timeout, const Ts&... xs) {
   auto rp = self->template make_response_promise<List>();
   auto g = gather<List>::make(
-      table.size(), [rp](caf::expected<std::vector<List>> found) mutable {
-        if (!found) {
-          rp.deliver(std::move(found.error()));
-          return;
-        }
-        List result;
-        for (auto& part : *found)
-          result.insert(result.end(), part.begin(), part.end());
-        std::sort(result.begin(), result.end(),
-                  [](auto& x, auto& y) { return x.id < y.id; });
-        rp.deliver(std::move(result));
-      });
+    table.size(), [rp](caf::expected<std::vector<List>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      List result;
+      for (auto& part : *found)
+        result.insert(result.end(), part.begin(), part.end());
+      std::sort(result.begin(), result.end(),
+                [](auto& x, auto& y) { return x.id < y.id; });
+      rp.deliver(std::move(result));
+    });
   for (size_t i = 0; i < table.size(); ++i) {
     auto dest = table.handle(i);
     if (!dest) {

@@ -56,13 +56,13 @@ caf::result<node_status> status(self_ptr self) {
 }
 
 template <class Handle>
-caf::result<Handle> supervisor(self_ptr self, const Handle& x,
-                               const char* role) {
+caf::result<Handle>
+supervisor(self_ptr self, const Handle& x, const char* role) {
   if (x)
     return x;
   return caf::make_error(error_code::wrong_state,
-                         "node " + self->state.self_status.name
-                           + " holds no " + role + " role");
+                         "node " + self->state.self_status.name + " holds no "
+                           + role + " role");
 }
 
 } // namespace

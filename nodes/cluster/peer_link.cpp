@@ -108,8 +108,7 @@ void lost(self_ptr self, const std::string& why) {
   st.failures = 0;
   ++st.generation;
   forget(self);
-  spdlog::warn("{} peer.down node={} reason={}", st.tag, st.cfg.peer.name,
-               why);
+  spdlog::warn("{} peer.down node={} reason={}", st.tag, st.cfg.peer.name, why);
   tell_routers(self);
   schedule_connect(self);
 }
@@ -166,8 +165,7 @@ void fetch_all(self_ptr self, uint64_t gen) {
           fetch(self, gen, node_role::contracts, atom::contracts_v,
                 &peer_link_state::contracts, [self, gen] {
                   fetch(self, gen, node_role::services, atom::services_v,
-                        &peer_link_state::services,
-                        [self] { came_up(self); });
+                        &peer_link_state::services, [self] { came_up(self); });
                 });
         });
 }
@@ -216,8 +214,7 @@ peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
            + "]";
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& watched = self->state.watched;
-    if (std::find(watched.begin(), watched.end(), msg.source)
-        != watched.end())
+    if (std::find(watched.begin(), watched.end(), msg.source) != watched.end())
       lost(self, self->system().render(msg.reason));
   });
   self->send(self, atom::tick_v, st.generation);

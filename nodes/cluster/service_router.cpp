@@ -14,9 +14,8 @@ service_router_actor::behavior_type service_router(
   std::vector<std::string> owners, std::string local_name,
   service_supervisor_actor local, engine_config::duration timeout) {
   auto& st = self->state;
-  st.owners = owner_table<service_supervisor_actor>{std::move(owners),
-                                                    local_name,
-                                                    std::move(local)};
+  st.owners = owner_table<service_supervisor_actor>{
+    std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
   st.tag = "[service-router #" + std::to_string(self->id()) + "]";
   spdlog::info("{} up nodes={}", st.tag, st.owners.size());
@@ -25,8 +24,7 @@ service_router_actor::behavior_type service_router(
       auto& st = self->state;
       if (x.stream.to.kind != target_kind::service)
         return caf::make_error(error_code::invalid_input,
-                               "not a service stream: "
-                                 + x.stream.to_string());
+                               "not a service stream: " + x.stream.to_string());
       auto i = st.owners.owner_of(x.stream.to.name);
       return send_step(self, i, std::move(x));
     },

@@ -25,8 +25,8 @@ step_batcher::batch step_batcher::take(size_t owner) {
   result.steps.reserve(q.size());
   for (auto& [x, rp] : q) {
     result.steps.push_back(std::move(x));
-    waiting_.emplace(next_token_++, waiting_step{std::move(rp), owner,
-                                                 generation_});
+    waiting_.emplace(next_token_++,
+                     waiting_step{std::move(rp), owner, generation_});
   }
   q.clear();
   return result;
@@ -69,14 +69,14 @@ size_t step_batcher::fail_owner(size_t owner, const caf::error& err) {
   for (auto& entry : q)
     entry.second.deliver(err);
   q.clear();
-  return failed + fail_waiting_if(
+  return failed
+         + fail_waiting_if(
            [owner](const waiting_step& x) { return x.owner == owner; }, err);
 }
 
 size_t step_batcher::expire(const caf::error& err) {
   auto expired = fail_waiting_if(
-    [this](const waiting_step& x) { return x.generation < generation_; },
-    err);
+    [this](const waiting_step& x) { return x.generation < generation_; }, err);
   ++generation_;
   return expired;
 }

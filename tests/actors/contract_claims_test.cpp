@@ -109,9 +109,9 @@ CAF_TEST(claim 5 customer values reach the printer and the service) {
 CAF_TEST(claim 6 each step is acknowledged before the next is sent) {
   enroll("MFP-1");
   enroll("MFP-2", "3.0.1");
-  CAF_REQUIRE(submit(make("C-6", 1,
-                          R"({"data_backup":{},"cloud_doc_backup":{}})",
-                          R"(["MFP-1","MFP-2"])", "2026-11-01T00:00:00Z")));
+  CAF_REQUIRE(
+    submit(make("C-6", 1, R"({"data_backup":{},"cloud_doc_backup":{}})",
+                R"(["MFP-1","MFP-2"])", "2026-11-01T00:00:00Z")));
   CAF_CHECK_EQUAL(state_of("C-6"), contract_state::active);
   for (auto dev : {"device/MFP-1", "device/MFP-2"}) {
     auto id = std::string{dev}.substr(7);
@@ -146,14 +146,14 @@ CAF_TEST(claim 6 each step is acknowledged before the next is sent) {
 
 CAF_TEST(claim 7 a renewal sends only the delta and no change sends nothing) {
   enroll("MFP-1");
-  CAF_REQUIRE(submit(make("C-7", 1, backup_full, R"(["MFP-1"])",
-                          "2026-11-01T00:00:00Z")));
+  CAF_REQUIRE(submit(
+    make("C-7", 1, backup_full, R"(["MFP-1"])", "2026-11-01T00:00:00Z")));
   CAF_CHECK_EQUAL(state_of("C-7"), contract_state::active);
   auto first = sent("C-7").size();
   CAF_MESSAGE("renewal with one changed server-side setting");
-  auto renewal = submit(make("C-7", 2,
-                             R"({"data_backup":{"backup_format":"differential"}})",
-                             R"(["MFP-1"])", "2026-11-01T00:00:00Z"));
+  auto renewal = submit(
+    make("C-7", 2, R"({"data_backup":{"backup_format":"differential"}})",
+         R"(["MFP-1"])", "2026-11-01T00:00:00Z"));
   CAF_REQUIRE(renewal);
   CAF_CHECK(renewal->renewal);
   CAF_CHECK_EQUAL(state_of("C-7"), contract_state::active);
@@ -165,9 +165,9 @@ CAF_TEST(claim 7 a renewal sends only the delta and no change sends nothing) {
   CAF_CHECK_EQUAL(backup->state.values.at("backup_format"),
                   setting_value::of_word("differential"));
   CAF_MESSAGE("a renewal that changes nothing sends nothing");
-  CAF_REQUIRE(submit(make("C-7", 3,
-                          R"({"data_backup":{"backup_format":"differential"}})",
-                          R"(["MFP-1"])", "2026-11-01T00:00:00Z")));
+  CAF_REQUIRE(
+    submit(make("C-7", 3, R"({"data_backup":{"backup_format":"differential"}})",
+                R"(["MFP-1"])", "2026-11-01T00:00:00Z")));
   CAF_CHECK_EQUAL(sent("C-7").size(), all.size());
   CAF_CHECK_EQUAL(view("C-7").summary.version, 3u);
   CAF_CHECK_EQUAL(state_of("C-7"), contract_state::active);

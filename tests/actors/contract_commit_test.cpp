@@ -29,9 +29,9 @@ struct gate {
   size_t received = 0;
   /// Fails the next flushed batch with this error instead of committing it.
   caf::error fail_next;
-  std::deque<std::pair<persistence::write_batch,
-                       caf::typed_response_promise<atom::ok>>>
-      held;
+  std::deque<
+    std::pair<persistence::write_batch, caf::typed_response_promise<atom::ok>>>
+    held;
 };
 
 /// Runs one batch in its own transaction, as the STORE would.
@@ -51,31 +51,31 @@ caf::error commit_one(gate& g, persistence::write_batch& batch) {
 persistence::store_actor::behavior_type
 gated_store(persistence::store_actor::pointer self, std::shared_ptr<gate> g) {
   return {
-      [self, g](atom::write,
-                persistence::write_batch& batch) -> caf::result<atom::ok> {
-        ++g->received;
-        if (g->open) {
-          if (auto err = commit_one(*g, batch))
-            return err;
-          return atom::ok_v;
-        }
-        auto rp = self->make_response_promise<atom::ok>();
-        g->held.emplace_back(std::move(batch), rp);
-        return rp;
-      },
-      [g](atom::flush) {
-        if (g->held.empty())
-          return;
-        auto [batch, rp] = std::move(g->held.front());
-        g->held.pop_front();
-        if (g->fail_next)
-          rp.deliver(std::exchange(g->fail_next, caf::error{}));
-        else if (auto err = commit_one(*g, batch))
-          rp.deliver(err);
-        else
-          rp.deliver(atom::ok_v);
-      },
-      [](atom::tick, uint64_t) {},
+    [self, g](atom::write,
+              persistence::write_batch& batch) -> caf::result<atom::ok> {
+      ++g->received;
+      if (g->open) {
+        if (auto err = commit_one(*g, batch))
+          return err;
+        return atom::ok_v;
+      }
+      auto rp = self->make_response_promise<atom::ok>();
+      g->held.emplace_back(std::move(batch), rp);
+      return rp;
+    },
+    [g](atom::flush) {
+      if (g->held.empty())
+        return;
+      auto [batch, rp] = std::move(g->held.front());
+      g->held.pop_front();
+      if (g->fail_next)
+        rp.deliver(std::exchange(g->fail_next, caf::error{}));
+      else if (auto err = commit_one(*g, batch))
+        rp.deliver(err);
+      else
+        rp.deliver(atom::ok_v);
+    },
+    [](atom::tick, uint64_t) {},
   };
 }
 
@@ -120,8 +120,7 @@ struct fixture : engine_fixture {
     CAF_REQUIRE(txn);
     uint64_t total = 0;
     auto ok = persistence::receiver_ledger::for_each_effect(
-        txn,
-        [&](const stream_id&, uint64_t, uint64_t count) { total += count; });
+      txn, [&](const stream_id&, uint64_t, uint64_t count) { total += count; });
     CAF_REQUIRE(ok);
     return total;
   }
@@ -136,9 +135,9 @@ struct fixture : engine_fixture {
   /// Overwrites C-1's stored document with `doc`.
   void put_document(const contract& doc) {
     auto txn = env->begin_write();
-    CAF_REQUIRE(static_cast<bool>(txn.put(persistence::db::contracts,
-                                          document_key("C-1"),
-                                          persistence::codec::encode(doc))));
+    CAF_REQUIRE(
+      static_cast<bool>(txn.put(persistence::db::contracts, document_key("C-1"),
+                                persistence::codec::encode(doc))));
     CAF_REQUIRE(static_cast<bool>(txn.commit()));
   }
 
@@ -156,7 +155,7 @@ struct fixture : engine_fixture {
     CAF_REQUIRE(bytes && *bytes);
     contract doc;
     CAF_REQUIRE(static_cast<bool>(persistence::codec::decode(
-        **bytes, doc, persistence::db::contracts, "D")));
+      **bytes, doc, persistence::db::contracts, "D")));
     return doc.customer.str();
   }
 };
@@ -298,6 +297,6 @@ CAF_TEST(absorb keeps the order of a later change and its timer removals) {
   again.add_timers = {t(timer_kind::start)};
   first.absorb(std::move(again));
   CAF_CHECK_EQUAL(
-      first.add_timers,
-      (std::vector<due_timer>{t(timer_kind::end), t(timer_kind::start)}));
+    first.add_timers,
+    (std::vector<due_timer>{t(timer_kind::end), t(timer_kind::start)}));
 }

@@ -34,8 +34,8 @@ CAF_TEST(a stale version is refused and changes nothing) {
 
 CAF_TEST(a foreign or unknown printer is refused and nothing is stored) {
   enroll("MFP-1");
-  device_record foreign{device_id{"MFP-9"}, customer_id{"globex"}, "X",
-                        fw("3.0.0"), {}};
+  device_record foreign{
+    device_id{"MFP-9"}, customer_id{"globex"}, "X", fw("3.0.0"), {}};
   CAF_REQUIRE(ask<atom::ok>(devices, atom::enroll_v,
                             std::vector<device_record>{foreign}));
   auto refused = submit(make("C-2", 1, backup, R"(["MFP-1","MFP-9"])"));
@@ -96,8 +96,8 @@ CAF_TEST(cancel deprovisions in reverse order and ends the contract) {
 
 CAF_TEST(the end date deprovisions the contract) {
   enroll("MFP-1");
-  CAF_REQUIRE(submit(make("C-5", 1, backup, R"(["MFP-1"])", started,
-                          "2026-11-30T00:00:10Z")));
+  CAF_REQUIRE(submit(
+    make("C-5", 1, backup, R"(["MFP-1"])", started, "2026-11-30T00:00:10Z")));
   CAF_REQUIRE_EQUAL(state_of("C-5"), contract_state::active);
   pass(std::chrono::seconds{12});
   CAF_CHECK_EQUAL(state_of("C-5"), contract_state::ended);
@@ -108,8 +108,8 @@ CAF_TEST(a start date survives a restart and a past one starts at once) {
   enroll("MFP-1");
   enroll("MFP-2");
   CAF_REQUIRE(submit(make("C-6", 1, backup, R"(["MFP-1"])")));
-  CAF_REQUIRE(submit(make("C-7", 1, backup, R"(["MFP-2"])",
-                          "2026-11-30T00:00:05Z")));
+  CAF_REQUIRE(
+    submit(make("C-7", 1, backup, R"(["MFP-2"])", "2026-11-30T00:00:05Z")));
   CAF_MESSAGE("the node restarts before either start date");
   start_contracts();
   CAF_CHECK_EQUAL(state_of("C-6"), contract_state::scheduled);

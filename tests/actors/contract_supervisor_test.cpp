@@ -45,8 +45,8 @@ struct supervisor_fixture : receiver_fixture {
   /// Registers MFP-1 for acme (sched.run(), never run(): the supervisor's
   /// date timer re-arms forever, so run() would never return).
   void enroll_printer() {
-    device_record printer{device_id{"MFP-1"}, customer_id{"acme"},
-                          "MFP-C3000", fw("2.4.0"), {}};
+    device_record printer{
+      device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000", fw("2.4.0"), {}};
     self->send(devices, atom::enroll_v, std::vector<device_record>{printer});
     sched.run();
     self->receive([](atom::ok) {});
@@ -65,10 +65,10 @@ struct supervisor_fixture : receiver_fixture {
 
   /// The CONTRACT actors the supervisor spawned and that still run.
   size_t contract_actors() {
-    using impl = contract_supervisor_actor::stateful_base<
-      contract_supervisor_state>;
-    auto* ptr = dynamic_cast<impl*>(
-      caf::actor_cast<caf::abstract_actor*>(contracts));
+    using impl
+      = contract_supervisor_actor::stateful_base<contract_supervisor_state>;
+    auto* ptr
+      = dynamic_cast<impl*>(caf::actor_cast<caf::abstract_actor*>(contracts));
     CAF_REQUIRE(ptr != nullptr);
     return ptr->state.by_address.size();
   }

@@ -45,14 +45,14 @@ struct fixture : receiver_fixture {
   }
 
   void set_online(bool online) {
-    CAF_REQUIRE(ask<atom::ok>(devices, atom::online_v, device_id{"MFP-1"},
-                              online));
+    CAF_REQUIRE(
+      ask<atom::ok>(devices, atom::online_v, device_id{"MFP-1"}, online));
   }
 
   /// The DEVICE actor of `id` running now, if any.
   const device_worker_actor* worker(const std::string& id) {
-    using impl = device_supervisor_actor::stateful_base<
-      device_supervisor_state>;
+    using impl
+      = device_supervisor_actor::stateful_base<device_supervisor_state>;
     return deref<impl>(devices).state.workers.find(device_id{id});
   }
 
@@ -142,7 +142,7 @@ CAF_TEST(instructions in order are applied and acknowledged) {
     CAF_CHECK_EQUAL(effects(s1, seq), 1u);
 }
 
-CAF_TEST(a duplicate is re-acked without a second effect) {
+CAF_TEST(a duplicate is re - acked without a second effect) {
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
   CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
@@ -160,7 +160,7 @@ CAF_TEST(a gap is answered with the watermark and nothing is applied) {
   CAF_CHECK(view().state.apps.empty());
 }
 
-CAF_TEST(a lost ack is resent and re-acked without a second effect) {
+CAF_TEST(a lost ack is resent and re - acked without a second effect) {
   CAF_MESSAGE("the ack of seq 1 goes nowhere (an anonymous request)");
   caf::anon_send(devices, atom::apply_v, firmware(1));
   run();
@@ -304,8 +304,7 @@ CAF_TEST(a commit from a stale view of the store writes nothing) {
   auto fleet = simulated_printer_factory(*cat, printer);
   auto late = std::make_shared<bool>(true);
   start_devices([this, fleet, late](const device_id& id) {
-    return std::make_unique<racing_driver>(fleet(id), *env, late_batch(),
-                                           late);
+    return std::make_unique<racing_driver>(fleet(id), *env, late_batch(), late);
   });
   auto failed = apply(firmware(1));
   CAF_REQUIRE(!failed);
@@ -342,8 +341,7 @@ CAF_TEST(streams of two contracts keep their own watermarks) {
 }
 
 CAF_TEST(an unknown printer is refused) {
-  auto x = step(device_stream("C-1", "MFP-9"), 1, step_kind::firmware,
-                "MFP-9");
+  auto x = step(device_stream("C-1", "MFP-9"), 1, step_kind::firmware, "MFP-9");
   auto failed = apply(x);
   CAF_REQUIRE(!failed);
   CAF_CHECK(is(failed.error(), error_code::unknown_device));
@@ -352,11 +350,14 @@ CAF_TEST(an unknown printer is refused) {
   CAF_CHECK(is(no_view.error(), error_code::unknown_device));
 }
 
-CAF_TEST(enroll is all or nothing and identical re-enrollment is a no-op) {
-  device_record a{device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000",
-                  fw("2.4.0"), {}};
-  device_record b{device_id{"MFP-2"}, customer_id{"acme"}, "MFP-C3000",
-                  fw("3.2.1"), {"backup-agent"}};
+CAF_TEST(enroll is all or nothing and identical re - enrollment is a no - op) {
+  device_record a{
+    device_id{"MFP-1"}, customer_id{"acme"}, "MFP-C3000", fw("2.4.0"), {}};
+  device_record b{device_id{"MFP-2"},
+                  customer_id{"acme"},
+                  "MFP-C3000",
+                  fw("3.2.1"),
+                  {"backup-agent"}};
   using records_t = std::vector<device_record>;
   CAF_CHECK(ask<atom::ok>(devices, atom::enroll_v, records_t{a, b}));
   CAF_CHECK(ask<atom::ok>(devices, atom::enroll_v, records_t{b, a}));
@@ -365,8 +366,7 @@ CAF_TEST(enroll is all or nothing and identical re-enrollment is a no-op) {
   c.id = device_id{"MFP-3"};
   auto changed = a;
   changed.customer = customer_id{"globex"};
-  auto refused = ask<atom::ok>(devices, atom::enroll_v,
-                               records_t{c, changed});
+  auto refused = ask<atom::ok>(devices, atom::enroll_v, records_t{c, changed});
   CAF_REQUIRE(!refused);
   CAF_CHECK(is(refused.error(), error_code::invalid_input));
   CAF_CHECK_EQUAL(error_reason(refused.error()),

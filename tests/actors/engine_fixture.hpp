@@ -85,11 +85,10 @@ struct engine_fixture : receiver_fixture {
                 const std::string& start = "2026-12-01T00:00:00Z",
                 const std::string& end = "2027-12-01T00:00:00Z",
                 const std::string& customer = "acme") {
-    auto text = R"({"id":")" + id + R"(","version":)"
-                + std::to_string(version) + R"(,"customer":")" + customer
-                + R"(","start":")" + start + R"(","end":")" + end
-                + R"(","devices":)" + device_list + R"(,"services":)"
-                + services + "}";
+    auto text = R"({"id":")" + id + R"(","version":)" + std::to_string(version)
+                + R"(,"customer":")" + customer + R"(","start":")" + start
+                + R"(","end":")" + end + R"(","devices":)" + device_list
+                + R"(,"services":)" + services + "}";
     auto doc = parse_contract(text, *cat);
     if (!doc)
       CAF_FAIL("bad test contract: " << doc.error().to_string());

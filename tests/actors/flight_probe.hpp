@@ -25,25 +25,25 @@ struct flight_log {
   std::map<contract_id, caf::actor> senders;
 };
 
-template<class Self, class Inner>
+template <class Self, class Inner>
 caf::result<instruction_ack> probe_apply(Self* self, const Inner& inner,
                                          const std::shared_ptr<flight_log>& log,
                                          instruction x) {
   ++log->sent;
   log->peak = std::max(log->peak, ++log->in_flight);
-  log->senders[x.stream.contract] =
-      caf::actor_cast<caf::actor>(self->current_sender());
+  log->senders[x.stream.contract]
+    = caf::actor_cast<caf::actor>(self->current_sender());
   auto rp = self->template make_response_promise<instruction_ack>();
   self->request(inner, caf::infinite, atom::apply_v, std::move(x))
-      .then(
-          [log, rp](instruction_ack& ack) mutable {
-            --log->in_flight;
-            rp.deliver(ack);
-          },
-          [log, rp](caf::error& err) mutable {
-            --log->in_flight;
-            rp.deliver(err);
-          });
+    .then(
+      [log, rp](instruction_ack& ack) mutable {
+        --log->in_flight;
+        rp.deliver(ack);
+      },
+      [log, rp](caf::error& err) mutable {
+        --log->in_flight;
+        rp.deliver(err);
+      });
   return rp;
 }
 
@@ -51,15 +51,15 @@ inline device_actor::behavior_type
 device_probe(device_actor::pointer self, device_actor inner,
              std::shared_ptr<flight_log> log) {
   return {
-      [self, inner, log](atom::apply, instruction& x) {
-        return probe_apply(self, inner, log, std::move(x));
-      },
-      [self, inner](atom::get, device_id& id) {
-        return self->delegate(inner, atom::get_v, std::move(id));
-      },
-      [self, inner](atom::online, device_id& id, bool on) {
-        return self->delegate(inner, atom::online_v, std::move(id), on);
-      },
+    [self, inner, log](atom::apply, instruction& x) {
+      return probe_apply(self, inner, log, std::move(x));
+    },
+    [self, inner](atom::get, device_id& id) {
+      return self->delegate(inner, atom::get_v, std::move(id));
+    },
+    [self, inner](atom::online, device_id& id, bool on) {
+      return self->delegate(inner, atom::online_v, std::move(id), on);
+    },
   };
 }
 
@@ -67,13 +67,13 @@ inline service_actor::behavior_type
 service_probe(service_actor::pointer self, service_actor inner,
               std::shared_ptr<flight_log> log) {
   return {
-      [self, inner, log](atom::apply, instruction& x) {
-        return probe_apply(self, inner, log, std::move(x));
-      },
-      [self, inner](atom::get, service_id& service, device_id& device) {
-        return self->delegate(inner, atom::get_v, std::move(service),
-                              std::move(device));
-      },
+    [self, inner, log](atom::apply, instruction& x) {
+      return probe_apply(self, inner, log, std::move(x));
+    },
+    [self, inner](atom::get, service_id& service, device_id& device) {
+      return self->delegate(inner, atom::get_v, std::move(service),
+                            std::move(device));
+    },
   };
 }
 

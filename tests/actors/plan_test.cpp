@@ -18,7 +18,8 @@ struct fixture {
     add("MFP-2", "3.10.0", {"backup-agent"});
   }
 
-  void add(const char* id, const char* firmware, std::vector<std::string> apps) {
+  void add(const char* id, const char* firmware,
+           std::vector<std::string> apps) {
     device_record x{device_id{id}, customer_id{"acme"}, "model",
                     *firmware_version::parse(firmware), std::move(apps)};
     registry.emplace(x.id, x);
@@ -89,7 +90,8 @@ CAF_TEST(claim 6 a fresh printer is set up in order service then device) {
   CAF_CHECK_EQUAL(steps[1].firmware.to_string(), "3.2.1");
   CAF_CHECK_EQUAL(steps[2].apps, std::vector<std::string>{"backup-agent"});
   CAF_CHECK_EQUAL(steps[3].values.size(), 2u);
-  CAF_CHECK_EQUAL(steps[0].stream.to, target::service(service_id{"data_backup"}));
+  CAF_CHECK_EQUAL(steps[0].stream.to,
+                  target::service(service_id{"data_backup"}));
   CAF_CHECK_EQUAL(steps[1].stream.to, target::device(device_id{"MFP-1"}));
 }
 
@@ -110,11 +112,11 @@ CAF_TEST(firmware and apps already there are not sent) {
 CAF_TEST(claim 7 a renewal plans only the delta and no change plans nothing) {
   auto ledger = fresh_ledger({"MFP-1"});
   run(want(R"({"data_backup":{"backup_format":"full"}})"), ledger);
-  auto same = remaining_steps(id, 2, want(R"({"data_backup":{"backup_format":"full"}})"),
-                              ledger);
+  auto same = remaining_steps(
+    id, 2, want(R"({"data_backup":{"backup_format":"full"}})"), ledger);
   CAF_CHECK(same.empty());
-  auto changed = run(want(R"({"data_backup":{"backup_format":"differential"}})"),
-                     ledger);
+  auto changed
+    = run(want(R"({"data_backup":{"backup_format":"differential"}})"), ledger);
   CAF_CHECK_EQUAL(describe(changed), "MFP-1:prepare@data_backup");
   CAF_CHECK_EQUAL(changed[0].values.at("backup_format"),
                   setting_value::of_word("differential"));

@@ -5,7 +5,7 @@
 #pragma once
 
 #ifndef FAIL
-#define FAIL CAF_FAIL
+#  define FAIL CAF_FAIL
 #endif
 
 #include <cstdlib>
@@ -34,14 +34,11 @@ struct receiver_config : caf::actor_system_config {
   receiver_config() {
     add_message_types<caf::id_block::onset>();
     // The templated overload does not compile in CAF 0.17.6.
-    add_error_category(caf::atom("onset"),
-                       [](uint8_t code, caf::atom_value,
-                          const caf::message& context) {
-                         return "onset: "
-                                + to_string(static_cast<error_code>(code))
-                                + (context.empty() ? std::string{}
-                                                   : to_string(context));
-                       });
+    add_error_category(caf::atom("onset"), [](uint8_t code, caf::atom_value,
+                                              const caf::message& context) {
+      return "onset: " + to_string(static_cast<error_code>(code))
+             + (context.empty() ? std::string{} : to_string(context));
+    });
   }
 };
 
@@ -130,8 +127,8 @@ struct receiver_fixture : test_coordinator_fixture<receiver_config> {
   void start_devices(driver_factory make_driver) {
     stop(devices);
     run();
-    devices = spawn_device_supervisor(sys, store, *env,
-                                      std::move(make_driver), options);
+    devices = spawn_device_supervisor(sys, store, *env, std::move(make_driver),
+                                      options);
     run();
   }
 

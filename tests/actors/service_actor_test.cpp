@@ -68,7 +68,7 @@ CAF_TEST(prepare activate and deactivate move the watermark) {
     CAF_CHECK_EQUAL(effects(s1, seq), 1u);
 }
 
-CAF_TEST(a renewal prepare re-applies changed values) {
+CAF_TEST(a renewal prepare re - applies changed values) {
   CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
   CAF_CHECK_EQUAL(apply(activate(2)), ack(2));
   CAF_CHECK_EQUAL(apply(prepare(3, backup_values("monthly"))), ack(3));
@@ -77,7 +77,7 @@ CAF_TEST(a renewal prepare re-applies changed values) {
   CAF_CHECK(v.state.active);
 }
 
-CAF_TEST(a duplicate is re-acked without a second effect) {
+CAF_TEST(a duplicate is re - acked without a second effect) {
   CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
   CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
   CAF_CHECK_EQUAL(effects(s1, 1), 1u);
@@ -87,8 +87,7 @@ CAF_TEST(a duplicate is re-acked without a second effect) {
 
 CAF_TEST(printers of one service are kept apart) {
   CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"), "MFP-1")), ack(1));
-  CAF_CHECK_EQUAL(apply(prepare(2, backup_values("weekly"), "MFP-2")),
-                  ack(2));
+  CAF_CHECK_EQUAL(apply(prepare(2, backup_values("weekly"), "MFP-2")), ack(2));
   CAF_CHECK_EQUAL(apply(activate(3, "MFP-2")), ack(3));
   CAF_CHECK(!view("MFP-1").state.active);
   CAF_CHECK(view("MFP-2").state.active);
@@ -127,13 +126,13 @@ CAF_TEST(a printer step sent to a service is refused) {
 }
 
 CAF_TEST(an unknown service is refused) {
-  auto x = step(service_stream("C-1", "coffee"), 1,
-                step_kind::service_prepare, "MFP-1");
+  auto x = step(service_stream("C-1", "coffee"), 1, step_kind::service_prepare,
+                "MFP-1");
   auto refused = apply(x);
   CAF_REQUIRE(!refused);
   CAF_CHECK(is(refused.error(), error_code::unknown_service));
-  auto no_view = ask<service_view>(services, atom::get_v,
-                                   service_id{"coffee"}, device_id{"MFP-1"});
+  auto no_view = ask<service_view>(services, atom::get_v, service_id{"coffee"},
+                                   device_id{"MFP-1"});
   CAF_REQUIRE(!no_view);
   CAF_CHECK(is(no_view.error(), error_code::unknown_service));
 }

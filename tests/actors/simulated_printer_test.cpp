@@ -106,10 +106,10 @@ CAF_TEST(a setting before its application is refused) {
 
 CAF_TEST(settings of services without applications need nothing) {
   auto drv = driver();
-  CAF_CHECK(run(*drv, values({{"telemetry.toner_level", on},
-                              {"custom.key", on}}))
-              .outcome
-            == status::applied);
+  CAF_CHECK(
+    run(*drv, values({{"telemetry.toner_level", on}, {"custom.key", on}}))
+      .outcome
+    == status::applied);
   CAF_CHECK_EQUAL(printer.values.size(), 2u);
 }
 
@@ -135,10 +135,10 @@ CAF_TEST(deprovisioning reverts settings and removes applications) {
   printer.apps = {"backup-agent", "cloud-connector"};
   printer.values = {{"backup.enabled", on}, {"scan_to_cloud.enabled", on}};
   auto drv = driver();
-  CAF_CHECK(run(*drv, values({{"backup.enabled", on}},
-                             step_kind::settings_revert))
-              .outcome
-            == status::applied);
+  CAF_CHECK(
+    run(*drv, values({{"backup.enabled", on}}, step_kind::settings_revert))
+      .outcome
+    == status::applied);
   CAF_CHECK(printer.values == settings{{"scan_to_cloud.enabled", on}});
   CAF_CHECK(run(*drv, apps({"backup-agent"}, step_kind::apps_remove)).outcome
             == status::applied);

@@ -53,7 +53,7 @@ void submit_c1(cluster_fixture& f, const std::vector<std::string>& printers) {
     list += (list.empty() ? "[\"" : ",\"") + id + "\"";
   }
   CAF_REQUIRE(
-      f.ask<atom::ok>(f.earth, f.c1_device_router, atom::enroll_v, records));
+    f.ask<atom::ok>(f.earth, f.c1_device_router, atom::enroll_v, records));
   CAF_REQUIRE(f.ask<submit_result>(f.earth, f.c1_contracts, atom::submit_v,
                                    f.make_contract("C-1", list + "]")));
 }
@@ -64,7 +64,8 @@ struct chaos_fixture : cluster_fixture {
   // purpose): the guard is lifted here.
   chaos_fixture()
     : cluster_fixture(workload_faults(),
-                      [](engine_config& cfg) { cfg.restart_limit = 1000; }) {}
+                      [](engine_config& cfg) { cfg.restart_limit = 1000; }) {
+  }
 
   /// What the workload knows of one contract.
   struct model {
@@ -88,20 +89,22 @@ struct chaos_fixture : cluster_fixture {
     return utc_time{base.seconds + int64_t{86400} * d};
   }
 
-  static std::string printer_id(int i) { return "MFP-" + std::to_string(i); }
+  static std::string printer_id(int i) {
+    return "MFP-" + std::to_string(i);
+  }
 
   std::string document(const std::string& id, const model& m,
                        const std::string& devices) {
     auto date = [&](int d) { return at_day(d).to_rfc3339(); };
-    std::string services =
-        m.device_only
-            ? R"({"failure_prediction":{}})"
-            : R"({"consumables_delivery":{"delivery_threshold_pct":)" +
-                  std::to_string(m.value) + R"(},"failure_prediction":{}})";
-    return R"({"id":")" + id + R"(","version":)" + std::to_string(m.version) +
-           R"(,"customer":"acme","start":")" + date(m.start_day) +
-           R"(","end":")" + date(m.end_day) + R"(","devices":)" + devices +
-           R"(,"services":)" + services + "}";
+    std::string services
+      = m.device_only
+          ? R"({"failure_prediction":{}})"
+          : R"({"consumables_delivery":{"delivery_threshold_pct":)"
+              + std::to_string(m.value) + R"(},"failure_prediction":{}})";
+    return R"({"id":")" + id + R"(","version":)" + std::to_string(m.version)
+           + R"(,"customer":"acme","start":")" + date(m.start_day)
+           + R"(","end":")" + date(m.end_day) + R"(","devices":)" + devices
+           + R"(,"services":)" + services + "}";
   }
 
   bool submit_doc(const std::string& text) {
@@ -109,7 +112,7 @@ struct chaos_fixture : cluster_fixture {
     if (!doc)
       CAF_FAIL("bad workload contract: " << doc.error().to_string());
     return static_cast<bool>(ask<submit_result>(
-        earth, c1_contracts, atom::submit_v, std::move(doc).value()));
+      earth, c1_contracts, atom::submit_v, std::move(doc).value()));
   }
 
   // -- the workload's moves -------------------------------------------------
@@ -121,12 +124,12 @@ struct chaos_fixture : cluster_fixture {
     model m;
     m.start_day = day + std::uniform_int_distribution<int>{-30, 2}(rng);
     m.end_day = std::uniform_int_distribution<int>{0, 3}(rng) == 0
-                    ? day + std::uniform_int_distribution<int>{3, 6}(rng)
-                    : 365;
+                  ? day + std::uniform_int_distribution<int>{3, 6}(rng)
+                  : 365;
     m.value = std::uniform_int_distribution<int>{1, 40}(rng);
     m.device_only = std::uniform_int_distribution<int>{0, 4}(rng) == 0;
-    auto devices = R"([")" + printer_id(next_printer) + R"(",")" +
-                   printer_id(next_printer + 1) + R"("])";
+    auto devices = R"([")" + printer_id(next_printer) + R"(",")"
+                   + printer_id(next_printer + 1) + R"("])";
     if (!submit_doc(document(id, m, devices)))
       return; // the link is down: the tenancy check cannot reach mars
     CAF_MESSAGE("submitted " << id);
@@ -142,8 +145,8 @@ struct chaos_fixture : cluster_fixture {
     ++m.version;
     m.value = m.value % 40 + 1;
     auto i = std::stoi(c->first.substr(2));
-    auto devices = R"([")" + printer_id(2 * i - 1) + R"(",")" +
-                   printer_id(2 * i) + R"("])";
+    auto devices = R"([")" + printer_id(2 * i - 1) + R"(",")"
+                   + printer_id(2 * i) + R"("])";
     if (!submit_doc(document(c->first, m, devices)))
       return;
     CAF_MESSAGE("renewed " << c->first << " to v" << m.version);
@@ -181,7 +184,7 @@ struct chaos_fixture : cluster_fixture {
       return;
     }
     auto id = printer_id(
-        std::uniform_int_distribution<int>{1, next_printer - 1}(rng));
+      std::uniform_int_distribution<int>{1, next_printer - 1}(rng));
     if (ask<atom::ok>(earth, c1_device_router, atom::online_v, device_id{id},
                       false)) {
       CAF_MESSAGE(id << " off line");
@@ -230,14 +233,14 @@ struct chaos_fixture : cluster_fixture {
       for (auto* job : p->sched.jobs)
         if (auto* a = dynamic_cast<caf::local_actor*>(job)) {
           std::string name = a->name();
-          if (name == "contract" || name == "onset.device" ||
-              name == "onset.service")
+          if (name == "contract" || name == "onset.device"
+              || name == "onset.service")
             victims.push_back(caf::actor_cast<caf::actor>(a->ctrl()));
         }
     if (victims.empty())
       return;
     auto& victim = victims[std::uniform_int_distribution<size_t>{
-        0, victims.size() - 1}(rng)];
+      0, victims.size() - 1}(rng)];
     CAF_MESSAGE("crash of actor #" << victim.id());
     caf::anon_send_exit(victim, caf::exit_reason::kill);
   }
@@ -260,32 +263,32 @@ struct chaos_fixture : cluster_fixture {
     for (int i = 1; i <= printers; ++i)
       records.push_back(printer_record(printer_id(i)));
     CAF_REQUIRE(
-        ask<atom::ok>(earth, c1_device_router, atom::enroll_v, records));
+      ask<atom::ok>(earth, c1_device_router, atom::enroll_v, records));
     std::mt19937 rng{seed};
     for (int k = 0; k < moves; ++k) {
       switch (std::uniform_int_distribution<int>{0, 9}(rng)) {
-      case 0:
-      case 1:
-      case 2:
-        submit_new(rng);
-        break;
-      case 3:
-        renew(rng);
-        break;
-      case 4:
-        cancel(rng);
-        break;
-      case 5:
-        next_day();
-        break;
-      case 6:
-        toggle_printer(rng);
-        break;
-      case 7:
-        toggle_link();
-        break;
-      default:
-        pass_with_crashes(1, rng);
+        case 0:
+        case 1:
+        case 2:
+          submit_new(rng);
+          break;
+        case 3:
+          renew(rng);
+          break;
+        case 4:
+          cancel(rng);
+          break;
+        case 5:
+          next_day();
+          break;
+        case 6:
+          toggle_printer(rng);
+          break;
+        case 7:
+          toggle_link();
+          break;
+        default:
+          pass_with_crashes(1, rng);
       }
       // Some moves happen mid-step, some after a while.
       pass_with_crashes(std::uniform_int_distribution<int>{0, 15}(rng), rng);
@@ -307,8 +310,8 @@ struct chaos_fixture : cluster_fixture {
     }
     int last_date = day;
     for (auto& [_, m] : contracts)
-      last_date =
-          std::max({last_date, m.start_day, m.end_day < 365 ? m.end_day : 0});
+      last_date
+        = std::max({last_date, m.start_day, m.end_day < 365 ? m.end_day : 0});
     while (day <= last_date)
       next_day();
     for (int i = 0; i < 600 && !settled(); ++i)
@@ -322,8 +325,8 @@ struct chaos_fixture : cluster_fixture {
 
   bool settled() {
     for (auto& [id, m] : contracts) {
-      auto view =
-          ask<contract_view>(earth, c1_contracts, atom::get_v, contract_id{id});
+      auto view = ask<contract_view>(earth, c1_contracts, atom::get_v,
+                                     contract_id{id});
       if (!view || view->summary.state != expected(m))
         return false;
     }
@@ -332,8 +335,8 @@ struct chaos_fixture : cluster_fixture {
 
   void check_invariants() {
     for (auto& [id, m] : contracts) {
-      auto view =
-          ask<contract_view>(earth, c1_contracts, atom::get_v, contract_id{id});
+      auto view = ask<contract_view>(earth, c1_contracts, atom::get_v,
+                                     contract_id{id});
       CAF_REQUIRE(view);
       CAF_CHECK_EQUAL(view->summary.version, m.version);
       CAF_CHECK_EQUAL(view->summary.state, expected(m));
@@ -404,8 +407,8 @@ fault_options overtaking_faults() {
 }
 
 struct overtaking_fixture : cluster_fixture {
-  overtaking_fixture()
-    : cluster_fixture(overtaking_faults()) {}
+  overtaking_fixture() : cluster_fixture(overtaking_faults()) {
+  }
 };
 
 } // namespace
@@ -436,8 +439,8 @@ CAF_TEST(the audit reports lost duplicated and reordered instructions) {
   CAF_CHECK(clean.ok());
   CAF_CHECK_EQUAL(clean.problems.size(), 0u);
   CAF_MESSAGE("an effect counted twice, a seq skipped, an ack without effect");
-  auto stream =
-      stream_id{contract_id{"C-1"}, target{target_kind::device, "MFP-1"}};
+  auto stream = stream_id{contract_id{"C-1"},
+                          target{target_kind::device, "MFP-1"}};
   {
     auto txn = d1.env->begin_write();
     CAF_REQUIRE(txn);
@@ -445,8 +448,8 @@ CAF_TEST(the audit reports lost duplicated and reordered instructions) {
     CAF_REQUIRE(p::receiver_ledger::count_effect(txn, stream, 5));
     CAF_REQUIRE(txn.commit());
   }
-  auto other =
-      stream_id{contract_id{"C-1"}, target{target_kind::device, "MFP-9"}};
+  auto other = stream_id{contract_id{"C-1"},
+                         target{target_kind::device, "MFP-9"}};
   {
     auto txn = c1.env->begin_write();
     CAF_REQUIRE(txn);

@@ -28,9 +28,9 @@ CAF_TEST(the peer link finds the remote supervisors and reports the node) {
 
 CAF_TEST(a contract on one node provisions a printer on another) {
   CAF_MESSAGE("the printer is registered on mars through earth's router");
-  auto enrolled = ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
-                                std::vector<device_record>{
-                                  printer_record("MFP-1")});
+  auto enrolled
+    = ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
+                    std::vector<device_record>{printer_record("MFP-1")});
   CAF_REQUIRE(enrolled);
   auto on_mars = ask<std::vector<device_record>>(mars, d1_devices,
                                                  atom::list_v);
@@ -58,9 +58,9 @@ CAF_TEST(a contract on one node provisions a printer on another) {
 }
 
 CAF_TEST(a broken link leads to a resend and exactly one effect) {
-  CAF_REQUIRE(ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
-                            std::vector<device_record>{
-                              printer_record("MFP-1")}));
+  CAF_REQUIRE(
+    ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
+                  std::vector<device_record>{printer_record("MFP-1")}));
   CAF_REQUIRE(ask<submit_result>(earth, c1_contracts, atom::submit_v,
                                  make_contract("C-2", R"(["MFP-1"])")));
   CAF_MESSAGE("the printer installs firmware (1 s); the link breaks meanwhile");

@@ -17,7 +17,7 @@
 #pragma once
 
 #ifndef FAIL
-#define FAIL CAF_FAIL
+#  define FAIL CAF_FAIL
 #endif
 
 #include <cstdlib>
@@ -191,9 +191,8 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   void prepare_mars_connection() {
     if (mars_acceptor == caf::io::accept_handle{})
       mars_acceptor = next_accept_handle();
-    std::tie(mars_side, earth_side) = prepare_connection(mars, earth, "mars",
-                                                         mars_port,
-                                                         mars_acceptor);
+    std::tie(mars_side, earth_side)
+      = prepare_connection(mars, earth, "mars", mars_port, mars_acceptor);
   }
 
   void start_mars() {
@@ -205,23 +204,19 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     identity.name = "d1";
     identity.address = "mars:7500";
     identity.roles = {"devices", "services"};
-    d1_directory = mars.sys.spawn(node_directory, identity,
-                                  local_supervisors{d1_devices, {},
-                                                    d1_services},
-                                  std::vector<peer_link_actor>{},
-                                  d1.env.get());
+    d1_directory = mars.sys.spawn(
+      node_directory, identity, local_supervisors{d1_devices, {}, d1_services},
+      std::vector<peer_link_actor>{}, d1.env.get());
     prepare_mars_connection();
     // The middleman's blocking publish() would wait for actors that run
     // only when the test runs them: ask its actor instead.
-    auto port = ask<uint16_t>(mars, mars.mm.actor_handle(),
-                              caf::publish_atom::value, mars_port,
-                              caf::actor_cast<caf::strong_actor_ptr>(
-                                d1_directory),
-                              mars.sys.message_types(d1_directory),
-                              std::string{}, true);
+    auto port = ask<uint16_t>(
+      mars, mars.mm.actor_handle(), caf::publish_atom::value, mars_port,
+      caf::actor_cast<caf::strong_actor_ptr>(d1_directory),
+      mars.sys.message_types(d1_directory), std::string{}, true);
     if (!port)
-      CAF_FAIL("cannot publish mars' directory: "
-               << mars.sys.render(port.error()));
+      CAF_FAIL(
+        "cannot publish mars' directory: " << mars.sys.render(port.error()));
   }
 
   void stop_mars() {
@@ -251,14 +246,13 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     c1_sends_devices = c1_device_router;
     c1_sends_services = c1_service_router;
     if (faults) {
-      c1_sends_devices
-        = spawn_fault_injector(earth.sys, device_actor{c1_device_router},
-                               *faults, "devices", timeout);
+      c1_sends_devices = spawn_fault_injector(
+        earth.sys, device_actor{c1_device_router}, *faults, "devices", timeout);
       auto other = *faults;
       ++other.seed;
-      c1_sends_services
-        = spawn_fault_injector(earth.sys, service_actor{c1_service_router},
-                               other, "services", timeout);
+      c1_sends_services = spawn_fault_injector(earth.sys,
+                                               service_actor{c1_service_router},
+                                               other, "services", timeout);
     }
     ctx->devices = c1_sends_devices;
     ctx->services = c1_sends_services;
@@ -271,10 +265,9 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     link.peer = mars_spec();
     link.connect_timeout = std::chrono::seconds{1};
     link.request_timeout = timeout;
-    c1_link = earth.sys.spawn(peer_link, link,
-                              peer_subscribers{c1_device_router, {},
-                                               c1_service_router,
-                                               c1_contracts});
+    c1_link = earth.sys.spawn(
+      peer_link, link,
+      peer_subscribers{c1_device_router, {}, c1_service_router, c1_contracts});
     node_status identity;
     identity.name = "c1";
     identity.address = "earth:7500";
@@ -283,10 +276,9 @@ struct cluster_fixture : test_network_fixture_base<planet> {
                                    local_supervisors{{}, c1_contracts, {}},
                                    std::vector<peer_link_actor>{c1_link},
                                    c1.env.get());
-    c1_view = earth.sys.spawn(cluster_view,
-                              std::vector<node_status_actor>{c1_directory,
-                                                             c1_link},
-                              timeout);
+    c1_view = earth.sys.spawn(
+      cluster_view, std::vector<node_status_actor>{c1_directory, c1_link},
+      timeout);
   }
 
   /// Cuts the connection between earth and mars on both sides, as a broken
@@ -350,8 +342,11 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   // -- documents and checks -------------------------------------------------
 
   static device_record printer_record(const std::string& id) {
-    return device_record{device_id{id}, customer_id{"acme"}, "MFP-C3000",
-                         *firmware_version::parse("2.4.0"), {}};
+    return device_record{device_id{id},
+                         customer_id{"acme"},
+                         "MFP-C3000",
+                         *firmware_version::parse("2.4.0"),
+                         {}};
   }
 
   contract make_contract(const std::string& id,

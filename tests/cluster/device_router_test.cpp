@@ -94,8 +94,8 @@ struct held_step_fixture : router_fixture {
   /// unanswered.
   void send_held_step() {
     CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2})));
-    CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
-                              false));
+    CAF_REQUIRE(
+      ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"}, false));
     self->send(router, atom::apply_v, firmware_step("MFP-2"));
     sched.run();
     CAF_CHECK(self->mailbox().empty());
@@ -128,8 +128,8 @@ instruction firmware_step(const std::string& dev) {
 CAF_TEST_FIXTURE_SCOPE(device_router_tests, router_fixture)
 
 CAF_TEST(enroll splits the printers over their nodes) {
-  CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v,
-                            records({1, 2, 3, 4, 5, 6})));
+  CAF_REQUIRE(
+    ask<atom::ok>(router, atom::enroll_v, records({1, 2, 3, 4, 5, 6})));
   CAF_CHECK_EQUAL(stored_on(d1_devices), (strings{"MFP-1", "MFP-3", "MFP-5"}));
   CAF_CHECK_EQUAL(stored_on(d2_devices), (strings{"MFP-2", "MFP-4", "MFP-6"}));
   CAF_MESSAGE("list merges both nodes by id; records keeps the order asked");
@@ -201,9 +201,8 @@ CAF_TEST(steps for a remote node cross as one batch and each gets its answer) {
   expect((atom::apply, instruction), from(self).to(router));
   expect((atom::apply, instruction), from(self).to(router));
   expect((atom::flush, uint64_t), from(router).to(router));
-  std::vector<instruction> for_d2{firmware_step("MFP-2"),
-                                  firmware_step("MFP-4"),
-                                  firmware_step("MFP-6")};
+  std::vector<instruction> for_d2{
+    firmware_step("MFP-2"), firmware_step("MFP-4"), firmware_step("MFP-6")};
   expect((atom::apply, std::vector<instruction>, uint64_t, step_sink_actor),
          from(router).to(d2_devices).with(_, for_d2, _, _));
   sched.run();
@@ -222,8 +221,8 @@ CAF_TEST(steps for a remote node cross as one batch and each gets its answer) {
 
 CAF_TEST(a held step does not hold back the others of its batch) {
   CAF_REQUIRE(ask<atom::ok>(router, atom::enroll_v, records({2, 4})));
-  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
-                            false));
+  CAF_REQUIRE(
+    ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"}, false));
   self->send(router, atom::apply_v, firmware_step("MFP-2"));
   self->send(router, atom::apply_v, firmware_step("MFP-4"));
   sched.run();
@@ -233,8 +232,8 @@ CAF_TEST(a held step does not hold back the others of its batch) {
       [&](instruction_ack& ack) { acked.push_back(ack.stream.to.name); });
   CAF_CHECK_EQUAL(acked, strings{"MFP-4"});
   CAF_MESSAGE("back on line, the held step is applied and answered");
-  CAF_REQUIRE(ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"},
-                            true));
+  CAF_REQUIRE(
+    ask<atom::ok>(d2_devices, atom::online_v, device_id{"MFP-2"}, true));
   sched.run();
   CAF_REQUIRE(!self->mailbox().empty());
   self->receive([&](instruction_ack& ack) {

@@ -37,7 +37,8 @@ CAF_TEST(the shipped catalog holds the five services of the patent) {
   CAF_CHECK_EQUAL(backup->server_settings.size(), 4u);
   CAF_CHECK_EQUAL(backup->device.min_firmware.to_string(), "3.0.0");
   CAF_CHECK_EQUAL(backup->device.install_firmware.to_string(), "3.2.1");
-  CAF_CHECK_EQUAL(backup->device.apps, std::vector<std::string>{"backup-agent"});
+  CAF_CHECK_EQUAL(backup->device.apps,
+                  std::vector<std::string>{"backup-agent"});
   auto* period = backup->find_setting("backup_period");
   CAF_REQUIRE(period != nullptr);
   CAF_CHECK_EQUAL(period->default_value, setting_value::of_word("weekly"));
@@ -64,7 +65,8 @@ CAF_TEST(a bad catalog is refused naming the file and field) {
   {
     auto doc = shipped_json();
     doc["services"]["data_backup"]["server_settings"]["backup_period"]
-       ["default"] = "hourly";
+       ["default"]
+      = "hourly";
     std::ofstream out{path};
     out << doc.dump();
   }
@@ -90,7 +92,8 @@ CAF_TEST(catalog rules are enforced) {
                 "not one of bool|int|enum|set");
   doc = shipped_json();
   doc["services"]["parts_life_prediction"]["server_settings"]
-     ["alert_threshold_pct"]["default"] = 10;
+     ["alert_threshold_pct"]["default"]
+    = 10;
   check_refused(doc,
                 "services.parts_life_prediction.server_settings."
                 "alert_threshold_pct.default",
@@ -102,8 +105,9 @@ CAF_TEST(catalog rules are enforced) {
   doc = shipped_json();
   doc["services"]["data_backup"]["device"]["settings"]["diagnostics.upload"]
     = false;
-  check_refused(doc, "services.failure_prediction.device.settings."
-                     "diagnostics.upload",
+  check_refused(doc,
+                "services.failure_prediction.device.settings."
+                "diagnostics.upload",
                 "conflicts with service data_backup");
   doc = shipped_json();
   doc["services"]["data_backup"]["device"]["min_firmware"] = "three";

@@ -82,7 +82,8 @@ CAF_TEST(one node may hold every role) {
 }
 
 CAF_TEST(the shipped examples are valid) {
-  CAF_CHECK(load_cluster_file(test::source_path("deploy/cluster-example.json")));
+  CAF_CHECK(
+    load_cluster_file(test::source_path("deploy/cluster-example.json")));
   CAF_CHECK(load_cluster_file(test::source_path("deploy/cluster-local.json")));
 }
 

@@ -98,8 +98,9 @@ CAF_TEST(a version below one or not a whole number is refused) {
 CAF_TEST(malformed and non utc timestamps are refused) {
   check_refused(edited([](json& d) { d["start"] = "tomorrow"; }), "start",
                 "RFC 3339");
-  check_refused(edited([](json& d) { d["start"] = "2026-12-01T09:00:00+09:00"; }),
-                "start", "not in UTC");
+  check_refused(
+    edited([](json& d) { d["start"] = "2026-12-01T09:00:00+09:00"; }), "start",
+    "not in UTC");
   check_refused(edited([](json& d) { d["end"] = "2027-12-01T00:00:00"; }),
                 "end", "time zone");
   check_refused(edited([](json& d) { d["end"] = "2027-02-30T00:00:00Z"; }),
@@ -152,16 +153,15 @@ CAF_TEST(a setting of the wrong type is refused) {
                 }),
                 "services.data_backup.scheduled_backup",
                 "must be a boolean, not a string");
-  check_refused(edited([](json& d) {
-                  d["services"]["data_backup"]["backup_format"] = 1;
-                }),
-                "services.data_backup.backup_format", "must be a string");
-  check_refused(edited([](json& d) {
-                  d["services"]["parts_life_prediction"] = {
-                    {"alert_threshold_pct", 75.5}};
-                }),
-                "services.parts_life_prediction.alert_threshold_pct",
-                "must be a whole number, not a fractional number");
+  check_refused(
+    edited([](json& d) { d["services"]["data_backup"]["backup_format"] = 1; }),
+    "services.data_backup.backup_format", "must be a string");
+  check_refused(
+    edited([](json& d) {
+      d["services"]["parts_life_prediction"] = {{"alert_threshold_pct", 75.5}};
+    }),
+    "services.parts_life_prediction.alert_threshold_pct",
+    "must be a whole number, not a fractional number");
   check_refused(edited([](json& d) {
                   d["services"]["data_backup"]["backup_weekdays"] = "sun";
                 }),
@@ -170,33 +170,33 @@ CAF_TEST(a setting of the wrong type is refused) {
 }
 
 CAF_TEST(a value out of range or not allowed is refused) {
-  check_refused(edited([](json& d) {
-                  d["services"]["parts_life_prediction"] = {
-                    {"alert_threshold_pct", 101}};
-                }),
-                "services.parts_life_prediction.alert_threshold_pct",
-                "out of range 50..100");
-  check_refused(edited([](json& d) {
-                  d["services"]["consumables_delivery"] = {
-                    {"delivery_threshold_pct", 0}};
-                }),
-                "services.consumables_delivery.delivery_threshold_pct",
-                "out of range 1..50");
+  check_refused(
+    edited([](json& d) {
+      d["services"]["parts_life_prediction"] = {{"alert_threshold_pct", 101}};
+    }),
+    "services.parts_life_prediction.alert_threshold_pct",
+    "out of range 50..100");
+  check_refused(
+    edited([](json& d) {
+      d["services"]["consumables_delivery"] = {{"delivery_threshold_pct", 0}};
+    }),
+    "services.consumables_delivery.delivery_threshold_pct",
+    "out of range 1..50");
   check_refused(edited([](json& d) {
                   d["services"]["data_backup"]["backup_format"] = "incremental";
                 }),
                 "services.data_backup.backup_format",
                 "'incremental' is not one of full|differential");
-  check_refused(edited([](json& d) {
-                  d["services"]["data_backup"]["backup_weekdays"] = {"mon",
-                                                                     "funday"};
-                }),
-                "services.data_backup.backup_weekdays", "'funday'");
-  check_refused(edited([](json& d) {
-                  d["services"]["data_backup"]["backup_weekdays"] = {"mon",
-                                                                     "mon"};
-                }),
-                "services.data_backup.backup_weekdays[1]", "duplicate 'mon'");
+  check_refused(
+    edited([](json& d) {
+      d["services"]["data_backup"]["backup_weekdays"] = {"mon", "funday"};
+    }),
+    "services.data_backup.backup_weekdays", "'funday'");
+  check_refused(
+    edited([](json& d) {
+      d["services"]["data_backup"]["backup_weekdays"] = {"mon", "mon"};
+    }),
+    "services.data_backup.backup_weekdays[1]", "duplicate 'mon'");
 }
 
 CAF_TEST(text that is not one json object is refused) {
@@ -228,11 +228,9 @@ CAF_TEST(an array of contracts names the element that is wrong) {
                                test::shipped_catalog());
   CAF_REQUIRE(!twice);
   CAF_CHECK_EQUAL(twice.error().field, "[1].id");
-  auto both = parse_contracts(json::array({good, edited([](json& d) {
-                                             d["version"] = 2;
-                                           })})
-                                .dump(),
-                              test::shipped_catalog());
+  auto both = parse_contracts(
+    json::array({good, edited([](json& d) { d["version"] = 2; })}).dump(),
+    test::shipped_catalog());
   CAF_REQUIRE(both);
   CAF_CHECK_EQUAL(both.value().size(), 2u);
 }

@@ -37,12 +37,11 @@ struct fixture {
   }
 
   outcome<desired_state> desired(const contract& x) {
-    return compute_desired_state(x, test::shipped_catalog(),
-                                 [this](const device_id& id) {
-                                   auto i = registry.find(id);
-                                   return i == registry.end() ? nullptr
-                                                              : &i->second;
-                                 });
+    return compute_desired_state(
+      x, test::shipped_catalog(), [this](const device_id& id) {
+        auto i = registry.find(id);
+        return i == registry.end() ? nullptr : &i->second;
+      });
   }
 };
 
@@ -73,8 +72,8 @@ CAF_TEST(a device only service yields no service side state) {
 }
 
 CAF_TEST(firmware is raised to the install version only when below minimum) {
-  auto result = desired(
-    parse(R"({"data_backup":{},"parts_life_prediction":{}})"));
+  auto result
+    = desired(parse(R"({"data_backup":{},"parts_life_prediction":{}})"));
   CAF_REQUIRE(result);
   auto& low = result.value().devices.at(device_id{"MFP-1"});
   CAF_CHECK_EQUAL(low.min_firmware.to_string(), "3.0.0");
@@ -89,8 +88,8 @@ CAF_TEST(apps and device settings are the union over the services) {
     R"({"data_backup":{},"cloud_doc_backup":{},"consumables_delivery":{}})"));
   CAF_REQUIRE(result);
   auto& device = result.value().devices.at(device_id{"MFP-1"});
-  CAF_CHECK_EQUAL(device.apps,
-                  (std::vector<std::string>{"backup-agent", "cloud-connector"}));
+  CAF_CHECK_EQUAL(
+    device.apps, (std::vector<std::string>{"backup-agent", "cloud-connector"}));
   CAF_CHECK_EQUAL(device.values.size(), 3u);
   CAF_CHECK_EQUAL(device.values.at("telemetry.toner_level"),
                   setting_value::of_flag(true));
@@ -103,14 +102,13 @@ CAF_TEST(apps and device settings are the union over the services) {
 }
 
 CAF_TEST(unknown and foreign devices are refused naming the device) {
-  auto unknown = desired(parse(R"({"failure_prediction":{}})",
-                               R"(["MFP-1", "MFP-404"])"));
+  auto unknown
+    = desired(parse(R"({"failure_prediction":{}})", R"(["MFP-1", "MFP-404"])"));
   CAF_REQUIRE(!unknown);
   CAF_CHECK_EQUAL(unknown.error().field, "devices[1]");
   CAF_CHECK(unknown.error().reason.find("MFP-404 is not registered")
             != std::string::npos);
-  auto foreign = desired(parse(R"({"failure_prediction":{}})",
-                               R"(["MFP-9"])"));
+  auto foreign = desired(parse(R"({"failure_prediction":{}})", R"(["MFP-9"])"));
   CAF_REQUIRE(!foreign);
   CAF_CHECK_EQUAL(foreign.error().field, "devices[0]");
   CAF_CHECK(foreign.error().reason.find("another customer")

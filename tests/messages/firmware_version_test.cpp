@@ -25,7 +25,7 @@ CAF_TEST(versions compare numerically by component) {
 }
 
 CAF_TEST(malformed versions are refused) {
-  for (auto text : {"", "3.", ".3", "3..1", "a.b", "3.2.1-beta", " 3.2",
-                    "1234567890.0"})
+  for (auto text :
+       {"", "3.", ".3", "3..1", "a.b", "3.2.1-beta", " 3.2", "1234567890.0"})
     CAF_CHECK(!firmware_version::parse(text).has_value());
 }

@@ -121,8 +121,9 @@ CAF_TEST(for_each visits every contract in key order) {
   reopen();
   std::vector<std::string> ids;
   auto txn = env->begin_read();
-  ONSET_OK(contract_store::for_each(
-      txn, [&](const contract_record& x) { ids.push_back(x.doc.id.str()); }));
+  ONSET_OK(contract_store::for_each(txn, [&](const contract_record& x) {
+    ids.push_back(x.doc.id.str());
+  }));
   CAF_CHECK_EQUAL(ids, (std::vector<std::string>{"C-1", "C-2", "C-10"}));
 }
 
@@ -133,8 +134,8 @@ CAF_TEST(ingested events are remembered for dedupe) {
     // The same event again, for the same contract: a no-op.
     ONSET_OK(contract_store::remember_event(txn, "evt-9", contract_id{"C-1"}));
     CAF_CHECK(fails_with(
-        contract_store::remember_event(txn, "evt-9", contract_id{"C-2"}),
-        error_code::invalid_input, "ingested for contract C-1"));
+      contract_store::remember_event(txn, "evt-9", contract_id{"C-2"}),
+      error_code::invalid_input, "ingested for contract C-1"));
     ONSET_OK(txn.commit());
   }
   reopen();
@@ -150,9 +151,9 @@ CAF_TEST(a record is stored as document status and one part per ledger entry) {
   // 'C' id:str then D (document), L device:str, S (status), V service device.
   CAF_CHECK_EQUAL(contract_keys(),
                   (std::vector<std::string>{
-                      "C\\x00\\x03C-1D", "C\\x00\\x03C-1L\\x00\\x05MFP-1",
-                      "C\\x00\\x03C-1S",
-                      "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
+                    "C\\x00\\x03C-1D", "C\\x00\\x03C-1L\\x00\\x05MFP-1",
+                    "C\\x00\\x03C-1S",
+                    "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
 }
 
 CAF_TEST(a delta round - trips through a reopen) {
@@ -162,8 +163,8 @@ CAF_TEST(a delta round - trips through a reopen) {
   after.state = contract_state::degraded;
   after.reason = "refused";
   after.ledger.devices[device_id{"MFP-1"}].apps.push_back("scan-agent");
-  after.ledger.devices[device_id{"MFP-2"}].firmware =
-      *firmware_version::parse("4.0");
+  after.ledger.devices[device_id{"MFP-2"}].firmware
+    = *firmware_version::parse("4.0");
   after.ledger.services.clear();
   auto d = diff(before, after);
   CAF_CHECK(!d.doc);
@@ -189,22 +190,23 @@ CAF_TEST(an ack writes only the ledger entry it changed) {
   auto before = test::sample_contract("C-1");
   put(before);
   auto after = before;
-  after.ledger.devices[device_id{"MFP-1"}].firmware =
-      *firmware_version::parse("3.11");
+  after.ledger.devices[device_id{"MFP-1"}].firmware
+    = *firmware_version::parse("3.11");
   auto [changed, records] = keys_written_by(diff(before, after));
   CAF_CHECK_EQUAL(records, 1u);
   CAF_CHECK_EQUAL(changed,
                   (std::vector<std::string>{"C\\x00\\x03C-1L\\x00\\x05MFP-1"}));
   auto service_ack = after;
   service_ack.ledger.services[service_id{"data_backup"}][device_id{"MFP-1"}]
-      .active = true;
+    .active
+    = true;
   service_ack.state = contract_state::active;
   auto [changed2, records2] = keys_written_by(diff(after, service_ack));
   CAF_CHECK_EQUAL(records2, 2u);
   CAF_CHECK_EQUAL(changed2,
                   (std::vector<std::string>{
-                      "C\\x00\\x03C-1S",
-                      "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
+                    "C\\x00\\x03C-1S",
+                    "C\\x00\\x03C-1V\\x00\\x0Bdata_backup\\x00\\x05MFP-1"}));
 }
 
 CAF_TEST(a put removes the parts of the previous record) {
@@ -238,8 +240,8 @@ CAF_TEST(a corrupt or missing part makes its contract corrupt) {
   std::vector<std::string> loaded;
   std::vector<failure> corrupt;
   ONSET_OK(contract_store::for_each(
-      txn, [&](const contract_record& x) { loaded.push_back(x.doc.id.str()); },
-      [&](const failure& x) { corrupt.push_back(x); }));
+    txn, [&](const contract_record& x) { loaded.push_back(x.doc.id.str()); },
+    [&](const failure& x) { corrupt.push_back(x); }));
   CAF_CHECK_EQUAL(loaded, (std::vector<std::string>{"C-2"}));
   CAF_CHECK_EQUAL(corrupt.size(), 2u);
 }
@@ -252,7 +254,7 @@ CAF_TEST(a format 1 record in a current store makes its contract corrupt) {
                        error_code::corrupt_record,
                        "db=contracts key=C-1: a format 1 record (the whole "
                        "contract under one key) in a store of format "
-                           + std::to_string(environment::format_version)));
+                         + std::to_string(environment::format_version)));
 }
 
 CAF_TEST(a format 1 store is upgraded at open) {
@@ -298,8 +300,8 @@ CAF_TEST(a format 1 store with a corrupt record is refused and left as it was) {
   auto refused = environment::open(opts);
   CAF_CHECK(fails_with(refused, error_code::corrupt_record,
                        "upgrade from format 1 to "
-                           + std::to_string(environment::format_version)
-                           + " failed: db=contracts key=C-2: "));
+                         + std::to_string(environment::format_version)
+                         + " failed: db=contracts key=C-2: "));
   refused = environment::open(opts);
   CAF_CHECK(fails_with(refused, error_code::corrupt_record, "key=C-2: "));
 }

@@ -33,7 +33,7 @@ struct fixture {
     ONSET_OK(txn.commit());
   }
 
-  template<class F>
+  template <class F>
   void write(F fn) {
     auto txn = env->begin_write();
     fn(txn);
@@ -58,8 +58,8 @@ CAF_TEST(a corrupt contract names db and key and the others keep working) {
   std::vector<std::string> loaded;
   std::vector<failure> corrupt;
   ONSET_OK(contract_store::for_each(
-      txn, [&](const contract_record& x) { loaded.push_back(x.doc.id.str()); },
-      [&](const failure& x) { corrupt.push_back(x); }));
+    txn, [&](const contract_record& x) { loaded.push_back(x.doc.id.str()); },
+    [&](const failure& x) { corrupt.push_back(x); }));
   CAF_CHECK_EQUAL(loaded, (std::vector<std::string>{"C-1", "C-3"}));
   CAF_REQUIRE_EQUAL(corrupt.size(), 1u);
   CAF_CHECK(fails_with(status{corrupt[0]}, error_code::corrupt_record,
@@ -110,7 +110,7 @@ CAF_TEST(a corrupt instruction fails pending and get for that seq only) {
   write([&](write_txn& txn) {
     for (uint64_t seq = 1; seq <= 3; ++seq)
       ONSET_OK(
-          outbox_store::append(txn, test::sample_instruction(stream, seq)));
+        outbox_store::append(txn, test::sample_instruction(stream, seq)));
   });
   write([&](write_txn& txn) {
     std::string key{'I'};

@@ -31,8 +31,8 @@ constexpr int report_fd = 3;
 
 void report(const std::string& line) {
   auto text = line + "\n";
-  if (::write(report_fd, text.data(), text.size()) !=
-      static_cast<ssize_t>(text.size()))
+  if (::write(report_fd, text.data(), text.size())
+      != static_cast<ssize_t>(text.size()))
     std::_Exit(3);
 }
 
@@ -65,16 +65,16 @@ int writer(const std::string& dir) {
       handles.push_back(self->request(store, caf::infinite, atom::write_v,
                                       write_batch{[batch](write_txn& txn) {
                                         return to_error(
-                                            test::crash::write(txn, batch));
+                                          test::crash::write(txn, batch));
                                       }}));
     }
     for (size_t i = 0; i < handles.size(); ++i)
       handles[i].receive([&](atom::ok) { report(std::to_string(batches[i])); },
                          [&](caf::error& err) {
                            std::fprintf(
-                               stderr, "batch %llu: %s\n",
-                               static_cast<unsigned long long>(batches[i]),
-                               to_string(err).c_str());
+                             stderr, "batch %llu: %s\n",
+                             static_cast<unsigned long long>(batches[i]),
+                             to_string(err).c_str());
                            std::_Exit(2);
                          });
   }

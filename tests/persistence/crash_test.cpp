@@ -44,8 +44,8 @@ public:
     for (auto& arg : args)
       argv.push_back(arg.data());
     argv.push_back(nullptr);
-    auto rc =
-        posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    auto rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(),
+                          environ);
     posix_spawn_file_actions_destroy(&actions);
     close(write_end);
     CAF_REQUIRE_EQUAL(rc, 0);
@@ -84,7 +84,9 @@ public:
   }
 
   /// False if the child exited on its own before the kill (it failed).
-  bool killed_by_sigkill() const { return killed_by_sigkill_; }
+  bool killed_by_sigkill() const {
+    return killed_by_sigkill_;
+  }
 
 private:
   bool read_some(std::vector<std::string>& lines, int timeout_ms) {
@@ -126,9 +128,9 @@ void check_survivors(const std::string& dir,
   ONSET_OK(device_store::for_each(txn, [&](const device_state& x) {
     uint64_t batch = 0;
     int index = 0;
-    if (std::sscanf(x.registration.id.str().c_str(), "b%lu-%d", &batch,
-                    &index) != 2 ||
-        !(x == crash::device_of(batch, index)))
+    if (std::sscanf(x.registration.id.str().c_str(), "b%lu-%d", &batch, &index)
+          != 2
+        || !(x == crash::device_of(batch, index)))
       ++wrong_records;
     present[batch].insert(index);
   }));
@@ -155,18 +157,18 @@ void check_survivors(const std::string& dir,
   for (auto& [batch, indexes] : present) {
     ++per_lane[batch % crash::lanes];
     auto expected = crash::instruction_of(batch);
-    auto stored =
-        ONSET_VALUE(outbox_store::get(txn, expected.stream, expected.seq));
+    auto stored
+      = ONSET_VALUE(outbox_store::get(txn, expected.stream, expected.seq));
     if (!stored || !(*stored == expected))
       ++bad_instructions;
   }
   CAF_CHECK_EQUAL(bad_instructions, 0u);
   for (uint64_t lane = 0; lane < crash::lanes; ++lane)
     CAF_CHECK_EQUAL(
-        ONSET_VALUE(outbox_store::last_seq(txn, crash::lane_stream(lane))),
-        per_lane[lane]);
-  auto history =
-      ONSET_VALUE(history_store::list(txn, crash::history_contract()));
+      ONSET_VALUE(outbox_store::last_seq(txn, crash::lane_stream(lane))),
+      per_lane[lane]);
+  auto history
+    = ONSET_VALUE(history_store::list(txn, crash::history_contract()));
   std::set<std::string> details;
   for (auto& entry : history)
     details.insert(entry.detail);

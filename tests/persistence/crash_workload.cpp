@@ -56,8 +56,8 @@ persistence::status write(persistence::write_txn& txn, uint64_t batch) {
       return st;
   if (auto st = outbox_store::append(txn, instruction_of(batch)); !st)
     return st;
-  if (auto index =
-          history_store::append(txn, history_contract(), history_of(batch));
+  if (auto index = history_store::append(txn, history_contract(),
+                                         history_of(batch));
       !index)
     return index.error();
   return {};

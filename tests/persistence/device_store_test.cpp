@@ -44,8 +44,9 @@ CAF_TEST(device states round - trip through a reopen) {
   CAF_CHECK(!ONSET_VALUE(device_store::get(txn, device_id{"MFP-3"})));
   CAF_CHECK_EQUAL(ONSET_VALUE(device_store::count(txn)), 2u);
   std::vector<device_state> all;
-  ONSET_OK(device_store::for_each(
-      txn, [&](const device_state& x) { all.push_back(x); }));
+  ONSET_OK(device_store::for_each(txn, [&](const device_state& x) {
+    all.push_back(x);
+  }));
   CAF_CHECK_EQUAL(all, (std::vector<device_state>{one, two}));
 }
 

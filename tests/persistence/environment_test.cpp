@@ -119,7 +119,7 @@ CAF_TEST(a commit on another thread is refused and the lock stays usable) {
     std::thread other{[&] { committed = txn.commit(); }};
     other.join();
     CAF_CHECK(
-        fails_with(committed, error_code::storage_failure, "another thread"));
+      fails_with(committed, error_code::storage_failure, "another thread"));
     // The destructor aborts here, on the thread that began it.
   }
   auto txn = env->begin_write();
@@ -164,10 +164,10 @@ CAF_TEST(a newer format version is refused with format_mismatch) {
     ONSET_OK(txn.commit());
   }
   auto env = environment::open(opts);
-  CAF_CHECK(fails_with(
-    env, error_code::format_mismatch,
-    "written in format " + std::to_string(environment::format_version + 1)
-      + " by a newer build"));
+  CAF_CHECK(fails_with(env, error_code::format_mismatch,
+                       "written in format "
+                         + std::to_string(environment::format_version + 1)
+                         + " by a newer build"));
 }
 
 CAF_TEST(a format older than any upgrade is refused with format_mismatch) {

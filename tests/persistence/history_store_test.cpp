@@ -37,9 +37,9 @@ CAF_TEST(history is kept in append order per contract across reopens) {
     for (int i = 1; i <= 300; ++i) {
       one.push_back(entry(1000 - i, history_kind::sent,
                           "target=device/MFP-1 seq=" + std::to_string(i)));
-      CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, contract_id{"C-1"},
-                                                        one.back())),
-                      static_cast<uint64_t>(i));
+      CAF_CHECK_EQUAL(
+        ONSET_VALUE(history_store::append(txn, contract_id{"C-1"}, one.back())),
+        static_cast<uint64_t>(i));
     }
     ONSET_VALUE(history_store::append(txn, contract_id{"C-10"},
                                       entry(5, history_kind::accepted, "")));
@@ -50,15 +50,15 @@ CAF_TEST(history is kept in append order per contract across reopens) {
     auto txn = env->begin_write();
     one.push_back(entry(7, history_kind::acked, "after reopen"));
     CAF_CHECK_EQUAL(
-        ONSET_VALUE(history_store::append(txn, contract_id{"C-1"}, one.back())),
-        301u);
+      ONSET_VALUE(history_store::append(txn, contract_id{"C-1"}, one.back())),
+      301u);
     ONSET_OK(txn.commit());
   }
   auto txn = env->begin_read();
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
                   one);
   CAF_CHECK_EQUAL(
-      ONSET_VALUE(history_store::list(txn, contract_id{"C-10"})).size(), 1u);
+    ONSET_VALUE(history_store::list(txn, contract_id{"C-10"})).size(), 1u);
   CAF_CHECK(ONSET_VALUE(history_store::list(txn, contract_id{"C-2"})).empty());
 }
 
@@ -70,10 +70,10 @@ CAF_TEST(the lines of one append are one record and list in order) {
     all.push_back(entry(1, history_kind::accepted, "version=1"));
     CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, c1, all.back())),
                     1u);
-    std::vector<history_entry> step{
-        entry(2, history_kind::acked, "seq=1"),
-        entry(2, history_kind::sent, "seq=2"),
-        entry(2, history_kind::transition, "provisioning->active")};
+    std::vector<history_entry> step{entry(2, history_kind::acked, "seq=1"),
+                                    entry(2, history_kind::sent, "seq=2"),
+                                    entry(2, history_kind::transition,
+                                          "provisioning->active")};
     auto before = txn.records();
     CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, c1, step)), 4u);
     CAF_CHECK_EQUAL(txn.records() - before, 1u);
@@ -86,8 +86,8 @@ CAF_TEST(the lines of one append are one record and list in order) {
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, c1, all.back())), 5u);
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, c1)), all);
   CAF_CHECK(test::fails_with(
-      history_store::append(txn, c1, std::vector<history_entry>{}),
-      error_code::invalid_input, "at least one line"));
+    history_store::append(txn, c1, std::vector<history_entry>{}),
+    error_code::invalid_input, "at least one line"));
 }
 
 CAF_TEST(a format 2 history is upgraded at open to records of one line) {
@@ -111,9 +111,9 @@ CAF_TEST(a format 2 history is upgraded at open to records of one line) {
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
                   lines);
   lines.push_back(entry(3, history_kind::acked, "seq=1"));
-  CAF_CHECK_EQUAL(ONSET_VALUE(history_store::append(txn, contract_id{"C-1"},
-                                                    lines.back())),
-                  3u);
+  CAF_CHECK_EQUAL(
+    ONSET_VALUE(history_store::append(txn, contract_id{"C-1"}, lines.back())),
+    3u);
   CAF_CHECK_EQUAL(ONSET_VALUE(history_store::list(txn, contract_id{"C-1"})),
                   lines);
 }

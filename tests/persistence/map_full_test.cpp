@@ -47,7 +47,7 @@ write_batch devices_batch(std::string prefix, int count,
     ++*runs;
     for (int i = 0; i < count; ++i)
       if (auto err = to_error(device_store::put(
-              txn, big_device(prefix + "-" + std::to_string(i)))))
+            txn, big_device(prefix + "-" + std::to_string(i)))))
         return err;
     return caf::none;
   };
@@ -65,11 +65,11 @@ caf::behavior requester(caf::event_based_actor* self, store_actor store,
                         write_batch batch, std::shared_ptr<bool> replied,
                         std::shared_ptr<caf::error> reply) {
   self->request(store, caf::infinite, atom::write_v, std::move(batch))
-      .then([=](atom::ok) { *replied = true; },
-            [=](caf::error& err) {
-              *replied = true;
-              *reply = std::move(err);
-            });
+    .then([=](atom::ok) { *replied = true; },
+          [=](caf::error& err) {
+            *replied = true;
+            *reply = std::move(err);
+          });
   return {};
 }
 

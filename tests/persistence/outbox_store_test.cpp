@@ -57,25 +57,25 @@ CAF_TEST(appended instructions read back in order and survive a reopen) {
   CAF_CHECK(!ONSET_VALUE(outbox_store::get(txn, printer, 4)));
   auto streams = ONSET_VALUE(outbox_store::streams_of(txn, contract_id{"C-1"}));
   CAF_CHECK_EQUAL(streams.size(), 2u);
-  CAF_CHECK(std::find(streams.begin(), streams.end(), printer) !=
-            streams.end());
+  CAF_CHECK(std::find(streams.begin(), streams.end(), printer)
+            != streams.end());
   CAF_CHECK(std::find(streams.begin(), streams.end(), backup) != streams.end());
   CAF_CHECK(
-      ONSET_VALUE(outbox_store::streams_of(txn, contract_id{"C-10"})).empty());
+    ONSET_VALUE(outbox_store::streams_of(txn, contract_id{"C-10"})).empty());
 }
 
 CAF_TEST(an out of order append is refused and changes nothing) {
   append(printer, 1);
   auto txn = env->begin_write();
-  CAF_CHECK(fails_with(
-      outbox_store::append(txn, test::sample_instruction(printer, 3)),
-      error_code::invalid_input, "expected 2"));
-  CAF_CHECK(fails_with(
-      outbox_store::append(txn, test::sample_instruction(printer, 1)),
-      error_code::invalid_input, "expected 2"));
   CAF_CHECK(
-      fails_with(outbox_store::append(txn, test::sample_instruction(backup, 0)),
-                 error_code::invalid_input, "expected 1"));
+    fails_with(outbox_store::append(txn, test::sample_instruction(printer, 3)),
+               error_code::invalid_input, "expected 2"));
+  CAF_CHECK(
+    fails_with(outbox_store::append(txn, test::sample_instruction(printer, 1)),
+               error_code::invalid_input, "expected 2"));
+  CAF_CHECK(
+    fails_with(outbox_store::append(txn, test::sample_instruction(backup, 0)),
+               error_code::invalid_input, "expected 1"));
   CAF_CHECK_EQUAL(ONSET_VALUE(outbox_store::last_seq(txn, printer)), 1u);
   CAF_CHECK(!ONSET_VALUE(outbox_store::get(txn, printer, 3)));
 }
@@ -142,8 +142,8 @@ CAF_TEST(an advance appends then acks with one write of the watermarks) {
   auto third = test::sample_instruction(printer, 3);
   {
     auto txn = env->begin_write();
-    CAF_CHECK(ONSET_VALUE(outbox_store::advance(txn, printer,
-                                                {&second, &third}, 2)));
+    CAF_CHECK(
+      ONSET_VALUE(outbox_store::advance(txn, printer, {&second, &third}, 2)));
     // Two instructions and one stream record, not a stream record each.
     CAF_CHECK_EQUAL(txn.records(), 3u);
     ONSET_OK(txn.commit());

@@ -57,8 +57,8 @@ bool fails_with(const persistence::status& x, error_code code,
     CAF_MESSAGE("expected " << to_string(code) << ", got ok");
     return false;
   }
-  if (x.error().code != code ||
-      x.error().context.find(needle) == std::string::npos) {
+  if (x.error().code != code
+      || x.error().context.find(needle) == std::string::npos) {
     CAF_MESSAGE("expected " << to_string(code) << " with '" << needle
                             << "', got " << text(x.error()));
     return false;
@@ -74,10 +74,10 @@ contract_record sample_contract(const std::string& id, uint64_t version) {
   x.doc.start = utc_time{1'767'225'600};
   x.doc.end = utc_time{1'798'761'600};
   x.doc.devices = {device_id{"MFP-1"}, device_id{"MFP-2"}};
-  x.doc.services[service_id{"data_backup"}]["backup_format"] =
-      setting_value::of_word("differential");
-  x.doc.services[service_id{"data_backup"}]["weekdays"] =
-      setting_value::of_words({"sun", "mon"});
+  x.doc.services[service_id{"data_backup"}]["backup_format"]
+    = setting_value::of_word("differential");
+  x.doc.services[service_id{"data_backup"}]["weekdays"]
+    = setting_value::of_words({"sun", "mon"});
   x.doc.event_id = "evt-" + id;
   x.state = contract_state::provisioning;
   x.reason = "";

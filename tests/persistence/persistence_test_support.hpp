@@ -26,7 +26,9 @@ public:
   temp_dir(const temp_dir&) = delete;
   temp_dir& operator=(const temp_dir&) = delete;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const {
+    return path_;
+  }
 
 private:
   std::string path_;
@@ -52,7 +54,7 @@ std::string text(const persistence::failure& x);
 bool fails_with(const persistence::status& x, error_code code,
                 const std::string& needle = "");
 
-template<class T>
+template <class T>
 bool fails_with(const persistence::result<T>& x, error_code code,
                 const std::string& needle = "") {
   return fails_with(x.to_status(), code, needle);

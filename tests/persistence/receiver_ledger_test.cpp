@@ -77,9 +77,9 @@ CAF_TEST(effect counts add up and are listed by stream and seq) {
   std::vector<std::tuple<stream_id, uint64_t, uint64_t>> seen;
   auto txn = env->begin_read();
   ONSET_OK(receiver_ledger::for_each_effect(
-      txn, [&](const stream_id& stream, uint64_t seq, uint64_t count) {
-        seen.emplace_back(stream, seq, count);
-      }));
+    txn, [&](const stream_id& stream, uint64_t seq, uint64_t count) {
+      seen.emplace_back(stream, seq, count);
+    }));
   CAF_REQUIRE_EQUAL(seen.size(), 2u);
   CAF_CHECK(seen[0] == std::make_tuple(printer, uint64_t{1}, uint64_t{2}));
   CAF_CHECK(seen[1] == std::make_tuple(backup, uint64_t{7}, uint64_t{1}));

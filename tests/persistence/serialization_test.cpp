@@ -25,12 +25,12 @@ struct inspected_fields {
   static constexpr bool writes_state = false;
   size_t count = 0;
 
-  template<class... Ts>
+  template <class... Ts>
   void operator()(Ts&&... xs) {
     (add(xs), ...);
   }
 
-  template<class T>
+  template <class T>
   void add(const T&) {
     if constexpr (!caf::meta::is_annotation<T>::value)
       ++count;
@@ -43,14 +43,14 @@ struct stored_fields {
   using is_saving = boost::mpl::true_;
   size_t count = 0;
 
-  template<class T>
+  template <class T>
   stored_fields& operator&(const T&) {
     ++count;
     return *this;
   }
 };
 
-template<class T>
+template <class T>
 void check_all_fields_stored(const char* name) {
   T x;
   inspected_fields inspected;
@@ -91,13 +91,13 @@ struct probe_v3 {
 
 namespace boost::serialization {
 
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, probe_v1& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "probe_v1");
   ar& x.name;
 }
 
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, probe& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "probe");
   ar& x.name;
@@ -107,7 +107,7 @@ void serialize(Archive& ar, probe& x, const unsigned version) {
     x.priority = 5;
 }
 
-template<class Archive>
+template <class Archive>
 void serialize(Archive& ar, probe_v3& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "probe_v3");
   ar& x.name;
@@ -176,13 +176,14 @@ CAF_TEST(every stored record round - trips) {
   CAF_CHECK_EQUAL(dev2, dev);
 }
 
-// -- the record archives write and read Boost's binary format ------------------
+// -- the record archives write and read Boost's binary format
+// ------------------
 
 namespace {
 
 /// The bytes boost::archive::binary_oarchive writes for `x` with the
 /// stores' flags: the format the records were defined with.
-template<class T>
+template <class T>
 std::string boost_bytes(const T& x) {
   std::ostringstream out;
   {
@@ -193,7 +194,7 @@ std::string boost_bytes(const T& x) {
 }
 
 /// `x` read back with boost::archive::binary_iarchive.
-template<class T>
+template <class T>
 T boost_load(const std::string& bytes) {
   std::istringstream in{bytes};
   boost::archive::binary_iarchive ar{in, archive_flags};
@@ -214,14 +215,15 @@ struct every_record {
                                              4);
   device_state printer = test::sample_device("MFP-1");
   service_device_state service_printer{
-    {{"period_days", setting_value::of_number(7)}}, true, true};
-  due_timer timer{utc_time{1'767'225'600}, contract_id{"C-1"},
-                  timer_kind::end};
+    {{"period_days", setting_value::of_number(7)}},
+    true,
+    true};
+  due_timer timer{utc_time{1'767'225'600}, contract_id{"C-1"}, timer_kind::end};
   history_entry line{utc_time{1'767'225'601}, history_kind::acked,
                      "target=device/MFP-1 kind=firmware seq=2"};
   std::vector<history_entry> lines{line, line, {}};
 
-  template<class F>
+  template <class F>
   void each(F f) const {
     f(record, "contract_record");
     f(record.doc, "contract");
@@ -262,11 +264,10 @@ CAF_TEST(Boost reads every stored record as written and it reads Boost bytes) {
 CAF_TEST(a cut record is refused with corrupt_record naming what is missing) {
   auto bytes = encode_archive(test::sample_contract("C-1"));
   contract_record x;
-  CAF_CHECK(fails_with(decode_archive(std::string_view{bytes}.substr(
-                                        0, bytes.size() - 3),
-                                      x, db::contracts, "C-1"),
-                       error_code::corrupt_record,
-                       "db=contracts key=C-1: the record ends"));
+  CAF_CHECK(fails_with(
+    decode_archive(std::string_view{bytes}.substr(0, bytes.size() - 3), x,
+                   db::contracts, "C-1"),
+    error_code::corrupt_record, "db=contracts key=C-1: the record ends"));
 }
 
 CAF_TEST(a string longer than its record is refused before it is allocated) {

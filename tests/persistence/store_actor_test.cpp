@@ -37,16 +37,16 @@ caf::behavior requester(caf::event_based_actor* self, store_actor store,
                         environment* env, std::string id, write_batch batch,
                         outcome_ptr out) {
   self->request(store, caf::infinite, atom::write_v, std::move(batch))
-      .then(
-          [=](atom::ok) {
-            out->replied = true;
-            out->visible_at_reply = visible(*env, id);
-          },
-          [=](caf::error& err) {
-            out->replied = true;
-            out->err = std::move(err);
-            out->visible_at_reply = visible(*env, id);
-          });
+    .then(
+      [=](atom::ok) {
+        out->replied = true;
+        out->visible_at_reply = visible(*env, id);
+      },
+      [=](caf::error& err) {
+        out->replied = true;
+        out->err = std::move(err);
+        out->visible_at_reply = visible(*env, id);
+      });
   return {};
 }
 
@@ -57,8 +57,8 @@ write_batch put_device(const std::string& id) {
 }
 
 bool has_code(const caf::error& err, error_code code) {
-  return err && err.category() == caf::atom("onset") &&
-         err.code() == static_cast<uint8_t>(code);
+  return err && err.category() == caf::atom("onset")
+         && err.code() == static_cast<uint8_t>(code);
 }
 
 struct fixture : test_coordinator_fixture<> {
@@ -66,7 +66,9 @@ struct fixture : test_coordinator_fixture<> {
   std::unique_ptr<environment> env;
   store_actor store;
 
-  fixture() { open(test::options_in(dir.path())); }
+  fixture() {
+    open(test::options_in(dir.path()));
+  }
 
   void open(const environment_options& opts) {
     env = test::open_env(opts);
@@ -78,7 +80,9 @@ struct fixture : test_coordinator_fixture<> {
     consume_messages();
   }
 
-  store_state& state() { return deref<store_impl>(store).state; }
+  store_state& state() {
+    return deref<store_impl>(store).state;
+  }
 
   outcome_ptr spawn_requester(const std::string& id, write_batch batch) {
     auto out = std::make_shared<outcome>();
@@ -119,14 +123,14 @@ CAF_TEST(waiting requests share one transaction and hear back after it) {
 CAF_TEST(a failing batch fails only its own requester) {
   auto a = spawn_requester("MFP-A", put_device("MFP-A"));
   auto b = spawn_requester("MFP-B", [](write_txn& txn) -> caf::error {
-    if (auto err =
-            to_error(device_store::put(txn, test::sample_device("MFP-B"))))
+    if (auto err
+        = to_error(device_store::put(txn, test::sample_device("MFP-B"))))
       return err;
     return caf::make_error(error_code::invalid_input, "refused by the test");
   });
   auto c = spawn_requester("MFP-C", [](write_txn& txn) -> caf::error {
-    if (auto err =
-            to_error(device_store::put(txn, test::sample_device("MFP-C"))))
+    if (auto err
+        = to_error(device_store::put(txn, test::sample_device("MFP-C"))))
       return err;
     throw std::runtime_error("boom");
   });
@@ -154,8 +158,8 @@ CAF_TEST(a batch that ends its own transaction fails) {
   });
   consume_messages();
   CAF_CHECK(a->replied && !a->err && a->visible_at_reply);
-  CAF_CHECK(rogue->replied &&
-            has_code(rogue->err, error_code::storage_failure));
+  CAF_CHECK(rogue->replied
+            && has_code(rogue->err, error_code::storage_failure));
 }
 
 CAF_TEST(requests after a flush go into the next transaction) {
@@ -165,17 +169,17 @@ CAF_TEST(requests after a flush go into the next transaction) {
   auto third = spawn_requester("MFP-3", put_device("MFP-3"));
   consume_messages();
   CAF_CHECK_EQUAL(state().commits, 2u);
-  CAF_CHECK(first->visible_at_reply && second->visible_at_reply &&
-            third->visible_at_reply);
+  CAF_CHECK(first->visible_at_reply && second->visible_at_reply
+            && third->visible_at_reply);
 }
 
 CAF_TEST(an exit commits and acknowledges what is queued first) {
   // Both requests and then the exit wait in the mailbox; the flush that the
   // first request sends lands behind the exit.
-  auto first =
-      self->request(store, caf::infinite, atom::write_v, put_device("MFP-1"));
-  auto second =
-      self->request(store, caf::infinite, atom::write_v, put_device("MFP-2"));
+  auto first = self->request(store, caf::infinite, atom::write_v,
+                             put_device("MFP-1"));
+  auto second = self->request(store, caf::infinite, atom::write_v,
+                              put_device("MFP-2"));
   self->send_exit(store, caf::exit_reason::user_shutdown);
   consume_messages();
   CAF_CHECK(visible(*env, "MFP-1"));

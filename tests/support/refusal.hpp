@@ -21,8 +21,8 @@ void check_refusal(const outcome<T>& result, const std::string& field,
   }
   CAF_CHECK_EQUAL(result.error().field, field);
   if (result.error().reason.find(fragment) == std::string::npos)
-    CAF_MESSAGE("reason '" << result.error().reason << "' lacks '"
-                           << fragment << "'");
+    CAF_MESSAGE("reason '" << result.error().reason << "' lacks '" << fragment
+                           << "'");
   CAF_CHECK(result.error().reason.find(fragment) != std::string::npos);
 }
 
