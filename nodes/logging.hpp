@@ -1,5 +1,6 @@
-// Process-wide logging through spdlog: one line per event, as text or as
-// JSON lines (`{"time":...,"level":...,"msg":...}`), to stderr.
+// Process-wide logging through spdlog, to stderr: one line per event
+// (messages/log.hpp), as text or as JSON lines
+// (`{"time":...,"level":...,"event":...,FIELDS}`).
 #pragma once
 
 #include <optional>
