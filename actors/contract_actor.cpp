@@ -403,10 +403,6 @@ void check_dates(self_ptr self, contract_change& change) {
                        st.rec.started ? "start event" : "start date reached");
 }
 
-caf::error make_refusal(error_code code, std::string text) {
-  return caf::make_error(code, std::move(text));
-}
-
 /// Commits `change`, then resends `resend` and answers `answer`; a failed
 /// commit answers with its error.
 template <class T>
@@ -435,7 +431,7 @@ bool recover(self_ptr self) {
     auto why = loaded ? std::string{"not in the contract store"}
                       : persistence::to_string(loaded.error());
     spdlog::error("{} load.failed {}", st.tag, why);
-    self->quit(make_refusal(error_code::unknown_contract, why));
+    self->quit(refusal(error_code::unknown_contract, why));
     return false;
   }
   auto& stored = *loaded.value();
@@ -486,15 +482,14 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
            std::vector<device_record>& records) -> caf::result<submit_result> {
       auto& st = self->state;
       if (doc.version <= st.rec.doc.version)
-        return make_refusal(
-          error_code::stale_version,
-          "version: contract " + st.id.str() + " is at version "
-            + std::to_string(st.rec.doc.version) + "; version "
-            + std::to_string(doc.version) + " is stale");
+        return refusal(error_code::stale_version,
+                       "version: contract " + st.id.str() + " is at version "
+                         + std::to_string(st.rec.doc.version) + "; version "
+                         + std::to_string(doc.version) + " is stale");
       if (st.rec.ending)
-        return make_refusal(error_code::wrong_state,
-                            "contract " + st.id.str()
-                              + " is ending; it cannot be renewed");
+        return refusal(error_code::wrong_state,
+                       "contract " + st.id.str()
+                         + " is ending; it cannot be renewed");
       contract_change change;
       if (!doc.event_id.empty())
         change.events.push_back(doc.event_id);

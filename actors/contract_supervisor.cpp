@@ -20,10 +20,6 @@ namespace {
 using self_ptr
   = contract_supervisor_actor::stateful_pointer<contract_supervisor_state>;
 
-caf::error refusal(error_code code, std::string text) {
-  return caf::make_error(code, std::move(text));
-}
-
 caf::error storage_error(const persistence::failure& x) {
   return caf::make_error(x.code, x.context);
 }

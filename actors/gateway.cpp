@@ -17,10 +17,6 @@ namespace {
 using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
 using submit_promise = caf::typed_response_promise<std::vector<submit_result>>;
 
-caf::error refusal(error_code code, std::string text) {
-  return caf::make_error(code, std::move(text));
-}
-
 /// `[i].` before a field of the i-th document of several.
 std::string where(size_t index, size_t count) {
   return count > 1 ? "[" + std::to_string(index) + "]." : std::string{};

@@ -1,6 +1,20 @@
 #include "messages/error_code.hpp"
 
+#include <utility>
+
 namespace onset {
+
+bool is_onset_error(const caf::error& err) {
+  return err.category() == caf::atom("onset");
+}
+
+bool is(const caf::error& err, error_code code) {
+  return is_onset_error(err) && err.code() == static_cast<uint8_t>(code);
+}
+
+caf::error refusal(error_code code, std::string text) {
+  return caf::make_error(code, std::move(text));
+}
 
 std::string to_string(error_code x) {
   switch (x) {

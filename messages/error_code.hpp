@@ -50,6 +50,17 @@ enum class error_code : uint8_t {
 
 std::string to_string(error_code x);
 
+/// Whether `err` is Onset's error `code` (and not another category's code
+/// with the same number).
+bool is(const caf::error& err, error_code code);
+
+/// Whether `err` belongs to Onset's category at all.
+bool is_onset_error(const caf::error& err);
+
+/// The error `code` with `text` as its context ("field: reason", the
+/// device, the key): the one way Onset refuses a request.
+caf::error refusal(error_code code, std::string text);
+
 } // namespace onset
 
 CAF_ERROR_CODE_ENUM(onset::error_code, "onset")
