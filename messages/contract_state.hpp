@@ -1,4 +1,5 @@
-// The lifecycle of a contract (DESIGN.md section 4), as shown to operators:
+// The lifecycle of a contract (docs/design.md, "Contract lifecycle"), as shown
+// to operators:
 //
 //   scheduled -> provisioning -> active -> (renewed) provisioning -> active
 //        \            |   ^                     |

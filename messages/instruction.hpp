@@ -1,4 +1,5 @@
-// Distribution instructions and their acknowledgements (DESIGN.md section 5).
+// Distribution instructions and their acknowledgements (docs/design.md,
+// "Delivery").
 //
 // A stream is (contract, target): one contract's instructions to one printer
 // or to one smart service. Each instruction in a stream has a sequence number,

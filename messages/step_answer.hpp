@@ -1,7 +1,7 @@
-// One answer of a step batch (DESIGN.md section 5, docs/cluster.md "Step
-// batches"): a ROUTER sends a remote supervisor the steps several CONTRACTs
-// asked for as one message, each tagged with a token; the supervisor's
-// answers come back in messages of these, each naming the token it answers.
+// One answer of a step batch (docs/design.md, "Distribution"): a ROUTER sends a
+// remote supervisor the steps several CONTRACTs asked for as one message, each
+// tagged with a token; the supervisor's answers come back in messages of these,
+// each naming the token it answers.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 // Everything that crosses an actor boundary, listed once. Every node
 // registers this block (`cfg.add_message_types<caf::id_block::onset>()`), so
-// that both sides of a connection know every wire type (DESIGN.md section 10:
-// an unregistered type is silently sent as an empty message).
+// that both sides of a connection know every wire type (docs/design.md,
+// "CAF and LMDB rules the code follows": an unregistered type is silently
+// sent as an empty message).
 //
 // Atoms live in `onset::atom`; their text is at most 10 characters.
 #pragma once

@@ -2,7 +2,7 @@
 // record archives (persistence/record_archive.hpp: the bytes of a Boost
 // binary archive without its header, the format fixed by the class versions
 // in persistence/serialization.hpp). Binary archives are machine-local:
-// they never leave this node (DESIGN.md section 6).
+// they never leave this node (docs/design.md, "Storage").
 //
 // Include only from .cpp files; the stores use persistence/codec.hpp.
 #pragma once

@@ -1,19 +1,20 @@
 // The contract store: each contract's record (document, lifecycle status,
 // applied ledger), and the ids of the events already ingested, so that a
-// duplicate event changes nothing (DESIGN.md section 4).
+// duplicate event changes nothing (docs/design.md, "Contract lifecycle").
 //
 // Format 2 keeps a record in parts, so that an ack rewrites only what it
 // changed (usually the status or one ledger entry), never the document:
 //
 //   db contracts:
 //     contract prefix := 'C' id:str
-//     document key    := 'C' id:str 'D'                      value :=
-//     archive(contract) status key      := 'C' id:str 'S' value :=
-//     archive(contract_status) device key      := 'C' id:str 'L' device:str
-//     value := archive(device_ledger) service key     := 'C' id:str 'V'
-//     service:str device:str
-//                                                            value :=
-//                                                            archive(service_ledger)
+//     document key    := 'C' id:str 'D'
+//     document value  := archive(contract)
+//     status key      := 'C' id:str 'S'
+//     status value    := archive(contract_status)
+//     device key      := 'C' id:str 'L' device:str
+//     device value    := archive(device_ledger)
+//     service key     := 'C' id:str 'V' service:str device:str
+//     service value   := archive(service_ledger)
 //   db events:
 //     event key       := 'E' event_id:str
 //     event value     := contract id, raw bytes
@@ -26,11 +27,10 @@
 //
 // (str, be64: persistence/keys.hpp; archive: persistence/serialization.hpp.)
 //
-// Deviations from the first sketch: reads take any `transaction&` (read or
-// write) and return `result<...>`, since a read can meet a corrupt record;
-// `for_each` takes an optional handler for records that do not decode;
-// `remember_event` refuses an event id already remembered for another
-// contract.
+// Reads take any `transaction&` (read or write) and return `result<...>`, since
+// a read can meet a corrupt record; `for_each` takes an optional handler for
+// records that do not decode; `remember_event` refuses an event id already
+// remembered for another contract.
 #pragma once
 
 #include <functional>

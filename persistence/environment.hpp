@@ -1,5 +1,5 @@
-// The LMDB environment of a node process (DESIGN.md section 6): opened once,
-// with MDB_NOTLS (CAF runs actors on a thread pool), many reader slots, a
+// The LMDB environment of a node process (docs/design.md, "Storage"): opened
+// once, with MDB_NOTLS (CAF runs actors on a thread pool), many reader slots, a
 // reader check at open, every named database opened once, and a format
 // version key.
 //
@@ -13,8 +13,8 @@
 // carries the new version; one of a newer or unknown
 // version, or with data but no key, is refused with `format_mismatch`.
 //
-// Deviation from the first sketch: `open` returns `result<...>` (no CAF in
-// this header); `grow_map` and `sync_to_disk` return a `status`.
+// `open` returns `result<...>` (no CAF in this header); `grow_map` and
+// `sync_to_disk` return a `status`.
 #pragma once
 
 #include <array>

@@ -12,8 +12,9 @@
 // of one, keys unchanged.) (str, be64: persistence/keys.hpp; archive:
 // persistence/serialization.hpp.)
 //
-// Deviations from the first sketch: `list` takes any `transaction&` and
-// returns `result<...>`; `append` returns the entry's index.
+// `list` takes any `transaction&` (read or write) and returns `result<...>`,
+// since a read can meet a corrupt record; `append` returns the entry's
+// index.
 #pragma once
 
 #include <cstdint>

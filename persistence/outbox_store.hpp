@@ -1,5 +1,6 @@
 // The outbox: per stream (contract x target), the instructions by sequence
-// number and how far the target has acknowledged them (DESIGN.md section 5).
+// number and how far the target has acknowledged them (docs/design.md,
+// "Delivery").
 // A CONTRACT appends an instruction before it sends it, and records the ack
 // once the target has committed the effect.
 //
@@ -13,9 +14,9 @@
 // (0 <= acked <= last). Instructions stay after their ack, so that `get`
 // can show what was sent. (stream, str, be64: persistence/keys.hpp.)
 //
-// Deviations from the first sketch: reads take any `transaction&` (a read
-// or a write transaction) and return `result<...>`, since a read can meet
-// a corrupt record; `ack` returns whether the watermark moved.
+// Reads take any `transaction&` (a read or a write transaction) and return
+// `result<...>`, since a read can meet a corrupt record; `ack` returns whether
+// the watermark moved.
 #pragma once
 
 #include <cstdint>

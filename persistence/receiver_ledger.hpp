@@ -2,8 +2,8 @@
 // printer, a SERVICE for its printers): per stream, the applied watermark,
 // and per instruction how many times its effect was applied. The receiver
 // writes both in the same write transaction as the effect itself, then
-// acknowledges (DESIGN.md section 5). The effect counts let the chaos check
-// prove "exactly once": every count must be 1.
+// acknowledges (docs/design.md, "Delivery"). The effect counts let the chaos
+// check prove "exactly once": every count must be 1.
 //
 //   db ledger:
 //     applied key   := 'W' stream
@@ -13,9 +13,9 @@
 //
 // (stream, be64: persistence/keys.hpp.)
 //
-// Deviations from the first sketch: reads take any `transaction&` and return
-// `result<...>`; `count_effect` returns the new count; `set_applied` refuses
-// a watermark that goes back or skips.
+// Reads take any `transaction&` (read or write) and return `result<...>`;
+// `count_effect` returns the new count; `set_applied` refuses a watermark that
+// goes back or skips.
 #pragma once
 
 #include <cstdint>

@@ -9,8 +9,8 @@
 // codecvt facet) in every archive's constructor, `no_codecvt` or not, and
 // destroy it in the destructor. One archive per record is what keeps each
 // record readable on its own, and at thousands of records a second that
-// locale was the largest single cost of encoding (the STORE's profile in
-// docs/bench.md, stop 17).
+// locale was the largest single cost of encoding (docs/bench.md, "What the
+// figures decided").
 //
 // The class-level part (versions, class ids, collection sizes, the array
 // optimisation) is Boost's own `basic_binary_oarchive` /

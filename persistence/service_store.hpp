@@ -9,9 +9,9 @@
 //
 // (str: persistence/keys.hpp; archive: persistence/serialization.hpp.)
 //
-// Deviations from the first sketch: reads take any `transaction&` and return
-// `result<...>`; `for_each_device_of` takes an optional handler for records
-// that do not decode.
+// Reads take any `transaction&` (read or write) and return `result<...>`;
+// `for_each_device_of` takes an optional handler for records that do not
+// decode.
 #pragma once
 
 #include <functional>

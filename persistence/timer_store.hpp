@@ -8,8 +8,9 @@
 //
 // (time, str: persistence/keys.hpp; archive: persistence/serialization.hpp.)
 //
-// Deviations from the first sketch: reads take any `transaction&` and return
-// `result<...>`; `remove` says whether the timer was there.
+// Reads take any `transaction&` (read or write) and return `result<...>`,
+// since a read can meet a corrupt record; `remove` says whether the timer
+// was there.
 #pragma once
 
 #include <optional>

@@ -5,7 +5,8 @@
 // - it ends (commit, abort or destructor) inside the function or message
 //   handler that began it; a write transaction that ends on another thread
 //   than the one that began it leaves LMDB's writer lock held and the next
-//   writer blocks forever (DESIGN.md section 6), so commit() refuses that;
+//   writer blocks forever (docs/design.md, "Storage"), so commit() refuses
+//   that;
 // - it ends before its environment is destroyed;
 // - the thread that holds it does not call environment::grow_map().
 //
