@@ -1,6 +1,6 @@
-// A usage contract (claims 4 and 5 of the source patent): which of the
-// customer's printers get which smart services, from when to when, with the
-// customer's own server-side setting values.
+// A usage contract (claims 4 and 5 of the source patent, docs/design.md,
+// "The problem"): which of the customer's printers get which smart services,
+// from when to when, with the customer's own server-side setting values.
 #pragma once
 
 #include <cstdint>
