@@ -16,7 +16,7 @@ namespace onset::bench {
 namespace {
 
 constexpr auto connect_timeout = std::chrono::seconds{2};
-constexpr auto request_timeout = std::chrono::seconds{5};
+constexpr auto request_timeout = std::chrono::seconds{3};
 
 } // namespace
 
