@@ -1,12 +1,20 @@
 #include "bench/local_cluster.hpp"
 
-#include <chrono>
-#include <cstdio>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <ctime>
+#include <fcntl.h>
 #include <fstream>
-#include <memory>
+#include <netinet/in.h>
 #include <stdexcept>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 #include "nodes/cli/cluster_client.hpp"
 
@@ -14,13 +22,7 @@ namespace onset::bench {
 
 namespace {
 
-/// `x` in single quotes for sh.
-std::string quoted(const std::string& x) {
-  std::string result = "'";
-  for (char c : x)
-    result += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-  return result + "'";
-}
+using clock_type = std::chrono::steady_clock;
 
 /// $ONSET_NODE if set (to compare builds), else this build's onset-node.
 std::string node_binary() {
@@ -28,25 +30,83 @@ std::string node_binary() {
   return chosen != nullptr && *chosen != '\0' ? chosen : ONSET_NODE_BINARY;
 }
 
-std::string script() {
-  return std::string{ONSET_SOURCE_DIR} + "/scripts/local-cluster.sh";
+/// Whether something accepts connections on loopback port `port`.
+bool listening(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool result = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr))
+                == 0;
+  ::close(fd);
+  return result;
 }
 
-void run(const std::string& command) {
-  if (std::system(command.c_str()) != 0)
-    throw std::runtime_error("failed: " + command);
+/// The first of `n` consecutive free loopback ports between 20000 and the
+/// kernel's ephemeral range, which hands ports to outgoing connections at
+/// any moment (a port found free there can be taken before the node binds
+/// it); below it only a listener holds a port, which the probe sees. The
+/// slot tried first derives from this process's PID, so that tests running
+/// in parallel pick different ones.
+uint16_t free_ports(int n) {
+  int low = 20000;
+  int ephemeral_low = 32768;
+  int ephemeral_high = 60999;
+  std::ifstream{"/proc/sys/net/ipv4/ip_local_port_range"} >> ephemeral_low
+    >> ephemeral_high;
+  int high = ephemeral_low - 1;
+  if (high - low + 1 < n + 100) {
+    low = ephemeral_high + 1;
+    high = 65535;
+  }
+  int slots = (high - low + 1 - n) / 10 + 1;
+  if (slots <= 0)
+    throw std::runtime_error("no room for " + std::to_string(n)
+                             + " ports outside the ephemeral range");
+  int slot = static_cast<int>(::getpid()) % slots;
+  for (int tries = 0; tries < 50; ++tries, slot = (slot + 1) % slots) {
+    auto base = low + slot * 10;
+    bool free = true;
+    for (int p = base; p < base + n && free; ++p)
+      free = !listening(static_cast<uint16_t>(p));
+    if (free)
+      return static_cast<uint16_t>(base);
+  }
+  throw std::runtime_error("no " + std::to_string(n) + " free ports found");
 }
 
-/// The first of `n` consecutive free loopback ports, as
-/// `local-cluster.sh free-ports` picks them for every cluster test.
-int free_ports(int n) {
-  auto command = quoted(script()) + " free-ports " + std::to_string(n);
-  std::unique_ptr<FILE, int (*)(FILE*)> out{::popen(command.c_str(), "r"),
-                                            ::pclose};
-  int base = 0;
-  if (!out || std::fscanf(out.get(), "%d", &base) != 1 || base <= 0)
-    throw std::runtime_error("failed: " + command);
-  return base;
+std::string utc_now() {
+  char buf[32];
+  auto now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// The last lines of `path`, for an error message.
+std::string tail_of(const std::string& path, size_t lines) {
+  std::ifstream in{path};
+  std::vector<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(line);
+    if (last.size() > lines)
+      last.erase(last.begin());
+  }
+  std::string result;
+  for (auto& x : last)
+    result += "\n  " + x;
+  return result;
+}
+
+/// Reaps `pid` if it exited; returns whether it did.
+bool reaped(int pid) {
+  int status = 0;
+  auto r = ::waitpid(pid, &status, WNOHANG);
+  return r == pid || (r < 0 && errno == ECHILD);
 }
 
 } // namespace
@@ -65,57 +125,142 @@ std::vector<node_spec> two_nodes() {
 
 local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
                              std::vector<std::string> node_args)
-  : dir_(std::move(dir)), nodes_(std::move(nodes)) {
+  : local_cluster(std::move(dir), std::move(nodes), [&] {
+      cluster_settings x;
+      x.node_args = std::move(node_args);
+      return x;
+    }()) {
+}
+
+local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
+                             cluster_settings settings)
+  : run_dir_(dir + "/run"),
+    nodes_(std::move(nodes)),
+    settings_(std::move(settings)) {
+  ::mkdir(run_dir_.c_str(), 0755);
   auto n = static_cast<int>(nodes_.size());
   int base = free_ports(n + 1);
   gateway_ = cli::endpoint{"127.0.0.1", static_cast<uint16_t>(base + n)};
-  auto file = dir_ + "/cluster.json";
-  {
-    std::ofstream out{file};
-    out << "{ \"heartbeat_interval_ms\": 500, \"heartbeat_timeout_ms\": 3000,"
-           "\n  \"nodes\": [\n";
-    for (int i = 0; i < n; ++i) {
-      auto& x = nodes_[static_cast<size_t>(i)];
-      out << "    {\"name\": \"" << x.name
-          << "\", \"host\": \"127.0.0.1\", \"port\": " << base + i;
-      bool gw = false;
-      out << ", \"roles\": [";
-      for (size_t r = 0; r < x.roles.size(); ++r) {
-        out << (r ? ", " : "") << '"' << x.roles[r] << '"';
-        gw = gw || x.roles[r] == "gateway";
-      }
-      out << "]";
-      if (gw)
-        out << ", \"gateway_port\": " << gateway_.port;
-      out << "}" << (i + 1 < n ? "," : "") << "\n";
+  auto file = dir + "/cluster.json";
+  std::ofstream out{file};
+  out << "{ \"heartbeat_interval_ms\": " << settings_.heartbeat_interval_ms
+      << ", \"heartbeat_timeout_ms\": " << settings_.heartbeat_timeout_ms
+      << ",\n  \"nodes\": [\n";
+  for (int i = 0; i < n; ++i) {
+    auto& x = nodes_[static_cast<size_t>(i)];
+    auto& p = processes_[x.name];
+    p.ports.push_back(static_cast<uint16_t>(base + i));
+    out << "    {\"name\": \"" << x.name
+        << "\", \"host\": \"127.0.0.1\", \"port\": " << base + i;
+    bool gw = false;
+    out << ", \"roles\": [";
+    for (size_t r = 0; r < x.roles.size(); ++r) {
+      out << (r ? ", " : "") << '"' << x.roles[r] << '"';
+      gw = gw || x.roles[r] == "gateway";
     }
-    out << "  ] }\n";
+    out << "]";
+    if (gw) {
+      out << ", \"gateway_port\": " << gateway_.port;
+      p.ports.push_back(gateway_.port);
+    }
+    out << "}" << (i + 1 < n ? "," : "") << "\n";
+    p.argv = {node_binary(), "--cluster",     file, "--node", x.name,
+              "--data-dir",  data_dir(x.name)};
+    p.argv.insert(p.argv.end(), settings_.node_args.begin(),
+                  settings_.node_args.end());
+    if (auto i = settings_.extra_args.find(x.name);
+        i != settings_.extra_args.end())
+      p.argv.insert(p.argv.end(), i->second.begin(), i->second.end());
   }
-  auto command = "ONSET_NODE=" + quoted(node_binary()) + " " + quoted(script())
-                 + " start " + quoted(dir_ + "/run") + " " + quoted(file)
-                 + " --";
-  for (auto& x : node_args)
-    command += " " + quoted(x);
-  command += " >/dev/null";
-  running_ = true;
-  // A constructor that throws runs no destructor: stop whatever did start
-  // (local-cluster.sh leaves the nodes it started when a later one fails).
+  out << "  ] }\n";
+  out.close();
+  // A constructor that throws runs no destructor: stop whatever did start.
   try {
-    run(command);
+    for (auto& x : nodes_)
+      launch(x.name);
     await_connected();
   } catch (...) {
-    try {
-      stop();
-    } catch (const std::exception&) {
-      // The first failure is the one to report.
-    }
+    stop();
     throw;
+  }
+}
+
+local_cluster::~local_cluster() {
+  stop();
+}
+
+local_cluster::process& local_cluster::at(const std::string& node) {
+  auto i = processes_.find(node);
+  if (i == processes_.end())
+    throw std::runtime_error("no node " + node + " in the cluster");
+  return i->second;
+}
+
+const local_cluster::process& local_cluster::at(const std::string& node) const {
+  auto i = processes_.find(node);
+  if (i == processes_.end())
+    throw std::runtime_error("no node " + node + " in the cluster");
+  return i->second;
+}
+
+void local_cluster::launch(const std::string& node) {
+  auto& p = at(node);
+  ::mkdir(data_dir(node).c_str(), 0755);
+  auto log = log_path(node);
+  {
+    std::ofstream{log, std::ios::app} << "=== local-cluster: start "
+                                      << utc_now() << " ===\n";
+  }
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + log);
+  // Everything the child needs is prepared here: between fork and exec a
+  // multi-threaded parent's child may call only async-signal-safe functions.
+  std::vector<char*> argv;
+  for (auto& x : p.argv)
+    argv.push_back(const_cast<char*>(x.c_str()));
+  argv.push_back(nullptr);
+  auto pid = ::fork();
+  if (pid == 0) {
+    // A node outlives no harness that dies without stopping it (Ctrl-C, a
+    // test timeout).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    for (int i = 3; i < 1024; ++i)
+      ::close(i);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fd);
+  if (pid < 0)
+    throw std::runtime_error("cannot start node " + node);
+  p.pid = pid;
+  auto deadline = clock_type::now() + settings_.ready_timeout;
+  for (;;) {
+    if (reaped(pid)) {
+      p.pid = 0;
+      throw std::runtime_error("node " + node + " exited at start (log: " + log
+                               + ")" + tail_of(log, 20));
+    }
+    bool up = true;
+    for (auto port : p.ports)
+      up = up && listening(port);
+    if (up)
+      return;
+    if (clock_type::now() > deadline)
+      throw std::runtime_error("node " + node + " not listening after "
+                               + std::to_string(settings_.ready_timeout.count())
+                               + " s (log: " + log + ")");
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
 }
 
 void local_cluster::await_connected() {
   // Connected when every node answers and reaches every node it needs.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  auto deadline = clock_type::now() + settings_.ready_timeout;
   for (;;) {
     auto nodes = cli::fetch_cluster_status(gateway_,
                                            std::chrono::milliseconds{2000});
@@ -127,37 +272,74 @@ void local_cluster::await_connected() {
     }
     if (all)
       return;
-    if (std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error(
-        "the nodes did not connect within 30 s (logs: " + dir_ + "/run)");
+    if (clock_type::now() > deadline)
+      throw std::runtime_error("the nodes did not connect within "
+                               + std::to_string(settings_.ready_timeout.count())
+                               + " s (logs: " + run_dir_ + ")");
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
   }
 }
 
-local_cluster::~local_cluster() {
-  try {
-    stop();
-  } catch (const std::exception&) {
-    // Already reported by stop()'s caller, or nothing more can be done.
+void local_cluster::stop() {
+  std::vector<process*> stopping;
+  for (auto& [name, p] : processes_) {
+    if (p.pid == 0)
+      continue;
+    ::kill(p.pid, SIGCONT);
+    ::kill(p.pid, SIGTERM);
+    stopping.push_back(&p);
+  }
+  auto deadline = clock_type::now() + std::chrono::seconds{15};
+  for (auto* p : stopping) {
+    while (!reaped(p->pid) && clock_type::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    if (!reaped(p->pid)) {
+      ::kill(p->pid, SIGKILL);
+      ::waitpid(p->pid, nullptr, 0);
+    }
+    p->pid = 0;
   }
 }
 
-void local_cluster::stop() {
-  if (!running_)
+void local_cluster::kill(const std::string& node) {
+  auto& p = at(node);
+  if (p.pid == 0)
     return;
-  running_ = false;
-  run(quoted(script()) + " stop " + quoted(dir_ + "/run") + " >/dev/null");
+  ::kill(p.pid, SIGKILL);
+  ::waitpid(p.pid, nullptr, 0);
+  p.pid = 0;
+}
+
+void local_cluster::pause(const std::string& node) {
+  if (auto pid = at(node).pid)
+    ::kill(pid, SIGSTOP);
+}
+
+void local_cluster::resume(const std::string& node) {
+  if (auto pid = at(node).pid)
+    ::kill(pid, SIGCONT);
+}
+
+void local_cluster::restart(const std::string& node) {
+  if (running(node))
+    throw std::runtime_error("node " + node + " still runs");
+  launch(node);
+}
+
+bool local_cluster::running(const std::string& node) const {
+  return at(node).pid != 0;
 }
 
 int local_cluster::pid(const std::string& node) const {
-  std::ifstream in{dir_ + "/run/" + node + ".pid"};
-  int result = 0;
-  in >> result;
-  return result;
+  return at(node).pid;
 }
 
 std::string local_cluster::log_path(const std::string& node) const {
-  return dir_ + "/run/" + node + ".log";
+  return run_dir_ + "/" + node + ".log";
+}
+
+std::string local_cluster::data_dir(const std::string& node) const {
+  return run_dir_ + "/" + node;
 }
 
 } // namespace onset::bench

@@ -1,9 +1,14 @@
-// A cluster of onset-node processes on loopback for one benchmark run,
-// started and stopped through scripts/local-cluster.sh (docs/cluster.md):
-// writes the cluster file with free ports, waits until every node is up and
-// connected, and reads each node's PID and log. No CAF.
+// A cluster of onset-node processes on loopback, started by this process
+// (fork and exec, each node's output appended to its log file): writes the
+// cluster file with free ports, starts the nodes, and kills, freezes,
+// resumes, restarts and stops them. Used by onset-bench and onset-chaos.
+// A node counts as up once every port it listens on accepts a connection;
+// the cluster once every node is reachable and reaches its peers (asked
+// through the gateway). No CAF in this header.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,22 +29,59 @@ std::vector<node_spec> five_nodes();
 /// A gateway and contracts node and one devices (and services) node.
 std::vector<node_spec> two_nodes();
 
+struct cluster_settings {
+  /// Options every node gets after --cluster, --node and --data-dir.
+  std::vector<std::string> node_args;
+  /// Options only the named node gets, after `node_args`.
+  std::map<std::string, std::vector<std::string>> extra_args;
+  /// The cluster file's heartbeat settings.
+  int heartbeat_interval_ms = 500;
+  int heartbeat_timeout_ms = 3000;
+  /// How long a node may take to listen, and the cluster to connect.
+  std::chrono::seconds ready_timeout{30};
+};
+
 class local_cluster {
 public:
-  /// Starts `nodes` under `dir` (data in DIR/NODE, log in DIR/NODE.log),
-  /// each with `node_args`; throws std::runtime_error if one does not come
-  /// up or the nodes do not connect within 30 s.
+  /// Starts `nodes` under DIR/run (data in DIR/run/NODE, log appended to
+  /// DIR/run/NODE.log) and waits until they are connected; throws
+  /// std::runtime_error (stopping what did start) if one does not come up
+  /// or they do not connect within `settings.ready_timeout`. The binary is
+  /// $ONSET_NODE if set, else this build's onset-node.
+  local_cluster(std::string dir, std::vector<node_spec> nodes,
+                cluster_settings settings);
+
   local_cluster(std::string dir, std::vector<node_spec> nodes,
                 std::vector<std::string> node_args);
 
-  /// Stops every node still running (SIGTERM, then SIGKILL after 15 s).
+  /// Stops every node still running (see stop()).
   ~local_cluster();
 
   local_cluster(const local_cluster&) = delete;
   local_cluster& operator=(const local_cluster&) = delete;
 
-  /// Stops every node cleanly; their logs then hold their final totals.
+  /// Stops every node cleanly (SIGCONT, SIGTERM, SIGKILL after 15 s); their
+  /// logs then hold their final totals.
   void stop();
+
+  /// SIGKILLs `node` and reaps it. Nothing happens if it does not run.
+  void kill(const std::string& node);
+
+  /// SIGSTOP and SIGCONT.
+  void pause(const std::string& node);
+  void resume(const std::string& node);
+
+  /// Starts a stopped or killed node again with the same command line and
+  /// waits until it listens; throws std::runtime_error if it exits or does
+  /// not listen in time.
+  void restart(const std::string& node);
+
+  /// Whether `node` was started and has not been stopped or killed.
+  bool running(const std::string& node) const;
+
+  /// Returns once every node is reachable and reaches its peers; throws
+  /// std::runtime_error after `settings.ready_timeout`.
+  void await_connected();
 
   const cli::endpoint& gateway() const {
     return gateway_;
@@ -47,18 +89,27 @@ public:
   const std::vector<node_spec>& nodes() const {
     return nodes_;
   }
+  /// 0 if the node does not run.
   int pid(const std::string& node) const;
   std::string log_path(const std::string& node) const;
+  std::string data_dir(const std::string& node) const;
 
 private:
-  /// Returns once every node is reachable and reaches its peers; throws
-  /// std::runtime_error after 30 s.
-  void await_connected();
+  struct process {
+    std::vector<std::string> argv;
+    std::vector<uint16_t> ports;
+    int pid = 0;
+  };
 
-  std::string dir_;
+  void launch(const std::string& node);
+  process& at(const std::string& node);
+  const process& at(const std::string& node) const;
+
+  std::string run_dir_;
   std::vector<node_spec> nodes_;
+  cluster_settings settings_;
+  std::map<std::string, process> processes_;
   cli::endpoint gateway_;
-  bool running_ = false;
 };
 
 } // namespace onset::bench

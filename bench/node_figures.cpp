@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "actors/step_latency.hpp"
+#include "bench/log_events.hpp"
 
 namespace onset::bench {
 
@@ -21,17 +23,6 @@ uint64_t field(const std::string& line, const std::string& key) {
   if (at == std::string::npos)
     return 0;
   return std::strtoull(line.c_str() + at + key.size() + 2, nullptr, 10);
-}
-
-/// The last line of `path` that contains `needle`; empty if none.
-std::string last_line_with(const std::string& path, const std::string& needle) {
-  std::ifstream in{path};
-  std::string line;
-  std::string result;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos)
-      result = line;
-  return result;
 }
 
 } // namespace
@@ -106,25 +97,51 @@ cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to) {
 
 store_totals store_totals_of(const std::string& log_path) {
   store_totals result;
-  auto line = last_line_with(log_path, "] totals commits=");
-  if (line.empty())
-    return result;
-  result.found = true;
-  result.commits = field(line, "commits");
-  result.batches = field(line, "batches");
-  result.records = field(line, "records");
+  std::ifstream in{log_path};
+  for (std::string line; std::getline(in, line);) {
+    if (auto x = event_of(line); !x.is_discarded()) {
+      if (x.contains("commits") && x.contains("batches")
+          && x.contains("records") && x["commits"].is_number()) {
+        result.found = true;
+        result.commits = x["commits"].get<uint64_t>();
+        result.batches = x["batches"].get<uint64_t>();
+        result.records = x["records"].get<uint64_t>();
+      }
+    } else if (line.find("totals commits=") != std::string::npos) {
+      result.found = true;
+      result.commits = field(line, "commits");
+      result.batches = field(line, "batches");
+      result.records = field(line, "records");
+    }
+  }
   return result;
 }
 
 bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into) {
-  auto line = last_line_with(log_path, " step.latency ");
-  auto at = line.find(" buckets=");
-  if (at == std::string::npos)
+  std::string buckets;
+  bool found = false;
+  std::ifstream in{log_path};
+  for (std::string line; std::getline(in, line);) {
+    if (auto x = event_of(line); !x.is_discarded()) {
+      if (x["event"] == "step.latency" && x.contains("buckets")
+          && x["buckets"].is_string()) {
+        buckets = x["buckets"].get<std::string>();
+        found = true;
+      }
+    } else if (line.find(" step.latency ") != std::string::npos) {
+      auto at = line.find(" buckets=");
+      if (at == std::string::npos)
+        continue;
+      buckets = line.substr(at + 9);
+      found = true;
+    }
+  }
+  if (!found)
     return false;
   into.resize(step_latency::bucket_count);
-  std::istringstream in{line.substr(at + 9)};
+  std::istringstream items{buckets};
   std::string item;
-  while (std::getline(in, item, ',')) {
+  while (std::getline(items, item, ',')) {
     auto colon = item.find(':');
     if (colon == std::string::npos)
       continue;
@@ -162,21 +179,29 @@ void active_watch::poll() {
 }
 
 void active_watch::line(const std::string& text) {
-  if (text.find(" transition provisioning->active ") == std::string::npos)
+  // `contract.transition` with `to` active: the CONTRACT logs it once the
+  // commit of its state is done.
+  auto x = event_of(text);
+  int64_t at = 0;
+  if (!x.is_discarded()) {
+    if (x["event"] != "contract.transition"
+        || x.value("to", std::string{}) != "active")
+      return;
+    at = event_time_ms(x);
+  } else {
+    // A node whose CONTRACT still writes the transition as prose inside
+    // the JSON line: `{"time":"...Z",...,[contract C-1] transition
+    // provisioning->active ...}`.
+    auto time = text.find(R"("time":")");
+    if (text.find(" transition provisioning->active ") == std::string::npos
+        || time == std::string::npos)
+      return;
+    auto end = text.find('"', time + 8);
+    at = event_time_ms(
+      nlohmann::json{{"time", text.substr(time + 8, end - time - 8)}});
+  }
+  if (at == 0)
     return;
-  // `2026-12-01T18:45:59.318 info [contract ...`: the node's text log
-  // pattern (nodes/logging.cpp), in local time.
-  std::tm tm{};
-  int ms = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year,
-                  &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-                  &ms)
-      != 7)
-    return;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  tm.tm_isdst = -1;
-  auto at = static_cast<int64_t>(std::mktime(&tm)) * 1000 + ms;
   ++count_;
   if (first_ms_ == 0 || at < first_ms_)
     first_ms_ = at;

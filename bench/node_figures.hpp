@@ -1,6 +1,7 @@
 // What onset-bench reads back from the node processes: memory and CPU time
-// from /proc while a node runs, and from a stopped node's log the
-// STORE's totals and the CONTRACT actors' step latency histogram (the lines
+// from /proc while a node runs, and from a stopped node's JSON log
+// (--log-format json, bench/log_events.hpp) the STORE's totals and the
+// CONTRACT actors' step latency histogram (the events
 // persistence/store_actor.cpp and actors/contract_supervisor.cpp log at
 // exit), and, while they run, the contracts they log as turning active.
 // No CAF.
@@ -56,7 +57,9 @@ struct cpu_shares {
 
 cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to);
 
-/// The last `[store N] totals ...` line of a log.
+/// The last STORE totals event of a log: the last event with the fields
+/// `commits`, `batches` and `records` (or a line `... totals commits=N
+/// batches=N records=N`).
 struct store_totals {
   bool found = false;
   uint64_t commits = 0;
@@ -66,14 +69,15 @@ struct store_totals {
 
 store_totals store_totals_of(const std::string& log_path);
 
-/// The bucket counts of the last `step.latency ... buckets=` line of a log
-/// (actors/step_latency.hpp), added into `into` (sized on first use).
+/// The bucket counts (`buckets`, "bucket:count,...") of the last
+/// `step.latency` event of a log (actors/step_latency.hpp), added into
+/// `into` (sized on first use).
 /// Returns whether the log had one.
 bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into);
 
 /// Follows the logs of the contracts nodes while they run and counts the
-/// contracts they log as turning active (`transition
-/// provisioning->active`), with the log time of the first and the last.
+/// contracts they log as turning active (event `contract.transition` with
+/// `to` active), with the log time of the first and the last.
 /// Reading logs costs the nodes nothing, unlike asking them for every
 /// contract's status.
 class active_watch {

@@ -41,10 +41,12 @@ clock_type::time_point steady_at(int64_t unix_seconds) {
 }
 
 std::vector<std::string> node_args(const bench_options& o) {
-  // Info: local-cluster.sh waits for each node's `up` line, and onset-bench
-  // reads the STORE totals and the latency histogram from the logs.
-  std::vector<std::string> result{"--threads", std::to_string(o.node_threads),
-                                  "--log-level", "info"};
+  // Info, as JSON events: onset-bench reads the contracts turning active,
+  // the STORE totals and the latency histogram from the logs.
+  std::vector<std::string> result{
+    "--threads",    std::to_string(o.node_threads),
+    "--log-level",  "info",
+    "--log-format", "json"};
   result.insert(result.end(), o.node_args.begin(), o.node_args.end());
   return result;
 }

@@ -5,9 +5,9 @@
 #
 #   local-cluster.sh start DIR CLUSTER_FILE [NODE...] [-- ONSET_NODE_OPTION...]
 #       Starts the named nodes (all nodes of the file by default) and waits
-#       until each one logged that it is up. Per node: data in DIR/NODE/,
-#       log appended to DIR/NODE.log, its PID in DIR/NODE.pid, its command
-#       line in DIR/NODE.args (for restart).
+#       until each one logged that it is up (event node.up). Per node: data
+#       in DIR/NODE/, log appended to DIR/NODE.log, its PID in DIR/NODE.pid,
+#       its command line in DIR/NODE.args (for restart).
 #   local-cluster.sh restart DIR NODE...
 #       Starts stopped or killed nodes again with the same command line.
 #   local-cluster.sh stop DIR [NODE...]
@@ -70,6 +70,14 @@ check_loopback() {
   [ -z "$bad" ] || die "$1: nodes not on loopback: $bad"
 }
 
+# Succeeds if stdin holds the node's `node.up` event with name=$1, as text
+# (`... node.up name=NODE ...`) or as JSON (`"event":"node.up",...,
+# "name":"NODE"`), or the `[node] up name=NODE` line of an older onset-node
+# ($ONSET_NODE may be another build).
+up_event() {
+  grep -Eq "node\.up( [^ ]*)* name=$1( |\$)|\"event\":\"node\.up\".*\"name\":\"$1\"|\[node\] up name=$1 "
+}
+
 launch() {
   local dir=$1 name=$2 pid started
   local -a args
@@ -82,7 +90,7 @@ launch() {
   started=$(start_time "$pid")
   echo "$pid $started" >"$dir/$name.pid"
   local waited=0
-  until tail -n +"$((mark + 1))" "$dir/$name.log" | grep -q "\[node\] up name=$name "; do
+  until tail -n +"$((mark + 1))" "$dir/$name.log" | up_event "$name"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$dir/$name.log" >&2
       rm -f "$dir/$name.pid"

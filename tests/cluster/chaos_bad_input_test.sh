@@ -3,9 +3,9 @@
 # option, and prints the same schedule for the same seed (and another one
 # for another seed) without starting anything. onset-node refuses
 # --test-faults unless ONSET_ENABLE_TEST_FAULTS=1, and a bad spec.
-# Usage: chaos_bad_input_test.sh SOURCE_DIR ONSET_NODE
+# Usage: chaos_bad_input_test.sh ONSET_CHAOS ONSET_NODE
 set -euo pipefail
-chaos=$1/scripts/onset-chaos
+chaos=$1
 onset_node=$2
 fail() {
   echo "FAIL: $*" >&2

@@ -1,0 +1,514 @@
+#include "bench/chaos_runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/engine_config.hpp"
+#include "bench/chaos_client.hpp"
+#include "bench/local_cluster.hpp"
+#include "bench/log_events.hpp"
+#include "config/catalog_loader.hpp"
+#include "messages/contract_json.hpp"
+#include "messages/device_json.hpp"
+#include "messages/error_code.hpp"
+#include "nodes/cluster_audit.hpp"
+
+namespace onset::bench {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+/// A run that cannot go on; the message says why.
+struct chaos_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// How long an operator request is retried while nodes come and go.
+constexpr auto retry_for = std::chrono::seconds{90};
+
+std::string catalog_file() {
+  return std::string{ONSET_SOURCE_DIR} + "/config/catalog.json";
+}
+
+std::string rfc3339(std::time_t t) {
+  char buf[32];
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string fixed1(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f", x);
+  return buf;
+}
+
+double seconds_since(clock_type::time_point t) {
+  return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+nlohmann::json services_of(const chaos_contract& c, int version) {
+  auto v = c.value + (version - 1) * 5;
+  switch (c.services) {
+    case service_mix::device_only:
+      return {{"failure_prediction", nlohmann::json::object()}};
+    case service_mix::backup:
+      return {
+        {"data_backup",
+         {{"backup_format", (v + version) % 2 == 0 ? "full" : "differential"}}},
+        {"failure_prediction", nlohmann::json::object()}};
+    case service_mix::delivery:
+      return {{"consumables_delivery",
+               {{"delivery_threshold_pct", v}, {"payment_method", "invoice"}}}};
+    default:
+      return {{"parts_life_prediction", {{"alert_threshold_pct", v + 50}}},
+              {"cloud_doc_backup", nlohmann::json::object()}};
+  }
+}
+
+class chaos_run {
+public:
+  chaos_run(const chaos_plan& plan, const chaos_run_options& options,
+            chaos_client& client, std::string work)
+    : plan_(plan), options_(options), client_(client), work_(std::move(work)) {
+    for (auto& c : plan_.workload)
+      version_[c.index] = 1;
+  }
+
+  /// The summary line and whether every invariant holds; throws
+  /// chaos_error when the run cannot complete.
+  std::pair<std::string, bool> run();
+
+  void say(const std::string& what) const {
+    std::printf("[%6.1fs] %s\n", seconds_since(t0_), what.c_str());
+    std::fflush(stdout);
+  }
+
+  /// The last lines of every node's log, on stderr.
+  void show_logs() const;
+
+private:
+  void start_cluster();
+  void prepare();
+  void play(const chaos_move& x);
+  void restart(const std::vector<std::string>& nodes);
+  void submit(int first, int last);
+  void settle();
+  std::pair<std::string, bool> audit();
+
+  /// Calls `f` until it succeeds or refuses with `accepted` (the change was
+  /// made by an attempt whose reply was lost with a node), for up to 90 s.
+  void retry(const std::string& what, std::optional<error_code> accepted,
+             const std::function<caf::error()>& f);
+
+  contract document(const chaos_contract& c, int version) const;
+  std::string expected_state(const chaos_contract& c) const {
+    return c.fate == contract_fate::cancel || c.fate == contract_fate::expire
+             ? "ended"
+             : "active";
+  }
+
+  const chaos_plan& plan_;
+  const chaos_run_options& options_;
+  chaos_client& client_;
+  std::string work_;
+  clock_type::time_point t0_ = clock_type::now();
+  clock_type::time_point last_restart_ = clock_type::now();
+  std::unique_ptr<local_cluster> cluster_;
+  catalog catalog_;
+  std::time_t t_docs_ = 0;
+  std::map<int, int> version_;
+  double settled_after_s_ = 0;
+};
+
+void chaos_run::show_logs() const {
+  if (!cluster_)
+    return;
+  for (auto& n : chaos_nodes()) {
+    auto path = cluster_->log_path(n);
+    std::ifstream in{path};
+    std::vector<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+      last.push_back(std::move(line));
+      if (last.size() > 10)
+        last.erase(last.begin());
+    }
+    std::cerr << "--- " << path << " (last lines)\n";
+    for (auto& x : last)
+      std::cerr << x << '\n';
+  }
+}
+
+std::pair<std::string, bool> chaos_run::run() {
+  auto cat = load_catalog(catalog_file());
+  if (!cat)
+    throw chaos_error("catalog refused: " + cat.error().to_string());
+  catalog_ = std::move(cat.value());
+  start_cluster();
+  prepare();
+  say("running " + std::to_string(plan_.moves.size()) + " events");
+  size_t k = 0;
+  for (auto& x : plan_.moves) {
+    say("#" + std::to_string(++k) + " " + to_string(x));
+    play(x);
+  }
+  say("schedule done; letting the cluster heal");
+  settle();
+  return audit();
+}
+
+void chaos_run::start_cluster() {
+  cluster_settings s;
+  s.node_args = {"--firmware-latency", "1500", "--apps-latency",    "500",
+                 "--settings-latency", "200",  "--request-timeout", "1000",
+                 "--resend-cap",       "1000", "--threads",         "2",
+                 "--log-format",       "json"};
+  if (!options_.faults.empty()) {
+    // Validated by onset-node itself; each contracts node its own seed.
+    ::setenv("ONSET_ENABLE_TEST_FAULTS", "1", 1);
+    for (auto& n : chaos_nodes())
+      if (n[0] == 'c')
+        s.extra_args[n] = {"--test-faults",
+                           options_.faults + ",seed="
+                             + std::to_string(uint64_t{plan_.seed} * 10
+                                              + std::stoul(n.substr(1)))};
+  }
+  s.heartbeat_interval_ms = 200;
+  s.heartbeat_timeout_ms = 1000;
+  std::vector<node_spec> nodes;
+  for (auto& x : five_nodes())
+    nodes.push_back(x);
+  say("starting the cluster in " + work_);
+  try {
+    cluster_ = std::make_unique<local_cluster>(work_, nodes, s);
+  } catch (const std::runtime_error& x) {
+    throw chaos_error(x.what());
+  }
+  client_.use(cluster_->gateway());
+}
+
+void chaos_run::retry(const std::string& what,
+                      std::optional<error_code> accepted,
+                      const std::function<caf::error()>& f) {
+  auto deadline = clock_type::now() + retry_for;
+  for (;;) {
+    auto err = f();
+    if (!err || (accepted && is(err, *accepted)))
+      return;
+    if (clock_type::now() > deadline)
+      throw chaos_error(what + " kept failing: " + client_.render(err));
+    std::this_thread::sleep_for(milliseconds{300});
+  }
+}
+
+contract chaos_run::document(const chaos_contract& c, int version) const {
+  nlohmann::json doc{
+    {"id", chaos_contract_id(c.index)},
+    {"version", version},
+    {"customer", "acme"},
+    {"start", c.start_offset_s == 0 ? "2026-01-01T00:00:00Z"
+                                    : rfc3339(t_docs_ + c.start_offset_s)},
+    {"end", c.end_offset_s == 0 ? "2036-01-01T00:00:00Z"
+                                : rfc3339(t_docs_ + c.end_offset_s)},
+    {"devices",
+     {chaos_printer_id(2 * c.index - 1), chaos_printer_id(2 * c.index)}},
+    {"services", services_of(c, version)}};
+  auto result = parse_contract(doc.dump(), catalog_);
+  if (!result)
+    throw chaos_error("the workload's document of " + chaos_contract_id(c.index)
+                      + " is refused: " + result.error().to_string());
+  return std::move(result.value());
+}
+
+void chaos_run::prepare() {
+  auto printers = 2 * plan_.workload.size();
+  say("registering " + std::to_string(printers) + " printers");
+  auto docs = nlohmann::json::array();
+  for (size_t i = 1; i <= printers; ++i)
+    docs.push_back({{"id", chaos_printer_id(static_cast<int>(i))},
+                    {"customer", "acme"},
+                    {"model", "imageRUNNER C3326"},
+                    {"firmware", "2.4.0"},
+                    {"apps", nlohmann::json::array()}});
+  auto records = parse_device_records(docs.dump());
+  if (!records)
+    throw chaos_error("the workload's printers are refused: "
+                      + records.error().to_string());
+  retry("enroll", std::nullopt,
+        [&] { return client_.enroll(records.value()); });
+  // An offline printer holds its steps until it is back (later, in the
+  // schedule).
+  for (auto& c : plan_.workload)
+    if (c.fate == contract_fate::offline)
+      retry("set-online", std::nullopt, [&] {
+        return client_.set_online(device_id{chaos_printer_id(2 * c.index)},
+                                  false);
+      });
+  t_docs_ = std::time(nullptr);
+}
+
+void chaos_run::restart(const std::vector<std::string>& nodes) {
+  for (auto& n : nodes) {
+    try {
+      cluster_->restart(n);
+    } catch (const std::runtime_error& x) {
+      throw chaos_error("node " + n + " did not come back: " + x.what());
+    }
+  }
+  last_restart_ = clock_type::now();
+}
+
+void chaos_run::submit(int first, int last) {
+  std::vector<contract> docs;
+  for (int i = first; i <= last; ++i)
+    docs.push_back(document(plan_.workload[static_cast<size_t>(i - 1)], 1));
+  if (!client_.submit(docs))
+    return;
+  // Some may have been accepted before a node went away: one by one.
+  for (int i = first; i <= last; ++i) {
+    auto& doc = docs[static_cast<size_t>(i - first)];
+    retry("submit " + chaos_contract_id(i), error_code::stale_version,
+          [&] { return client_.submit({doc}); });
+  }
+}
+
+void chaos_run::play(const chaos_move& x) {
+  auto sleep = [](int ms) { std::this_thread::sleep_for(milliseconds{ms}); };
+  switch (x.kind) {
+    case chaos_move::wait:
+      sleep(x.ms);
+      break;
+    case chaos_move::kill:
+      cluster_->kill(x.node);
+      sleep(x.ms);
+      restart({x.node});
+      break;
+    case chaos_move::kill2:
+      cluster_->kill(x.node);
+      sleep(x.gap_ms);
+      cluster_->kill(x.other);
+      sleep(x.ms);
+      restart({x.node, x.other});
+      break;
+    case chaos_move::kill_recovering:
+      cluster_->kill(x.node);
+      restart({x.node});
+      sleep(x.gap_ms);
+      cluster_->kill(x.node);
+      sleep(x.ms);
+      restart({x.node});
+      break;
+    case chaos_move::kill_all:
+      for (auto& n : chaos_nodes())
+        cluster_->kill(n);
+      sleep(x.ms);
+      restart(chaos_nodes());
+      break;
+    case chaos_move::pause:
+      cluster_->pause(x.node);
+      sleep(x.ms);
+      cluster_->resume(x.node);
+      break;
+    case chaos_move::submit:
+      submit(x.first, x.last);
+      break;
+    case chaos_move::renew: {
+      auto doc = document(plan_.workload[static_cast<size_t>(x.first - 1)], 2);
+      retry("renew " + chaos_contract_id(x.first), error_code::stale_version,
+            [&] { return client_.submit({doc}); });
+      version_[x.first] = 2;
+      break;
+    }
+    case chaos_move::cancel:
+      retry("cancel " + chaos_contract_id(x.first), error_code::wrong_state,
+            [&] {
+              return client_.cancel(contract_id{chaos_contract_id(x.first)});
+            });
+      break;
+    case chaos_move::offline:
+      retry("set-online", std::nullopt, [&] {
+        return client_.set_online(device_id{chaos_printer_id(2 * x.first)},
+                                  true);
+      });
+      break;
+  }
+}
+
+void chaos_run::settle() {
+  auto deadline = clock_type::now()
+                  + std::chrono::seconds{options_.settle_timeout_s};
+  for (;;) {
+    auto all = client_.list_contracts();
+    std::vector<std::string> off;
+    if (all) {
+      std::map<std::string, const contract_summary*> by_id;
+      for (auto& x : all.value())
+        by_id[x.id.str()] = &x;
+      for (auto& c : plan_.workload) {
+        auto i = by_id.find(chaos_contract_id(c.index));
+        if (i == by_id.end()) {
+          off.push_back(chaos_contract_id(c.index) + " unknown");
+          continue;
+        }
+        auto& s = *i->second;
+        std::string state = to_string(s.state);
+        if (state != expected_state(c)
+            || s.version != static_cast<uint64_t>(version_[c.index]))
+          off.push_back(s.id.str() + " v" + std::to_string(s.version) + " "
+                        + state + (s.reason.empty() ? "" : " " + s.reason));
+      }
+      if (off.empty() && all.value().size() == plan_.workload.size())
+        break;
+    } else {
+      off.push_back("status: " + client_.render(all.error()));
+    }
+    if (clock_type::now() > deadline) {
+      for (size_t i = 0; i < off.size() && i < 20; ++i)
+        std::cerr << off[i] << '\n';
+      throw chaos_error("not settled within "
+                        + std::to_string(options_.settle_timeout_s) + "s");
+    }
+    std::this_thread::sleep_for(milliseconds{500});
+  }
+  settled_after_s_ = seconds_since(last_restart_);
+  say("settled " + fixed1(settled_after_s_) + "s after the last restart");
+}
+
+std::pair<std::string, bool> chaos_run::audit() {
+  cluster_->stop();
+  std::vector<std::unique_ptr<persistence::environment>> envs;
+  std::vector<persistence::environment*> ptrs;
+  for (auto& n : chaos_nodes()) {
+    persistence::environment_options opts;
+    opts.directory = cluster_->data_dir(n);
+    opts.reader_check_interval = std::chrono::seconds{0};
+    auto env = persistence::environment::open(opts);
+    if (!env)
+      throw chaos_error("cannot read " + opts.directory + ": "
+                        + persistence::to_string(env.error()));
+    ptrs.push_back((*env).get());
+    envs.push_back(std::move(*env));
+  }
+  audit_options a;
+  a.expect_settled = true;
+  a.now = system_wall_clock()();
+  auto report = audit_cluster(ptrs, catalog_, a);
+  if (!report)
+    throw chaos_error("the audit read nothing: " + report.error().to_string());
+  auto& r = report.value();
+  std::map<std::string, const chaos_contract*> want;
+  for (auto& c : plan_.workload)
+    want[chaos_contract_id(c.index)] = &c;
+  uint64_t wrong_final = 0;
+  auto contracts = nlohmann::json::array();
+  for (auto& c : r.contracts) {
+    auto i = want.find(c.id.str());
+    if (i == want.end() || c.state != expected_state(*i->second)
+        || c.version != static_cast<uint64_t>(version_[i->second->index]))
+      ++wrong_final;
+    contracts.push_back({{"id", c.id.str()},
+                         {"version", c.version},
+                         {"state", c.state},
+                         {"expected", c.expected}});
+  }
+  for (auto& p : r.problems)
+    std::printf("  %s\n", p.c_str());
+  uint64_t reacked = 0;
+  for (auto n : {"d1", "d2"})
+    reacked += count_events(cluster_->log_path(n), "step.duplicate");
+  auto line
+    = "chaos seed=" + std::to_string(plan_.seed) + " kills="
+      + std::to_string(plan_.kills) + " pauses=" + std::to_string(plan_.pauses)
+      + " contracts=" + std::to_string(plan_.workload.size()) + " lost="
+      + std::to_string(r.lost) + " duplicated=" + std::to_string(r.duplicated)
+      + " reordered=" + std::to_string(r.reordered)
+      + " unsettled=" + std::to_string(r.unsettled) + " mismatched="
+      + std::to_string(r.mismatched) + " pending=" + std::to_string(r.pending)
+      + " wrong_final=" + std::to_string(wrong_final) + " instructions="
+      + std::to_string(r.instructions) + " reacked=" + std::to_string(reacked)
+      + " settled_after_s=" + fixed1(settled_after_s_);
+  if (!options_.faults.empty()) {
+    uint64_t injected = 0;
+    for (auto n : {"c1", "c2"})
+      injected += count_events(cluster_->log_path(n), "fault.injected");
+    line += " faults=" + options_.faults
+            + " injected=" + std::to_string(injected);
+  }
+  nlohmann::json out{{"instructions", r.instructions},
+                     {"duplicated", r.duplicated},
+                     {"gaps", r.gaps},
+                     {"reordered", r.reordered},
+                     {"lost", r.lost},
+                     {"pending", r.pending},
+                     {"unsettled", r.unsettled},
+                     {"mismatched", r.mismatched},
+                     {"wrong_final", wrong_final},
+                     {"reacked", reacked},
+                     {"problems", r.problems},
+                     {"contracts", contracts},
+                     {"ok", r.ok()}};
+  std::ofstream{work_ + "/report.json"} << out.dump(2) << '\n';
+  bool ok = r.ok() && wrong_final == 0
+            && r.contracts.size() == plan_.workload.size();
+  return {line, ok};
+}
+
+/// A new directory for the run's data and logs.
+std::string make_work_dir(const std::string& chosen) {
+  namespace fs = std::filesystem;
+  if (!chosen.empty()) {
+    fs::create_directories(chosen);
+    return fs::absolute(chosen).string();
+  }
+  auto* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string{tmp && *tmp ? tmp : "/tmp"}
+                        + "/onset-chaos.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot make a temporary directory");
+  return pattern;
+}
+
+} // namespace
+
+int run_chaos(const chaos_plan& plan, const chaos_run_options& options,
+              chaos_client& client) {
+  auto work = make_work_dir(options.work_dir);
+  bool passed = false;
+  {
+    chaos_run run{plan, options, client, work};
+    try {
+      auto [line, ok] = run.run();
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+      passed = ok;
+      if (!ok)
+        std::fprintf(stderr, "chaos FAILED: re-run with: %s\n",
+                     options.rerun.c_str());
+    } catch (const std::exception& x) {
+      run.say(std::string{"ERROR: "} + x.what());
+      run.show_logs();
+    }
+  }
+  if (passed && !options.keep)
+    std::filesystem::remove_all(work);
+  else
+    std::fprintf(stderr, "onset-chaos: work directory kept: %s\n",
+                 work.c_str());
+  return passed ? 0 : 1;
+}
+
+} // namespace onset::bench

@@ -1,0 +1,299 @@
+#include "bench/chaos_schedule.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <random>
+
+namespace onset::bench {
+
+namespace {
+
+/// The move timings, in ms. A kill's restart comes after 100..700 ms, a
+/// pause lasts 1.2..2.2 s (longer than the cluster's 1 s heartbeat timeout,
+/// so that its peers take the node for down), and a wait of up to 300 ms
+/// follows each fault move.
+constexpr int kill_delay_min = 100;
+constexpr int kill_delay_span = 600;
+constexpr int pause_min = 1200;
+constexpr int pause_span = 1000;
+constexpr int wait_span = 300;
+constexpr int kill2_gap_span = 500;
+constexpr int recovering_gap_span = 300;
+
+/// Contracts are submitted in batches of this many.
+constexpr int batch = 5;
+
+class draws {
+public:
+  explicit draws(uint32_t seed) : gen_(seed) {
+  }
+
+  /// A number in 0..n-1. REQUIRES: n > 0.
+  int operator()(int n) {
+    return static_cast<int>(gen_() % static_cast<uint32_t>(n));
+  }
+
+private:
+  std::mt19937 gen_;
+};
+
+std::vector<chaos_contract> make_workload(draws& rnd, int contracts) {
+  std::vector<chaos_contract> result;
+  for (int i = 1; i <= contracts; ++i) {
+    chaos_contract x;
+    x.index = i;
+    auto r = rnd(100);
+    x.services = r < 20   ? service_mix::device_only
+                 : r < 50 ? service_mix::backup
+                 : r < 75 ? service_mix::delivery
+                          : service_mix::parts;
+    x.value = rnd(40) + 5;
+    x.start_offset_s = rnd(100) < 25 ? rnd(30) + 5 : 0;
+    r = rnd(100);
+    x.fate = r < 15   ? contract_fate::cancel
+             : r < 35 ? contract_fate::renew
+             : r < 45 ? contract_fate::offline
+             : r < 55 ? contract_fate::expire
+                      : contract_fate::keep;
+    if (x.fate == contract_fate::expire)
+      x.end_offset_s = x.start_offset_s + rnd(20) + 20;
+    result.push_back(x);
+  }
+  return result;
+}
+
+/// Fault moves, each followed by a wait, until the kill and pause counts
+/// are reached and each special move was drawn once.
+std::vector<chaos_move> make_faults(draws& rnd, const chaos_sizes& sizes,
+                                    chaos_plan& plan) {
+  auto& nodes = chaos_nodes();
+  auto count = static_cast<int>(nodes.size());
+  std::deque<chaos_move::kind_t> special{chaos_move::kill2,
+                                         chaos_move::kill_recovering,
+                                         chaos_move::kill_all,
+                                         chaos_move::kill};
+  std::vector<chaos_move> result;
+  while (plan.kills < sizes.kills || plan.pauses < sizes.pauses
+         || !special.empty()) {
+    auto r = rnd(100);
+    auto n = rnd(count);
+    auto m = rnd(count);
+    if (m == n)
+      m = (m + 1) % count;
+    chaos_move x;
+    x.node = nodes[static_cast<size_t>(n)];
+    x.other = nodes[static_cast<size_t>(m)];
+    auto delay = rnd(kill_delay_span) + kill_delay_min;
+    if (!special.empty() && r < 25) {
+      x.kind = special.front();
+      special.pop_front();
+      if (x.kind == chaos_move::kill) // The kill restarted at once.
+        delay = 0;
+    } else if (plan.pauses < sizes.pauses
+               && (r < 45 || plan.kills >= sizes.kills)) {
+      x.kind = chaos_move::pause;
+    } else {
+      x.kind = chaos_move::kill;
+    }
+    switch (x.kind) {
+      case chaos_move::kill:
+        x.other.clear();
+        x.ms = delay;
+        plan.kills += 1;
+        break;
+      case chaos_move::kill2:
+        x.gap_ms = rnd(kill2_gap_span);
+        x.ms = delay;
+        plan.kills += 2;
+        break;
+      case chaos_move::kill_recovering:
+        x.other.clear();
+        x.gap_ms = rnd(recovering_gap_span);
+        x.ms = delay;
+        plan.kills += 2;
+        break;
+      case chaos_move::kill_all:
+        x.node.clear();
+        x.other.clear();
+        x.ms = delay;
+        plan.kills += count;
+        break;
+      default: // pause
+        x.other.clear();
+        x.ms = rnd(pause_span) + pause_min;
+        plan.pauses += 1;
+    }
+    result.push_back(std::move(x));
+    chaos_move pause_after;
+    pause_after.ms = rnd(wait_span);
+    result.push_back(std::move(pause_after));
+  }
+  return result;
+}
+
+/// Interleaves the workload's moves with `faults`: batches of five
+/// contracts at seeded positions over the first two thirds (the first at
+/// once), and each renewal, cancellation or printer back online at a seeded
+/// position after its contract's batch, so that contracts provision while
+/// nodes die.
+std::vector<chaos_move> interleave(draws& rnd, const chaos_plan& plan,
+                                   std::vector<chaos_move> faults) {
+  auto n_faults = static_cast<int>(faults.size());
+  auto span = n_faults * 2 / 3 + 1;
+  auto contracts = static_cast<int>(plan.workload.size());
+  std::map<int, std::vector<chaos_move>> at;
+  std::vector<int> batch_pos(static_cast<size_t>(contracts) + 1, 0);
+  for (int b = 0; b * batch < contracts; ++b) {
+    auto pos = rnd(span);
+    if (b == 0)
+      pos = 0;
+    chaos_move x;
+    x.kind = chaos_move::submit;
+    x.first = b * batch + 1;
+    x.last = std::min((b + 1) * batch, contracts);
+    for (int i = x.first; i <= x.last; ++i)
+      batch_pos[static_cast<size_t>(i)] = pos;
+    at[pos].push_back(std::move(x));
+  }
+  for (auto& c : plan.workload) {
+    chaos_move x;
+    switch (c.fate) {
+      case contract_fate::cancel:
+        x.kind = chaos_move::cancel;
+        break;
+      case contract_fate::renew:
+        x.kind = chaos_move::renew;
+        break;
+      case contract_fate::offline:
+        x.kind = chaos_move::offline;
+        break;
+      default:
+        continue;
+    }
+    auto from = batch_pos[static_cast<size_t>(c.index)];
+    auto pos = from + 1 + rnd(std::max(1, n_faults - from));
+    x.first = c.index;
+    at[pos].push_back(std::move(x));
+  }
+  std::vector<chaos_move> result;
+  for (int pos = 0; pos < n_faults; ++pos) {
+    if (auto i = at.find(pos); i != at.end())
+      for (auto& x : i->second)
+        result.push_back(x);
+    result.push_back(std::move(faults[static_cast<size_t>(pos)]));
+  }
+  for (auto i = at.lower_bound(n_faults); i != at.end(); ++i)
+    for (auto& x : i->second)
+      result.push_back(x);
+  return result;
+}
+
+std::string padded(const char* prefix, int index) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%s-%04d", prefix, index);
+  return buf;
+}
+
+} // namespace
+
+const std::vector<std::string>& chaos_nodes() {
+  static const std::vector<std::string> result{"gw", "c1", "c2", "d1", "d2"};
+  return result;
+}
+
+std::string to_string(service_mix x) {
+  switch (x) {
+    case service_mix::device_only:
+      return "device_only";
+    case service_mix::backup:
+      return "backup";
+    case service_mix::delivery:
+      return "delivery";
+    default:
+      return "parts";
+  }
+}
+
+std::string to_string(contract_fate x) {
+  switch (x) {
+    case contract_fate::keep:
+      return "keep";
+    case contract_fate::cancel:
+      return "cancel";
+    case contract_fate::renew:
+      return "renew";
+    case contract_fate::offline:
+      return "offline";
+    default:
+      return "expire";
+  }
+}
+
+std::string to_string(const chaos_move& x) {
+  auto n = [](int i) { return std::to_string(i); };
+  switch (x.kind) {
+    case chaos_move::wait:
+      return "wait " + n(x.ms);
+    case chaos_move::kill:
+      return "kill " + x.node + " " + n(x.ms);
+    case chaos_move::kill2:
+      return "kill2 " + x.node + " " + x.other + " " + n(x.gap_ms) + " "
+             + n(x.ms);
+    case chaos_move::kill_recovering:
+      return "kill_recovering " + x.node + " " + n(x.gap_ms) + " " + n(x.ms);
+    case chaos_move::kill_all:
+      return "kill_all " + n(x.ms);
+    case chaos_move::pause:
+      return "pause " + x.node + " " + n(x.ms);
+    case chaos_move::submit:
+      return "submit " + n(x.first) + " " + n(x.last);
+    case chaos_move::renew:
+      return "renew " + n(x.first);
+    case chaos_move::cancel:
+      return "cancel " + n(x.first);
+    default:
+      return "offline " + n(x.first);
+  }
+}
+
+chaos_plan make_chaos_plan(uint32_t seed, const chaos_sizes& sizes) {
+  draws rnd{seed};
+  chaos_plan result;
+  result.seed = seed;
+  result.workload = make_workload(rnd, sizes.contracts);
+  auto faults = make_faults(rnd, sizes, result);
+  result.moves = interleave(rnd, result, std::move(faults));
+  return result;
+}
+
+void print_plan(std::ostream& out, const chaos_plan& plan,
+                const std::string& faults) {
+  auto contracts = plan.workload.size();
+  out << "chaos seed=" << plan.seed << " contracts=" << contracts
+      << " printers=" << 2 * contracts << " kills=" << plan.kills
+      << " pauses=" << plan.pauses
+      << " faults=" << (faults.empty() ? "none" : faults) << '\n';
+  out << "workload (start/end offsets in s from the submit of the first "
+         "batch; 0 = past/far):\n";
+  for (auto& c : plan.workload)
+    out << "  " << chaos_contract_id(c.index)
+        << " services=" << to_string(c.services) << " value=" << c.value
+        << " start+" << c.start_offset_s << " end+" << c.end_offset_s
+        << " fate=" << to_string(c.fate) << '\n';
+  out << "schedule (" << plan.moves.size() << " events; times in ms):\n";
+  size_t k = 0;
+  for (auto& x : plan.moves)
+    out << "  #" << ++k << ' ' << to_string(x) << '\n';
+}
+
+std::string chaos_contract_id(int index) {
+  return padded("C", index);
+}
+
+std::string chaos_printer_id(int index) {
+  return padded("MFP", index);
+}
+
+} // namespace onset::bench

@@ -1,0 +1,112 @@
+// The plan of one onset-chaos run (docs/chaos.md), drawn from its seed
+// alone: the workload (per contract its services, dates and fate) and the
+// schedule of moves (kills, pauses, restarts, and the workload's submits,
+// renewals, cancellations and printers coming back) interleaved. Pure: the
+// same seed and sizes give the same plan on every machine (draws are
+// `generator() % n`, not a standard distribution, whose results the
+// standard leaves to the library). No CAF, no processes.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace onset::bench {
+
+/// The nodes of the chaos cluster, in the order the schedule draws them.
+const std::vector<std::string>& chaos_nodes();
+
+enum class service_mix { device_only, backup, delivery, parts };
+
+/// What happens to a contract during the run.
+enum class contract_fate { keep, cancel, renew, offline, expire };
+
+std::string to_string(service_mix x);
+std::string to_string(contract_fate x);
+
+/// Contract `index` (1-based) of the workload: its id is C-NNNN, its
+/// printers MFP-(2i-1) and MFP-(2i).
+struct chaos_contract {
+  int index = 0;
+  service_mix services = service_mix::device_only;
+  /// Seeds the service values (thresholds, backup format).
+  int value = 0;
+  /// Seconds after the documents' reference time; 0: start already past,
+  /// end far away.
+  int start_offset_s = 0;
+  int end_offset_s = 0;
+  contract_fate fate = contract_fate::keep;
+};
+
+/// One move of the schedule. Times are milliseconds.
+struct chaos_move {
+  enum kind_t {
+    /// Let the cluster work for `ms`.
+    wait,
+    /// SIGKILL `node`, restart it after `ms` (0: at once).
+    kill,
+    /// SIGKILL `node`, `gap_ms` later SIGKILL `other`, restart both after
+    /// `ms`.
+    kill2,
+    /// SIGKILL `node`, restart it, `gap_ms` later (while it recovers)
+    /// SIGKILL it again, restart it after `ms`.
+    kill_recovering,
+    /// SIGKILL every node, restart all after `ms`.
+    kill_all,
+    /// SIGSTOP `node` for `ms`, then SIGCONT.
+    pause,
+    /// Submit contracts `first`..`last`.
+    submit,
+    /// Renew, cancel contract `first`, or bring its offline printer back.
+    renew,
+    cancel,
+    offline,
+  };
+  kind_t kind = wait;
+  std::string node;
+  std::string other;
+  int gap_ms = 0;
+  int ms = 0;
+  int first = 0;
+  int last = 0;
+};
+
+/// The line the plan prints for `x`, e.g. `kill c1 532`.
+std::string to_string(const chaos_move& x);
+
+struct chaos_plan {
+  uint32_t seed = 0;
+  std::vector<chaos_contract> workload;
+  std::vector<chaos_move> moves;
+  /// SIGKILLs and pauses the schedule holds (a kill2 counts two kills,
+  /// kill_recovering two, kill_all one per node).
+  int kills = 0;
+  int pauses = 0;
+};
+
+/// The sizes of a plan.
+struct chaos_sizes {
+  int contracts = 40;
+  /// At least this many SIGKILLs and pauses.
+  int kills = 50;
+  int pauses = 10;
+};
+
+/// The plan of `seed`: at least `sizes.kills` kills and `sizes.pauses`
+/// pauses, and each special move (kill2, kill_recovering, kill_all, a kill
+/// restarted at once) once.
+chaos_plan make_chaos_plan(uint32_t seed, const chaos_sizes& sizes);
+
+/// Prints the plan as `onset-chaos --schedule-only` does; `faults` is the
+/// --faults spec or empty.
+void print_plan(std::ostream& out, const chaos_plan& plan,
+                const std::string& faults);
+
+/// C-0001 for 1.
+std::string chaos_contract_id(int index);
+
+/// MFP-0001 for 1.
+std::string chaos_printer_id(int index);
+
+} // namespace onset::bench

@@ -1,0 +1,161 @@
+// The plan of an onset-chaos run (bench/chaos_schedule.hpp) depends on its
+// seed alone, reaches the configured kills and pauses, and holds each
+// special move; and the events of a node's JSON log are counted by name.
+#define CAF_SUITE chaos_schedule
+#include <caf/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/chaos_schedule.hpp"
+#include "bench/log_events.hpp"
+
+using namespace onset::bench;
+
+namespace {
+
+std::string printed(uint32_t seed, const chaos_sizes& sizes) {
+  std::ostringstream out;
+  print_plan(out, make_chaos_plan(seed, sizes), "");
+  return out.str();
+}
+
+size_t count_kind(const chaos_plan& plan, chaos_move::kind_t kind) {
+  return static_cast<size_t>(
+    std::count_if(plan.moves.begin(), plan.moves.end(),
+                  [&](const chaos_move& x) { return x.kind == kind; }));
+}
+
+} // namespace
+
+CAF_TEST(the same seed gives the same plan and another seed another) {
+  chaos_sizes sizes;
+  CAF_CHECK_EQUAL(printed(42, sizes), printed(42, sizes));
+  CAF_CHECK_NOT_EQUAL(printed(42, sizes), printed(43, sizes));
+}
+
+CAF_TEST(a plan holds at least the configured kills and pauses) {
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    chaos_sizes sizes;
+    sizes.contracts = 20;
+    sizes.kills = 50;
+    sizes.pauses = 10;
+    auto plan = make_chaos_plan(seed, sizes);
+    CAF_CHECK_GREATER_OR_EQUAL(plan.kills, 50);
+    CAF_CHECK_GREATER_OR_EQUAL(plan.pauses, 10);
+    CAF_CHECK_EQUAL(count_kind(plan, chaos_move::pause), 10u);
+    int kills = 0;
+    for (auto& x : plan.moves)
+      kills += x.kind == chaos_move::kill              ? 1
+               : x.kind == chaos_move::kill2           ? 2
+               : x.kind == chaos_move::kill_recovering ? 2
+               : x.kind == chaos_move::kill_all
+                 ? static_cast<int>(chaos_nodes().size())
+                 : 0;
+    CAF_CHECK_EQUAL(kills, plan.kills);
+  }
+}
+
+CAF_TEST(a plan holds each special move once) {
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    auto plan = make_chaos_plan(seed, chaos_sizes{});
+    CAF_CHECK_EQUAL(count_kind(plan, chaos_move::kill2), 1u);
+    CAF_CHECK_EQUAL(count_kind(plan, chaos_move::kill_recovering), 1u);
+    CAF_CHECK_EQUAL(count_kind(plan, chaos_move::kill_all), 1u);
+    CAF_CHECK(std::any_of(plan.moves.begin(), plan.moves.end(),
+                          [](const chaos_move& x) {
+                            return x.kind == chaos_move::kill && x.ms == 0;
+                          }));
+    for (auto& x : plan.moves)
+      if (x.kind == chaos_move::kill2)
+        CAF_CHECK_NOT_EQUAL(x.node, x.other);
+  }
+}
+
+CAF_TEST(even a plan of no kills and no pauses holds the special moves) {
+  chaos_sizes sizes;
+  sizes.kills = 0;
+  sizes.pauses = 0;
+  auto plan = make_chaos_plan(7, sizes);
+  CAF_CHECK_EQUAL(count_kind(plan, chaos_move::kill_all), 1u);
+  CAF_CHECK_EQUAL(count_kind(plan, chaos_move::pause), 0u);
+}
+
+CAF_TEST(every contract is submitted once and its fate comes after) {
+  chaos_sizes sizes;
+  sizes.contracts = 23;
+  auto plan = make_chaos_plan(5, sizes);
+  std::vector<int> submitted(24, -1);
+  for (size_t pos = 0; pos < plan.moves.size(); ++pos) {
+    auto& x = plan.moves[pos];
+    if (x.kind == chaos_move::submit) {
+      for (int i = x.first; i <= x.last; ++i) {
+        CAF_CHECK_EQUAL(submitted[static_cast<size_t>(i)], -1);
+        submitted[static_cast<size_t>(i)] = static_cast<int>(pos);
+      }
+    } else if (x.kind == chaos_move::renew || x.kind == chaos_move::cancel
+               || x.kind == chaos_move::offline) {
+      CAF_CHECK_GREATER(static_cast<int>(pos),
+                        submitted[static_cast<size_t>(x.first)]);
+      CAF_CHECK_NOT_EQUAL(submitted[static_cast<size_t>(x.first)], -1);
+    }
+  }
+  for (int i = 1; i <= 23; ++i)
+    CAF_CHECK_NOT_EQUAL(submitted[static_cast<size_t>(i)], -1);
+  CAF_CHECK_EQUAL(plan.moves.front().kind, chaos_move::submit);
+}
+
+CAF_TEST(moves print as the schedule lines of onset - chaos) {
+  chaos_move x;
+  x.kind = chaos_move::kill;
+  x.node = "c1";
+  x.ms = 0;
+  CAF_CHECK_EQUAL(to_string(x), "kill c1 0");
+  x.kind = chaos_move::kill2;
+  x.other = "d2";
+  x.gap_ms = 30;
+  x.ms = 400;
+  CAF_CHECK_EQUAL(to_string(x), "kill2 c1 d2 30 400");
+  x.kind = chaos_move::pause;
+  CAF_CHECK_EQUAL(to_string(x), "pause c1 400");
+  x.kind = chaos_move::submit;
+  x.first = 6;
+  x.last = 10;
+  CAF_CHECK_EQUAL(to_string(x), "submit 6 10");
+  CAF_CHECK_EQUAL(chaos_contract_id(7), "C-0007");
+  CAF_CHECK_EQUAL(chaos_printer_id(12), "MFP-0012");
+}
+
+CAF_TEST(events of a JSON log are counted by name) {
+  char path[] = "/tmp/onset-log-events-XXXXXX";
+  int fd = ::mkstemp(path);
+  CAF_REQUIRE(fd >= 0);
+  ::close(fd);
+  {
+    std::ofstream out{path};
+    out << "=== local-cluster: start 2026-12-06T11:00:00Z ===\n"
+        << R"({"time":"2026-12-06T11:00:00.250Z","level":"info",)"
+        << R"("event":"step.duplicate","stream":"C-1/MFP-1","seq":3})" << '\n'
+        << R"({"time":"2026-12-06T11:00:01.000Z","level":"info",)"
+        << R"("event":"step.acked","seq":3})" << '\n'
+        << "not json at all\n"
+        << R"({"time":"2026-12-06T11:00:02.000Z","level":"info",)"
+        << R"("event":"step.duplicate","stream":"C-1/MFP-1","seq":4})" << '\n'
+        << R"({"time":"2026-12-06T11:00:03.000Z","level":"info",)";
+  }
+  CAF_CHECK_EQUAL(count_events(path, "step.duplicate"), 2u);
+  CAF_CHECK_EQUAL(count_events(path, "fault.injected"), 0u);
+  int64_t first = 0;
+  for_each_event(path, [&](const nlohmann::json& x) {
+    if (first == 0)
+      first = event_time_ms(x);
+  });
+  // 2026-12-06T11:00:00.250Z
+  CAF_CHECK_EQUAL(first, 1796554800250);
+  std::remove(path);
+}
