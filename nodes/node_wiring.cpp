@@ -16,9 +16,9 @@ namespace onset::nodes {
 
 namespace {
 
-/// Whether `me` talks to role `x` through a ROUTER: it needs the role and
-/// another node holds it. A node alone with a role (the embedded node holds
-/// every role) talks to its own supervisor directly.
+/// Whether a node other than `me` holds role `x`. Only then does `me` talk
+/// to that role through a ROUTER; a node alone with a role (the embedded
+/// node holds every role) talks to its own supervisor directly.
 bool routes_to_others(const cluster_spec& spec, const cluster_node& me,
                       node_role x) {
   auto holders = spec.holders(x);
