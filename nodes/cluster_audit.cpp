@@ -12,7 +12,7 @@
 #include "persistence/receiver_ledger.hpp"
 #include "persistence/service_store.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 namespace {
 
@@ -327,4 +327,4 @@ audit_cluster(const std::vector<persistence::environment*>& envs,
   return r;
 }
 
-} // namespace onset
+} // namespace onset::nodes

@@ -29,7 +29,7 @@
 #include "messages/utc_time.hpp"
 #include "persistence/environment.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 struct audit_options {
   /// Check contract states, pending steps and applied state too. REQUIRES:
@@ -102,4 +102,4 @@ outcome<audit_report>
 audit_cluster(const std::vector<persistence::environment*>& envs,
               const catalog& cat, const audit_options& options);
 
-} // namespace onset
+} // namespace onset::nodes

@@ -9,7 +9,7 @@
 #include "config/cluster_file.hpp"
 #include "nodes/node_options.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 /// Runs node `name` of `spec` until SIGTERM or SIGINT, then stops it
 /// cleanly (the GATEWAY and the NODE DIRECTORY are unpublished first).
@@ -21,4 +21,4 @@ namespace onset {
 int run_cluster_node(const node_options& options, const cluster_spec& spec,
                      const std::string& name);
 
-} // namespace onset
+} // namespace onset::nodes

@@ -1,11 +1,17 @@
-// One `onset-node` process hosting every role (the embedded default): the
-// STORE, the DEVICE, SERVICE and CONTRACT SUPERVISORs and the GATEWAY,
-// published on TCP.
+// One `onset-node` process hosting every role (the embedded default): a
+// cluster of one node named `embedded`, wired like any node
+// (nodes/node_wiring.hpp), its GATEWAY published on TCP.
 #pragma once
 
+#include "config/cluster_file.hpp"
 #include "nodes/node_options.hpp"
 
-namespace onset {
+namespace onset::nodes {
+
+/// The cluster of one: node `embedded`, every role, its GATEWAY (and
+/// address) at `options.gateway_host` and `options.gateway_port` (0: any
+/// free port, shown as `auto`).
+cluster_spec embedded_cluster(const node_options& options);
 
 /// Runs the node until SIGTERM or SIGINT, then stops it cleanly: the GATEWAY
 /// is unpublished first, the actors stop, the STORE commits what is queued,
@@ -15,4 +21,4 @@ namespace onset {
 /// stop signals for every thread it starts).
 int run_embedded_node(const node_options& options);
 
-} // namespace onset
+} // namespace onset::nodes

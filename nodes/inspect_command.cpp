@@ -9,7 +9,7 @@
 #include "nodes/cluster_audit.hpp"
 #include "persistence/environment.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 namespace {
 
@@ -112,4 +112,4 @@ int run_inspect(const inspect_options& options) {
   return r.ok() ? 0 : 1;
 }
 
-} // namespace onset
+} // namespace onset::nodes

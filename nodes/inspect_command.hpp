@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace onset {
+namespace onset::nodes {
 
 struct inspect_options {
   /// One node's directory, or every node's of a cluster.
@@ -28,4 +28,4 @@ struct inspect_options {
 /// where); 2 when a data directory or the catalog cannot be read.
 int run_inspect(const inspect_options& options);
 
-} // namespace onset
+} // namespace onset::nodes

@@ -7,7 +7,7 @@
 
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 std::optional<std::string> setup_logging(const std::string& level,
                                          const std::string& format) {
@@ -36,4 +36,4 @@ std::optional<std::string> setup_logging(const std::string& level,
   return std::nullopt;
 }
 
-} // namespace onset
+} // namespace onset::nodes

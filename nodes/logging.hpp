@@ -6,11 +6,11 @@
 #include <optional>
 #include <string>
 
-namespace onset {
+namespace onset::nodes {
 
 /// Sets up the default logger. Returns a problem text for an unknown level
 /// or format, nullopt on success.
 std::optional<std::string> setup_logging(const std::string& level,
                                          const std::string& format);
 
-} // namespace onset
+} // namespace onset::nodes

@@ -9,8 +9,9 @@
 #include "actors/device_supervisor.hpp"
 #include "actors/fault_injector.hpp"
 #include "actors/service_supervisor.hpp"
+#include "nodes/node_runtime.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 void configure_scheduler(caf::actor_system_config& cfg,
                          const node_options& options) {
@@ -31,49 +32,58 @@ receiver_options receiver_options_of(const node_options& options) {
 } // namespace
 
 persistence::store_actor spawn_node_store(caf::actor_system& sys,
-                                          node_storage& storage) {
-  return sys.spawn<caf::detached>(persistence::store, storage.env.get());
+                                          persistence::environment& env) {
+  return sys.spawn<caf::detached>(persistence::store, &env);
 }
 
-device_supervisor_actor
-spawn_node_devices(caf::actor_system& sys, const node_options& options,
-                   node_storage& storage, persistence::store_actor store) {
-  return spawn_device_supervisor(sys, std::move(store), *storage.env,
-                                 simulated_printer_factory(*storage.cat,
+device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
+                                           const node_options& options,
+                                           const node_resources& res) {
+  return spawn_device_supervisor(sys, res.store, *res.env,
+                                 simulated_printer_factory(*res.cat,
                                                            options.printer),
                                  receiver_options_of(options));
 }
 
-service_supervisor_actor
-spawn_node_services(caf::actor_system& sys, const node_options& options,
-                    node_storage& storage, persistence::store_actor store) {
-  return spawn_service_supervisor(sys, std::move(store), *storage.env,
-                                  storage.cat, receiver_options_of(options));
+service_supervisor_actor spawn_node_services(caf::actor_system& sys,
+                                             const node_options& options,
+                                             const node_resources& res) {
+  return spawn_service_supervisor(sys, res.store, *res.env, res.cat,
+                                  receiver_options_of(options));
+}
+
+contract_targets contract_targets_of(caf::actor_system& sys,
+                                     const node_options& options,
+                                     device_supervisor_actor devices,
+                                     service_supervisor_actor services) {
+  contract_targets result{devices, services, {}};
+  if (!options.test_faults.any())
+    return result;
+  auto timeout = options.engine.request_timeout;
+  result.devices = spawn_fault_injector(
+    sys, result.devices, options.test_faults, "devices", timeout);
+  auto faults = options.test_faults;
+  ++faults.seed; // not the same choices as the devices' injector
+  result.services = spawn_fault_injector(sys, result.services, faults,
+                                         "services", timeout);
+  result.injectors = {caf::actor_cast<caf::actor>(result.devices),
+                      caf::actor_cast<caf::actor>(result.services)};
+  return result;
 }
 
 contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
-                     node_storage& storage, persistence::store_actor store,
-                     device_supervisor_actor devices,
-                     service_supervisor_actor services) {
+                     const node_resources& res, const contract_targets& targets,
+                     device_supervisor_actor devices) {
   auto ctx = std::make_shared<contract_context>();
-  ctx->cat = storage.cat;
-  ctx->env = storage.env.get();
-  ctx->store = std::move(store);
-  ctx->devices = devices;
-  ctx->services = std::move(services);
-  if (options.test_faults.any()) {
-    auto timeout = options.engine.request_timeout;
-    ctx->devices = spawn_fault_injector(sys, ctx->devices, options.test_faults,
-                                        "devices", timeout);
-    auto faults = options.test_faults;
-    ++faults.seed; // not the same choices as the devices' injector
-    ctx->services = spawn_fault_injector(sys, ctx->services, faults, "services",
-                                         timeout);
-  }
+  ctx->cat = res.cat;
+  ctx->env = res.env;
+  ctx->store = res.store;
+  ctx->devices = targets.devices;
+  ctx->services = targets.services;
   ctx->config = options.engine;
-  ctx->now = system_wall_clock();
-  ctx->into_second = system_into_second;
+  ctx->now = res.now;
+  ctx->into_second = res.into_second;
   ctx->latency = std::make_shared<step_latency>();
   if (options.engine.max_steps_in_flight > 0)
     ctx->budget
@@ -94,4 +104,4 @@ void stop_node_actors(caf::actor_system& sys,
   sys.await_all_actors_done();
 }
 
-} // namespace onset
+} // namespace onset::nodes

@@ -1,5 +1,6 @@
-// The actors of a node's roles, spawned the same way by the embedded node
-// and by a cluster node, and the orderly stop of all of them.
+// The actors of a node's roles, each spawned one way whatever the node
+// (nodes/node_wiring.hpp composes them), and the orderly stop of all of
+// them.
 #pragma once
 
 #include <vector>
@@ -9,37 +10,49 @@
 
 #include "actors/protocol.hpp"
 #include "nodes/node_options.hpp"
-#include "nodes/node_runtime.hpp"
+#include "nodes/node_wiring.hpp"
 #include "persistence/store_actor.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 /// The scheduler `options` ask for: threads and policy.
 void configure_scheduler(caf::actor_system_config& cfg,
                          const node_options& options);
 
-/// The STORE of `storage`'s environment, on its own thread.
+/// The STORE of `env`, on its own thread.
 persistence::store_actor spawn_node_store(caf::actor_system& sys,
-                                          node_storage& storage);
+                                          persistence::environment& env);
 
 /// The DEVICE SUPERVISOR with simulated printers as `options` say.
-device_supervisor_actor
-spawn_node_devices(caf::actor_system& sys, const node_options& options,
-                   node_storage& storage, persistence::store_actor store);
+device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
+                                           const node_options& options,
+                                           const node_resources& res);
 
-service_supervisor_actor
-spawn_node_services(caf::actor_system& sys, const node_options& options,
-                    node_storage& storage, persistence::store_actor store);
+service_supervisor_actor spawn_node_services(caf::actor_system& sys,
+                                             const node_options& options,
+                                             const node_resources& res);
 
-/// The CONTRACT SUPERVISOR. Its CONTRACT actors send to `devices` and
-/// `services`; `devices` also answers its registration queries. Both are
-/// the node's own supervisors, or ROUTERs in a cluster. With
-/// `options.test_faults`, the sends go through FAULT INJECTORs.
+/// Where CONTRACT actors send: the node's routes, or FAULT INJECTORs in
+/// front of them with `options.test_faults`.
+struct contract_targets {
+  device_actor devices;
+  service_actor services;
+  /// The FAULT INJECTORs, if any (to stop them).
+  std::vector<caf::actor> injectors;
+};
+
+contract_targets contract_targets_of(caf::actor_system& sys,
+                                     const node_options& options,
+                                     device_supervisor_actor devices,
+                                     service_supervisor_actor services);
+
+/// The CONTRACT SUPERVISOR. Its CONTRACT actors send to `targets`;
+/// `devices` (the node's DEVICE SUPERVISOR or its ROUTER) answers its
+/// registration queries.
 contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
-                     node_storage& storage, persistence::store_actor store,
-                     device_supervisor_actor devices,
-                     service_supervisor_actor services);
+                     const node_resources& res, const contract_targets& targets,
+                     device_supervisor_actor devices);
 
 /// Stops `actors` (in order), then the STORE, which commits what is queued,
 /// and waits until every actor is gone.
@@ -47,4 +60,4 @@ void stop_node_actors(caf::actor_system& sys,
                       const std::vector<caf::actor>& actors,
                       persistence::store_actor store);
 
-} // namespace onset
+} // namespace onset::nodes

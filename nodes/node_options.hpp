@@ -12,7 +12,7 @@
 #include "actors/simulated_printer.hpp"
 #include "persistence/environment.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 struct node_options {
   std::string data_dir = "onset-data";
@@ -38,4 +38,4 @@ struct node_options {
   std::string scheduler = "sharing";
 };
 
-} // namespace onset
+} // namespace onset::nodes

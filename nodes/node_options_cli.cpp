@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <map>
 
-namespace onset {
+namespace onset::nodes {
 
 namespace {
 
@@ -124,4 +124,4 @@ void add_node_options(CLI::App& app, node_options& x) {
         "drop=0.05,duplicate=0.05,delay=0.05,seed=7 (docs/chaos.md)");
 }
 
-} // namespace onset
+} // namespace onset::nodes

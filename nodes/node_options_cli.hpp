@@ -5,7 +5,7 @@
 
 #include "nodes/node_options.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 /// The environment variable that must be "1" for `--test-faults`.
 constexpr const char* test_faults_switch = "ONSET_ENABLE_TEST_FAULTS";
@@ -14,4 +14,4 @@ constexpr const char* test_faults_switch = "ONSET_ENABLE_TEST_FAULTS";
 /// values are the defaults shown by --help).
 void add_node_options(CLI::App& app, node_options& x);
 
-} // namespace onset
+} // namespace onset::nodes

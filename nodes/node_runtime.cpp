@@ -9,11 +9,10 @@
 #include <fstream>
 #include <thread>
 
-#include <spdlog/spdlog.h>
-
 #include "config/catalog_loader.hpp"
+#include "messages/log.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 namespace {
 
@@ -39,9 +38,8 @@ int wait_for_stop_signal(const sigset_t& signals) {
 void arm_shutdown_watchdog() {
   std::thread{[] {
     std::this_thread::sleep_for(shutdown_limit);
-    spdlog::error("[node] stop took longer than {}s; exiting",
-                  shutdown_limit.count());
-    spdlog::default_logger()->flush();
+    // Errors are flushed as they are written (nodes/logging.cpp).
+    log::error("node.stop_overdue", {{"limit_s", shutdown_limit.count()}});
     std::_Exit(1);
   }}.detach();
 }
@@ -66,15 +64,18 @@ void remove_port_file(const std::string& dir, const std::string& name) {
 std::optional<node_storage> open_node_storage(const node_options& options) {
   auto loaded = load_catalog(options.catalog_file);
   if (!loaded) {
-    spdlog::error("[node] catalog refused: {}", loaded.error().to_string());
+    log::error("node.catalog_refused",
+               {{"file", options.catalog_file},
+                {"reason", loaded.error().to_string()}});
     return std::nullopt;
   }
   auto storage = options.storage;
   storage.directory = options.data_dir;
   auto opened = persistence::environment::open(storage);
   if (!opened) {
-    spdlog::error("[node] cannot open data directory {}: {}", options.data_dir,
-                  persistence::to_string(opened.error()));
+    log::error("node.data_dir_refused",
+               {{"data", options.data_dir},
+                {"reason", persistence::to_string(opened.error())}});
     return std::nullopt;
   }
   node_storage result;
@@ -89,4 +90,4 @@ size_t scheduler_threads(const node_options& options) {
   return std::max(1u, threads);
 }
 
-} // namespace onset
+} // namespace onset::nodes

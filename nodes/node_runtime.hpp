@@ -14,7 +14,7 @@
 #include "nodes/node_options.hpp"
 #include "persistence/environment.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 /// Blocks SIGTERM and SIGINT for this thread and every thread it starts
 /// later, and returns them for `wait_for_stop_signal`.
@@ -49,4 +49,4 @@ std::optional<node_storage> open_node_storage(const node_options& options);
 /// The scheduler threads `options` ask for (0: one per core, at least 1).
 size_t scheduler_threads(const node_options& options);
 
-} // namespace onset
+} // namespace onset::nodes

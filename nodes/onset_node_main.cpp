@@ -2,9 +2,9 @@
 // ./onset-data; with --cluster, one node of a cluster file), or inspects a
 // stopped node's data. Wiring only.
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "config/cluster_file.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster_node.hpp"
 #include "nodes/embedded_node.hpp"
 #include "nodes/inspect_command.hpp"
@@ -14,9 +14,9 @@
 int main(int argc, char** argv) {
   CLI::App app{"onset-node: an Onset node (GATEWAY, contracts, devices and "
                "services in one process, or one node of a cluster)"};
-  onset::node_options node;
+  onset::nodes::node_options node;
   node.catalog_file = ONSET_DEFAULT_CATALOG;
-  onset::add_node_options(app, node);
+  onset::nodes::add_node_options(app, node);
   std::string cluster_file;
   std::string node_name;
   auto* cluster_opt = app.add_option(
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("--node", node_name, "This node's name in the cluster file")
     ->needs(cluster_opt);
   cluster_opt->needs("--node");
-  onset::inspect_options inspect;
+  onset::nodes::inspect_options inspect;
   auto* inspect_cmd = app.add_subcommand(
     "inspect", "Report, from stopped nodes' data, how often each "
                "instruction was applied and whether every acked one was "
@@ -50,19 +50,22 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (*inspect_cmd) {
-    onset::setup_logging("warn", "text");
-    return onset::run_inspect(inspect);
+    onset::nodes::setup_logging("warn", "text");
+    return onset::nodes::run_inspect(inspect);
   }
-  if (auto problem = onset::setup_logging(node.log_level, node.log_format)) {
+  if (auto problem = onset::nodes::setup_logging(node.log_level,
+                                                 node.log_format)) {
     std::fprintf(stderr, "onset-node: %s\n", problem->c_str());
     return 2;
   }
   if (cluster_file.empty())
-    return onset::run_embedded_node(node);
+    return onset::nodes::run_embedded_node(node);
   auto spec = onset::load_cluster_file(cluster_file);
   if (!spec) {
-    spdlog::error("[node] cluster file refused: {}", spec.error().to_string());
+    onset::log::error("node.cluster_file_refused",
+                      {{"file", cluster_file},
+                       {"reason", spec.error().to_string()}});
     return 1;
   }
-  return onset::run_cluster_node(node, spec.value(), node_name);
+  return onset::nodes::run_cluster_node(node, spec.value(), node_name);
 }

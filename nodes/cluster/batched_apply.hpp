@@ -2,10 +2,9 @@
 // to the supervisor when it is on this node, in the owner's next STEP BATCH
 // when it is remote (nodes/cluster/step_batcher.hpp), refused at once with
 // `unreachable` when its node is down. The ROUTER's state provides
-// `owners` (an owner_table), `batcher` (a step_batcher), `timeout` and `tag`.
+// `owners` (an owner_table), `batcher` (a step_batcher), `timeout` and `log`.
 #pragma once
 
-#include <spdlog/spdlog.h>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,10 +14,11 @@
 #include <caf/sec.hpp>
 
 #include "actors/batch_collector.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/fan_out.hpp"
 #include "nodes/cluster/step_batcher.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 /// Sends a tick to expire unanswered steps, unless one is on its way.
 template <class Self>
@@ -74,7 +74,7 @@ void on_expiry_tick(Self* self, uint64_t generation) {
     return;
   auto n = st.batcher.expire(caf::make_error(caf::sec::request_timeout));
   if (n > 0)
-    spdlog::warn("{} steps.expired count={}", st.tag, n);
+    st.log.warn("steps.expired", {{"count", n}});
   if (st.batcher.waiting())
     arm_expiry(self);
 }
@@ -97,12 +97,12 @@ void on_peer(Self* self, const std::string& node, Handle handle) {
   auto i = st.owners.set(node, std::move(handle));
   if (!i)
     return;
-  spdlog::info("{} node={} reachable={}", st.tag, node, reachable);
+  st.log.info("router.reachable", {{"node", node}, {"reachable", reachable}});
   if (reachable)
     return;
   auto err = st.owners.handle(*i).error();
   if (auto n = st.batcher.fail_owner(*i, err); n > 0)
-    spdlog::warn("{} steps.failed node={} count={}", st.tag, node, n);
+    st.log.warn("steps.failed", {{"node", node}, {"count", n}});
 }
 
-} // namespace onset
+} // namespace onset::cluster

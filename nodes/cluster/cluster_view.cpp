@@ -4,7 +4,7 @@
 
 #include "nodes/cluster/fan_out.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 cluster_view_actor::behavior_type
 cluster_view(cluster_view_actor::stateful_pointer<cluster_view_state> self,
@@ -32,4 +32,4 @@ cluster_view(cluster_view_actor::stateful_pointer<cluster_view_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::cluster

@@ -14,7 +14,7 @@
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 struct cluster_view_state {
   static inline const char* name = "cluster-view";
@@ -30,4 +30,4 @@ cluster_view(cluster_view_actor::stateful_pointer<cluster_view_state> self,
              std::vector<node_status_actor> nodes,
              engine_config::duration timeout);
 
-} // namespace onset
+} // namespace onset::cluster

@@ -1,13 +1,13 @@
 #include "nodes/cluster/contract_router.hpp"
 
 #include <algorithm>
-#include <spdlog/spdlog.h>
 
 #include <caf/event_based_actor.hpp>
 
+#include "messages/log.hpp"
 #include "nodes/cluster/fan_out.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 namespace {
 
@@ -37,8 +37,8 @@ contract_router_actor::behavior_type contract_router(
   st.owners = owner_table<contract_supervisor_actor>{
     std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
-  st.tag = "[contract-router #" + std::to_string(self->id()) + "]";
-  spdlog::info("{} up nodes={}", st.tag, st.owners.size());
+  st.log = log::context{{"router", "contracts"}};
+  st.log.info("router.up", {{"nodes", st.owners.size()}});
   return {
     [self](atom::submit, contract& doc) {
       auto id = doc.id;
@@ -77,10 +77,10 @@ contract_router_actor::behavior_type contract_router(
     [self](atom::peer, std::string& node, contract_supervisor_actor& handle) {
       auto& st = self->state;
       if (st.owners.set(node, handle))
-        spdlog::info("{} node={} reachable={}", st.tag, node,
-                     static_cast<bool>(handle));
+        st.log.info("router.reachable",
+                    {{"node", node}, {"reachable", static_cast<bool>(handle)}});
     },
   };
 }
 
-} // namespace onset
+} // namespace onset::cluster

@@ -13,17 +13,18 @@
 
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/owner_table.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 struct contract_router_state {
   static inline const char* name = "contract-router";
 
   owner_table<contract_supervisor_actor> owners;
   engine_config::duration timeout;
-  /// `[contract-router #7]`.
-  std::string tag;
+  /// Every event carries `router=ROLE`.
+  log::context log;
 };
 
 /// `owners` are the `contracts` nodes in cluster-file order; `local` is this
@@ -33,4 +34,4 @@ contract_router_actor::behavior_type contract_router(
   std::vector<std::string> owners, std::string local_name,
   contract_supervisor_actor local, engine_config::duration timeout);
 
-} // namespace onset
+} // namespace onset::cluster

@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <map>
-#include <spdlog/spdlog.h>
 
 #include <caf/event_based_actor.hpp>
 
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/batched_apply.hpp"
 #include "nodes/cluster/fan_out.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 namespace {
 
@@ -64,8 +64,9 @@ void write_parts(self_ptr self, std::vector<size_t> nodes,
         rp.deliver(atom::ok_v);
         return;
       }
-      spdlog::error("{} enroll.partial nodes={} error={}", self->state.tag,
-                    names->size(), self->system().render(x.error()));
+      self->state.log.error("enroll.partial",
+                            {{"nodes", names->size()},
+                             {"error", self->system().render(x.error())}});
       rp.deliver(std::move(x.error()));
     });
   for (size_t k = 0; k < nodes.size(); ++k) {
@@ -182,8 +183,8 @@ device_router(device_router_actor::stateful_pointer<device_router_state> self,
   st.owners = owner_table<device_supervisor_actor>{
     std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
-  st.tag = "[device-router #" + std::to_string(self->id()) + "]";
-  spdlog::info("{} up nodes={}", st.tag, st.owners.size());
+  st.log = log::context{{"router", "devices"}};
+  st.log.info("router.up", {{"nodes", st.owners.size()}});
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       auto& st = self->state;
@@ -227,4 +228,4 @@ device_router(device_router_actor::stateful_pointer<device_router_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::cluster

@@ -21,10 +21,11 @@
 
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/owner_table.hpp"
 #include "nodes/cluster/step_batcher.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 struct device_router_state {
   static inline const char* name = "device-router";
@@ -34,8 +35,8 @@ struct device_router_state {
   step_batcher batcher;
   /// How long a request to a remote node may take.
   engine_config::duration timeout;
-  /// `[device-router #7]`.
-  std::string tag;
+  /// Every event carries `router=ROLE`.
+  log::context log;
 };
 
 /// `owners` are the `devices` nodes in cluster-file order; `local` is this
@@ -45,4 +46,4 @@ device_router(device_router_actor::stateful_pointer<device_router_state> self,
               std::vector<std::string> owners, std::string local_name,
               device_supervisor_actor local, engine_config::duration timeout);
 
-} // namespace onset
+} // namespace onset::cluster

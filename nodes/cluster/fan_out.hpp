@@ -23,7 +23,7 @@
 
 #include "nodes/cluster/owner_table.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 /// Collects `n` answers of a fan-out and calls `done` once: with every
 /// answer in request order, or with the first error.
@@ -138,4 +138,4 @@ caf::result<List> list_everywhere(Self* self, const owner_table<Handle>& table,
   return rp;
 }
 
-} // namespace onset
+} // namespace onset::cluster

@@ -1,15 +1,15 @@
 #include "nodes/cluster/node_directory.hpp"
 
 #include <caf/event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/fan_out.hpp"
 #include "persistence/contract_store.hpp"
 #include "persistence/device_store.hpp"
 #include "persistence/store_actor.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 namespace {
 
@@ -78,9 +78,8 @@ node_directory_actor::behavior_type node_directory(
   st.peers = std::move(peers);
   st.timeout = std::chrono::seconds{5};
   st.env = env;
-  st.tag = "[directory " + st.self_status.name + " #"
-           + std::to_string(self->id()) + "]";
-  spdlog::info("{} up address={}", st.tag, st.self_status.address);
+  log::info("directory.up", {{"node", st.self_status.name},
+                             {"address", st.self_status.address}});
   return {
     [self](atom::status) { return status(self); },
     [self](atom::get, atom::devices) {
@@ -95,4 +94,4 @@ node_directory_actor::behavior_type node_directory(
   };
 }
 
-} // namespace onset
+} // namespace onset::cluster

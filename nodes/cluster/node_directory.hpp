@@ -15,7 +15,7 @@
 #include "messages/node_status.hpp"
 #include "persistence/environment.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 /// The supervisors a node runs; invalid handles for roles it does not hold.
 struct local_supervisors {
@@ -36,8 +36,6 @@ struct node_directory_state {
   caf::timespan timeout;
   /// Read transactions only. Not owned; outlives the actor.
   persistence::environment* env = nullptr;
-  /// `[directory d1 #7]`.
-  std::string tag;
 };
 
 /// REQUIRES: `env` outlives the actor.
@@ -46,4 +44,4 @@ node_directory_actor::behavior_type node_directory(
   node_status identity, local_supervisors local,
   std::vector<peer_link_actor> peers, persistence::environment* env);
 
-} // namespace onset
+} // namespace onset::cluster

@@ -16,7 +16,7 @@
 #include "config/placement.hpp"
 #include "messages/error_code.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 template <class Handle>
 class owner_table {
@@ -77,4 +77,4 @@ private:
   size_t local_ = static_cast<size_t>(-1);
 };
 
-} // namespace onset
+} // namespace onset::cluster

@@ -8,9 +8,10 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/node_id.hpp>
-#include <spdlog/spdlog.h>
 
-namespace onset {
+#include "messages/log.hpp"
+
+namespace onset::cluster {
 
 namespace {
 
@@ -88,11 +89,13 @@ void failed(self_ptr self, const std::string& why) {
   ++st.failures;
   // The first failure of a streak is news; the retries that follow are not.
   if (st.failures == 1)
-    spdlog::warn("{} connect.failed node={} address={} error={}", st.tag,
-                 st.cfg.peer.name, st.cfg.peer.address(), why);
+    log::warn("peer.connect_failed", {{"node", st.cfg.peer.name},
+                                      {"address", st.cfg.peer.address()},
+                                      {"error", why}});
   else
-    spdlog::debug("{} connect.failed node={} attempt={} error={}", st.tag,
-                  st.cfg.peer.name, st.failures, why);
+    log::debug("peer.connect_failed", {{"node", st.cfg.peer.name},
+                                       {"attempt", st.failures},
+                                       {"error", why}});
   schedule_connect(self);
 }
 
@@ -108,7 +111,7 @@ void lost(self_ptr self, const std::string& why) {
   st.failures = 0;
   ++st.generation;
   forget(self);
-  spdlog::warn("{} peer.down node={} reason={}", st.tag, st.cfg.peer.name, why);
+  log::warn("peer.down", {{"node", st.cfg.peer.name}, {"reason", why}});
   tell_routers(self);
   schedule_connect(self);
 }
@@ -116,8 +119,9 @@ void lost(self_ptr self, const std::string& why) {
 void came_up(self_ptr self) {
   auto& st = self->state;
   st.up = true;
-  spdlog::info("{} peer.up node={} address={} after_failures={}", st.tag,
-               st.cfg.peer.name, st.cfg.peer.address(), st.failures);
+  log::info("peer.up", {{"node", st.cfg.peer.name},
+                        {"address", st.cfg.peer.address()},
+                        {"after_failures", st.failures}});
   st.failures = 0;
   tell_routers(self);
   if (st.subs.resend_to)
@@ -210,8 +214,6 @@ peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.subs = std::move(subs);
-  st.tag = "[peer " + st.cfg.peer.name + " #" + std::to_string(self->id())
-           + "]";
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& watched = self->state.watched;
     if (std::find(watched.begin(), watched.end(), msg.source) != watched.end())
@@ -238,4 +240,4 @@ peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::cluster

@@ -26,7 +26,7 @@
 #include "config/cluster_file.hpp"
 #include "messages/node_status.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 struct peer_link_config {
   using duration = std::chrono::nanoseconds;
@@ -71,12 +71,10 @@ struct peer_link_state {
   uint64_t generation = 0;
   /// Failed attempts since the last up (for the backoff).
   unsigned failures = 0;
-  /// `[peer d1 #7]`.
-  std::string tag;
 };
 
 peer_link_actor::behavior_type
 peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
           peer_link_config cfg, peer_subscribers subs);
 
-} // namespace onset
+} // namespace onset::cluster

@@ -1,13 +1,13 @@
 #include "nodes/cluster/service_router.hpp"
 
 #include <caf/event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/batched_apply.hpp"
 #include "nodes/cluster/fan_out.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 service_router_actor::behavior_type service_router(
   service_router_actor::stateful_pointer<service_router_state> self,
@@ -17,8 +17,8 @@ service_router_actor::behavior_type service_router(
   st.owners = owner_table<service_supervisor_actor>{
     std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
-  st.tag = "[service-router #" + std::to_string(self->id()) + "]";
-  spdlog::info("{} up nodes={}", st.tag, st.owners.size());
+  st.log = log::context{{"router", "services"}};
+  st.log.info("router.up", {{"nodes", st.owners.size()}});
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       auto& st = self->state;
@@ -50,4 +50,4 @@ service_router_actor::behavior_type service_router(
   };
 }
 
-} // namespace onset
+} // namespace onset::cluster

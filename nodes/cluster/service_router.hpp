@@ -12,10 +12,11 @@
 
 #include "actors/engine_config.hpp"
 #include "actors/protocol.hpp"
+#include "messages/log.hpp"
 #include "nodes/cluster/owner_table.hpp"
 #include "nodes/cluster/step_batcher.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 struct service_router_state {
   static inline const char* name = "service-router";
@@ -25,8 +26,8 @@ struct service_router_state {
   step_batcher batcher;
   /// How long a request to a remote node may take.
   engine_config::duration timeout;
-  /// `[service-router #7]`.
-  std::string tag;
+  /// Every event carries `router=ROLE`.
+  log::context log;
 };
 
 /// `owners` are the `services` nodes in cluster-file order; `local` is this
@@ -36,4 +37,4 @@ service_router_actor::behavior_type service_router(
   std::vector<std::string> owners, std::string local_name,
   service_supervisor_actor local, engine_config::duration timeout);
 
-} // namespace onset
+} // namespace onset::cluster

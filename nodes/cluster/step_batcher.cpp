@@ -1,6 +1,6 @@
 #include "nodes/cluster/step_batcher.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 step_batcher::queued& step_batcher::queue_of(size_t owner) {
   if (owner >= queues_.size())
@@ -95,4 +95,4 @@ bool step_batcher::tick_fired(uint64_t generation) {
   return true;
 }
 
-} // namespace onset
+} // namespace onset::cluster

@@ -27,7 +27,7 @@
 #include "messages/instruction.hpp"
 #include "messages/step_answer.hpp"
 
-namespace onset {
+namespace onset::cluster {
 
 class step_batcher {
 public:
@@ -103,4 +103,4 @@ private:
   bool tick_armed_ = false;
 };
 
-} // namespace onset
+} // namespace onset::cluster

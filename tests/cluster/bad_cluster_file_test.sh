@@ -9,7 +9,8 @@ work=$(mktemp -d /tmp/onset-bad-cluster.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 failures=0
 
-# expect_refusal NAME JSON NODE TEXT: onset-node exits 1 and logs TEXT.
+# expect_refusal NAME JSON NODE TEXT: onset-node exits 1 and logs TEXT (in
+# the reason of a `node.cluster_file_refused` event, or the event itself).
 expect_refusal() {
   local name=$1 json=$2 node=$3 text=$4 rc=0
   printf '%s\n' "$json" >"$work/$name.json"
@@ -23,7 +24,7 @@ expect_refusal() {
     echo "FAIL $name: the data directory was created" >&2
     failures=$((failures + 1))
   else
-    echo "ok $name: $(grep -F -- "$text" "$work/$name.log" | head -1 | sed 's/.*\] //')"
+    echo "ok $name: $(grep -F -- "$text" "$work/$name.log" | head -1 | cut -d' ' -f3-)"
   fi
 }
 
@@ -51,7 +52,7 @@ expect_refusal unknown-field "{\"nodes\":[$gw,$c1,$d1],\"replicas\":2}" gw \
   "replicas: unknown field"
 expect_refusal not-json "{\"nodes\":[$gw," gw "document:"
 expect_refusal unknown-node "{\"nodes\":[$gw,$c1,$d1]}" c9 \
-  "the cluster file has no node named 'c9'"
+  "node.unknown_name name=c9"
 
 rc=0
 "$onset_node" --node gw >/dev/null 2>&1 || rc=$?

@@ -19,6 +19,7 @@
 #include "tests/cluster/cluster_fixture.hpp"
 
 using namespace onset;
+using namespace onset::nodes;
 using namespace onset::test;
 
 namespace {

@@ -2,13 +2,15 @@
 // (caf/test/io_dsl.hpp), each with its own LMDB in a temp dir and every
 // actor on its own deterministic scheduler:
 //
-//   earth = node "c1" (contracts): CONTRACT SUPERVISOR, DEVICE and SERVICE
-//           ROUTERs, a PEER LINK to mars, a NODE DIRECTORY and a CLUSTER
-//           VIEW of both nodes;
+//   earth = node "c1" (gateway, contracts): CONTRACT SUPERVISOR, DEVICE and
+//           SERVICE ROUTERs, a PEER LINK to mars, a NODE DIRECTORY, a
+//           CLUSTER VIEW of both nodes and a GATEWAY (not published);
 //   mars  = node "d1" (devices, services): DEVICE and SERVICE SUPERVISORs
 //           and its NODE DIRECTORY, published on "mars":7500.
 //
-// With `faults`, earth's CONTRACT actors send through FAULT INJECTORs
+// Both are wired by the nodes' own wiring (nodes/node_wiring.hpp); only
+// the publishing on the simulated network is the fixture's. With `faults`,
+// earth's CONTRACT actors send through FAULT INJECTORs
 // (actors/fault_injector.hpp).
 //
 // Time passes only when a test says so (`pass`); `settle` runs messages and
@@ -30,18 +32,10 @@
 
 #include <caf/test/io_dsl.hpp>
 
-#include "actors/contract_supervisor.hpp"
-#include "actors/device_supervisor.hpp"
-#include "actors/fault_injector.hpp"
-#include "actors/service_supervisor.hpp"
-#include "actors/simulated_printer.hpp"
+#include "actors/fault_plan.hpp"
 #include "messages/contract_json.hpp"
 #include "messages/error_code.hpp"
-#include "nodes/cluster/cluster_view.hpp"
-#include "nodes/cluster/device_router.hpp"
-#include "nodes/cluster/node_directory.hpp"
-#include "nodes/cluster/peer_link.hpp"
-#include "nodes/cluster/service_router.hpp"
+#include "nodes/node_wiring.hpp"
 #include "nodes/system_config.hpp"
 #include "persistence/environment.hpp"
 #include "persistence/receiver_ledger.hpp"
@@ -112,12 +106,14 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   std::shared_ptr<const catalog> cat
     = std::make_shared<const catalog>(shipped_catalog());
   utc_time now = *utc_time::parse_rfc3339("2026-11-30T00:00:00Z");
-  engine_config config;
-  std::optional<fault_options> faults;
+  /// Both nodes' options (engine, printers, faults), as `onset-node`'s
+  /// command line would give them.
+  nodes::node_options options;
+  cluster_spec spec;
 
   // mars: d1
   node_storage_parts d1;
-  simulated_printer_options printer;
+  nodes::wired_node d1_node;
   device_supervisor_actor d1_devices;
   service_supervisor_actor d1_services;
   node_directory_actor d1_directory;
@@ -129,29 +125,27 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   // earth: c1
   node_storage_parts c1;
+  nodes::wired_node c1_node;
   device_router_actor c1_device_router;
-  service_router_actor c1_service_router;
   contract_supervisor_actor c1_contracts;
-  /// What earth's CONTRACT actors send to: the ROUTERs, or FAULT INJECTORs
-  /// in front of them.
-  device_actor c1_sends_devices;
-  service_actor c1_sends_services;
-  peer_link_actor c1_link;
-  node_directory_actor c1_directory;
   cluster_view_actor c1_view;
 
-  /// `tune` adjusts earth's engine configuration before earth starts.
+  /// `tune` adjusts the engine configuration before the nodes start;
+  /// `faults` are injected between earth's CONTRACT actors and the ROUTERs.
   explicit cluster_fixture(std::optional<fault_options> faults = {},
                            std::function<void(engine_config&)> tune = {})
     : super({&earth, &mars}),
       earth([this] { settle(); }),
       mars([this] { settle(); }),
-      faults(std::move(faults)) {
+      spec(cluster_of_two()) {
+    auto& config = options.engine;
     config.request_timeout = std::chrono::seconds{2};
     config.resend_base = std::chrono::milliseconds{100};
     config.resend_cap = std::chrono::seconds{1};
     config.step_deadline = std::chrono::seconds{120};
-    printer.firmware_latency = std::chrono::seconds{1};
+    options.printer.firmware_latency = std::chrono::seconds{1};
+    if (faults)
+      options.test_faults = *faults;
     if (tune)
       tune(config);
     start_mars();
@@ -160,30 +154,54 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   }
 
   ~cluster_fixture() {
-    for (auto x : {caf::actor_cast<caf::actor>(c1_view),
-                   caf::actor_cast<caf::actor>(c1_link),
-                   caf::actor_cast<caf::actor>(c1_directory),
-                   caf::actor_cast<caf::actor>(c1_contracts),
-                   caf::actor_cast<caf::actor>(c1_device_router),
-                   caf::actor_cast<caf::actor>(c1_sends_devices),
-                   caf::actor_cast<caf::actor>(c1_sends_services),
-                   caf::actor_cast<caf::actor>(c1_service_router),
-                   caf::actor_cast<caf::actor>(c1.store)})
-      caf::anon_send_exit(x, caf::exit_reason::kill);
-    stop_mars();
-    settle();
-    c1.env.reset();
+    stop(c1_node, c1);
+    stop(d1_node, d1);
   }
 
   // -- the nodes ------------------------------------------------------------
 
-  static cluster_node mars_spec() {
-    cluster_node result;
-    result.name = "d1";
-    result.host = "mars";
-    result.port = mars_port;
-    result.roles = {node_role::devices, node_role::services};
+  /// c1 on earth (gateway, contracts) and d1 on mars (devices, services).
+  static cluster_spec cluster_of_two() {
+    cluster_spec result;
+    // A PEER LINK's connect attempt may take max(this, 1 s).
+    result.heartbeat_timeout = std::chrono::seconds{1};
+    cluster_node c1;
+    c1.name = "c1";
+    c1.host = "earth";
+    c1.port = 7500;
+    c1.gateway_port = 7411;
+    c1.roles = {node_role::gateway, node_role::contracts};
+    cluster_node d1;
+    d1.name = "d1";
+    d1.host = "mars";
+    d1.port = mars_port;
+    d1.roles = {node_role::devices, node_role::services};
+    result.nodes = {c1, d1};
     return result;
+  }
+
+  /// Wires node `name` of `spec` in `p` with the production wiring; the
+  /// CONTRACT actors' clock is the fixture's `now`.
+  nodes::wired_node wire(planet& p, node_storage_parts& storage,
+                         const std::string& name) {
+    storage.open(p.sys);
+    nodes::node_resources res;
+    res.cat = cat;
+    res.env = storage.env.get();
+    res.store = storage.store;
+    res.now = [this] { return now; };
+    res.into_second = {};
+    return nodes::wire_node(p.sys, spec, *spec.find(name), res, options);
+  }
+
+  /// Kills every actor of `node`, then its STORE, and closes its LMDB.
+  void stop(nodes::wired_node& node, node_storage_parts& storage) {
+    for (auto& x : node.actors())
+      if (x)
+        caf::anon_send_exit(x, caf::exit_reason::kill);
+    caf::anon_send_exit(storage.store, caf::exit_reason::kill);
+    settle();
+    storage.env.reset();
   }
 
   /// Lets the next connect to "mars" succeed (the simulated network only
@@ -196,17 +214,10 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   }
 
   void start_mars() {
-    d1.open(mars.sys);
-    d1_devices = spawn_device_supervisor(
-      mars.sys, d1.store, *d1.env, simulated_printer_factory(*cat, printer));
-    d1_services = spawn_service_supervisor(mars.sys, d1.store, *d1.env, cat);
-    node_status identity;
-    identity.name = "d1";
-    identity.address = "mars:7500";
-    identity.roles = {"devices", "services"};
-    d1_directory = mars.sys.spawn(
-      node_directory, identity, local_supervisors{d1_devices, {}, d1_services},
-      std::vector<peer_link_actor>{}, d1.env.get());
+    d1_node = wire(mars, d1, "d1");
+    d1_devices = d1_node.local.devices;
+    d1_services = d1_node.local.services;
+    d1_directory = d1_node.directory;
     prepare_mars_connection();
     // The middleman's blocking publish() would wait for actors that run
     // only when the test runs them: ask its actor instead.
@@ -219,66 +230,11 @@ struct cluster_fixture : test_network_fixture_base<planet> {
         "cannot publish mars' directory: " << mars.sys.render(port.error()));
   }
 
-  void stop_mars() {
-    for (auto x : {caf::actor_cast<caf::actor>(d1_directory),
-                   caf::actor_cast<caf::actor>(d1_devices),
-                   caf::actor_cast<caf::actor>(d1_services),
-                   caf::actor_cast<caf::actor>(d1.store)})
-      if (x)
-        caf::anon_send_exit(x, caf::exit_reason::kill);
-    settle();
-    d1.env.reset();
-  }
-
   void start_earth() {
-    c1.open(earth.sys);
-    auto timeout = config.request_timeout;
-    c1_device_router = earth.sys.spawn(device_router,
-                                       std::vector<std::string>{"d1"}, "c1",
-                                       device_supervisor_actor{}, timeout);
-    c1_service_router = earth.sys.spawn(service_router,
-                                        std::vector<std::string>{"d1"}, "c1",
-                                        service_supervisor_actor{}, timeout);
-    auto ctx = std::make_shared<contract_context>();
-    ctx->cat = cat;
-    ctx->env = c1.env.get();
-    ctx->store = c1.store;
-    c1_sends_devices = c1_device_router;
-    c1_sends_services = c1_service_router;
-    if (faults) {
-      c1_sends_devices = spawn_fault_injector(
-        earth.sys, device_actor{c1_device_router}, *faults, "devices", timeout);
-      auto other = *faults;
-      ++other.seed;
-      c1_sends_services = spawn_fault_injector(earth.sys,
-                                               service_actor{c1_service_router},
-                                               other, "services", timeout);
-    }
-    ctx->devices = c1_sends_devices;
-    ctx->services = c1_sends_services;
-    ctx->config = config;
-    ctx->now = [this] { return now; };
-    c1_contracts = earth.sys.spawn(contract_supervisor,
-                                   std::shared_ptr<const contract_context>{ctx},
-                                   c1_device_router);
-    peer_link_config link;
-    link.peer = mars_spec();
-    link.connect_timeout = std::chrono::seconds{1};
-    link.request_timeout = timeout;
-    c1_link = earth.sys.spawn(
-      peer_link, link,
-      peer_subscribers{c1_device_router, {}, c1_service_router, c1_contracts});
-    node_status identity;
-    identity.name = "c1";
-    identity.address = "earth:7500";
-    identity.roles = {"contracts"};
-    c1_directory = earth.sys.spawn(node_directory, identity,
-                                   local_supervisors{{}, c1_contracts, {}},
-                                   std::vector<peer_link_actor>{c1_link},
-                                   c1.env.get());
-    c1_view = earth.sys.spawn(
-      cluster_view, std::vector<node_status_actor>{c1_directory, c1_link},
-      timeout);
+    c1_node = wire(earth, c1, "c1");
+    c1_device_router = c1_node.routers.devices;
+    c1_contracts = c1_node.local.contracts;
+    c1_view = c1_node.view;
   }
 
   /// Cuts the connection between earth and mars on both sides, as a broken
@@ -386,10 +342,5 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     return {total, twice};
   }
 };
-
-inline bool is(const caf::error& x, error_code code) {
-  return x.category() == caf::atom("onset")
-         && x.code() == static_cast<uint8_t>(code);
-}
 
 } // namespace onset::test

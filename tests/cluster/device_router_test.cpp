@@ -4,7 +4,12 @@
 #define CAF_SUITE device_router
 #include "tests/cluster/cluster_fixture.hpp"
 
+#include "actors/device_supervisor.hpp"
+#include "actors/simulated_printer.hpp"
+#include "nodes/cluster/device_router.hpp"
+
 using namespace onset;
+using namespace onset::cluster;
 using namespace onset::test;
 
 namespace {

@@ -1,0 +1,133 @@
+#include "nodes/node_process.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "messages/log.hpp"
+#include "nodes/node_actors.hpp"
+#include "nodes/node_runtime.hpp"
+#include "nodes/system_config.hpp"
+
+namespace onset::nodes {
+
+namespace {
+
+std::string roles_text(const cluster_node& me) {
+  std::string result;
+  for (auto role : me.roles)
+    result += (result.empty() ? "" : ",") + std::string{to_string(role)};
+  return result;
+}
+
+/// `node.up`: what scripts wait for, with what an operator checks first.
+void announce(const node_options& options, const cluster_spec& spec,
+              const cluster_node& me, node_kind kind,
+              const node_storage& storage, const wired_node& node,
+              uint16_t gateway_port) {
+  auto gateway = gateway_port == 0
+                   ? std::string{"-"}
+                   : me.host + ":" + std::to_string(gateway_port);
+  auto sync = persistence::to_string(storage.env->sync());
+  if (kind == node_kind::embedded) {
+    log::info("node.up", {{"name", me.name},
+                          {"gateway", gateway},
+                          {"data", options.data_dir},
+                          {"sync", sync},
+                          {"services", storage.cat->services.size()}});
+    return;
+  }
+  log::info("node.up",
+            {{"name", me.name},
+             {"roles", roles_text(me)},
+             {"address", me.address()},
+             {"gateway", gateway},
+             {"data", options.data_dir},
+             {"sync", sync},
+             {"peers", node.links.size()},
+             {"heartbeat_ms", spec.heartbeat_interval.count()},
+             {"heartbeat_timeout_ms", spec.heartbeat_timeout.count()}});
+}
+
+/// Runs the node's actor system from start to stop; returns the exit code.
+int run_system(const node_options& options, const cluster_spec& spec,
+               const cluster_node& me, node_kind kind, node_storage& storage,
+               const sigset_t& stop_signals) {
+  system_config cfg;
+  configure_scheduler(cfg, options);
+  if (kind == node_kind::cluster) {
+    // Identical on every node: all of them read the same cluster file.
+    cfg.set("middleman.heartbeat-interval",
+            caf::timespan{spec.heartbeat_interval});
+    cfg.set("middleman.connection-timeout",
+            caf::timespan{spec.heartbeat_timeout});
+  }
+  caf::actor_system sys{cfg};
+  node_resources res;
+  res.cat = storage.cat;
+  res.env = storage.env.get();
+  res.store = spawn_node_store(sys, *storage.env);
+  auto node = wire_node(sys, spec, me, res, options);
+  auto port = publish_node(sys, node, me, kind);
+  if (port) {
+    if (*port != 0)
+      write_port_file(options.data_dir, "gateway.port", *port);
+    announce(options, spec, me, kind, storage, node, *port);
+    auto signal_number = wait_for_stop_signal(stop_signals);
+    log::info("node.stopping", {{"signal", signal_number}});
+    arm_shutdown_watchdog();
+    unpublish_node(sys, node, me, kind, *port);
+    remove_port_file(options.data_dir, "gateway.port");
+  }
+  stop_node_actors(sys, node.actors(), res.store);
+  return port ? 0 : 1;
+}
+
+} // namespace
+
+caf::expected<uint16_t> publish_node(caf::actor_system& sys,
+                                     const wired_node& node,
+                                     const cluster_node& me, node_kind kind) {
+  auto& mm = sys.middleman();
+  if (kind == node_kind::cluster) {
+    auto published = mm.publish(node.directory, me.port, me.host.c_str(), true);
+    if (!published) {
+      log::error("node.publish_failed",
+                 {{"actor", "directory"},
+                  {"address", me.address()},
+                  {"error", sys.render(published.error())}});
+      return published.error();
+    }
+  }
+  if (!node.gateway)
+    return uint16_t{0};
+  auto port = mm.publish(node.gateway, me.gateway_port, me.host.c_str(), true);
+  if (!port)
+    log::error("node.publish_failed",
+               {{"actor", "gateway"},
+                {"address", me.host + ":" + std::to_string(me.gateway_port)},
+                {"error", sys.render(port.error())}});
+  return port;
+}
+
+void unpublish_node(caf::actor_system& sys, const wired_node& node,
+                    const cluster_node& me, node_kind kind,
+                    uint16_t gateway_port) {
+  if (node.gateway)
+    sys.middleman().unpublish(node.gateway, gateway_port);
+  if (kind == node_kind::cluster)
+    sys.middleman().unpublish(node.directory, me.port);
+}
+
+int run_node(const node_options& options, const cluster_spec& spec,
+             const cluster_node& me, node_kind kind) {
+  auto stop_signals = block_stop_signals();
+  auto storage = open_node_storage(options);
+  if (!storage)
+    return 1;
+  auto exit_code = run_system(options, spec, me, kind, *storage, stop_signals);
+  storage->env.reset();
+  log::info("node.stopped", {{"name", me.name}});
+  return exit_code;
+}
+
+} // namespace onset::nodes

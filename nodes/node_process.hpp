@@ -1,0 +1,45 @@
+// What an `onset-node` process does around its wired node
+// (nodes/node_wiring.hpp): the actor system, publishing on TCP, the
+// `node.up` event, waiting for a stop signal, the orderly stop.
+#pragma once
+
+#include <cstdint>
+
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "config/cluster_file.hpp"
+#include "nodes/node_options.hpp"
+#include "nodes/node_wiring.hpp"
+
+namespace onset::nodes {
+
+/// An embedded node is a cluster of one that no peer reaches: its NODE
+/// DIRECTORY stays unpublished and BASP heartbeats stay off (the CLI's
+/// connections to the GATEWAY send none).
+enum class node_kind { cluster, embedded };
+
+/// Runs node `me` of `spec` until SIGTERM or SIGINT, then stops it cleanly:
+/// the GATEWAY and the NODE DIRECTORY are unpublished first, the actors
+/// stop, the STORE commits what is queued, the environment closes. Returns
+/// the process exit code (1 if the node cannot start: bad catalog, unusable
+/// data directory, address in use).
+/// REQUIRES: called from main before any other thread exists (it blocks the
+/// stop signals for every thread it starts); `me` is one of `spec.nodes`.
+int run_node(const node_options& options, const cluster_spec& spec,
+             const cluster_node& me, node_kind kind);
+
+/// Publishes the NODE DIRECTORY on `me`'s address (a cluster node) and the
+/// GATEWAY on `me.host` and `me.gateway_port` (a `gateway` node). Returns
+/// the GATEWAY's port, 0 for none; logs `node.publish_failed` and returns
+/// the error if either cannot listen.
+caf::expected<uint16_t> publish_node(caf::actor_system& sys,
+                                     const wired_node& node,
+                                     const cluster_node& me, node_kind kind);
+
+/// Undoes a successful `publish_node`.
+void unpublish_node(caf::actor_system& sys, const wired_node& node,
+                    const cluster_node& me, node_kind kind,
+                    uint16_t gateway_port);
+
+} // namespace onset::nodes
