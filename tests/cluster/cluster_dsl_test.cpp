@@ -1,9 +1,12 @@
 // Two nodes of a cluster in one process on CAF's simulated network: a
 // contract on the contracts node provisions a printer on the devices node
 // through the ROUTERs, and a link that breaks and comes back leads to a
-// resend and exactly one effect per instruction.
+// resend and exactly one effect per instruction. The embedded node is the
+// same wiring with one node holding every role.
 #define CAF_SUITE cluster_dsl
 #include "tests/cluster/cluster_fixture.hpp"
+
+#include "nodes/embedded_node.hpp"
 
 using namespace onset;
 using namespace onset::test;
@@ -93,6 +96,73 @@ CAF_TEST(a broken link leads to a resend and exactly one effect) {
                                         atom::nodes_v);
   CAF_REQUIRE(nodes);
   CAF_CHECK((*nodes)[1].reachable);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+/// The embedded node (`onset-node` without `--cluster`), wired by the same
+/// function on one deterministic scheduler, its GATEWAY port picked at
+/// start.
+struct embedded_fixture : test_coordinator_fixture<dsl_config> {
+  node_storage_parts storage;
+  nodes::wired_node node;
+
+  embedded_fixture() {
+    storage.open(sys);
+    nodes::node_options options;
+    options.gateway_port = 0;
+    auto spec = nodes::embedded_cluster(options);
+    nodes::node_resources res;
+    res.cat = std::make_shared<const catalog>(shipped_catalog());
+    res.env = storage.env.get();
+    res.store = storage.store;
+    res.now = [] { return *utc_time::parse_rfc3339("2026-11-30T00:00:00Z"); };
+    res.into_second = {};
+    node = nodes::wire_node(sys, spec, spec.nodes.front(), res, options);
+    // Messages only: run() would also fire the timers, which re-arm.
+    sched.run();
+  }
+
+  ~embedded_fixture() {
+    for (auto& x : node.actors())
+      if (x)
+        caf::anon_send_exit(x, caf::exit_reason::kill);
+    caf::anon_send_exit(storage.store, caf::exit_reason::kill);
+    sched.run();
+    storage.env.reset();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(embedded_tests, embedded_fixture)
+
+CAF_TEST(the embedded node is a cluster of one holding every role) {
+  CAF_MESSAGE(
+    "no ROUTERs, no PEER LINKs: the GATEWAY talks to the supervisors");
+  CAF_CHECK(!node.routers.devices);
+  CAF_CHECK(!node.routers.contracts);
+  CAF_CHECK(!node.routers.services);
+  CAF_CHECK(node.links.empty());
+  CAF_REQUIRE(node.gateway);
+  CAF_MESSAGE("`onset cluster` shows one node, its address the GATEWAY's");
+  auto answer = self->request(node.view, caf::infinite, atom::list_v,
+                              atom::nodes_v);
+  sched.run();
+  answer.receive(
+    [](std::vector<node_status>& nodes) {
+      CAF_REQUIRE_EQUAL(nodes.size(), 1u);
+      CAF_CHECK_EQUAL(nodes[0].name, "embedded");
+      CAF_CHECK_EQUAL(nodes[0].address, "127.0.0.1:auto");
+      CAF_CHECK_EQUAL(nodes[0].roles,
+                      (std::vector<std::string>{"gateway", "contracts",
+                                                "devices", "services"}));
+      CAF_CHECK(nodes[0].reachable);
+      CAF_CHECK_EQUAL(nodes[0].peers, 0u);
+    },
+    [](caf::error& err) { CAF_FAIL("no cluster view: " << to_string(err)); });
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
