@@ -403,10 +403,10 @@ std::pair<std::string, bool> chaos_run::audit() {
     ptrs.push_back((*env).get());
     envs.push_back(std::move(*env));
   }
-  audit_options a;
+  nodes::audit_options a;
   a.expect_settled = true;
   a.now = system_wall_clock()();
-  auto report = audit_cluster(ptrs, catalog_, a);
+  auto report = nodes::audit_cluster(ptrs, catalog_, a);
   if (!report)
     throw chaos_error("the audit read nothing: " + report.error().to_string());
   auto& r = report.value();
