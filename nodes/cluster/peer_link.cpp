@@ -10,6 +10,8 @@
 #include <caf/node_id.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/backoff.hpp"
+
 namespace onset {
 
 namespace {
@@ -65,18 +67,11 @@ void forget(self_ptr self) {
   st.services = nullptr;
 }
 
-peer_link_config::duration backoff(const peer_link_config& cfg,
-                                   unsigned failures) {
-  auto delay = cfg.retry_base;
-  for (unsigned i = 1; i < failures && delay < cfg.retry_cap; ++i)
-    delay *= 2;
-  return std::min(delay, cfg.retry_cap);
-}
-
 void schedule_connect(self_ptr self) {
   auto& st = self->state;
-  self->delayed_send(self, backoff(st.cfg, st.failures), atom::tick_v,
-                     st.generation);
+  self->delayed_send(
+    self, capped_backoff(st.cfg.retry_base, st.cfg.retry_cap, st.failures),
+    atom::tick_v, st.generation);
 }
 
 /// A connect or fetch attempt failed: retry after a backoff.
