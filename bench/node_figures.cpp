@@ -106,7 +106,7 @@ cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to) {
 
 store_totals store_totals_of(const std::string& log_path) {
   store_totals result;
-  auto line = last_line_with(log_path, "] totals commits=");
+  auto line = last_line_with(log_path, " store.totals ");
   if (line.empty())
     return result;
   result.found = true;
@@ -162,7 +162,8 @@ void active_watch::poll() {
 }
 
 void active_watch::line(const std::string& text) {
-  if (text.find(" transition provisioning->active ") == std::string::npos)
+  if (text.find(" contract.transition ") == std::string::npos
+      || text.find(" from=provisioning to=active ") == std::string::npos)
     return;
   // `2026-12-01T18:45:59.318 info [contract ...`: the node's text log
   // pattern (nodes/logging.cpp), in local time.

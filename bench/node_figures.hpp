@@ -56,7 +56,7 @@ struct cpu_shares {
 
 cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to);
 
-/// The last `[store N] totals ...` line of a log.
+/// The last `store.totals` event of a log.
 struct store_totals {
   bool found = false;
   uint64_t commits = 0;
@@ -72,8 +72,8 @@ store_totals store_totals_of(const std::string& log_path);
 bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into);
 
 /// Follows the logs of the contracts nodes while they run and counts the
-/// contracts they log as turning active (`transition
-/// provisioning->active`), with the log time of the first and the last.
+/// contracts they log as turning active (`contract.transition` from
+/// provisioning to active), with the log time of the first and the last.
 /// Reading logs costs the nodes nothing, unlike asking them for every
 /// contract's status.
 class active_watch {
