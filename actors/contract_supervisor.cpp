@@ -236,6 +236,15 @@ caf::result<atom::ok> start_event(self_ptr self, const contract_id& id,
   return self->delegate(*target, atom::start_v, std::move(event_id));
 }
 
+/// A peer came back: every running CONTRACT actor resends what it has
+/// pending.
+void resend_all(self_ptr self) {
+  auto& st = self->state;
+  log::info("resend.all", {{"contracts", st.running->size()}});
+  for (auto& [_, child] : *st.running)
+    self->send(child, atom::resend_v);
+}
+
 } // namespace
 
 contract_supervisor_actor::behavior_type contract_supervisor(
@@ -291,12 +300,7 @@ contract_supervisor_actor::behavior_type contract_supervisor(
       if (generation == self->state.timer_generation)
         check_timers(self);
     },
-    [self](atom::resend) {
-      auto& st = self->state;
-      log::info("resend.all", {{"contracts", st.running->size()}});
-      for (auto& [_, child] : *st.running)
-        self->send(child, atom::resend_v);
-    },
+    [self](atom::resend) { resend_all(self); },
   };
 }
 
