@@ -12,6 +12,10 @@
 // until the target acknowledges, records the ack and the ledger durably, and
 // plans the next. It keeps every transition, send and ack in the contract's
 // history. It resumes from the stores after a crash or restart.
+//
+// Its parts: the lifecycle (actors/contract_lifecycle.hpp), sending with
+// permits and backoff (actors/contract_sending.hpp) and commit coalescing
+// (actors/contract_commit.hpp); this file's behaviour only dispatches.
 #pragma once
 
 #include <deque>
@@ -32,6 +36,7 @@
 #include "actors/protocol.hpp"
 #include "messages/contract_record.hpp"
 #include "messages/desired_state.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
@@ -53,8 +58,8 @@ struct contract_actor_state {
 
   std::shared_ptr<const contract_context> ctx;
   contract_id id;
-  /// `[contract C-1001 #42]`, the prefix of every log line.
-  std::string tag;
+  /// Every event of this actor carries `contract=ID`.
+  log::context logger;
   contract_record rec;
   desired_state want;
   contract_streams streams;
@@ -73,8 +78,19 @@ struct contract_actor_state {
   /// when it returns. Their callbacks, in order, called after that commit.
   contract_change pending;
   std::vector<std::function<void(const caf::error&)>> pending_done;
+  /// Log events of the pending changes (transitions, sends, acks), written
+  /// once their commit is done, so that a log line never reports what the
+  /// store lacks.
+  std::vector<std::function<void()>> pending_events;
   std::minstd_rand rng;
 };
+
+namespace contract_ops {
+
+/// The CONTRACT actor as its parts see it.
+using contract_self = contract_actor::stateful_pointer<contract_actor_state>;
+
+} // namespace contract_ops
 
 /// REQUIRES: the contract is in the contract store (the supervisor writes it
 /// before spawning). Quits normally once `ended`, with an error if its

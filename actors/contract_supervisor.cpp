@@ -2,23 +2,22 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <caf/event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/contract_actor.hpp"
+#include "actors/contract_intake.hpp"
 #include "actors/contract_storage.hpp"
 #include "actors/contract_views.hpp"
-#include "actors/plan.hpp"
-#include "messages/contract_json.hpp"
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
-namespace {
+namespace supervisor_ops {
 
-using self_ptr
-  = contract_supervisor_actor::stateful_pointer<contract_supervisor_state>;
+using self_ptr = supervisor_self;
 
 caf::error storage_error(const persistence::failure& x) {
   return caf::make_error(x.code, x.context);
@@ -56,6 +55,12 @@ caf::expected<contract_actor> find_contract(self_ptr self,
   return spawn_contract(self, id);
 }
 
+} // namespace supervisor_ops
+
+using namespace supervisor_ops;
+
+namespace {
+
 /// Marks a contract that keeps crashing `degraded`, so that operators see it.
 void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
   auto& st = self->state;
@@ -65,25 +70,31 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
   auto detail = "crashed " + std::to_string(st.crashes[id].size())
                 + " times within the restart window (last: "
                 + self->system().render(reason) + "); retry to resume";
-  spdlog::error("{} contract.escalated id={} {}", st.tag, id.str(), detail);
+  log::error("contract.escalated",
+             {{"contract", id.str()}, {"detail", detail}});
   contract_change change;
   change.record = stored.value()->record;
   change.record->reason = detail;
-  change.history.push_back(
-    history_entry{st.ctx->now(), history_kind::transition,
-                  std::string{to_string(change.record->state)}
-                    + "->degraded reason=crash "
-                      "loop"});
+  auto from = change.record->state;
+  change.history.push_back(history_entry{
+    st.ctx->now(), history_kind::transition,
+    std::string{to_string(from)} + "->degraded reason=crash loop"});
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::problem, detail});
   change.record->state = contract_state::degraded;
   persistence::request_write(self, st.ctx->store,
                              contract_storage::batch(id, std::move(change)))
-    .then([](atom::ok) {},
-          [self, id](caf::error& err) {
-            spdlog::error("{} escalate.failed id={} error={}", self->state.tag,
-                          id.str(), self->system().render(err));
-          });
+    .then(
+      [id, from](atom::ok) {
+        log::info("contract.transition", {{"contract", id.str()},
+                                          {"from", to_string(from)},
+                                          {"to", "degraded"},
+                                          {"reason", "crash loop"}});
+      },
+      [self, id](caf::error& err) {
+        log::error("escalate.failed", {{"contract", id.str()},
+                                       {"error", self->system().render(err)}});
+      });
 }
 
 void on_child_down(self_ptr self, const caf::down_msg& msg) {
@@ -95,7 +106,7 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
   st.by_address.erase(i);
   st.running->erase(id);
   if (!msg.reason) {
-    spdlog::info("{} contract.stopped id={}", st.tag, id.str());
+    log::info("contract.stopped", {{"contract", id.str()}});
     return;
   }
   auto now = self->clock().now();
@@ -107,8 +118,10 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
     escalate(self, id, msg.reason);
     return;
   }
-  spdlog::warn("{} contract.restart id={} crashes={} reason={}", st.tag,
-               id.str(), times.size(), self->system().render(msg.reason));
+  log::warn("contract.restart",
+            {{"contract", id.str()},
+             {"crashes", times.size()},
+             {"reason", self->system().render(msg.reason)}});
   spawn_contract(self, id);
 }
 
@@ -120,8 +133,8 @@ void check_timers(self_ptr self) {
   auto now = st.ctx->now();
   auto due = contract_storage::due_timers(*st.ctx->env, now);
   if (!due) {
-    spdlog::error("{} timers.failed {}", st.tag,
-                  persistence::to_string(due.error()));
+    log::error("timers.failed",
+               {{"error", persistence::to_string(due.error())}});
   } else if (!due.value().empty()) {
     auto started = std::chrono::steady_clock::now();
     for (auto& t : due.value()) {
@@ -129,11 +142,11 @@ void check_timers(self_ptr self) {
       if (target)
         self->send(*target, atom::due_v, t.kind);
     }
-    spdlog::info("{} timers.fired due={} at={} ms={}", st.tag,
-                 due.value().size(), now.to_rfc3339(),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - started)
-                   .count());
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+    log::info("timers.fired", {{"due", due.value().size()},
+                               {"at", now.to_rfc3339()},
+                               {"ms", ms.count()}});
   }
   auto wait = st.ctx->config.timer_poll;
   auto next = contract_storage::next_timer(*st.ctx->env);
@@ -156,167 +169,80 @@ void check_timers(self_ptr self) {
   self->delayed_send(self, wait, atom::tick_v, ++st.timer_generation);
 }
 
-/// Checks the printers of `doc`: registered, and the contract customer's.
-caf::error check_tenancy(const contract& doc, const catalog& cat,
-                         const std::vector<device_record>& records) {
-  std::map<device_id, device_record> known;
-  for (auto& r : records)
-    known.emplace(r.id, r);
-  auto lookup = [&](const device_id& id) -> const device_record* {
-    auto i = known.find(id);
-    return i == known.end() ? nullptr : &i->second;
-  };
-  auto want = compute_desired_state(doc, cat, lookup);
-  if (want)
-    return caf::none;
-  // compute_desired_state names `devices[i]`; tell which refusal it is.
-  auto& problem = want.error();
-  bool unknown = true;
-  for (size_t i = 0; i < doc.devices.size(); ++i)
-    if (problem.field == "devices[" + std::to_string(i) + "]")
-      unknown = lookup(doc.devices[i]) == nullptr;
-  return refusal(unknown ? error_code::unknown_device
-                         : error_code::foreign_device,
-                 problem.to_string());
-}
-
-/// Writes a new contract, then spawns its actor and answers.
-void create(self_ptr self, contract doc, std::vector<device_record> records,
-            caf::typed_response_promise<submit_result> rp) {
-  auto& st = self->state;
-  contract_record rec;
-  rec.doc = doc;
-  for (auto& r : records)
-    rec.ledger.devices.emplace(r.id, initial_ledger(r));
-  contract_change change;
-  change.record = rec;
-  change.add_timers = timers_of(doc);
-  if (!doc.event_id.empty())
-    change.events.push_back(doc.event_id);
-  change.history.push_back(
-    history_entry{st.ctx->now(), history_kind::accepted,
-                  "version=" + std::to_string(doc.version)
-                    + " new devices=" + std::to_string(doc.devices.size())});
-  auto id = doc.id;
-  auto result = submit_result{id, doc.version, false, false};
-  auto event = doc.event_id;
-  persistence::request_write(self, st.ctx->store,
-                             contract_storage::batch(id, std::move(change)))
-    .then(
-      [self, id, result, event, rp](atom::ok) mutable {
-        auto& st = self->state;
-        st.creating.erase(id);
-        st.events_in_flight.erase(event);
-        spdlog::info("{} contract.accepted id={} version={}", st.tag, id.str(),
-                     result.version);
-        spawn_contract(self, id);
-        rp.deliver(result);
-      },
-      [self, id, event, rp](caf::error& err) mutable {
-        self->state.creating.erase(id);
-        self->state.events_in_flight.erase(event);
-        rp.deliver(err);
-      });
-}
-
-/// Routes a renewal to the contract's actor.
-void renew(self_ptr self, contract doc, std::vector<device_record> records,
-           caf::typed_response_promise<submit_result> rp) {
-  auto& st = self->state;
-  auto target = find_contract(self, doc.id);
-  auto event = doc.event_id;
-  if (!target) {
-    st.events_in_flight.erase(event);
-    rp.deliver(target.error());
-    return;
-  }
-  self
-    ->request(*target, st.ctx->config.local_timeout, atom::submit_v,
-              std::move(doc), std::move(records))
-    .then(
-      [self, event, rp](submit_result& result) mutable {
-        self->state.events_in_flight.erase(event);
-        rp.deliver(result);
-      },
-      [self, event, rp](caf::error& err) mutable {
-        self->state.events_in_flight.erase(event);
-        rp.deliver(err);
-      });
-}
-
-caf::result<submit_result> submit(self_ptr self, contract doc) {
-  auto& st = self->state;
-  if (auto problem = check_contract(doc, *st.ctx->cat))
-    return refusal(error_code::invalid_input, problem->to_string());
-  if (!doc.event_id.empty()) {
-    auto seen = contract_storage::find_event(*st.ctx->env, doc.event_id);
-    if (!seen)
-      return storage_error(seen.error());
-    if (seen.value() || st.events_in_flight.count(doc.event_id) > 0)
-      return submit_result{doc.id, doc.version, false, true};
-  }
-  auto stored = contract_storage::load(*st.ctx->env, doc.id);
-  if (!stored)
-    return storage_error(stored.error());
-  bool renewal = stored.value().has_value();
-  if (renewal) {
-    auto& rec = stored.value()->record;
-    if (doc.version <= rec.doc.version)
-      return refusal(error_code::stale_version,
-                     "version: contract " + doc.id.str() + " is at version "
-                       + std::to_string(rec.doc.version) + "; version "
-                       + std::to_string(doc.version) + " is stale");
-    if (rec.state == contract_state::ended)
-      return refusal(error_code::wrong_state,
-                     "contract " + doc.id.str() + " has ended");
-    if (rec.doc.customer != doc.customer)
-      return refusal(error_code::invalid_input,
-                     "customer: contract " + doc.id.str()
-                       + " belongs to customer " + rec.doc.customer.str());
-  } else if (st.creating.count(doc.id) > 0) {
-    return refusal(error_code::wrong_state,
-                   "contract " + doc.id.str()
-                     + " is being created by another submission");
-  } else {
-    st.creating.insert(doc.id);
-  }
-  if (!doc.event_id.empty())
-    st.events_in_flight.insert(doc.event_id);
-  auto rp = self->make_response_promise<submit_result>();
-  auto devices = doc.devices;
-  self
-    ->request(st.registry, st.ctx->config.local_timeout, atom::records_v,
-              std::move(devices))
-    .then(
-      [self, doc, renewal, rp](std::vector<device_record>& records) mutable {
-        auto& st = self->state;
-        if (auto err = check_tenancy(doc, *st.ctx->cat, records)) {
-          if (!renewal)
-            st.creating.erase(doc.id);
-          st.events_in_flight.erase(doc.event_id);
-          rp.deliver(err);
-          return;
-        }
-        if (renewal)
-          renew(self, std::move(doc), std::move(records), rp);
-        else
-          create(self, std::move(doc), std::move(records), rp);
-      },
-      [self, doc, renewal, rp](caf::error& err) mutable {
-        auto& st = self->state;
-        if (!renewal)
-          st.creating.erase(doc.id);
-        st.events_in_flight.erase(doc.event_id);
-        rp.deliver(err);
-      });
-  return rp;
-}
-
 template <class T>
 caf::result<T> from_store(persistence::result<T> x) {
   if (!x)
     return storage_error(x.error());
   return std::move(x).value();
+}
+
+/// At the supervisor's exit: stops its CONTRACT actors and logs the node's
+/// step latency histogram and step budget figures (what onset-bench reads).
+void stop_children_at_exit(self_ptr self) {
+  auto& st = self->state;
+  self->attach_functor([running = st.running, ctx = st.ctx](const caf::error&) {
+    for (auto& [_, child] : *running)
+      caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
+    if (ctx->latency) {
+      auto counts = ctx->latency->counts();
+      auto p50 = std::llround(step_latency::quantile(counts, 0.5));
+      auto p99 = std::llround(step_latency::quantile(counts, 0.99));
+      log::info("step.latency", {{"p50_us", p50},
+                                 {"p99_us", p99},
+                                 {"buckets", ctx->latency->buckets_text()}});
+    }
+    if (ctx->budget) {
+      auto budget = ctx->budget->snapshot();
+      log::info("step.budget", {{"limit", budget.limit},
+                                {"peak_in_use", budget.peak_in_use},
+                                {"waits", budget.waits}});
+    }
+  });
+}
+
+/// Spawns a CONTRACT actor for every stored contract not ended and starts
+/// the timer checks; quits if the store cannot be read.
+void start(self_ptr self) {
+  auto& st = self->state;
+  auto records = contract_storage::load_records(*st.ctx->env);
+  if (!records) {
+    log::error("start.failed",
+               {{"error", persistence::to_string(records.error())}});
+    self->quit(storage_error(records.error()));
+    return;
+  }
+  for (auto& rec : records.value())
+    if (rec.state != contract_state::ended)
+      spawn_contract(self, rec.doc.id);
+  log::info("contracts.started", {{"contracts", records.value().size()},
+                                  {"running", st.running->size()}});
+  check_timers(self);
+}
+
+/// A start event for contract `id`, passed to its actor unless seen before.
+caf::result<atom::ok> start_event(self_ptr self, const contract_id& id,
+                                  std::string event_id) {
+  auto& st = self->state;
+  if (!event_id.empty()) {
+    auto seen = contract_storage::find_event(*st.ctx->env, event_id);
+    if (!seen)
+      return storage_error(seen.error());
+    if (seen.value())
+      return atom::ok_v;
+  }
+  auto target = find_contract(self, id);
+  if (!target)
+    return target.error();
+  return self->delegate(*target, atom::start_v, std::move(event_id));
+}
+
+/// A peer came back: every running CONTRACT actor resends what it has
+/// pending.
+void resend_all(self_ptr self) {
+  auto& st = self->state;
+  log::info("resend.all", {{"contracts", st.running->size()}});
+  for (auto& [_, child] : *st.running)
+    self->send(child, atom::resend_v);
 }
 
 } // namespace
@@ -328,57 +254,16 @@ contract_supervisor_actor::behavior_type contract_supervisor(
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.registry = std::move(registry);
-  st.tag = "[contract-supervisor #" + std::to_string(self->id()) + "]";
   self->set_down_handler(
     [self](caf::down_msg& msg) { on_child_down(self, msg); });
-  self->attach_functor(
-    [running = st.running, ctx = st.ctx, tag = st.tag](const caf::error&) {
-      for (auto& [_, child] : *running)
-        caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
-      if (ctx->latency) {
-        auto counts = ctx->latency->counts();
-        spdlog::info("{} step.latency p50_us={:.0f} p99_us={:.0f} buckets={}",
-                     tag, step_latency::quantile(counts, 0.5),
-                     step_latency::quantile(counts, 0.99),
-                     ctx->latency->buckets_text());
-      }
-      if (ctx->budget) {
-        auto budget = ctx->budget->snapshot();
-        spdlog::info("{} step.budget limit={} peak_in_use={} waits={}", tag,
-                     budget.limit, budget.peak_in_use, budget.waits);
-      }
-    });
-  auto records = contract_storage::load_records(*st.ctx->env);
-  if (!records) {
-    spdlog::error("{} start.failed {}", st.tag,
-                  persistence::to_string(records.error()));
-    self->quit(storage_error(records.error()));
-  } else {
-    for (auto& rec : records.value())
-      if (rec.state != contract_state::ended)
-        spawn_contract(self, rec.doc.id);
-    spdlog::info("{} started contracts={} running={}", st.tag,
-                 records.value().size(), st.running->size());
-    check_timers(self);
-  }
+  stop_children_at_exit(self);
+  start(self);
   return {
     [self](atom::submit, contract& doc) {
       return submit(self, std::move(doc));
     },
-    [self](atom::start, contract_id& id,
-           std::string& event_id) -> caf::result<atom::ok> {
-      auto& st = self->state;
-      if (!event_id.empty()) {
-        auto seen = contract_storage::find_event(*st.ctx->env, event_id);
-        if (!seen)
-          return storage_error(seen.error());
-        if (seen.value())
-          return atom::ok_v;
-      }
-      auto target = find_contract(self, id);
-      if (!target)
-        return target.error();
-      return self->delegate(*target, atom::start_v, std::move(event_id));
+    [self](atom::start, contract_id& id, std::string& event_id) {
+      return start_event(self, id, std::move(event_id));
     },
     [self](atom::cancel, contract_id& id) -> caf::result<atom::ok> {
       auto target = find_contract(self, id);
@@ -415,12 +300,7 @@ contract_supervisor_actor::behavior_type contract_supervisor(
       if (generation == self->state.timer_generation)
         check_timers(self);
     },
-    [self](atom::resend) {
-      auto& st = self->state;
-      spdlog::info("{} resend.all contracts={}", st.tag, st.running->size());
-      for (auto& [_, child] : *st.running)
-        self->send(child, atom::resend_v);
-    },
+    [self](atom::resend) { resend_all(self); },
   };
 }
 

@@ -31,7 +31,6 @@ struct contract_supervisor_state {
 
   std::shared_ptr<const contract_context> ctx;
   device_supervisor_actor registry;
-  std::string tag;
   /// Shared with the supervisor's exit hook, which stops them (the state may
   /// be gone by then).
   std::shared_ptr<std::map<contract_id, contract_actor>> running

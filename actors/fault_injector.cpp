@@ -2,12 +2,13 @@
 
 #include <map>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <utility>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+
+#include "messages/log.hpp"
 
 namespace onset {
 
@@ -20,9 +21,10 @@ using device_injector_actor
 using service_injector_actor
   = service_actor::extend<caf::reacts_to<atom::done, uint64_t>>;
 
-struct injector_state {
+struct fault_injector_state {
   static inline const char* name = "fault-injector";
-  std::string tag;
+  /// `target=TAG`: which injector an event comes from.
+  log::context logger;
   std::optional<fault_plan> plan;
   std::chrono::nanoseconds timeout{};
   uint64_t next_delayed = 0;
@@ -39,15 +41,16 @@ apply(Self* self, const Inner& inner, instruction x) {
   auto& st = self->state;
   auto f = st.plan->next();
   if (f != fault::none)
-    spdlog::info("{} {} stream={} seq={}", st.tag, to_string(f),
-                 x.stream.to_string(), x.seq);
+    st.logger.info("fault.injected", {{"kind", to_string(f)},
+                                      {"stream", x.stream.to_string()},
+                                      {"seq", x.seq}});
   switch (f) {
     case fault::none:
       break;
-    case fault::drop_instruction:
+    case fault::drop_request:
       // Never answered: the sender's request times out and it resends.
       return self->template make_response_promise<instruction_ack>();
-    case fault::drop_ack:
+    case fault::drop_reply:
       self->request(inner, st.timeout, atom::apply_v, std::move(x))
         .then([](instruction_ack&) {}, [](caf::error&) {});
       return self->template make_response_promise<instruction_ack>();
@@ -82,17 +85,16 @@ template <class Self>
 void init(Self* self, const fault_options& faults, std::string tag,
           std::chrono::nanoseconds timeout) {
   auto& st = self->state;
-  st.tag = "[faults " + std::move(tag) + " #" + std::to_string(self->id())
-           + "]";
+  st.logger = log::context{{"target", std::move(tag)}};
   st.plan.emplace(faults);
   st.timeout = timeout;
-  spdlog::warn("{} TEST FAULTS on: {}", st.tag, to_string(faults));
+  st.logger.warn("fault.enabled", {{"faults", to_string(faults)}});
 }
 
-device_injector_actor::behavior_type
-device_injector(device_injector_actor::stateful_pointer<injector_state> self,
-                device_actor inner, fault_options faults, std::string tag,
-                std::chrono::nanoseconds timeout) {
+device_injector_actor::behavior_type device_injector(
+  device_injector_actor::stateful_pointer<fault_injector_state> self,
+  device_actor inner, fault_options faults, std::string tag,
+  std::chrono::nanoseconds timeout) {
   init(self, faults, std::move(tag), timeout);
   return {
     [self, inner](atom::apply, instruction& x) {
@@ -108,10 +110,10 @@ device_injector(device_injector_actor::stateful_pointer<injector_state> self,
   };
 }
 
-service_injector_actor::behavior_type
-service_injector(service_injector_actor::stateful_pointer<injector_state> self,
-                 service_actor inner, fault_options faults, std::string tag,
-                 std::chrono::nanoseconds timeout) {
+service_injector_actor::behavior_type service_injector(
+  service_injector_actor::stateful_pointer<fault_injector_state> self,
+  service_actor inner, fault_options faults, std::string tag,
+  std::chrono::nanoseconds timeout) {
   init(self, faults, std::move(tag), timeout);
   return {
     [self, inner](atom::apply, instruction& x) {

@@ -2,7 +2,7 @@
 // actors of a node and the DEVICE or SERVICE SUPERVISOR (or ROUTER) they
 // send to, with the same interface, and drops, duplicates or delays
 // instructions and their acks as a seeded fault_plan says. Everything else
-// passes through unchanged. The delivery rules (DESIGN.md section 5) must
+// passes through unchanged. The delivery rules (docs/design.md) must
 // make every fault invisible in effect: a dropped instruction or ack is a
 // timeout and a resend, a duplicate is re-acked, a delayed one arrives
 // after its resend and is re-acked.

@@ -9,10 +9,10 @@ const char* to_string(fault x) {
   switch (x) {
     case fault::none:
       return "none";
-    case fault::drop_instruction:
-      return "drop_instruction";
-    case fault::drop_ack:
-      return "drop_ack";
+    case fault::drop_request:
+      return "drop_request";
+    case fault::drop_reply:
+      return "drop_reply";
     case fault::duplicate:
       return "duplicate";
     case fault::delay:
@@ -100,7 +100,7 @@ fault fault_plan::next() {
   std::uniform_real_distribution<double> u{0, 1};
   auto r = u(rng_);
   if (r < options_.drop)
-    return r < options_.drop / 2 ? fault::drop_instruction : fault::drop_ack;
+    return r < options_.drop / 2 ? fault::drop_request : fault::drop_reply;
   r -= options_.drop;
   if (r < options_.duplicate)
     return fault::duplicate;

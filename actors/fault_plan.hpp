@@ -36,8 +36,8 @@ struct fault_options {
 
 enum class fault {
   none,
-  drop_instruction,
-  drop_ack,
+  drop_request,
+  drop_reply,
   duplicate,
   delay,
 };

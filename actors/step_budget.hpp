@@ -1,4 +1,4 @@
-// The STEP BUDGET of a contracts node (issue 8): at most `limit` requests of
+// The STEP BUDGET of a contracts node: at most `limit` requests of
 // its CONTRACT actors in flight at once, node-wide. A CONTRACT takes a
 // permit before every send of a step (first send and resends alike) and
 // gives it back when that request ends (ack, error or timeout) or when the

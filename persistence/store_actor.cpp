@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <exception>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <utility>
 
@@ -10,6 +9,8 @@
 #include <caf/exit_reason.hpp>
 #include <caf/make_message.hpp>
 #include <caf/system_messages.hpp>
+
+#include "messages/log.hpp"
 
 namespace onset::persistence {
 
@@ -41,7 +42,7 @@ caf::error run_batch(caf::actor_id self, write_txn& txn,
   }
   if (!child && !child.map_full()) {
     // The batch committed or aborted the STORE's transaction itself.
-    spdlog::error("[store {}] a write batch ended its own transaction", self);
+    log::error("store.batch_ended_txn", {{"store", self}});
     return caf::make_error(error_code::storage_failure,
                            "write batch ended the STORE's transaction");
   }
@@ -79,46 +80,75 @@ void fail_all(store_state& st, std::vector<store_state::request>& queue,
     req.promise.deliver(err);
 }
 
-void flush(store_pointer self) {
+/// Runs the batches of `queue` in `txn`, until one hits MDB_MAP_FULL:
+/// straight in it, or (`nested`) each in a child transaction, its own
+/// outcome in `outcomes`. False if a batch run straight failed: the round
+/// must be replayed nested.
+bool run_batches(caf::actor_id self, write_txn& txn,
+                 const std::vector<store_state::request>& queue, bool nested,
+                 std::vector<caf::error>& outcomes) {
+  for (size_t i = 0; i < queue.size() && !txn.map_full(); ++i) {
+    if (nested)
+      outcomes[i] = run_batch(self, txn, queue[i].batch);
+    else if (!run_flat(txn, queue[i].batch))
+      return false;
+  }
+  return true;
+}
+
+/// The map was full: grows it so that the round can be replayed, or
+/// returns why the round fails (grown too often, or cannot grow).
+caf::error grow_for_replay(store_pointer self, int& growths, size_t batches) {
   auto& st = self->state;
-  st.flush_pending = false;
-  auto queue = std::move(st.queue);
-  st.queue.clear();
-  if (queue.empty())
-    return;
-  auto started = std::chrono::steady_clock::now();
-  std::vector<caf::error> outcomes(queue.size());
-  // First every batch straight in the round's transaction: a child
-  // transaction per batch copies each page the batch touches that the round
-  // has already dirtied, and merges it back at the child's commit (a
-  // quarter of a busy STORE's time). Only a round with a failing batch is
-  // replayed with a child per batch, so that the failure undoes that batch
-  // alone.
+  if (growths++ == max_growths_per_flush) {
+    log::error("store.map_full", {{"store", self->id()},
+                                  {"batches", batches},
+                                  {"map_size", st.env->map_size()}});
+    return caf::make_error(error_code::storage_failure,
+                           "map full after growing it "
+                             + std::to_string(growths) + " times to "
+                             + std::to_string(st.env->map_size()) + " bytes");
+  }
+  if (auto grown = st.env->grow_map(); !grown) {
+    log::error("store.grow_failed",
+               {{"store", self->id()}, {"error", to_string(grown.error())}});
+    return to_error(grown);
+  }
+  ++st.replays;
+  log::info("store.map_grown", {{"store", self->id()},
+                                {"map_size", st.env->map_size()},
+                                {"batches", batches}});
+  return caf::none;
+}
+
+/// One group commit: every queued batch in one write transaction, committed
+/// once. First every batch straight in the round's transaction: a child
+/// transaction per batch copies each page the batch touches that the round
+/// has already dirtied, and merges it back at the child's commit (a quarter
+/// of a busy STORE's time). Only a round with a failing batch is replayed
+/// with a child per batch, so that the failure undoes that batch alone
+/// (its error in `outcomes`). MDB_MAP_FULL anywhere grows the map and
+/// replays the round. Returns the error that failed the whole round
+/// (nothing of it written), or none (committed).
+caf::error run_round(store_pointer self,
+                     const std::vector<store_state::request>& queue,
+                     std::vector<caf::error>& outcomes) {
+  auto& st = self->state;
   bool nested = false;
   for (int growths = 0;;) {
     auto txn = st.env->begin_write();
     if (!txn) {
-      spdlog::error("[store {}] begin failed batches={}: {}", self->id(),
-                    queue.size(), to_string(txn.error()));
-      fail_all(st, queue, to_error(txn.error()));
-      return;
+      log::error("store.begin_failed", {{"store", self->id()},
+                                        {"batches", queue.size()},
+                                        {"error", to_string(txn.error())}});
+      return to_error(txn.error());
     }
-    bool all_ran = true;
-    for (size_t i = 0; i < queue.size() && !txn.map_full(); ++i) {
-      if (nested) {
-        outcomes[i] = run_batch(self->id(), txn, queue[i].batch);
-      } else if (!run_flat(txn, queue[i].batch)) {
-        all_ran = false;
-        break;
-      }
-    }
-    if (!all_ran) {
+    if (!run_batches(self->id(), txn, queue, nested, outcomes)) {
       txn.abort();
       nested = true;
       ++st.nested_replays;
-      spdlog::debug("[store {}] a batch failed: replaying batches={} one "
-                    "child transaction each",
-                    self->id(), queue.size());
+      log::debug("store.nested_replay",
+                 {{"store", self->id()}, {"batches", queue.size()}});
       continue;
     }
     auto records = txn.records();
@@ -127,52 +157,65 @@ void flush(store_pointer self) {
       committed = txn.commit();
     if (txn.map_full() || committed.map_full()) {
       txn.abort();
-      if (growths++ == max_growths_per_flush) {
-        auto err = caf::make_error(
-          error_code::storage_failure,
-          "map full after growing it " + std::to_string(growths) + " times to "
-            + std::to_string(st.env->map_size()) + " bytes");
-        spdlog::error("[store {}] giving up batches={}: map full at {} bytes",
-                      self->id(), queue.size(), st.env->map_size());
-        fail_all(st, queue, err);
-        return;
-      }
-      if (auto grown = st.env->grow_map(); !grown) {
-        spdlog::error("[store {}] cannot grow the map: {}", self->id(),
-                      to_string(grown.error()));
-        fail_all(st, queue, to_error(grown));
-        return;
-      }
-      ++st.replays;
-      spdlog::info("[store {}] map full: grown to {} bytes, replaying "
-                   "batches={}",
-                   self->id(), st.env->map_size(), queue.size());
+      if (auto err = grow_for_replay(self, growths, queue.size()))
+        return err;
       continue;
     }
     if (!committed) {
-      spdlog::error("[store {}] commit failed batches={}: {}", self->id(),
-                    queue.size(), to_string(committed.error()));
-      fail_all(st, queue, to_error(committed));
-      return;
+      log::error("store.commit_failed",
+                 {{"store", self->id()},
+                  {"batches", queue.size()},
+                  {"error", to_string(committed.error())}});
+      return to_error(committed);
     }
     ++st.commits;
     st.records += records;
-    size_t failed = 0;
-    for (size_t i = 0; i < queue.size(); ++i) {
-      if (outcomes[i]) {
-        ++failed;
-        queue[i].promise.deliver(std::move(outcomes[i]));
-      } else {
-        queue[i].promise.deliver(atom::ok_v);
-      }
+    return caf::none;
+  }
+}
+
+/// Answers each request of a committed round: its batch's own error, or ok.
+/// Returns how many batches failed.
+size_t deliver(store_state& st, std::vector<store_state::request>& queue,
+               std::vector<caf::error>& outcomes) {
+  size_t failed = 0;
+  for (size_t i = 0; i < queue.size(); ++i) {
+    if (outcomes[i]) {
+      ++failed;
+      queue[i].promise.deliver(std::move(outcomes[i]));
+    } else {
+      queue[i].promise.deliver(atom::ok_v);
     }
-    st.batches += queue.size() - failed;
-    st.failed_batches += failed;
+  }
+  st.batches += queue.size() - failed;
+  st.failed_batches += failed;
+  return failed;
+}
+
+/// Commits every queued batch as one round, then answers their requesters.
+void flush(store_pointer self) {
+  auto& st = self->state;
+  st.flush_pending = false;
+  auto queue = std::move(st.queue);
+  st.queue.clear();
+  if (queue.empty())
+    return;
+  auto started = std::chrono::steady_clock::now();
+  auto records_before = st.records;
+  std::vector<caf::error> outcomes(queue.size());
+  if (auto err = run_round(self, queue, outcomes)) {
+    fail_all(st, queue, err);
+    return;
+  }
+  auto failed = deliver(st, queue, outcomes);
+  if (log::enabled(log::level::debug)) {
     auto elapsed = std::chrono::duration<double, std::milli>(
       std::chrono::steady_clock::now() - started);
-    spdlog::debug("[store {}] commit batches={} failed={} records={} ms={:.3f}",
-                  self->id(), queue.size(), failed, records, elapsed.count());
-    return;
+    log::debug("store.commit", {{"store", self->id()},
+                                {"batches", queue.size()},
+                                {"failed", failed},
+                                {"records", st.records - records_before},
+                                {"ms", elapsed.count()}});
   }
 }
 
@@ -189,9 +232,8 @@ void arm_reader_check(store_pointer self) {
 store_state::~store_state() {
   if (queue.empty())
     return;
-  spdlog::warn("[store {}] stopped with batches={} not committed; answering "
-               "them storage_failure",
-               id, queue.size());
+  log::warn("store.stopped_uncommitted",
+            {{"store", id}, {"batches", queue.size()}});
   fail_all(*this, queue,
            caf::make_error(error_code::storage_failure,
                            "the STORE stopped before committing this batch"));
@@ -210,19 +252,23 @@ store_actor::behavior_type store(store_pointer self, environment* env) {
   self->state.id = self->id();
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (!self->state.queue.empty()) {
-      spdlog::info("[store {}] exit: committing batches={} first", self->id(),
-                   self->state.queue.size());
+      log::info("store.exit_flush",
+                {{"store", self->id()}, {"batches", self->state.queue.size()}});
       flush(self);
     }
     auto& st = self->state;
-    spdlog::info("[store {}] totals commits={} batches={} failed={} "
-                 "records={} replays={} nested_replays={}",
-                 self->id(), st.commits, st.batches, st.failed_batches,
-                 st.records, st.replays, st.nested_replays);
+    log::info("store.totals", {{"store", self->id()},
+                               {"commits", st.commits},
+                               {"batches", st.batches},
+                               {"failed", st.failed_batches},
+                               {"records", st.records},
+                               {"replays", st.replays},
+                               {"nested_replays", st.nested_replays}});
     self->quit(std::move(msg.reason));
   });
-  spdlog::info("[store {}] up dir={} sync={}", self->id(),
-               env->options().directory, to_string(env->sync()));
+  log::info("store.up", {{"store", self->id()},
+                         {"dir", env->options().directory},
+                         {"sync", to_string(env->sync())}});
   arm_reader_check(self);
   return {
     [self](atom::write, write_batch& batch) {
@@ -240,7 +286,8 @@ store_actor::behavior_type store(store_pointer self, environment* env) {
         return;
       auto cleared = self->state.env->check_readers();
       if (cleared != 0)
-        spdlog::warn("[store {}] reader check cleared={}", self->id(), cleared);
+        log::warn("store.readers_cleared",
+                  {{"store", self->id()}, {"cleared", cleared}});
       arm_reader_check(self);
     },
   };

@@ -1,5 +1,5 @@
-// The STORE actor: the single writer of one environment (DESIGN.md
-// section 6). Everyone who writes sends it a `write_batch`; it commits the
+// The STORE actor: the single writer of one environment (docs/design.md).
+// Everyone who writes sends it a `write_batch`; it commits the
 // batches waiting in its mailbox in one write transaction (group commit) and
 // only then replies to each requester.
 //

@@ -9,6 +9,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/node_id.hpp>
 
+#include "actors/backoff.hpp"
 #include "messages/log.hpp"
 
 namespace onset::cluster {
@@ -66,18 +67,11 @@ void forget(self_ptr self) {
   st.services = nullptr;
 }
 
-peer_link_config::duration backoff(const peer_link_config& cfg,
-                                   unsigned failures) {
-  auto delay = cfg.retry_base;
-  for (unsigned i = 1; i < failures && delay < cfg.retry_cap; ++i)
-    delay *= 2;
-  return std::min(delay, cfg.retry_cap);
-}
-
 void schedule_connect(self_ptr self) {
   auto& st = self->state;
-  self->delayed_send(self, backoff(st.cfg, st.failures), atom::tick_v,
-                     st.generation);
+  self->delayed_send(
+    self, capped_backoff(st.cfg.retry_base, st.cfg.retry_cap, st.failures),
+    atom::tick_v, st.generation);
 }
 
 /// A connect or fetch attempt failed: retry after a backoff.

@@ -1,9 +1,11 @@
-// Delivery (DESIGN.md section 5) seen from a contract: duplicates, lost
+// Delivery (docs/design.md) seen from a contract: duplicates, lost
 // acks, a crashed CONTRACT actor, offline printers, deadlines and retry.
 #define CAF_SUITE contract_delivery
 #include "tests/actors/engine_fixture.hpp"
 
 #include <caf/local_actor.hpp>
+
+#include "actors/contract_actor.hpp"
 
 using namespace onset;
 using namespace onset::test;
@@ -45,7 +47,7 @@ CAF_TEST(a contract killed before it records an ack resends and finishes) {
     CAF_REQUIRE(sched.has_job());
     for (auto* job : sched.jobs)
       if (auto* a = dynamic_cast<caf::local_actor*>(job);
-          a != nullptr && std::string{a->name()} == "contract")
+          a != nullptr && std::string{a->name()} == contract_actor_state::name)
         victim = caf::actor_cast<caf::actor>(a->ctrl());
     sched.run_once();
   }

@@ -1,4 +1,4 @@
-// Flow control (issue 8): the node's step budget bounds the steps of all
+// Flow control: the node's step budget bounds the steps of all
 // its CONTRACT actors in flight, a waiting contract goes on when a permit
 // frees up, and a CONTRACT actor that dies gives back what it held.
 #define CAF_SUITE contract_flow

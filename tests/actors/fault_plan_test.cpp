@@ -56,10 +56,10 @@ CAF_TEST(the same seed gives the same faults at the given rates) {
   }
   CAF_CHECK(same);
   // Drop splits evenly between instructions and acks.
-  CAF_CHECK_GREATER(seen[fault::drop_instruction], 800);
-  CAF_CHECK_LESS(seen[fault::drop_instruction], 1200);
-  CAF_CHECK_GREATER(seen[fault::drop_ack], 800);
-  CAF_CHECK_LESS(seen[fault::drop_ack], 1200);
+  CAF_CHECK_GREATER(seen[fault::drop_request], 800);
+  CAF_CHECK_LESS(seen[fault::drop_request], 1200);
+  CAF_CHECK_GREATER(seen[fault::drop_reply], 800);
+  CAF_CHECK_LESS(seen[fault::drop_reply], 1200);
   CAF_CHECK_GREATER(seen[fault::duplicate], 800);
   CAF_CHECK_LESS(seen[fault::duplicate], 1200);
   CAF_CHECK_GREATER(seen[fault::none], 5500);

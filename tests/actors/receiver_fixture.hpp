@@ -71,12 +71,6 @@ inline firmware_version fw(const char* text) {
   return *result;
 }
 
-/// True if `x` is an error of Onset's category with `code`.
-inline bool is(const caf::error& x, error_code code) {
-  return x.category() == caf::atom("onset")
-         && x.code() == static_cast<uint8_t>(code);
-}
-
 struct receiver_fixture : test_coordinator_fixture<receiver_config> {
   scratch_dir dir;
   std::unique_ptr<persistence::environment> env;

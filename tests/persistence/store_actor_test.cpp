@@ -56,11 +56,6 @@ write_batch put_device(const std::string& id) {
   };
 }
 
-bool has_code(const caf::error& err, error_code code) {
-  return err && err.category() == caf::atom("onset")
-         && err.code() == static_cast<uint8_t>(code);
-}
-
 struct fixture : test_coordinator_fixture<> {
   test::temp_dir dir;
   std::unique_ptr<environment> env;
@@ -139,8 +134,8 @@ CAF_TEST(a failing batch fails only its own requester) {
   CAF_CHECK_EQUAL(state().commits, 1u);
   CAF_CHECK(a->replied && !a->err && a->visible_at_reply);
   CAF_CHECK(d->replied && !d->err && d->visible_at_reply);
-  CAF_CHECK(b->replied && has_code(b->err, error_code::invalid_input));
-  CAF_CHECK(c->replied && has_code(c->err, error_code::storage_failure));
+  CAF_CHECK(b->replied && is(b->err, error_code::invalid_input));
+  CAF_CHECK(c->replied && is(c->err, error_code::storage_failure));
   CAF_MESSAGE("nothing of the failed batches was written");
   CAF_CHECK(!b->visible_at_reply && !visible(*env, "MFP-B"));
   CAF_CHECK(!c->visible_at_reply && !visible(*env, "MFP-C"));
@@ -158,8 +153,7 @@ CAF_TEST(a batch that ends its own transaction fails) {
   });
   consume_messages();
   CAF_CHECK(a->replied && !a->err && a->visible_at_reply);
-  CAF_CHECK(rogue->replied
-            && has_code(rogue->err, error_code::storage_failure));
+  CAF_CHECK(rogue->replied && is(rogue->err, error_code::storage_failure));
 }
 
 CAF_TEST(requests after a flush go into the next transaction) {
@@ -206,7 +200,7 @@ CAF_TEST(a kill answers every queued batch with storage_failure) {
   consume_messages();
   for (auto* out : {&a, &b}) {
     CAF_CHECK((*out)->replied);
-    CAF_CHECK(has_code((*out)->err, error_code::storage_failure));
+    CAF_CHECK(is((*out)->err, error_code::storage_failure));
     CAF_CHECK(!(*out)->visible_at_reply);
   }
   CAF_MESSAGE("a write sent after the kill is bounced, not left unanswered");

@@ -1,0 +1,197 @@
+#include "actors/contract_intake.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/contract_storage.hpp"
+#include "actors/plan.hpp"
+#include "messages/contract_json.hpp"
+#include "messages/desired_state.hpp"
+#include "messages/error_code.hpp"
+#include "messages/log.hpp"
+
+namespace onset::supervisor_ops {
+
+namespace {
+
+/// Checks the printers of `doc`: registered, and the contract customer's.
+caf::error check_tenancy(const contract& doc, const catalog& cat,
+                         const std::vector<device_record>& records) {
+  std::map<device_id, device_record> known;
+  for (auto& r : records)
+    known.emplace(r.id, r);
+  auto lookup = [&](const device_id& id) -> const device_record* {
+    auto i = known.find(id);
+    return i == known.end() ? nullptr : &i->second;
+  };
+  auto want = compute_desired_state(doc, cat, lookup);
+  if (want)
+    return caf::none;
+  // compute_desired_state names `devices[i]`; tell which refusal it is.
+  auto& problem = want.error();
+  bool unknown = true;
+  for (size_t i = 0; i < doc.devices.size(); ++i)
+    if (problem.field == "devices[" + std::to_string(i) + "]")
+      unknown = lookup(doc.devices[i]) == nullptr;
+  return refusal(unknown ? error_code::unknown_device
+                         : error_code::foreign_device,
+                 problem.to_string());
+}
+
+/// Writes a new contract, then spawns its actor and answers.
+void create(supervisor_self self, contract doc,
+            std::vector<device_record> records,
+            caf::typed_response_promise<submit_result> rp) {
+  auto& st = self->state;
+  contract_record rec;
+  rec.doc = doc;
+  for (auto& r : records)
+    rec.ledger.devices.emplace(r.id, initial_ledger(r));
+  contract_change change;
+  change.record = rec;
+  change.add_timers = timers_of(doc);
+  if (!doc.event_id.empty())
+    change.events.push_back(doc.event_id);
+  change.history.push_back(
+    history_entry{st.ctx->now(), history_kind::accepted,
+                  "version=" + std::to_string(doc.version)
+                    + " new devices=" + std::to_string(doc.devices.size())});
+  auto id = doc.id;
+  auto result = submit_result{id, doc.version, false, false};
+  auto event = doc.event_id;
+  persistence::request_write(self, st.ctx->store,
+                             contract_storage::batch(id, std::move(change)))
+    .then(
+      [self, id, result, event, rp](atom::ok) mutable {
+        auto& st = self->state;
+        st.creating.erase(id);
+        st.events_in_flight.erase(event);
+        log::info("contract.accepted", {{"contract", id.str()},
+                                        {"version", result.version},
+                                        {"renewal", false}});
+        spawn_contract(self, id);
+        rp.deliver(result);
+      },
+      [self, id, event, rp](caf::error& err) mutable {
+        self->state.creating.erase(id);
+        self->state.events_in_flight.erase(event);
+        rp.deliver(err);
+      });
+}
+
+/// Routes a renewal to the contract's actor.
+void renew(supervisor_self self, contract doc,
+           std::vector<device_record> records,
+           caf::typed_response_promise<submit_result> rp) {
+  auto& st = self->state;
+  auto target = find_contract(self, doc.id);
+  auto event = doc.event_id;
+  if (!target) {
+    st.events_in_flight.erase(event);
+    rp.deliver(target.error());
+    return;
+  }
+  self
+    ->request(*target, st.ctx->config.local_timeout, atom::submit_v,
+              std::move(doc), std::move(records))
+    .then(
+      [self, event, rp](submit_result& result) mutable {
+        self->state.events_in_flight.erase(event);
+        rp.deliver(result);
+      },
+      [self, event, rp](caf::error& err) mutable {
+        self->state.events_in_flight.erase(event);
+        rp.deliver(err);
+      });
+}
+
+/// Why a renewal of the stored `rec` to `doc` is refused; none if it is not.
+caf::error check_renewal(const contract_record& rec, const contract& doc) {
+  if (doc.version <= rec.doc.version)
+    return refusal(error_code::stale_version,
+                   "version: contract " + doc.id.str() + " is at version "
+                     + std::to_string(rec.doc.version) + "; version "
+                     + std::to_string(doc.version) + " is stale");
+  if (rec.state == contract_state::ended)
+    return refusal(error_code::wrong_state,
+                   "contract " + doc.id.str() + " has ended");
+  if (rec.doc.customer != doc.customer)
+    return refusal(error_code::invalid_input,
+                   "customer: contract " + doc.id.str()
+                     + " belongs to customer " + rec.doc.customer.str());
+  return caf::none;
+}
+
+/// Forgets a submission that did not get through.
+void drop_submission(supervisor_self self, const contract& doc, bool renewal) {
+  auto& st = self->state;
+  if (!renewal)
+    st.creating.erase(doc.id);
+  st.events_in_flight.erase(doc.event_id);
+}
+
+/// Fetches the registration records of the printers of `doc`, checks
+/// tenancy, then creates or renews the contract.
+caf::result<submit_result> with_records(supervisor_self self, contract doc,
+                                        bool renewal) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<submit_result>();
+  auto devices = doc.devices;
+  self
+    ->request(st.registry, st.ctx->config.local_timeout, atom::records_v,
+              std::move(devices))
+    .then(
+      [self, doc, renewal, rp](std::vector<device_record>& records) mutable {
+        auto& st = self->state;
+        if (auto err = check_tenancy(doc, *st.ctx->cat, records)) {
+          drop_submission(self, doc, renewal);
+          rp.deliver(err);
+        } else if (renewal) {
+          renew(self, std::move(doc), std::move(records), rp);
+        } else {
+          create(self, std::move(doc), std::move(records), rp);
+        }
+      },
+      [self, doc, renewal, rp](caf::error& err) mutable {
+        drop_submission(self, doc, renewal);
+        rp.deliver(err);
+      });
+  return rp;
+}
+
+} // namespace
+
+caf::result<submit_result> submit(supervisor_self self, contract doc) {
+  auto& st = self->state;
+  if (auto problem = check_contract(doc, *st.ctx->cat))
+    return refusal(error_code::invalid_input, problem->to_string());
+  if (!doc.event_id.empty()) {
+    auto seen = contract_storage::find_event(*st.ctx->env, doc.event_id);
+    if (!seen)
+      return storage_error(seen.error());
+    if (seen.value() || st.events_in_flight.count(doc.event_id) > 0)
+      return submit_result{doc.id, doc.version, false, true};
+  }
+  auto stored = contract_storage::load(*st.ctx->env, doc.id);
+  if (!stored)
+    return storage_error(stored.error());
+  bool renewal = stored.value().has_value();
+  if (renewal) {
+    if (auto err = check_renewal(stored.value()->record, doc))
+      return err;
+  } else if (st.creating.count(doc.id) > 0) {
+    return refusal(error_code::wrong_state,
+                   "contract " + doc.id.str()
+                     + " is being created by another submission");
+  } else {
+    st.creating.insert(doc.id);
+  }
+  if (!doc.event_id.empty())
+    st.events_in_flight.insert(doc.event_id);
+  return with_records(self, std::move(doc), renewal);
+}
+
+} // namespace onset::supervisor_ops

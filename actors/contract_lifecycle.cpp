@@ -1,0 +1,319 @@
+#include "actors/contract_lifecycle.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "actors/contract_commit.hpp"
+#include "actors/contract_sending.hpp"
+#include "actors/contract_storage.hpp"
+#include "actors/plan.hpp"
+#include "messages/error_code.hpp"
+
+namespace onset::contract_ops {
+
+namespace {
+
+/// Adds a history line to `change`.
+void note(contract_self self, contract_change& change, history_kind kind,
+          std::string detail) {
+  change.history.push_back(
+    history_entry{self->state.ctx->now(), kind, std::move(detail)});
+}
+
+/// Adds an event to write once the pending change is committed.
+template <class F>
+void after_commit(contract_self self, F event) {
+  self->state.pending_events.emplace_back(std::move(event));
+}
+
+/// Moves the contract to `to` for `why`: a history line and the event
+/// `contract.transition` (fields contract, from, to, reason).
+void set_state(contract_self self, contract_change& change, contract_state to,
+               const std::string& why) {
+  auto& st = self->state;
+  auto from = st.rec.state;
+  if (from == to)
+    return;
+  note(self, change, history_kind::transition,
+       std::string{to_string(from)} + "->" + to_string(to) + " reason=" + why);
+  after_commit(self, [self, from, to, why] {
+    self->state.logger.info("contract.transition", {{"from", to_string(from)},
+                                                    {"to", to_string(to)},
+                                                    {"reason", why}});
+  });
+  st.rec.state = to;
+}
+
+/// Enters deprovisioning (end date or cancel): from now on the contract
+/// wants nothing, and removes what it applied in reverse order.
+void begin_ending(contract_self self, contract_change& change,
+                  const std::string& why) {
+  auto& st = self->state;
+  if (st.rec.ending)
+    return;
+  st.rec.ending = true;
+  st.rec.reason.clear();
+  st.want = desired_state{};
+  change.remove_timers = timers_of(st.rec.doc);
+  set_state(self, change, contract_state::deprovisioning, why);
+  plan_into(self, change);
+}
+
+/// Starts provisioning if the period has started (claim 1 and 2).
+void begin_provisioning(contract_self self, contract_change& change,
+                        const std::string& why) {
+  auto& st = self->state;
+  if (st.rec.ending || st.rec.state != contract_state::scheduled)
+    return;
+  st.rec.started = true;
+  change.remove_timers.push_back(
+    due_timer{st.rec.doc.start, st.id, timer_kind::start});
+  set_state(self, change, contract_state::provisioning, why);
+  plan_into(self, change);
+}
+
+/// The start and end dates as of now: a date already past acts at once.
+void check_dates(contract_self self, contract_change& change) {
+  auto& st = self->state;
+  auto now = st.ctx->now();
+  if (!st.rec.ending && st.rec.doc.end <= now)
+    begin_ending(self, change, "end date reached");
+  else if (st.rec.state == contract_state::scheduled
+           && (st.rec.started || st.rec.doc.start <= now))
+    begin_provisioning(self, change,
+                       st.rec.started ? "start event" : "start date reached");
+}
+
+/// Clears what made the contract degraded (its reason, its steps' resend
+/// bookkeeping and deadlines) and returns its pending steps, which the
+/// caller resends once the reset is committed. No effect unless degraded.
+std::vector<instruction> reset_degraded(contract_self self) {
+  auto& st = self->state;
+  if (st.rec.state != contract_state::degraded)
+    return {};
+  st.attempts.clear();
+  st.rec.reason.clear();
+  return st.streams.all_pending();
+}
+
+caf::error check_renewal(const contract_actor_state& st, const contract& doc) {
+  if (doc.version <= st.rec.doc.version)
+    return refusal(error_code::stale_version,
+                   "version: contract " + st.id.str() + " is at version "
+                     + std::to_string(st.rec.doc.version) + "; version "
+                     + std::to_string(doc.version) + " is stale");
+  if (st.rec.ending)
+    return refusal(error_code::wrong_state,
+                   "contract " + st.id.str()
+                     + " is ending; it cannot be renewed");
+  return caf::none;
+}
+
+/// Takes `doc` as the contract's document: its printers in the ledger, its
+/// dates as timers (a start date only while not started), and what it wants.
+void take_document(contract_self self, contract_change& change, contract& doc,
+                   const std::vector<device_record>& records) {
+  auto& st = self->state;
+  if (!doc.event_id.empty())
+    change.events.push_back(doc.event_id);
+  for (auto& r : records)
+    if (st.rec.ledger.devices.count(r.id) == 0)
+      st.rec.ledger.devices.emplace(r.id, initial_ledger(r));
+  change.remove_timers = timers_of(st.rec.doc);
+  st.rec.doc = std::move(doc);
+  note(self, change, history_kind::accepted,
+       "version=" + std::to_string(st.rec.doc.version) + " renewal");
+  after_commit(self, [self, version = st.rec.doc.version] {
+    self->state.logger.info("contract.accepted",
+                            {{"version", version}, {"renewal", true}});
+  });
+  st.want = desired_for(st.rec, *st.ctx->cat);
+  for (auto& t : timers_of(st.rec.doc))
+    if (t.kind == timer_kind::end || !st.rec.started)
+      change.add_timers.push_back(t);
+}
+
+} // namespace
+
+bool is_running(contract_state x) {
+  return x == contract_state::provisioning
+         || x == contract_state::deprovisioning;
+}
+
+std::string describe(const instruction& x) {
+  return "target=" + x.stream.to.to_string() + " kind=" + to_string(x.kind)
+         + " seq=" + std::to_string(x.seq) + " device=" + x.device.str();
+}
+
+/// A step's own events (sent, acked) are debug: at thousands of steps a
+/// second they would be most of an info log and a measurable share of a
+/// contracts node's CPU; the history store keeps every one of them
+/// (`onset history`). Lifecycle events stay at info.
+void note_step(contract_self self, contract_change& change, history_kind kind,
+               const instruction& x) {
+  note(self, change, kind, describe(x));
+  if (!log::enabled(log::level::debug))
+    return;
+  auto name = kind == history_kind::sent ? "step.sent" : "step.acked";
+  after_commit(self, [self, name, target = x.stream.to.to_string(),
+                      step = to_string(x.kind), seq = x.seq,
+                      device = x.device.str()] {
+    self->state.logger.debug(
+      name,
+      {{"target", target}, {"kind", step}, {"seq", seq}, {"device", device}});
+  });
+}
+
+void plan_into(contract_self self, contract_change& change) {
+  auto& st = self->state;
+  if (!is_running(st.rec.state))
+    return;
+  auto cap = std::max<size_t>(1, st.ctx->config.max_devices_in_flight);
+  for (auto& device : planned_devices(st.want, st.rec.ledger)) {
+    if (st.streams.busy_devices() >= cap)
+      break;
+    if (st.streams.device_busy(device))
+      continue;
+    auto step = next_step(st.id, st.rec.doc.version, device, st.want,
+                          st.rec.ledger);
+    if (!step)
+      continue;
+    auto& x = st.streams.add(std::move(*step));
+    change.appended.push_back(x);
+    note_step(self, change, history_kind::sent, x);
+  }
+  if (!st.streams.idle())
+    return;
+  if (st.rec.state == contract_state::provisioning) {
+    set_state(self, change, contract_state::active, "all steps acknowledged");
+  } else {
+    set_state(self, change, contract_state::ended, "all steps acknowledged");
+    change.remove_timers = timers_of(st.rec.doc);
+  }
+}
+
+void degrade(contract_self self, const std::string& reason) {
+  auto& st = self->state;
+  if (st.rec.state == contract_state::degraded)
+    return;
+  contract_change change;
+  note(self, change, history_kind::problem, reason);
+  after_commit(self, [self, reason] {
+    self->state.logger.info("contract.problem", {{"detail", reason}});
+  });
+  st.rec.reason = reason;
+  set_state(self, change, contract_state::degraded, "step failed");
+  commit(self, std::move(change));
+}
+
+bool recover(contract_self self) {
+  auto& st = self->state;
+  auto loaded = contract_storage::load(*st.ctx->env, st.id);
+  if (!loaded || !loaded.value()) {
+    auto why = loaded ? std::string{"not in the contract store"}
+                      : persistence::to_string(loaded.error());
+    st.logger.error("load.failed", {{"error", why}});
+    self->quit(refusal(error_code::unknown_contract, why));
+    return false;
+  }
+  auto& stored = *loaded.value();
+  st.rec = std::move(stored.record);
+  st.written = st.rec;
+  for (auto& s : stored.streams)
+    st.streams.restore(s.stream, s.last_seq, s.acked, std::move(s.pending));
+  if (st.rec.state == contract_state::ended) {
+    self->quit();
+    return false;
+  }
+  st.want = desired_for(st.rec, *st.ctx->cat);
+  st.logger.info("contract.recovered",
+                 {{"state", to_string(st.rec.state)},
+                  {"version", st.rec.doc.version},
+                  {"pending", st.streams.pending_total()}});
+  auto resend = is_running(st.rec.state) ? st.streams.all_pending()
+                                         : std::vector<instruction>{};
+  contract_change change;
+  check_dates(self, change);
+  plan_into(self, change);
+  if (!change.empty())
+    commit(self, std::move(change));
+  send_all(self, resend);
+  return true;
+}
+
+caf::result<submit_result> renew(contract_self self, contract& doc,
+                                 std::vector<device_record>& records) {
+  auto& st = self->state;
+  if (auto err = check_renewal(st, doc))
+    return err;
+  contract_change change;
+  take_document(self, change, doc, records);
+  auto version = st.rec.doc.version;
+  auto resend = reset_degraded(self);
+  if (st.rec.state == contract_state::active
+      || st.rec.state == contract_state::degraded)
+    set_state(self, change, contract_state::provisioning,
+              "renewal to version " + std::to_string(version));
+  check_dates(self, change);
+  plan_into(self, change);
+  return reply_after_commit(self, std::move(change),
+                            submit_result{st.id, version, true, false},
+                            std::move(resend));
+}
+
+caf::result<atom::ok> start_now(contract_self self,
+                                const std::string& event_id) {
+  auto& st = self->state;
+  contract_change change;
+  if (!event_id.empty())
+    change.events.push_back(event_id);
+  if (!st.rec.started && !st.rec.ending) {
+    st.rec.started = true;
+    note(self, change, history_kind::accepted,
+         "start event" + (event_id.empty() ? "" : " id=" + event_id));
+    after_commit(self, [self, event_id] {
+      self->state.logger.info("contract.start_event", {{"event", event_id}});
+    });
+    begin_provisioning(self, change, "start event");
+  }
+  return reply_after_commit(self, std::move(change), atom::ok_v);
+}
+
+caf::result<atom::ok> cancel(contract_self self) {
+  contract_change change;
+  begin_ending(self, change, "cancelled");
+  return reply_after_commit(self, std::move(change), atom::ok_v);
+}
+
+caf::result<atom::ok> retry(contract_self self) {
+  auto& st = self->state;
+  if (st.rec.state != contract_state::degraded)
+    return atom::ok_v;
+  contract_change change;
+  auto resend = reset_degraded(self);
+  auto resume = st.rec.ending    ? contract_state::deprovisioning
+                : st.rec.started ? contract_state::provisioning
+                                 : contract_state::scheduled;
+  set_state(self, change, resume, "retry");
+  check_dates(self, change);
+  plan_into(self, change);
+  return reply_after_commit(self, std::move(change), atom::ok_v,
+                            std::move(resend));
+}
+
+void on_due(contract_self self, timer_kind kind) {
+  auto& st = self->state;
+  contract_change change;
+  if (kind == timer_kind::end) {
+    if (st.ctx->now() >= st.rec.doc.end)
+      begin_ending(self, change, "end date reached");
+  } else if (st.ctx->now() >= st.rec.doc.start) {
+    begin_provisioning(self, change, "start date reached");
+    change.remove_timers.push_back(
+      due_timer{st.rec.doc.start, st.id, timer_kind::start});
+  }
+  if (!change.empty())
+    commit(self, std::move(change));
+}
+
+} // namespace onset::contract_ops

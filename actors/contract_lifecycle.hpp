@@ -1,0 +1,58 @@
+// The lifecycle of the CONTRACT actor (the diagram in
+// actors/contract_actor.hpp): what each event does to the record, the plan
+// and the history, as one `contract_change` that the handler commits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/result.hpp>
+
+#include "actors/contract_actor.hpp"
+
+namespace onset::contract_ops {
+
+bool is_running(contract_state x);
+
+/// `target=device/MFP-1 kind=firmware seq=2 device=MFP-1`: a step in a
+/// history line.
+std::string describe(const instruction& x);
+
+/// Adds the history line of step `x` (`sent` or `acked`) to `change`, and its
+/// debug event (`step.sent`, `step.acked`) to the pending events.
+void note_step(contract_self self, contract_change& change, history_kind kind,
+               const instruction& x);
+
+/// Plans the next step of every printer that has none in flight, up to the
+/// cap; moves a contract with nothing pending and nothing left to its
+/// resting state (`active` or `ended`).
+void plan_into(contract_self self, contract_change& change);
+
+/// Marks the contract degraded for `reason` (a refusal, a step past its
+/// deadline) and commits that.
+void degrade(contract_self self, const std::string& reason);
+
+/// Loads the contract and resumes it; false (and the actor quits) if it
+/// cannot be loaded or has ended.
+bool recover(contract_self self);
+
+/// A new version of the contract: the renewal path (claim 7). Plans only
+/// what changed; a degraded contract is reset and resumes.
+caf::result<submit_result> renew(contract_self self, contract& doc,
+                                 std::vector<device_record>& records);
+
+/// The start event (claim 2): starts provisioning now.
+caf::result<atom::ok> start_now(contract_self self,
+                                const std::string& event_id);
+
+/// Cancels the contract: it deprovisions what it applied.
+caf::result<atom::ok> cancel(contract_self self);
+
+/// An operator's retry of a degraded contract: the reset path.
+caf::result<atom::ok> retry(contract_self self);
+
+/// A start or end date of the contract came due.
+void on_due(contract_self self, timer_kind kind);
+
+} // namespace onset::contract_ops

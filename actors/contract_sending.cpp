@@ -1,0 +1,250 @@
+#include "actors/contract_sending.hpp"
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <utility>
+
+#include <caf/send.hpp>
+
+#include "actors/backoff.hpp"
+#include "actors/contract_commit.hpp"
+#include "actors/contract_lifecycle.hpp"
+#include "actors/plan.hpp"
+#include "messages/error_code.hpp"
+
+namespace onset::contract_ops {
+
+namespace {
+
+engine_config::duration backoff(contract_self self, unsigned attempt) {
+  auto& cfg = self->state.ctx->config;
+  std::uniform_real_distribution<double> jitter{0.5, 1.5};
+  return jittered(capped_backoff(cfg.resend_base, cfg.resend_cap, attempt),
+                  jitter(self->state.rng));
+}
+
+/// A target's answer that no resend changes.
+bool is_permanent(const caf::error& err) {
+  return is(err, error_code::refused) || is(err, error_code::unknown_device)
+         || is(err, error_code::unknown_service);
+}
+
+/// A step past its deadline: its detail for the history.
+std::string overdue(const instruction& x, caf::timespan waited,
+                    const std::string& what) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(waited);
+  return describe(x) + " not acknowledged within "
+         + std::to_string(seconds.count()) + "s: " + what;
+}
+
+void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
+                   const caf::error& err) {
+  auto& st = self->state;
+  auto* x = st.streams.pending(stream, seq);
+  if (x == nullptr)
+    return;
+  auto what = self->system().render(err);
+  if (is_permanent(err)) {
+    degrade(self, describe(*x) + " refused: " + what);
+    return;
+  }
+  auto& attempt = st.attempts[{stream, seq}];
+  auto waited = self->clock().now() - attempt.first_sent;
+  if (waited >= st.ctx->config.step_deadline) {
+    degrade(self, overdue(*x, waited, what));
+    return;
+  }
+  if (attempt.resend_armed)
+    return;
+  attempt.resend_armed = true;
+  auto delay = backoff(self, attempt.count);
+  if (log::enabled(log::level::debug))
+    st.logger.debug("step.retry", {{"target", x->stream.to.to_string()},
+                                   {"kind", to_string(x->kind)},
+                                   {"seq", x->seq},
+                                   {"device", x->device.str()},
+                                   {"attempt", attempt.count},
+                                   {"error", what}});
+  self->delayed_send(self, delay, atom::resend_v, stream, seq);
+}
+
+void on_ack(contract_self self, uint64_t requested,
+            const instruction_ack& ack) {
+  auto& st = self->state;
+  auto acked = st.streams.ack(ack.stream, ack.seq);
+  // A watermark below what we sent: the target lacks an earlier step (its
+  // message was lost, or overtaken by this one); send the first one it
+  // lacks again. The target did not apply `requested` either, and this
+  // answer was its only reply: resend it after a backoff like a timeout, or
+  // nothing ever would (chaos: two printers' steps on one service stream,
+  // the first one delayed).
+  if (ack.seq < requested && is_running(st.rec.state)) {
+    if (auto* missing = st.streams.pending(ack.stream, ack.seq + 1))
+      send(self, *missing);
+    on_send_error(
+      self, ack.stream, requested,
+      caf::make_error(error_code::transient,
+                      "gap at the target: applied " + std::to_string(ack.seq)));
+  }
+  if (acked.empty())
+    return;
+  contract_change change;
+  change.acks.push_back(instruction_ack{ack.stream, acked.back().seq});
+  auto now = self->clock().now();
+  for (auto& x : acked) {
+    record_applied(st.rec.ledger, x);
+    if (auto i = st.attempts.find({x.stream, x.seq}); i != st.attempts.end()) {
+      if (st.ctx->latency)
+        st.ctx->latency->record(now - i->second.first_sent);
+      st.attempts.erase(i);
+    }
+    note_step(self, change, history_kind::acked, x);
+  }
+  plan_into(self, change);
+  commit(self, std::move(change));
+}
+
+/// Starts the step's latency clock at its first `send`, so that the time
+/// it waits for a permit counts.
+void start_clock(contract_self self, send_attempts& attempt) {
+  if (attempt.started)
+    return;
+  attempt.started = true;
+  attempt.first_sent = self->clock().now();
+}
+
+/// Gives one permit back to the node's step budget (none without one).
+void give_back_permit(contract_self self) {
+  if (auto& budget = self->state.ctx->budget)
+    budget->release(self->id());
+}
+
+/// Sends `x` now. REQUIRES: a permit is held for it (if there is a budget);
+/// the end of the request, whatever it is, gives it back.
+void transmit(contract_self self, const instruction& x) {
+  auto& st = self->state;
+  auto& attempt = st.attempts[{x.stream, x.seq}];
+  start_clock(self, attempt);
+  ++attempt.count;
+  auto requested = x.seq;
+  auto ok = [self, requested](const instruction_ack& ack) {
+    give_back_permit(self);
+    on_ack(self, requested, ack);
+  };
+  auto fail = [self, stream = x.stream, seq = x.seq](caf::error& err) {
+    give_back_permit(self);
+    on_send_error(self, stream, seq, err);
+  };
+  auto timeout = st.ctx->config.request_timeout;
+  if (x.stream.to.kind == target_kind::device)
+    self->request(st.ctx->devices, timeout, atom::apply_v, x).then(ok, fail);
+  else
+    self->request(st.ctx->services, timeout, atom::apply_v, x).then(ok, fail);
+}
+
+/// What the budget calls when it hands this actor a permit: a message, so
+/// that the permit is used on the actor's own thread. Holds no reference:
+/// a dead actor gets nothing (`forget` at its exit took the permit back).
+step_budget::wake_fn permit_wake(contract_self self) {
+  return [addr = self->address()] {
+    if (auto hdl = caf::actor_cast<contract_actor>(addr))
+      caf::anon_send(hdl, atom::permit_v);
+  };
+}
+
+/// Spends a permit this actor holds on its first waiting step that still
+/// needs sending (pending, contract running); gives the permit back if none
+/// does. False if it gave it back.
+bool send_first_waiting(contract_self self) {
+  auto& st = self->state;
+  while (!st.waiting_sends.empty()) {
+    auto [stream, seq] = std::move(st.waiting_sends.front());
+    st.waiting_sends.pop_front();
+    if (!is_running(st.rec.state))
+      continue;
+    if (auto* x = st.streams.pending(stream, seq)) {
+      transmit(self, *x);
+      return true;
+    }
+  }
+  give_back_permit(self);
+  return false;
+}
+
+} // namespace
+
+void send(contract_self self, const instruction& x) {
+  auto& st = self->state;
+  start_clock(self, st.attempts[{x.stream, x.seq}]);
+  auto& budget = st.ctx->budget;
+  if (!budget) {
+    transmit(self, x);
+    return;
+  }
+  auto key = std::make_pair(x.stream, x.seq);
+  if (st.waiting_sends.empty()) {
+    if (budget->acquire_or_wait(self->id(), permit_wake(self))) {
+      transmit(self, x);
+      return;
+    }
+    if (log::enabled(log::level::debug))
+      st.logger.debug("permit.wait", {{"target", x.stream.to.to_string()},
+                                      {"kind", to_string(x.kind)},
+                                      {"seq", x.seq},
+                                      {"device", x.device.str()}});
+  } else if (std::find(st.waiting_sends.begin(), st.waiting_sends.end(), key)
+             != st.waiting_sends.end()) {
+    return;
+  }
+  st.waiting_sends.push_back(std::move(key));
+}
+
+void send_all(contract_self self, const std::vector<instruction>& xs) {
+  for (auto& x : xs)
+    send(self, x);
+}
+
+void on_permit(contract_self self) {
+  auto& st = self->state;
+  if (!st.ctx->budget || !send_first_waiting(self))
+    return;
+  while (!st.waiting_sends.empty()) {
+    if (!st.ctx->budget->acquire_or_wait(self->id(), permit_wake(self)))
+      return;
+    if (!send_first_waiting(self))
+      return;
+  }
+}
+
+void on_resend(contract_self self, const stream_id& stream, uint64_t seq) {
+  auto& st = self->state;
+  if (auto i = st.attempts.find({stream, seq}); i != st.attempts.end())
+    i->second.resend_armed = false;
+  if (!is_running(st.rec.state))
+    return;
+  if (auto* x = st.streams.pending(stream, seq))
+    send(self, *x);
+}
+
+void resend_all(contract_self self) {
+  auto& st = self->state;
+  if (!is_running(st.rec.state) || st.streams.pending_total() == 0)
+    return;
+  st.logger.info("resend.all", {{"pending", st.streams.pending_total()},
+                                {"reason", "peer back"}});
+  send_all(self, st.streams.all_pending());
+}
+
+void return_permits_at_exit(contract_self self) {
+  auto budget = self->state.ctx->budget;
+  if (!budget)
+    return;
+  self->attach_functor([budget, holder = self->id(),
+                        logger = self->state.logger](const caf::error&) {
+    if (auto returned = budget->forget(holder); returned > 0)
+      logger.info("permits.returned", {{"count", returned}});
+  });
+}
+
+} // namespace onset::contract_ops
