@@ -150,7 +150,7 @@ int run_cluster_node(const node_options& options, const cluster_spec& spec,
       exit_code = 1;
     } else if (me.has(node_role::gateway)) {
       view = sys.spawn(cluster_view, statuses, timeout);
-      gw = sys.spawn(gateway,
+      gw = sys.spawn(gateway_behavior,
                      gateway_routes{route.contracts, route.devices,
                                     route.services, view},
                      storage->cat, options.engine.local_timeout);

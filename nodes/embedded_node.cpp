@@ -51,7 +51,7 @@ int run_embedded_node(const node_options& options) {
     auto view = sys.spawn(cluster_view,
                           std::vector<node_status_actor>{directory},
                           options.engine.local_timeout);
-    auto gw = sys.spawn(gateway,
+    auto gw = sys.spawn(gateway_behavior,
                         gateway_routes{contracts, devices, services, view},
                         storage->cat, options.engine.local_timeout);
     auto port = sys.middleman().publish(gw, options.gateway_port,
