@@ -1,6 +1,5 @@
 #include "actors/batch_collector.hpp"
 
-#include <spdlog/spdlog.h>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -8,12 +7,13 @@
 #include <caf/stateful_actor.hpp>
 
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
 namespace {
 
-struct collector_state {
+struct batch_collector_state {
   static inline const char* name = "batch-collector";
 
   step_sink_actor sink;
@@ -25,7 +25,7 @@ struct collector_state {
   bool flush_queued = false;
 };
 
-using self_ptr = caf::stateful_actor<collector_state>*;
+using self_ptr = caf::stateful_actor<batch_collector_state>*;
 
 void send_ready(self_ptr self) {
   auto& st = self->state;
@@ -48,10 +48,11 @@ void take(self_ptr self, step_answer x) {
   }
 }
 
-caf::behavior collector(self_ptr self, caf::actor receiver,
-                        std::vector<instruction> steps, uint64_t first_token,
-                        step_sink_actor sink,
-                        std::chrono::nanoseconds patience) {
+caf::behavior batch_collector_behavior(self_ptr self, caf::actor receiver,
+                                       std::vector<instruction> steps,
+                                       uint64_t first_token,
+                                       step_sink_actor sink,
+                                       std::chrono::nanoseconds patience) {
   auto& st = self->state;
   st.sink = std::move(sink);
   st.unanswered = steps.size();
@@ -63,13 +64,12 @@ caf::behavior collector(self_ptr self, caf::actor receiver,
   // no peer can die with a request of ours; a receiver that stops bounces
   // what its mailbox holds, and `patience` bounds the rest.
   if (receiver.node() != self->node()) {
-    spdlog::error("[batch-collector #{}] receiver.remote steps={}", self->id(),
-                  steps.size());
+    log::error("batch.remote_receiver", {{"steps", steps.size()}});
     for (size_t i = 0; i < steps.size(); ++i)
       take(self, step_answer{first_token + i, instruction_ack{},
-                             caf::make_error(error_code::invalid_input,
-                                             "a step batch's receiver must "
-                                             "be on the collector's node")});
+                             refusal(error_code::invalid_input,
+                                     "a step batch's receiver must be on the "
+                                     "collector's node")});
     return {[self](atom::flush) { send_ready(self); }};
   }
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -88,8 +88,7 @@ caf::behavior collector(self_ptr self, caf::actor receiver,
     [self](atom::flush) { send_ready(self); },
     [self](atom::done) {
       auto& st = self->state;
-      spdlog::warn("[batch-collector #{}] patience.over unanswered={}",
-                   self->id(), st.unanswered);
+      log::warn("batch.patience_over", {{"unanswered", st.unanswered}});
       st.unanswered = 0;
       send_ready(self);
     },
@@ -101,8 +100,8 @@ caf::behavior collector(self_ptr self, caf::actor receiver,
 void collect_batch(caf::actor_system& sys, caf::actor receiver,
                    std::vector<instruction> steps, uint64_t first_token,
                    step_sink_actor sink, std::chrono::nanoseconds patience) {
-  sys.spawn(collector, std::move(receiver), std::move(steps), first_token,
-            std::move(sink), patience);
+  sys.spawn(batch_collector_behavior, std::move(receiver), std::move(steps),
+            first_token, std::move(sink), patience);
 }
 
 } // namespace onset

@@ -3,18 +3,16 @@
 #include <exception>
 #include <utility>
 
-#include <spdlog/spdlog.h>
-
-#include "actors/error_text.hpp"
 #include "actors/watermarks.hpp"
 #include "messages/error_code.hpp"
+#include "persistence/caf_error.hpp"
 #include "persistence/device_store.hpp"
 
 namespace onset {
 
 namespace {
 
-using self_ptr = device_worker_actor::stateful_pointer<device_state_holder>;
+using self_ptr = device_worker_actor::stateful_pointer<device_actor_state>;
 
 /// The printer's state as committed, read from the store.
 caf::expected<device_state> load(self_ptr self) {
@@ -26,7 +24,7 @@ caf::expected<device_state> load(self_ptr self) {
   if (!found)
     return persistence::to_error(found.error());
   if (!*found)
-    return caf::make_error(error_code::unknown_device, st.id.str());
+    return refusal(error_code::unknown_device, st.id.str());
   return std::move(**found);
 }
 
@@ -40,9 +38,8 @@ persistence::write_batch state_batch(device_state before, device_state after) {
     if (!stored)
       return persistence::to_error(stored.error());
     if (!*stored || !(**stored == before))
-      return caf::make_error(error_code::wrong_state,
-                             "device " + id.str()
-                               + " changed under its DEVICE actor");
+      return refusal(error_code::wrong_state,
+                     "device " + id.str() + " changed under its DEVICE actor");
     return persistence::to_error(persistence::device_store::put(txn, after));
   };
 }
@@ -56,10 +53,10 @@ void run_step(self_ptr self, uint64_t op) {
     return;
   auto current = load(self);
   if (!current) {
-    st.core->finish(op, execution::failed(
-                          caf::make_error(error_code::transient,
-                                          "cannot read the printer's state: "
-                                            + error_detail(current.error()))));
+    st.core->finish(
+      op, execution::failed(
+            refusal(error_code::transient, "cannot read the printer's state: "
+                                             + error_detail(current.error()))));
     return;
   }
   driver_result result;
@@ -77,12 +74,12 @@ void run_step(self_ptr self, uint64_t op) {
                       {}});
       return;
     case driver_result::status::refused:
-      st.core->finish(op, execution::failed(caf::make_error(
-                            error_code::refused, std::move(result.reason))));
+      st.core->finish(op, execution::failed(refusal(error_code::refused,
+                                                    std::move(result.reason))));
       return;
     case driver_result::status::transient:
-      st.core->finish(op, execution::failed(caf::make_error(
-                            error_code::transient, std::move(result.reason))));
+      st.core->finish(op, execution::failed(refusal(error_code::transient,
+                                                    std::move(result.reason))));
       return;
   }
 }
@@ -96,7 +93,7 @@ persistence::write_batch online_batch(device_id id, bool online) {
       if (!stored)
         return persistence::to_error(stored.error());
       if (!*stored)
-        return caf::make_error(error_code::unknown_device, id.str());
+        return refusal(error_code::unknown_device, id.str());
       auto after = std::move(**stored);
       after.online = online;
       return persistence::to_error(persistence::device_store::put(txn, after));
@@ -112,7 +109,7 @@ caf::result<device_view> view(self_ptr self) {
   if (!found)
     return persistence::to_error(found.error());
   if (!*found)
-    return caf::make_error(error_code::unknown_device, st.id.str());
+    return refusal(error_code::unknown_device, st.id.str());
   auto applied = applied_watermarks(txn, target::device(st.id));
   if (!applied)
     return persistence::to_error(applied.error());
@@ -127,10 +124,11 @@ void device_target::execute(const instruction& x, uint64_t op) {
     run_step(self_, op);
     return;
   }
-  if (spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("{} executing stream={} seq={} kind={} latency={}ns",
-                  self_->state.prefix, x.stream.to_string(), x.seq,
-                  to_string(x.kind), latency.count());
+  if (log::enabled(log::level::debug))
+    self_->state.log.debug("step.executing", {{"stream", x.stream.to_string()},
+                                              {"seq", x.seq},
+                                              {"kind", to_string(x.kind)},
+                                              {"latency_ns", latency.count()}});
   self_->delayed_send(self_, latency, atom::done_v, op);
 }
 
@@ -143,73 +141,91 @@ void device_target::reload() {
   auto& st = self_->state;
   auto loaded = load(self_);
   if (!loaded) {
-    spdlog::error("{} cannot reload: {}", st.prefix,
-                  error_detail(loaded.error()));
+    st.log.error("device.reload_failed",
+                 {{"reason", error_detail(loaded.error())}});
     self_->quit(loaded.error());
     return;
   }
   st.core->hold(!loaded->online);
 }
 
-device_worker_actor::behavior_type
-device(device_worker_actor::stateful_pointer<device_state_holder> self,
-       device_id id, std::shared_ptr<const receiver_context> ctx,
-       driver_factory make_driver) {
+namespace {
+
+/// Loads the printer and makes its driver: false (and the actor quits) if
+/// either fails.
+bool start(self_ptr self, const driver_factory& make_driver) {
   auto& st = self->state;
-  st.id = std::move(id);
-  st.ctx = std::move(ctx);
-  st.prefix = "[device " + st.id.str() + " #" + std::to_string(self->id())
-              + "]";
   auto loaded = load(self);
   if (!loaded) {
-    spdlog::error("{} cannot start: {}", st.prefix,
-                  error_detail(loaded.error()));
+    st.log.error("device.start_failed",
+                 {{"reason", error_detail(loaded.error())}});
     self->quit(loaded.error());
-    return stopped_behavior<device_worker_actor>();
+    return false;
   }
   try {
     st.driver = make_driver(st.id);
   } catch (const std::exception& e) {
-    spdlog::error("{} no driver: {}", st.prefix, e.what());
+    st.log.error("device.no_driver", {{"reason", e.what()}});
     self->quit(caf::make_error(caf::sec::runtime_error, std::string{e.what()}));
-    return stopped_behavior<device_worker_actor>();
+    return false;
   }
   st.target.bind(self);
-  st.core.emplace(*st.ctx->env, st.prefix, st.target);
+  st.core.emplace(*st.ctx->env, st.log, st.target);
   st.core->hold(!loaded->online);
-  spdlog::info("{} started firmware={} apps={} online={}", st.prefix,
-               loaded->firmware.to_string(), loaded->apps.size(),
-               loaded->online);
+  st.log.info("device.started", {{"firmware", loaded->firmware.to_string()},
+                                 {"apps", loaded->apps.size()},
+                                 {"online", loaded->online}});
+  return true;
+}
+
+caf::result<instruction_ack> apply_step(self_ptr self, instruction&& x) {
+  auto& st = self->state;
+  if (x.stream.to != target::device(st.id) || x.device != st.id)
+    return refusal(error_code::invalid_input,
+                   "instruction for " + x.stream.to.to_string() + " about "
+                     + x.device.str() + " sent to device " + st.id.str());
+  auto rp = self->make_response_promise<instruction_ack>();
+  st.core->apply(std::move(x), deliver_to(rp));
+  return rp;
+}
+
+/// Persists the online switch, then holds or releases the queued steps.
+caf::result<atom::ok> switch_online(self_ptr self, bool online) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<atom::ok>();
+  st.core->write([id = st.id, online] { return online_batch(id, online); },
+                 [self, rp, online](const caf::error& err) mutable {
+                   auto& st = self->state;
+                   if (err) {
+                     rp.deliver(err);
+                     return;
+                   }
+                   st.log.info("device.online", {{"online", online}});
+                   st.core->hold(!online);
+                   rp.deliver(atom::ok_v);
+                 });
+  return rp;
+}
+
+} // namespace
+
+device_worker_actor::behavior_type
+device_behavior(device_worker_actor::stateful_pointer<device_actor_state> self,
+                device_id id, std::shared_ptr<const receiver_context> ctx,
+                driver_factory make_driver) {
+  auto& st = self->state;
+  st.id = std::move(id);
+  st.ctx = std::move(ctx);
+  st.log = log::context{{"device", st.id.str()}};
+  if (!start(self, make_driver))
+    return stopped_behavior<device_worker_actor>();
   return {
-    [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
-      auto& st = self->state;
-      if (x.stream.to != target::device(st.id) || x.device != st.id)
-        return caf::make_error(error_code::invalid_input,
-                               "instruction for " + x.stream.to.to_string()
-                                 + " about " + x.device.str()
-                                 + " sent to device " + st.id.str());
-      auto rp = self->make_response_promise<instruction_ack>();
-      st.core->apply(std::move(x), deliver_to(rp));
-      return rp;
+    [self](atom::apply, instruction& x) {
+      return apply_step(self, std::move(x));
     },
     [self](atom::get, const device_id&) { return view(self); },
-    [self](atom::online, const device_id&,
-           bool online) -> caf::result<atom::ok> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<atom::ok>();
-      st.core->write([id = st.id, online] { return online_batch(id, online); },
-                     [self, rp, online](const caf::error& err) mutable {
-                       auto& st = self->state;
-                       if (err) {
-                         rp.deliver(err);
-                         return;
-                       }
-                       spdlog::info("{} {}", st.prefix,
-                                    online ? "online" : "offline");
-                       st.core->hold(!online);
-                       rp.deliver(atom::ok_v);
-                     });
-      return rp;
+    [self](atom::online, const device_id&, bool online) {
+      return switch_online(self, online);
     },
     [self](atom::done, uint64_t op) { run_step(self, op); },
   };

@@ -20,15 +20,16 @@
 #include "actors/receiver_context.hpp"
 #include "actors/receiver_core.hpp"
 #include "messages/device_state.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
-struct device_state_holder;
+struct device_actor_state;
 
 /// Runs a DEVICE's receiver_core callbacks on its actor (device_actor.cpp).
 class device_target final : public receiver_target {
 public:
-  using self_ptr = device_worker_actor::stateful_pointer<device_state_holder>;
+  using self_ptr = device_worker_actor::stateful_pointer<device_actor_state>;
 
   void bind(self_ptr self) {
     self_ = self;
@@ -45,26 +46,27 @@ private:
 /// Kept small: a devices node may hold many idle DEVICE actors. The
 /// printer's state is not cached; each step reads it from the store when it
 /// starts (steps are serial, so the store holds the latest committed one);
-/// only its online switch is mirrored, as the core's hold.
-struct device_state_holder {
-  static inline const char* name = "onset.device";
+/// only its online switch is mirrored, as the core's hold. (`device_state`
+/// is the printer's state, a message type.)
+struct device_actor_state {
+  static inline const char* name = "device";
 
   device_id id;
   std::unique_ptr<device_driver> driver;
   /// The supervisor's, shared.
   std::shared_ptr<const receiver_context> ctx;
-  /// `[device MFP-0001 #42]`.
-  std::string prefix;
+  /// `device=MFP-0001` in every event.
+  log::context log;
   device_target target;
-  /// Declared last: it refers to `prefix` and `target`.
+  /// Declared last: it refers to `log` and `target`.
   std::optional<receiver_core> core;
 };
 
 /// REQUIRES: `id` is registered (the supervisor checks); otherwise the actor
 /// stops at once with `unknown_device`.
 device_worker_actor::behavior_type
-device(device_worker_actor::stateful_pointer<device_state_holder> self,
-       device_id id, std::shared_ptr<const receiver_context> ctx,
-       driver_factory make_driver);
+device_behavior(device_worker_actor::stateful_pointer<device_actor_state> self,
+                device_id id, std::shared_ptr<const receiver_context> ctx,
+                driver_factory make_driver);
 
 } // namespace onset

@@ -5,11 +5,11 @@
 #include <utility>
 
 #include <caf/actor_system.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/batch_collector.hpp"
-#include "actors/error_text.hpp"
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
+#include "persistence/caf_error.hpp"
 #include "persistence/device_store.hpp"
 
 namespace onset {
@@ -21,10 +21,10 @@ using self_ptr
 
 device_worker_actor spawn_worker(self_ptr self, const device_id& id) {
   auto& st = self->state;
-  auto worker = self->spawn(device, id, st.ctx, st.make_driver);
+  auto worker = self->spawn(device_behavior, id, st.ctx, st.make_driver);
   self->monitor(worker);
   st.workers.add(id, worker);
-  spdlog::debug("{} spawned device {} #{}", st.prefix, id.str(), worker.id());
+  log::debug("device.spawned", {{"device", id.str()}, {"actor", worker.id()}});
   return worker;
 }
 
@@ -41,7 +41,7 @@ caf::expected<device_worker_actor> route(self_ptr self, const device_id& id) {
     if (!found)
       return persistence::to_error(found.error());
     if (!*found)
-      return caf::make_error(error_code::unknown_device, id.str());
+      return refusal(error_code::unknown_device, id.str());
   }
   return spawn_worker(self, id);
 }
@@ -55,16 +55,15 @@ checked(std::vector<device_record> xs) {
     auto& x = xs[i];
     auto field = "devices[" + std::to_string(i) + "]";
     if (x.id.empty())
-      return caf::make_error(error_code::invalid_input, field + ".id: empty");
+      return refusal(error_code::invalid_input, field + ".id: empty");
     if (x.customer.empty())
-      return caf::make_error(error_code::invalid_input,
-                             field + ".customer: empty (device " + x.id.str()
-                               + ")");
+      return refusal(error_code::invalid_input,
+                     field + ".customer: empty (device " + x.id.str() + ")");
     auto [pos, added] = unique.emplace(x.id, x);
     if (!added && !(pos->second == x))
-      return caf::make_error(error_code::invalid_input,
-                             "device " + x.id.str()
-                               + " appears twice with different records");
+      return refusal(error_code::invalid_input,
+                     "device " + x.id.str()
+                       + " appears twice with different records");
   }
   std::vector<device_record> result;
   result.reserve(unique.size());
@@ -87,9 +86,9 @@ persistence::write_batch enroll_batch(std::vector<device_record> xs,
       if (*stored) {
         if ((*stored)->registration == x)
           continue;
-        return caf::make_error(error_code::invalid_input,
-                               "device " + x.id.str()
-                                 + " is registered with a different record");
+        return refusal(error_code::invalid_input,
+                       "device " + x.id.str()
+                         + " is registered with a different record");
       }
       device_state fresh;
       fresh.registration = x;
@@ -107,8 +106,8 @@ caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record> xs) {
   auto& st = self->state;
   auto records = checked(std::move(xs));
   if (!records) {
-    spdlog::warn("{} enroll refused: {}", st.prefix,
-                 error_detail(records.error()));
+    log::warn("device.enroll_refused",
+              {{"reason", error_detail(records.error())}});
     return std::move(records.error());
   }
   auto total = records->size();
@@ -117,14 +116,13 @@ caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record> xs) {
   persistence::request_write(self, st.ctx->store,
                              enroll_batch(std::move(*records), added))
     .then(
-      [self, rp, added, total](atom::ok) mutable {
-        spdlog::info("{} enrolled new={} unchanged={}", self->state.prefix,
-                     *added, total - *added);
+      [rp, added, total](atom::ok) mutable {
+        log::info("device.enrolled",
+                  {{"new", *added}, {"unchanged", total - *added}});
         rp.deliver(atom::ok_v);
       },
-      [self, rp](caf::error& err) mutable {
-        spdlog::warn("{} enroll refused: {}", self->state.prefix,
-                     error_detail(err));
+      [rp](caf::error& err) mutable {
+        log::warn("device.enroll_refused", {{"reason", error_detail(err)}});
         rp.deliver(std::move(err));
       });
   return rp;
@@ -165,34 +163,33 @@ void on_down(self_ptr self, caf::down_msg& msg) {
     return;
   auto& id = stopped->key;
   if (stopped->respawn) {
-    spdlog::warn("{} device {} stopped ({}): respawning", st.prefix, id.str(),
-                 error_detail(msg.reason));
+    log::warn("device.respawned",
+              {{"device", id.str()}, {"reason", error_detail(msg.reason)}});
     spawn_worker(self, id);
   } else if (msg.reason) {
-    spdlog::error("{} device {} stopped ({}): restart limit reached, left "
-                  "down until its next message",
-                  st.prefix, id.str(), error_detail(msg.reason));
+    // Left down until its next message spawns it again.
+    log::error("device.restart_limit",
+               {{"device", id.str()}, {"reason", error_detail(msg.reason)}});
   } else {
-    spdlog::debug("{} device {} stopped", st.prefix, id.str());
+    log::debug("device.stopped", {{"device", id.str()}});
   }
 }
 
 } // namespace
 
-device_supervisor_actor::behavior_type device_supervisor(
+device_supervisor_actor::behavior_type device_supervisor_behavior(
   device_supervisor_actor::stateful_pointer<device_supervisor_state> self,
   receiver_context ctx, driver_factory make_driver) {
   auto& st = self->state;
   st.ctx = std::make_shared<const receiver_context>(std::move(ctx));
   st.make_driver = std::move(make_driver);
   st.workers.configure(st.ctx->options);
-  st.prefix = "[device-supervisor #" + std::to_string(self->id()) + "]";
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       if (x.stream.to.kind != target_kind::device)
-        return caf::make_error(error_code::invalid_input,
-                               "not a device stream: " + x.stream.to_string());
+        return refusal(error_code::invalid_input,
+                       "not a device stream: " + x.stream.to_string());
       auto worker = route(self, device_id{x.stream.to.name});
       if (!worker)
         return std::move(worker.error());
@@ -230,7 +227,7 @@ device_supervisor_actor
 spawn_device_supervisor(caf::actor_system& sys, persistence::store_actor store,
                         persistence::environment& env,
                         driver_factory make_driver, receiver_options options) {
-  return sys.spawn(device_supervisor,
+  return sys.spawn(device_supervisor_behavior,
                    receiver_context{std::move(store), &env, options},
                    std::move(make_driver));
 }

@@ -21,18 +21,16 @@ class actor_system;
 namespace onset {
 
 struct device_supervisor_state {
-  static inline const char* name = "onset.device_supervisor";
+  static inline const char* name = "device-supervisor";
 
   /// Shared with every DEVICE actor (one pointer each, not a copy).
   std::shared_ptr<const receiver_context> ctx;
   driver_factory make_driver;
   /// The DEVICE actors running now, by printer.
   worker_registry<device_id, device_worker_actor> workers;
-  /// `[device-supervisor #7]`.
-  std::string prefix;
 };
 
-device_supervisor_actor::behavior_type device_supervisor(
+device_supervisor_actor::behavior_type device_supervisor_behavior(
   device_supervisor_actor::stateful_pointer<device_supervisor_state> self,
   receiver_context ctx, driver_factory make_driver);
 

@@ -3,12 +3,13 @@
 #include <map>
 
 #include <caf/event_based_actor.hpp>
-#include <spdlog/spdlog.h>
+#include <caf/make_message.hpp>
 
 #include "messages/contract_json.hpp"
 #include "messages/desired_state.hpp"
 #include "messages/device_json.hpp"
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
@@ -55,8 +56,9 @@ void submit_from(self_ptr self, std::shared_ptr<std::vector<contract>> docs,
                       + self->system().render(err);
           if (next > 0)
             text += " (documents before it were accepted)";
-          rp.deliver(caf::make_error(static_cast<error_code>(err.code()),
-                                     std::move(text)));
+          // The same code and category; the context names the document.
+          rp.deliver(caf::error{err.code(), err.category(),
+                                caf::make_message(std::move(text))});
         } else {
           rp.deliver(err);
         }
@@ -77,7 +79,7 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
     devices.insert(devices.end(), docs[i].devices.begin(),
                    docs[i].devices.end());
   }
-  spdlog::info("{} submit contracts={}", st.tag, docs.size());
+  log::info("gateway.submit", {{"contracts", docs.size()}});
   auto rp = self->make_response_promise<std::vector<submit_result>>();
   auto shared = std::make_shared<std::vector<contract>>(std::move(docs));
   self->request(st.routes.devices, st.timeout, atom::records_v, devices)
@@ -110,84 +112,89 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
   return rp;
 }
 
+/// Forwards a request to the CONTRACT SUPERVISOR (or its ROUTER), which
+/// answers the requester.
+template <class... Ts>
+auto to_contracts(self_ptr self, Ts&&... xs) {
+  return self->delegate(self->state.routes.contracts, std::forward<Ts>(xs)...);
+}
+
+template <class... Ts>
+auto to_devices(self_ptr self, Ts&&... xs) {
+  return self->delegate(self->state.routes.devices, std::forward<Ts>(xs)...);
+}
+
+caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record>& xs) {
+  if (auto err = check_records(xs))
+    return err;
+  log::info("gateway.enroll", {{"devices", xs.size()}});
+  return to_devices(self, atom::enroll_v, std::move(xs));
+}
+
+caf::result<std::vector<node_status>> list_nodes(self_ptr self) {
+  if (!self->state.routes.nodes)
+    return refusal(error_code::wrong_state, "no cluster view");
+  return self->delegate(self->state.routes.nodes, atom::list_v, atom::nodes_v);
+}
+
 } // namespace
 
 gateway_actor::behavior_type
-gateway(gateway_actor::stateful_pointer<gateway_state> self,
-        gateway_routes routes, std::shared_ptr<const catalog> cat,
-        engine_config::duration timeout) {
+gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
+                 gateway_routes routes, std::shared_ptr<const catalog> cat,
+                 engine_config::duration timeout) {
   auto& st = self->state;
   st.routes = std::move(routes);
   st.cat = std::move(cat);
   st.timeout = timeout;
-  st.tag = "[gateway #" + std::to_string(self->id()) + "]";
-  spdlog::info("{} up", st.tag);
+  log::info("gateway.up");
   return {
-    [self](atom::enroll,
-           std::vector<device_record>& records) -> caf::result<atom::ok> {
-      if (auto err = check_records(records))
-        return err;
-      spdlog::info("{} enroll devices={}", self->state.tag, records.size());
-      return self->delegate(self->state.routes.devices, atom::enroll_v,
-                            std::move(records));
+    [self](atom::enroll, std::vector<device_record>& xs) {
+      return enroll(self, xs);
     },
     [self](atom::list, atom::devices) {
-      return self->delegate(self->state.routes.devices, atom::list_v);
+      return to_devices(self, atom::list_v);
     },
     [self](atom::get, device_id& id) {
-      return self->delegate(self->state.routes.devices, atom::get_v,
-                            std::move(id));
+      return to_devices(self, atom::get_v, std::move(id));
     },
     [self](atom::online, device_id& id, bool online) {
-      spdlog::info("{} online device={} online={}", self->state.tag, id.str(),
-                   online);
-      return self->delegate(self->state.routes.devices, atom::online_v,
-                            std::move(id), online);
+      log::info("gateway.online", {{"device", id.str()}, {"online", online}});
+      return to_devices(self, atom::online_v, std::move(id), online);
     },
     [self](atom::submit, std::vector<contract>& docs) {
       return submit(self, std::move(docs));
     },
     [self](atom::start, contract_id& id, std::string& event_id) {
-      spdlog::info("{} start contract={} event={}", self->state.tag, id.str(),
-                   event_id);
-      return self->delegate(self->state.routes.contracts, atom::start_v,
-                            std::move(id), std::move(event_id));
+      log::info("gateway.start", {{"contract", id.str()}, {"event", event_id}});
+      return to_contracts(self, atom::start_v, std::move(id),
+                          std::move(event_id));
     },
     [self](atom::cancel, contract_id& id) {
-      spdlog::info("{} cancel contract={}", self->state.tag, id.str());
-      return self->delegate(self->state.routes.contracts, atom::cancel_v,
-                            std::move(id));
+      log::info("gateway.cancel", {{"contract", id.str()}});
+      return to_contracts(self, atom::cancel_v, std::move(id));
     },
     [self](atom::retry, contract_id& id) {
-      spdlog::info("{} retry contract={}", self->state.tag, id.str());
-      return self->delegate(self->state.routes.contracts, atom::retry_v,
-                            std::move(id));
+      log::info("gateway.retry", {{"contract", id.str()}});
+      return to_contracts(self, atom::retry_v, std::move(id));
     },
     [self](atom::get, contract_id& id) {
-      return self->delegate(self->state.routes.contracts, atom::get_v,
-                            std::move(id));
+      return to_contracts(self, atom::get_v, std::move(id));
     },
     [self](atom::list, atom::contracts) {
-      return self->delegate(self->state.routes.contracts, atom::list_v);
+      return to_contracts(self, atom::list_v);
     },
     [self](atom::history, contract_id& id) {
-      return self->delegate(self->state.routes.contracts, atom::history_v,
-                            std::move(id));
+      return to_contracts(self, atom::history_v, std::move(id));
     },
     [self](atom::plan, contract_id& id) {
-      return self->delegate(self->state.routes.contracts, atom::plan_v,
-                            std::move(id));
+      return to_contracts(self, atom::plan_v, std::move(id));
     },
     [self](atom::get, service_id& service, device_id& device) {
       return self->delegate(self->state.routes.services, atom::get_v,
                             std::move(service), std::move(device));
     },
-    [self](atom::list, atom::nodes) -> caf::result<std::vector<node_status>> {
-      if (!self->state.routes.nodes)
-        return refusal(error_code::wrong_state, "no cluster view");
-      return self->delegate(self->state.routes.nodes, atom::list_v,
-                            atom::nodes_v);
-    },
+    [self](atom::list, atom::nodes) { return list_nodes(self); },
   };
 }
 

@@ -33,13 +33,11 @@ struct gateway_state {
   std::shared_ptr<const catalog> cat;
   /// How long the gateway waits for a supervisor.
   engine_config::duration timeout;
-  /// `[gateway #7]`.
-  std::string tag;
 };
 
 gateway_actor::behavior_type
-gateway(gateway_actor::stateful_pointer<gateway_state> self,
-        gateway_routes routes, std::shared_ptr<const catalog> cat,
-        engine_config::duration timeout);
+gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
+                 gateway_routes routes, std::shared_ptr<const catalog> cat,
+                 engine_config::duration timeout);
 
 } // namespace onset

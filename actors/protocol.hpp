@@ -248,8 +248,9 @@ using service_router_actor
 
 } // namespace onset
 
-// Actor handles that cross the wire (the NODE DIRECTORY's answers). Every
-// node registers this block after the `onset` block (nodes/system_config.cpp).
+// Actor handles that cross the wire (the NODE DIRECTORY's answers),
+// registered after the `onset` block by `add_onset_types`
+// (actors/onset_types.hpp).
 CAF_BEGIN_TYPE_ID_BLOCK(onset_actors, caf::id_block::onset::end)
 
 CAF_ADD_TYPE_ID(onset_actors, (onset::device_supervisor_actor))

@@ -2,10 +2,8 @@
 
 #include <utility>
 
-#include <spdlog/spdlog.h>
-
-#include "actors/error_text.hpp"
 #include "messages/error_code.hpp"
+#include "persistence/caf_error.hpp"
 #include "persistence/receiver_ledger.hpp"
 
 namespace onset {
@@ -23,10 +21,10 @@ persistence::write_batch effect_batch(const instruction& x,
     if (!applied)
       return persistence::to_error(applied.error());
     if (*applied != seq - 1)
-      return caf::make_error(
-        error_code::wrong_state,
-        "stream " + stream.to_string() + " is at " + std::to_string(*applied)
-          + ", not " + std::to_string(seq - 1) + ": receiver state is stale");
+      return refusal(error_code::wrong_state,
+                     "stream " + stream.to_string() + " is at "
+                       + std::to_string(*applied) + ", not "
+                       + std::to_string(seq - 1) + ": receiver state is stale");
     if (auto err = effect(txn))
       return err;
     if (auto st = ledger::set_applied(txn, stream, seq); !st)
@@ -38,49 +36,52 @@ persistence::write_batch effect_batch(const instruction& x,
 } // namespace
 
 receiver_core::receiver_core(persistence::environment& env,
-                             const std::string& log_prefix,
-                             receiver_target& target)
-  : env_(env), prefix_(log_prefix), target_(target) {
+                             const log::context& log, receiver_target& target)
+  : env_(env), log_(log), target_(target) {
 }
 
 void receiver_core::apply(instruction x, ack_reply reply) {
   if (!held_) {
     auto w = applied(x.stream);
     if (w && x.seq <= *w) {
-      spdlog::info("{} duplicate stream={} seq={} applied={}", prefix_,
-                   x.stream.to_string(), x.seq, *w);
+      log_.info("step.duplicate", {{"stream", x.stream.to_string()},
+                                   {"seq", x.seq},
+                                   {"applied", *w}});
       reply(instruction_ack{x.stream, *w});
       return;
     }
   }
   for (auto& r : queue_) {
     if (r.x.stream == x.stream && r.x.seq == x.seq) {
-      spdlog::info("{} resent while queued stream={} seq={}", prefix_,
-                   x.stream.to_string(), x.seq);
-      r.reply(caf::make_error(error_code::transient,
-                              std::string{"superseded by a resend"}));
+      log_.info("step.superseded",
+                {{"stream", x.stream.to_string()}, {"seq", x.seq}});
+      r.reply(refusal(error_code::transient, "superseded by a resend"));
       r.reply = std::move(reply);
       return;
     }
   }
-  if ((busy_ || held_) && spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("{} queued stream={} seq={} kind={} waiting={}{}", prefix_,
-                  x.stream.to_string(), x.seq, to_string(x.kind),
-                  queue_.size() + 1, held_ ? " held" : "");
+  if ((busy_ || held_) && log::enabled(log::level::debug))
+    log_.debug("step.queued", {{"stream", x.stream.to_string()},
+                               {"seq", x.seq},
+                               {"kind", to_string(x.kind)},
+                               {"waiting", queue_.size() + 1},
+                               {"held", held_}});
   queue_.push_back(request{std::move(x), std::move(reply)});
   pump();
 }
 
 void receiver_core::finish(uint64_t op, execution result) {
   if (!current_ || op != op_ || !busy_) {
-    spdlog::debug("{} stale operation {} ignored", prefix_, op);
+    log_.debug("step.stale_operation", {{"op", op}});
     return;
   }
   auto& x = current_->x;
   if (result.error) {
-    spdlog::warn("{} {} stream={} seq={} kind={}: {}", prefix_,
-                 error_name(result.error), x.stream.to_string(), x.seq,
-                 to_string(x.kind), error_detail(result.error));
+    log_.warn("step.failed", {{"stream", x.stream.to_string()},
+                              {"seq", x.seq},
+                              {"kind", to_string(x.kind)},
+                              {"error", error_name(result.error)},
+                              {"reason", error_reason(result.error)}});
     auto r = std::move(*current_);
     current_.reset();
     busy_ = false;
@@ -106,8 +107,8 @@ void receiver_core::hold(bool on) {
   if (held_ == on)
     return;
   held_ = on;
-  spdlog::info("{} {} waiting={}", prefix_, on ? "holding" : "releasing",
-               queue_.size());
+  log_.info(on ? "receiver.held" : "receiver.released",
+            {{"waiting", queue_.size()}});
   pump();
 }
 
@@ -133,16 +134,17 @@ void receiver_core::pump() {
       auto w = std::move(writes_->front());
       writes_->pop_front();
       busy_ = true;
-      target_.commit(
-        w.make(), [this, done = std::move(w.done)](const caf::error& err) {
-          busy_ = false;
-          if (err) {
-            spdlog::error("{} write failed: {}", prefix_, error_detail(err));
-            target_.reload();
-          }
-          done(err);
-          pump();
-        });
+      target_.commit(w.make(), [this, done = std::move(w.done)](
+                                 const caf::error& err) {
+        busy_ = false;
+        if (err) {
+          log_.error("receiver.write_failed", {{"error", error_name(err)},
+                                               {"reason", error_reason(err)}});
+          target_.reload();
+        }
+        done(err);
+        pump();
+      });
       return;
     }
     if (held_ || queue_.empty())
@@ -160,17 +162,19 @@ void receiver_core::pump() {
 bool receiver_core::answer_from_watermark(request& r) {
   auto w = applied(r.x.stream);
   if (!w) {
-    spdlog::error("{} cannot read watermark stream={}: {}", prefix_,
-                  r.x.stream.to_string(), to_string(w.error()));
+    log_.error("step.watermark_unreadable", {{"stream", r.x.stream.to_string()},
+                                             {"reason", to_string(w.error())}});
     r.reply(persistence::to_error(w.error()));
     return true;
   }
   if (r.x.seq <= *w) {
-    spdlog::info("{} duplicate stream={} seq={} applied={}", prefix_,
-                 r.x.stream.to_string(), r.x.seq, *w);
+    log_.info("step.duplicate", {{"stream", r.x.stream.to_string()},
+                                 {"seq", r.x.seq},
+                                 {"applied", *w}});
   } else if (r.x.seq > *w + 1) {
-    spdlog::warn("{} gap stream={} seq={} applied={}", prefix_,
-                 r.x.stream.to_string(), r.x.seq, *w);
+    log_.warn("step.gap", {{"stream", r.x.stream.to_string()},
+                           {"seq", r.x.seq},
+                           {"applied", *w}});
   } else {
     return false;
   }
@@ -184,16 +188,19 @@ void receiver_core::committed(const caf::error& err) {
   busy_ = false;
   auto& x = r.x;
   if (err) {
-    spdlog::error("{} commit failed stream={} seq={} kind={}: {}", prefix_,
-                  x.stream.to_string(), x.seq, to_string(x.kind),
-                  error_detail(err));
+    log_.error("step.commit_failed", {{"stream", x.stream.to_string()},
+                                      {"seq", x.seq},
+                                      {"kind", to_string(x.kind)},
+                                      {"error", error_name(err)},
+                                      {"reason", error_reason(err)}});
     target_.reload();
-    r.reply(caf::make_error(error_code::transient,
-                            "commit failed: " + error_detail(err)));
+    r.reply(
+      refusal(error_code::transient, "commit failed: " + error_detail(err)));
   } else {
-    if (spdlog::should_log(spdlog::level::debug))
-      spdlog::debug("{} applied stream={} seq={} kind={}", prefix_,
-                    x.stream.to_string(), x.seq, to_string(x.kind));
+    if (log::enabled(log::level::debug))
+      log_.debug("step.applied", {{"stream", x.stream.to_string()},
+                                  {"seq", x.seq},
+                                  {"kind", to_string(x.kind)}});
     r.reply(instruction_ack{x.stream, x.seq});
   }
   pump();

@@ -1,4 +1,4 @@
-// The delivery logic of a receiver (DESIGN.md section 5), shared by the
+// The delivery logic of a receiver (docs/design.md), shared by the
 // DEVICE and the SERVICE actor: which instruction to apply, when to re-ack,
 // and the one transaction that commits an effect with its watermark.
 //
@@ -36,6 +36,7 @@
 #include <caf/expected.hpp>
 
 #include "messages/instruction.hpp"
+#include "messages/log.hpp"
 #include "persistence/store_actor.hpp"
 
 namespace onset {
@@ -86,10 +87,10 @@ protected:
 
 class receiver_core {
 public:
-  /// `log_prefix` starts every log line: `[device MFP-1 #42]`.
-  /// REQUIRES: `env`, `log_prefix` and `target` outlive this object (they
-  /// are the owning actor's; the core keeps references, not copies).
-  receiver_core(persistence::environment& env, const std::string& log_prefix,
+  /// `log` names the receiver in every event (`device=MFP-1`).
+  /// REQUIRES: `env`, `log` and `target` outlive this object (they are the
+  /// owning actor's; the core keeps references, not copies).
+  receiver_core(persistence::environment& env, const log::context& log,
                 receiver_target& target);
 
   receiver_core(const receiver_core&) = delete;
@@ -140,7 +141,7 @@ private:
   void committed(const caf::error& err);
 
   persistence::environment& env_;
-  const std::string& prefix_;
+  const log::context& log_;
   receiver_target& target_;
   // Lists, not deques: an empty std::deque allocates ~600 bytes, and most
   // receivers (idle DEVICE actors) have nothing queued.

@@ -3,37 +3,36 @@
 #include <optional>
 #include <utility>
 
-#include <spdlog/spdlog.h>
-
 #include "actors/service_steps.hpp"
 #include "actors/watermarks.hpp"
 #include "messages/error_code.hpp"
+#include "persistence/caf_error.hpp"
 #include "persistence/service_store.hpp"
 
 namespace onset {
 
 namespace {
 
-using self_ptr = service_actor::stateful_pointer<service_state_holder>;
+using self_ptr = service_actor::stateful_pointer<service_state>;
 
 /// Writes `after` if the stored state is still `before` (the state the step
 /// was computed from); a pure function of the transaction.
 persistence::write_batch state_batch(service_id svc, device_id dev,
                                      std::optional<service_device_state> before,
                                      service_device_state after) {
-  return [svc = std::move(svc), dev = std::move(dev),
-          before = std::move(before),
-          after = std::move(after)](persistence::write_txn& txn) -> caf::error {
-    auto stored = persistence::service_store::get(txn, svc, dev);
-    if (!stored)
-      return persistence::to_error(stored.error());
-    if (!(*stored == before))
-      return caf::make_error(error_code::wrong_state,
-                             "printer " + dev.str() + " at service " + svc.str()
-                               + " changed under its SERVICE actor");
-    return persistence::to_error(
-      persistence::service_store::put(txn, svc, dev, after));
-  };
+  return
+    [svc = std::move(svc), dev = std::move(dev), before = std::move(before),
+     after = std::move(after)](persistence::write_txn& txn) -> caf::error {
+      auto stored = persistence::service_store::get(txn, svc, dev);
+      if (!stored)
+        return persistence::to_error(stored.error());
+      if (!(*stored == before))
+        return refusal(error_code::wrong_state,
+                       "printer " + dev.str() + " at service " + svc.str()
+                         + " changed under its SERVICE actor");
+      return persistence::to_error(
+        persistence::service_store::put(txn, svc, dev, after));
+    };
 }
 
 /// Computes the step against the stored state; no latency on this side.
@@ -52,8 +51,7 @@ execution run_step(self_ptr self, const instruction& x) {
   auto next = apply_service_step(*st.spec,
                                  before.value_or(service_device_state{}), x);
   if (auto reason = std::get_if<std::string>(&next))
-    return execution::failed(
-      caf::make_error(error_code::refused, std::move(*reason)));
+    return execution::failed(refusal(error_code::refused, std::move(*reason)));
   return execution{{},
                    state_batch(st.id, x.device, std::move(before),
                                std::get<service_device_state>(std::move(next))),
@@ -87,31 +85,30 @@ void service_target::commit(persistence::write_batch batch, commit_done done) {
 }
 
 service_actor::behavior_type
-service(service_actor::stateful_pointer<service_state_holder> self,
-        service_id id, receiver_context ctx,
-        std::shared_ptr<const catalog> cat) {
+service_behavior(service_actor::stateful_pointer<service_state> self,
+                 service_id id, receiver_context ctx,
+                 std::shared_ptr<const catalog> cat) {
   auto& st = self->state;
   st.id = std::move(id);
   st.ctx = std::move(ctx);
   st.cat = std::move(cat);
-  st.prefix = "[service " + st.id.str() + " #" + std::to_string(self->id())
-              + "]";
+  st.log = log::context{{"service", st.id.str()}};
   st.spec = st.cat ? st.cat->find(st.id) : nullptr;
   if (st.spec == nullptr) {
-    spdlog::error("{} cannot start: not in the catalog", st.prefix);
-    self->quit(caf::make_error(error_code::unknown_service, st.id.str()));
+    st.log.error("service.start_failed", {{"reason", "not in the catalog"}});
+    self->quit(refusal(error_code::unknown_service, st.id.str()));
     return stopped_behavior<service_actor>();
   }
   st.target.bind(self);
-  st.core.emplace(*st.ctx.env, st.prefix, st.target);
-  spdlog::info("{} started", st.prefix);
+  st.core.emplace(*st.ctx.env, st.log, st.target);
+  st.log.info("service.started");
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       auto& st = self->state;
       if (x.stream.to != target::service(st.id))
-        return caf::make_error(error_code::invalid_input,
-                               "instruction for " + x.stream.to.to_string()
-                                 + " sent to service " + st.id.str());
+        return refusal(error_code::invalid_input,
+                       "instruction for " + x.stream.to.to_string()
+                         + " sent to service " + st.id.str());
       auto rp = self->make_response_promise<instruction_ack>();
       st.core->apply(std::move(x), deliver_to(rp));
       return rp;
@@ -119,7 +116,7 @@ service(service_actor::stateful_pointer<service_state_holder> self,
     [self](atom::get, const service_id& svc,
            const device_id& dev) -> caf::result<service_view> {
       if (svc != self->state.id)
-        return caf::make_error(error_code::unknown_service, svc.str());
+        return refusal(error_code::unknown_service, svc.str());
       return view(self, dev);
     },
   };

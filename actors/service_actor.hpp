@@ -20,15 +20,16 @@
 #include "actors/receiver_context.hpp"
 #include "actors/receiver_core.hpp"
 #include "messages/catalog.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
-struct service_state_holder;
+struct service_state;
 
 /// Runs a SERVICE's receiver_core callbacks on its actor (service_actor.cpp).
 class service_target final : public receiver_target {
 public:
-  using self_ptr = service_actor::stateful_pointer<service_state_holder>;
+  using self_ptr = service_actor::stateful_pointer<service_state>;
 
   void bind(self_ptr self) {
     self_ = self;
@@ -44,26 +45,26 @@ private:
   self_ptr self_ = nullptr;
 };
 
-struct service_state_holder {
-  static inline const char* name = "onset.service";
+struct service_state {
+  static inline const char* name = "service";
 
   service_id id;
   /// The catalog entry of `id`; points into `cat`.
   const service_spec* spec = nullptr;
   std::shared_ptr<const catalog> cat;
   receiver_context ctx;
-  /// `[service data_backup #42]`.
-  std::string prefix;
+  /// `service=data_backup` in every event.
+  log::context log;
   service_target target;
-  /// Declared last: it refers to `prefix` and `target`.
+  /// Declared last: it refers to `log` and `target`.
   std::optional<receiver_core> core;
 };
 
 /// REQUIRES: `id` is a service of `cat`; otherwise the actor stops at once
 /// with `unknown_service`.
 service_actor::behavior_type
-service(service_actor::stateful_pointer<service_state_holder> self,
-        service_id id, receiver_context ctx,
-        std::shared_ptr<const catalog> cat);
+service_behavior(service_actor::stateful_pointer<service_state> self,
+                 service_id id, receiver_context ctx,
+                 std::shared_ptr<const catalog> cat);
 
 } // namespace onset

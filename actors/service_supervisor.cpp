@@ -4,11 +4,10 @@
 #include <utility>
 
 #include <caf/actor_system.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/batch_collector.hpp"
-#include "actors/error_text.hpp"
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 
 namespace onset {
 
@@ -19,11 +18,12 @@ using self_ptr
 
 service_actor spawn_worker(self_ptr self, const service_lane& key) {
   auto& st = self->state;
-  auto worker = self->spawn(service, key.service, st.ctx, st.cat);
+  auto worker = self->spawn(service_behavior, key.service, st.ctx, st.cat);
   self->monitor(worker);
   st.workers.add(key, worker);
-  spdlog::debug("{} spawned service {} lane={} #{}", st.prefix,
-                key.service.str(), key.lane, worker.id());
+  log::debug("service.spawned", {{"service", key.service.str()},
+                                 {"lane", key.lane},
+                                 {"actor", worker.id()}});
   return worker;
 }
 
@@ -34,9 +34,9 @@ caf::expected<service_actor> route(self_ptr self, const service_lane& key) {
   if (auto worker = st.workers.find(key))
     return *worker;
   if (st.cat->find(key.service) == nullptr)
-    return caf::make_error(error_code::unknown_service,
-                           key.service.str()
-                             + " (known: " + st.cat->service_names() + ")");
+    return refusal(error_code::unknown_service,
+                   key.service.str() + " (known: " + st.cat->service_names()
+                     + ")");
   return spawn_worker(self, key);
 }
 
@@ -47,14 +47,15 @@ void on_down(self_ptr self, caf::down_msg& msg) {
     return;
   auto& id = stopped->key;
   if (stopped->respawn) {
-    spdlog::warn("{} service {} lane={} stopped ({}): respawning", st.prefix,
-                 id.service.str(), id.lane, error_detail(msg.reason));
+    log::warn("service.respawned", {{"service", id.service.str()},
+                                    {"lane", id.lane},
+                                    {"reason", error_detail(msg.reason)}});
     spawn_worker(self, id);
   } else if (msg.reason) {
-    spdlog::error("{} service {} lane={} stopped ({}): restart limit "
-                  "reached, left down until its next message",
-                  st.prefix, id.service.str(), id.lane,
-                  error_detail(msg.reason));
+    // Left down until its next message spawns it again.
+    log::error("service.restart_limit", {{"service", id.service.str()},
+                                         {"lane", id.lane},
+                                         {"reason", error_detail(msg.reason)}});
   }
 }
 
@@ -66,20 +67,19 @@ service_lane lane_of(const stream_id& stream, size_t lanes) {
   return {service_id{stream.to.name}, lane};
 }
 
-service_supervisor_actor::behavior_type service_supervisor(
+service_supervisor_actor::behavior_type service_supervisor_behavior(
   service_supervisor_actor::stateful_pointer<service_supervisor_state> self,
   receiver_context ctx, std::shared_ptr<const catalog> cat) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.cat = std::move(cat);
   st.workers.configure(st.ctx.options);
-  st.prefix = "[service-supervisor #" + std::to_string(self->id()) + "]";
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
       if (x.stream.to.kind != target_kind::service)
-        return caf::make_error(error_code::invalid_input,
-                               "not a service stream: " + x.stream.to_string());
+        return refusal(error_code::invalid_input,
+                       "not a service stream: " + x.stream.to_string());
       auto lanes = self->state.ctx.options.service_lanes;
       auto worker = route(self, lane_of(x.stream, lanes));
       if (!worker)
@@ -108,7 +108,7 @@ spawn_service_supervisor(caf::actor_system& sys, persistence::store_actor store,
                          persistence::environment& env,
                          std::shared_ptr<const catalog> cat,
                          receiver_options options) {
-  return sys.spawn(service_supervisor,
+  return sys.spawn(service_supervisor_behavior,
                    receiver_context{std::move(store), &env, options},
                    std::move(cat));
 }

@@ -50,17 +50,15 @@ struct std::hash<onset::service_lane> {
 namespace onset {
 
 struct service_supervisor_state {
-  static inline const char* name = "onset.service_supervisor";
+  static inline const char* name = "service-supervisor";
 
   receiver_context ctx;
   std::shared_ptr<const catalog> cat;
   /// The SERVICE actors running now, by service and lane.
   worker_registry<service_lane, service_actor> workers;
-  /// `[service-supervisor #8]`.
-  std::string prefix;
 };
 
-service_supervisor_actor::behavior_type service_supervisor(
+service_supervisor_actor::behavior_type service_supervisor_behavior(
   service_supervisor_actor::stateful_pointer<service_supervisor_state> self,
   receiver_context ctx, std::shared_ptr<const catalog> cat);
 

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include <caf/exit_reason.hpp>
+#include <caf/sec.hpp>
+
 namespace onset {
 
 bool is_onset_error(const caf::error& err) {
@@ -14,6 +17,40 @@ bool is(const caf::error& err, error_code code) {
 
 caf::error refusal(error_code code, std::string text) {
   return caf::make_error(code, std::move(text));
+}
+
+std::string error_name(const caf::error& x) {
+  if (!x)
+    return "none";
+  if (is_onset_error(x))
+    return to_string(static_cast<error_code>(x.code()));
+  if (x.category() == caf::atom("system"))
+    return to_string(static_cast<caf::sec>(x.code()));
+  if (x.category() == caf::atom("exit"))
+    return to_string(static_cast<caf::exit_reason>(x.code()));
+  return caf::to_string(x);
+}
+
+std::string error_reason(const caf::error& x) {
+  auto& ctx = x.context();
+  if (ctx.match_elements<std::string>())
+    return ctx.get_as<std::string>(0);
+  return {};
+}
+
+std::string error_detail(const caf::error& x) {
+  auto reason = error_reason(x);
+  return reason.empty() ? error_name(x) : error_name(x) + ": " + reason;
+}
+
+std::string render_onset_error(uint8_t code, caf::atom_value,
+                               const caf::message& context) {
+  auto text = to_string(static_cast<error_code>(code));
+  if (context.match_elements<std::string>())
+    text += ": " + context.get_as<std::string>(0);
+  else if (!context.empty())
+    text += ": " + to_string(context);
+  return text;
 }
 
 std::string to_string(error_code x) {

@@ -1,6 +1,18 @@
 // The one catalogue of errors that callers of Onset's actors can react to,
-// registered with CAF as the category "onset". The error's context carries
-// the human-readable detail (which field, which device, which key).
+// registered with CAF as the category "onset" (`add_onset_types`,
+// actors/onset_types.hpp). The error's context carries the human-readable
+// detail (which field, which device, which key).
+//
+// Three result types, one per layer:
+// - `outcome<T>` (messages/outcome.hpp): checked operator input, a value or
+//   the field and reason that refused it. No CAF: the CLI's commands and the
+//   config loaders use it.
+// - `persistence::result<T>` and `status` (persistence/status.hpp): storage,
+//   a value or a `failure` with its error_code and the MDB_MAP_FULL flag the
+//   STORE needs. No CAF: the stores stay light to compile.
+// - `caf::expected<T>` / `caf::error`: what actors answer. A storage failure
+//   becomes one through persistence/caf_error.hpp, a refused input through
+//   `refusal(code, problem.to_string())`.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +72,24 @@ bool is_onset_error(const caf::error& err);
 /// The error `code` with `text` as its context ("field: reason", the
 /// device, the key): the one way Onset refuses a request.
 caf::error refusal(error_code code, std::string text);
+
+/// `refused`, `transient`, ... for Onset's category; CAF's name for its own
+/// categories (`request_timeout`) and its rendering for others. Needs no
+/// actor system (caf::to_string renders an unregistered category's codes as
+/// numbers).
+std::string error_name(const caf::error& x);
+
+/// The context of an error when it is one string (the reason); else empty.
+std::string error_reason(const caf::error& x);
+
+/// `refused: application backup-agent needs firmware 3.0.0, ...`: the name
+/// and, when the context is one string, that string.
+std::string error_detail(const caf::error& x);
+
+/// How an actor system renders an error of Onset's category (registered by
+/// `add_onset_types`): `code: reason`.
+std::string render_onset_error(uint8_t code, caf::atom_value category,
+                               const caf::message& context);
 
 } // namespace onset
 

@@ -1,8 +1,7 @@
-// Everything that crosses an actor boundary, listed once. Every node
-// registers this block (`cfg.add_message_types<caf::id_block::onset>()`), so
-// that both sides of a connection know every wire type (docs/design.md,
-// "CAF and LMDB rules the code follows": an unregistered type is silently
-// sent as an empty message).
+// Everything that crosses an actor boundary, listed once. Every process
+// registers this block (`add_onset_types`, actors/onset_types.hpp), so that
+// both sides of a connection know every wire type: CAF sends a value of an
+// unregistered type as an empty message, without an error.
 //
 // Atoms live in `onset::atom`; their text is at most 10 characters.
 #pragma once

@@ -170,7 +170,7 @@ void spawn_gateway(caf::actor_system& sys, const cluster_spec& spec,
                                          : engine.request_timeout;
   node.view = sys.spawn(cluster::cluster_view, status_sources(spec, me, node),
                         view_timeout);
-  node.gateway = sys.spawn(gateway, routes_of(node), res.cat,
+  node.gateway = sys.spawn(gateway_behavior, routes_of(node), res.cat,
                            engine.local_timeout);
 }
 

@@ -4,10 +4,7 @@
 
 #include <caf/io/middleman.hpp>
 
-#include "actors/error_text.hpp"
-#include "actors/protocol.hpp"
-#include "messages/error_code.hpp"
-#include "messages/type_ids.hpp"
+#include "actors/onset_types.hpp"
 
 namespace onset {
 
@@ -19,18 +16,7 @@ system_config::system_config() {
   // with the cluster file's interval.
   set("middleman.heartbeat-interval",
       caf::timespan{std::chrono::milliseconds{250}});
-  add_message_types<caf::id_block::onset>();
-  add_message_types<caf::id_block::onset_actors>();
-  // The templated add_error_category does not compile in CAF 0.17.6.
-  add_error_category(caf::atom("onset"), [](uint8_t code, caf::atom_value,
-                                            const caf::message& context) {
-    auto text = to_string(static_cast<error_code>(code));
-    if (context.match_elements<std::string>())
-      text += ": " + context.get_as<std::string>(0);
-    else if (!context.empty())
-      text += ": " + to_string(context);
-    return text;
-  });
+  add_onset_types(*this);
 }
 
 } // namespace onset

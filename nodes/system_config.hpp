@@ -1,7 +1,7 @@
 // The CAF configuration every Onset process starts from (node and CLI
-// alike), so that both sides of a connection agree: the middleman, every
-// wire type of messages/type_ids.hpp and the actor handles of
-// actors/protocol.hpp, and the rendering of Onset's errors.
+// alike), so that both sides of a connection agree: the middleman and
+// Onset's types and error category (`add_onset_types`,
+// actors/onset_types.hpp).
 #pragma once
 
 #include <caf/actor_system_config.hpp>

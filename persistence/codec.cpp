@@ -1,7 +1,6 @@
 #include "persistence/codec.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include "messages/log.hpp"
 #include "persistence/archive.hpp"
 #include "persistence/serialization.hpp"
 
@@ -34,7 +33,7 @@ void report_corrupt(const corrupt_handler& handler, const failure& x) {
   if (handler)
     handler(x);
   else
-    spdlog::error("[lmdb] skipped a record: {}", to_string(x));
+    log::error("lmdb.record_skipped", {{"reason", to_string(x)}});
 }
 
 } // namespace onset::persistence::codec

@@ -2,10 +2,10 @@
 
 #include <filesystem>
 #include <mutex>
-#include <spdlog/spdlog.h>
 #include <system_error>
 
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 #include "persistence/format_upgrade.hpp"
 #include "persistence/keys.hpp"
 
@@ -95,10 +95,11 @@ environment::open(const environment_options& opts) {
   env->readers_cleared_at_open_ = dead;
   if (auto st = env->bootstrap(); !st)
     return st.error();
-  spdlog::info("[lmdb] open dir={} map={} sync={} max_readers={} "
-               "stale_readers_cleared={}",
-               opts.directory, env->map_size(), to_string(opts.sync),
-               opts.max_readers, dead);
+  log::info("lmdb.open", {{"dir", opts.directory},
+                          {"map", env->map_size()},
+                          {"sync", to_string(opts.sync)},
+                          {"max_readers", opts.max_readers},
+                          {"stale_readers_cleared", dead}});
   return env;
 }
 
@@ -153,8 +154,10 @@ status environment::bootstrap() {
     keys::put_be32(value, format_version);
     if (auto st = txn.put(db::meta, format_key, value); !st)
       return st;
-    spdlog::info("[lmdb] upgraded dir={} format={}->{} records={}",
-                 options_.directory, stored_format, format_version, *upgraded);
+    log::info("lmdb.upgraded", {{"dir", options_.directory},
+                                {"from", stored_format},
+                                {"to", format_version},
+                                {"records", *upgraded}});
   }
   return txn.commit();
 }
@@ -218,8 +221,8 @@ write_txn environment::begin_write() {
 int environment::check_readers() {
   int dead = 0;
   if (auto rc = mdb_reader_check(env_, &dead)) {
-    spdlog::error("[lmdb] reader check failed dir={}: {}", options_.directory,
-                  mdb_strerror(rc));
+    log::error("lmdb.reader_check_failed",
+               {{"dir", options_.directory}, {"reason", mdb_strerror(rc)}});
     return -1;
   }
   return dead;
@@ -231,8 +234,8 @@ status environment::grow_map() {
   auto after = before + options_.map_growth;
   if (auto rc = mdb_env_set_mapsize(env_, after))
     return lmdb_error(rc, "grow map to " + std::to_string(after));
-  spdlog::info("[lmdb] map grown dir={} from={} to={}", options_.directory,
-               before, after);
+  log::info("lmdb.map_grown",
+            {{"dir", options_.directory}, {"from", before}, {"to", after}});
   return {};
 }
 

@@ -1,7 +1,8 @@
 // Outcomes of storage operations, without CAF: a `status` (ok, or a
 // `failure`) and a `result<T>` (a value, or a `failure`). The failure carries
-// an `onset::error_code` from the project's one catalogue of errors. The
-// STORE actor's header turns a failure into a `caf::error` (`to_error`).
+// an `onset::error_code` from the project's one catalogue of errors.
+// persistence/caf_error.hpp turns one into a `caf::error` where it crosses
+// an actor boundary (`to_error`).
 #pragma once
 
 #include <cstdint>

@@ -239,14 +239,6 @@ store_state::~store_state() {
                            "the STORE stopped before committing this batch"));
 }
 
-caf::error to_error(const failure& x) {
-  return caf::make_error(x.code, x.context);
-}
-
-caf::error to_error(const status& x) {
-  return x ? caf::error{} : to_error(x.error());
-}
-
 store_actor::behavior_type store(store_pointer self, environment* env) {
   self->state.env = env;
   self->state.id = self->id();

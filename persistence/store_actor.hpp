@@ -44,6 +44,7 @@
 
 #include "messages/error_code.hpp"
 #include "messages/type_ids.hpp"
+#include "persistence/caf_error.hpp"
 #include "persistence/environment.hpp"
 #include "persistence/status.hpp"
 
@@ -129,17 +130,6 @@ store(store_actor::stateful_pointer<store_state> self, environment* env);
 template <class Self>
 auto request_write(Self* self, const store_actor& store, write_batch batch) {
   return self->request(store, caf::infinite, atom::write_v, std::move(batch));
-}
-
-/// The `caf::error` for a storage failure (category "onset").
-caf::error to_error(const failure& x);
-
-/// None when ok.
-caf::error to_error(const status& x);
-
-template <class T>
-caf::error to_error(const result<T>& x) {
-  return x ? caf::error{} : to_error(x.error());
 }
 
 } // namespace onset::persistence

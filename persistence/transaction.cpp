@@ -1,8 +1,7 @@
 #include "persistence/transaction.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "messages/error_code.hpp"
+#include "messages/log.hpp"
 #include "persistence/environment.hpp"
 #include "persistence/keys.hpp"
 
@@ -179,10 +178,9 @@ write_txn::~write_txn() {
 bool write_txn::on_own_thread(const char* what) const {
   if (std::this_thread::get_id() == began_on_)
     return true;
-  spdlog::critical("[lmdb] write transaction {} on another thread than the "
-                   "one that began it (it would leave LMDB's writer lock "
-                   "held)",
-                   what);
+  // It would leave LMDB's writer lock held.
+  log::event(log::level::critical, "lmdb.foreign_thread",
+             {{"operation", what}});
   return false;
 }
 

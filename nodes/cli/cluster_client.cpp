@@ -17,7 +17,7 @@ namespace {
 
 failure to_failure(caf::actor_system& sys, const endpoint& where,
                    const caf::error& err) {
-  if (err.category() == caf::atom("onset"))
+  if (is_onset_error(err))
     return {failure::refused, sys.render(err)};
   if (err == caf::sec::request_timeout)
     return {failure::unreachable,

@@ -22,27 +22,6 @@ std::string seconds_text(gateway_client::duration x) {
   return std::to_string(ms) + " ms";
 }
 
-/// The context of `x` when it is one string, else empty.
-std::string reason_of(const caf::error& x) {
-  auto& ctx = x.context();
-  if (ctx.match_elements<std::string>())
-    return ctx.get_as<std::string>(0);
-  return {};
-}
-
-/// `code: reason` for Onset's errors; CAF's name (and reason) for others.
-std::string describe(const caf::error& x) {
-  std::string name;
-  if (x.category() == caf::atom("onset"))
-    name = to_string(static_cast<error_code>(x.code()));
-  else if (x.category() == caf::atom("system"))
-    name = to_string(static_cast<caf::sec>(x.code()));
-  else
-    name = caf::to_string(x);
-  auto reason = reason_of(x);
-  return reason.empty() ? name : name + ": " + reason;
-}
-
 } // namespace
 
 struct gateway_client::impl {
@@ -70,8 +49,8 @@ struct gateway_client::impl {
   }
 
   failure to_failure(const caf::error& err) const {
-    if (err.category() == caf::atom("onset"))
-      return {failure::refused, describe(err)};
+    if (is_onset_error(err))
+      return {failure::refused, error_detail(err)};
     if (err == caf::sec::request_timeout)
       return unreachable("the gateway at " + where.to_string()
                          + " did not answer within " + seconds_text(timeout));
@@ -79,7 +58,7 @@ struct gateway_client::impl {
       return unreachable("lost the connection to the gateway at "
                          + where.to_string());
     return unreachable("the gateway at " + where.to_string()
-                       + " failed: " + describe(err));
+                       + " failed: " + error_detail(err));
   }
 
   /// Resolves the published actor at `where` through the middleman actor,
@@ -112,7 +91,7 @@ struct gateway_client::impl {
                                  + "cannot connect (is onset-node "
                                    "running and listening there?)");
           } else {
-            result = unreachable(prefix + describe(err));
+            result = unreachable(prefix + error_detail(err));
           }
         });
     return result;

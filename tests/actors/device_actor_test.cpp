@@ -1,5 +1,6 @@
 #define CAF_SUITE device_actor
 #include "tests/actors/receiver_fixture.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace onset;
 using namespace onset::test;
@@ -74,7 +75,7 @@ struct fixture : receiver_fixture {
     return [s2 = device_stream("C-2", "MFP-1")](persistence::write_txn& txn) {
       auto stored = persistence::device_store::get(txn, device_id{"MFP-1"});
       if (!stored || !*stored)
-        return caf::make_error(error_code::unknown_device, "MFP-1");
+        return refusal(error_code::unknown_device, "MFP-1");
       auto changed = **stored;
       changed.values["telemetry.toner_level"] = on;
       if (auto st = persistence::device_store::put(txn, changed); !st)
@@ -150,6 +151,14 @@ CAF_TEST(a duplicate is re - acked without a second effect) {
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(2));
   CAF_CHECK_EQUAL(effects(s1, 1), 1u);
   CAF_CHECK_EQUAL(effects(s1, 2), 1u);
+}
+
+CAF_TEST(a re - acked duplicate is logged as step.duplicate) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  captured_log log;
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_CHECK(log.contains("info step.duplicate device=MFP-1 stream="
+                         + s1.to_string() + " seq=1 applied=1\n"));
 }
 
 CAF_TEST(a gap is answered with the watermark and nothing is applied) {

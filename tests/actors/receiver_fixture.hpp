@@ -4,66 +4,25 @@
 // fetch its answer. Every actor it spawns is stopped in its destructor.
 #pragma once
 
-#ifndef FAIL
-#  define FAIL CAF_FAIL
-#endif
-
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <caf/test/dsl.hpp>
-
 #include "actors/device_supervisor.hpp"
-#include "actors/error_text.hpp"
 #include "actors/service_supervisor.hpp"
 #include "actors/simulated_printer.hpp"
 #include "messages/error_code.hpp"
-#include "messages/type_ids.hpp"
 #include "persistence/device_store.hpp"
 #include "persistence/environment.hpp"
 #include "persistence/receiver_ledger.hpp"
 #include "persistence/store_actor.hpp"
+#include "tests/support/dsl.hpp"
 #include "tests/support/shipped_catalog.hpp"
+#include "tests/support/streams.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_config.hpp"
 
 namespace onset::test {
-
-struct receiver_config : caf::actor_system_config {
-  receiver_config() {
-    add_message_types<caf::id_block::onset>();
-    // The templated overload does not compile in CAF 0.17.6.
-    add_error_category(caf::atom("onset"), [](uint8_t code, caf::atom_value,
-                                              const caf::message& context) {
-      return "onset: " + to_string(static_cast<error_code>(code))
-             + (context.empty() ? std::string{} : to_string(context));
-    });
-  }
-};
-
-/// A fresh directory under /tmp, removed with its contents.
-class scratch_dir {
-public:
-  scratch_dir() {
-    char name[] = "/tmp/onset-actors-XXXXXX";
-    if (mkdtemp(name) == nullptr)
-      CAF_FAIL("mkdtemp failed");
-    path_ = name;
-  }
-
-  ~scratch_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::string& path() const {
-    return path_;
-  }
-
-private:
-  std::string path_;
-};
 
 inline firmware_version fw(const char* text) {
   auto result = firmware_version::parse(text);
@@ -71,8 +30,8 @@ inline firmware_version fw(const char* text) {
   return *result;
 }
 
-struct receiver_fixture : test_coordinator_fixture<receiver_config> {
-  scratch_dir dir;
+struct receiver_fixture : test_coordinator_fixture<test_config> {
+  temp_dir dir;
   std::unique_ptr<persistence::environment> env;
   persistence::store_actor store;
   std::shared_ptr<const catalog> cat
@@ -155,27 +114,6 @@ struct receiver_fixture : test_coordinator_fixture<receiver_config> {
     auto ok = ask<atom::ok>(devices, atom::enroll_v,
                             std::vector<device_record>{x});
     CAF_REQUIRE(ok);
-  }
-
-  static stream_id device_stream(const std::string& contract,
-                                 const std::string& dev) {
-    return {contract_id{contract}, target::device(device_id{dev})};
-  }
-
-  static stream_id service_stream(const std::string& contract,
-                                  const std::string& svc) {
-    return {contract_id{contract}, target::service(service_id{svc})};
-  }
-
-  static instruction step(stream_id stream, uint64_t seq, step_kind kind,
-                          const std::string& dev) {
-    instruction x;
-    x.stream = std::move(stream);
-    x.seq = seq;
-    x.kind = kind;
-    x.device = device_id{dev};
-    x.contract_version = 1;
-    return x;
   }
 
   /// The effect count of instruction `seq` of `stream`, from the store.

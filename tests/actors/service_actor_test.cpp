@@ -1,5 +1,6 @@
 #define CAF_SUITE service_actor
 #include "tests/actors/receiver_fixture.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace onset;
 using namespace onset::test;
@@ -83,6 +84,14 @@ CAF_TEST(a duplicate is re - acked without a second effect) {
   CAF_CHECK_EQUAL(effects(s1, 1), 1u);
   CAF_CHECK_EQUAL(apply(activate(3)), ack(1));
   CAF_CHECK(!view().state.active);
+}
+
+CAF_TEST(a re - acked duplicate is logged as step.duplicate) {
+  CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
+  captured_log log;
+  CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
+  CAF_CHECK(log.contains("info step.duplicate service=data_backup stream="
+                         + s1.to_string() + " seq=1 applied=1\n"));
 }
 
 CAF_TEST(printers of one service are kept apart) {

@@ -8,7 +8,7 @@
 #include "persistence/contract_delta.hpp"
 #include "persistence/contract_store.hpp"
 #include "persistence/keys.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

@@ -8,7 +8,7 @@
 #include "persistence/keys.hpp"
 #include "persistence/outbox_store.hpp"
 #include "persistence/timer_store.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

@@ -15,7 +15,7 @@
 #include "persistence/history_store.hpp"
 #include "persistence/outbox_store.hpp"
 #include "tests/persistence/crash_workload.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 extern char** environ;
 
@@ -112,18 +112,12 @@ private:
   bool killed_by_sigkill_ = false;
 };
 
-/// Opens `dir` and checks what survived against what the writer reported.
-void check_survivors(const std::string& dir,
-                     const std::vector<std::string>& reports) {
-  std::set<uint64_t> reported;
-  for (auto& line : reports)
-    reported.insert(std::stoull(line));
-  environment_options opts;
-  opts.directory = dir;
-  auto env = test::open_env(opts);
-  auto txn = env->begin_read();
-  // Batch -> indexes of its printers found.
-  std::map<uint64_t, std::set<int>> present;
+/// Batch -> indexes of its printers found in the device store; every
+/// record must be the one its batch wrote.
+using batches = std::map<uint64_t, std::set<int>>;
+
+batches devices_present(read_txn& txn) {
+  batches present;
   size_t wrong_records = 0;
   ONSET_OK(device_store::for_each(txn, [&](const device_state& x) {
     uint64_t batch = 0;
@@ -135,6 +129,11 @@ void check_survivors(const std::string& dir,
     present[batch].insert(index);
   }));
   CAF_CHECK_EQUAL(wrong_records, 0u);
+  return present;
+}
+
+/// Every batch present is whole, and every reported batch is present.
+void check_batches(const batches& present, const std::set<uint64_t>& reported) {
   size_t partial = 0;
   for (auto& [batch, indexes] : present)
     if (indexes.size() != static_cast<size_t>(crash::records_in(batch))) {
@@ -152,6 +151,10 @@ void check_survivors(const std::string& dir,
   CAF_CHECK_EQUAL(lost, 0u);
   // Committed but not yet reported: at most the round in flight.
   CAF_CHECK_LESS_OR_EQUAL(present.size(), reported.size() + crash::lanes);
+}
+
+/// The outbox and the history hold exactly the present batches' writes.
+void check_outbox_and_history(read_txn& txn, const batches& present) {
   std::map<uint64_t, uint64_t> per_lane;
   size_t bad_instructions = 0;
   for (auto& [batch, indexes] : present) {
@@ -175,6 +178,21 @@ void check_survivors(const std::string& dir,
   CAF_CHECK_EQUAL(history.size(), present.size());
   for (auto& [batch, indexes] : present)
     CAF_CHECK(details.count(crash::history_of(batch).detail) == 1);
+}
+
+/// Opens `dir` and checks what survived against what the writer reported.
+void check_survivors(const std::string& dir,
+                     const std::vector<std::string>& reports) {
+  std::set<uint64_t> reported;
+  for (auto& line : reports)
+    reported.insert(std::stoull(line));
+  environment_options opts;
+  opts.directory = dir;
+  auto env = test::open_env(opts);
+  auto txn = env->begin_read();
+  auto present = devices_present(txn);
+  check_batches(present, reported);
+  check_outbox_and_history(txn, present);
   CAF_CHECK(!reported.empty());
 }
 

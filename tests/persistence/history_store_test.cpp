@@ -4,7 +4,7 @@
 #include "persistence/codec.hpp"
 #include "persistence/history_store.hpp"
 #include "persistence/keys.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

@@ -2,7 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "persistence/outbox_store.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

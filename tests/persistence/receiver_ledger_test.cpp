@@ -5,7 +5,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "persistence/receiver_ledger.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

@@ -8,7 +8,7 @@
 
 #include "persistence/archive.hpp"
 #include "persistence/serialization.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

@@ -6,7 +6,7 @@
 
 #include "persistence/device_store.hpp"
 #include "persistence/store_actor.hpp"
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
 using namespace onset;
 using namespace onset::persistence;

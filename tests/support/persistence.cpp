@@ -1,7 +1,5 @@
-#include "tests/persistence/persistence_test_support.hpp"
+#include "tests/support/persistence.hpp"
 
-#include <cstdlib>
-#include <filesystem>
 #include <spdlog/spdlog.h>
 
 #include "persistence/keys.hpp"
@@ -17,18 +15,6 @@ const bool quiet_logs = [] {
 }();
 
 } // namespace
-
-temp_dir::temp_dir() {
-  char pattern[] = "/tmp/onset-persistence-XXXXXX";
-  if (mkdtemp(pattern) == nullptr)
-    CAF_FAIL("mkdtemp failed");
-  path_ = pattern;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 persistence::environment_options options_in(const std::string& dir) {
   persistence::environment_options opts;
@@ -122,14 +108,6 @@ device_state sample_device(const std::string& id) {
   x.values["toner_report"] = setting_value::of_flag(true);
   x.online = false;
   return x;
-}
-
-stream_id device_stream(const std::string& contract, const std::string& dev) {
-  return stream_id{contract_id{contract}, target::device(device_id{dev})};
-}
-
-stream_id service_stream(const std::string& contract, const std::string& svc) {
-  return stream_id{contract_id{contract}, target::service(service_id{svc})};
 }
 
 void set_format(persistence::write_txn& txn, uint32_t version) {

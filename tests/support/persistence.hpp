@@ -1,5 +1,5 @@
-// Helpers of the persistence tests: a temp directory that cleans up after
-// itself, environments in it, and sample records.
+// Helpers of the tests that open storage: environments in a temp dir,
+// checks of storage results, and sample records.
 #pragma once
 
 #include <cstdint>
@@ -14,25 +14,10 @@
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
 #include "persistence/environment.hpp"
+#include "tests/support/streams.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace onset::test {
-
-/// A fresh directory under /tmp, removed with everything in it.
-class temp_dir {
-public:
-  temp_dir();
-  ~temp_dir();
-
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  const std::string& path() const {
-    return path_;
-  }
-
-private:
-  std::string path_;
-};
 
 /// Options for an environment in `dir`: small map, no periodic check.
 persistence::environment_options options_in(const std::string& dir);
@@ -63,8 +48,6 @@ bool fails_with(const persistence::result<T>& x, error_code code,
 contract_record sample_contract(const std::string& id, uint64_t version = 1);
 instruction sample_instruction(const stream_id& stream, uint64_t seq);
 device_state sample_device(const std::string& id);
-stream_id device_stream(const std::string& contract, const std::string& dev);
-stream_id service_stream(const std::string& contract, const std::string& svc);
 
 } // namespace onset::test
 

@@ -1,0 +1,36 @@
+// The log lines of one test, in a string: tests check that an event was
+// written with the fields they expect. spdlog stays out of this header.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "messages/log.hpp"
+
+namespace onset::test {
+
+/// While it lives, events at `info` and above go to a string as
+/// `LEVEL event k=v ...` (text) or `{"level":..,"event":..,..}` (JSON)
+/// instead of the default logger. Restores the previous logger and the text
+/// format when it goes. REQUIRES: everything logs on the test's thread (the
+/// deterministic scheduler does).
+class captured_log {
+public:
+  explicit captured_log(log::format format = log::format::text);
+  ~captured_log();
+
+  captured_log(const captured_log&) = delete;
+  captured_log& operator=(const captured_log&) = delete;
+
+  /// Every line written so far.
+  std::string text() const;
+
+  /// Whether a line written so far contains `fragment`.
+  bool contains(const std::string& fragment) const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace onset::test
