@@ -18,19 +18,11 @@
 // do (the simulated network can look idle while a reply is in transit).
 #pragma once
 
-#ifndef FAIL
-#  define FAIL CAF_FAIL
-#endif
-
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <caf/test/io_dsl.hpp>
 
 #include "actors/fault_plan.hpp"
 #include "messages/contract_json.hpp"
@@ -40,7 +32,9 @@
 #include "persistence/environment.hpp"
 #include "persistence/receiver_ledger.hpp"
 #include "persistence/store_actor.hpp"
+#include "tests/support/io_dsl.hpp"
 #include "tests/support/shipped_catalog.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace onset::test {
 
@@ -53,29 +47,6 @@ struct dsl_config : system_config {
 };
 
 using planet = test_node_fixture<test_coordinator_fixture<dsl_config>>;
-
-/// A fresh directory under /tmp, removed with its contents.
-class temp_dir {
-public:
-  temp_dir() {
-    char name[] = "/tmp/onset-cluster-XXXXXX";
-    if (mkdtemp(name) == nullptr)
-      CAF_FAIL("mkdtemp failed");
-    path_ = name;
-  }
-
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::string& path() const {
-    return path_;
-  }
-
-private:
-  std::string path_;
-};
 
 /// What every node has: its LMDB and its STORE.
 struct node_storage_parts {
