@@ -109,14 +109,14 @@ private:
   void submit(int first, int last);
   void settle();
   /// Stops the cluster and audits every node's store.
-  audit_report read_stores();
+  nodes::audit_report read_stores();
   /// Contracts whose version or state differs from the workload's.
-  uint64_t wrong_final(const audit_report& r) const;
+  uint64_t wrong_final(const nodes::audit_report& r) const;
   /// The events named `event` in the logs of `nodes`.
   uint64_t count(std::initializer_list<const char*> nodes,
                  const std::string& event) const;
   std::pair<std::string, bool> audit();
-  void write_report(const audit_report& r, uint64_t wrong,
+  void write_report(const nodes::audit_report& r, uint64_t wrong,
                     uint64_t reacked) const;
 
   /// Calls `f` until it succeeds or refuses with `accepted` (the change was
@@ -397,7 +397,7 @@ void chaos_run::settle() {
   say("settled " + fixed1(settled_after_s_) + "s after the last restart");
 }
 
-audit_report chaos_run::read_stores() {
+nodes::audit_report chaos_run::read_stores() {
   cluster_->stop();
   std::vector<std::unique_ptr<persistence::environment>> envs;
   std::vector<persistence::environment*> ptrs;
@@ -421,7 +421,7 @@ audit_report chaos_run::read_stores() {
   return std::move(report.value());
 }
 
-uint64_t chaos_run::wrong_final(const audit_report& r) const {
+uint64_t chaos_run::wrong_final(const nodes::audit_report& r) const {
   std::map<std::string, const chaos_contract*> want;
   for (auto& c : plan_.workload)
     want[chaos_contract_id(c.index)] = &c;
@@ -469,7 +469,7 @@ std::pair<std::string, bool> chaos_run::audit() {
   return {line, ok};
 }
 
-void chaos_run::write_report(const audit_report& r, uint64_t wrong,
+void chaos_run::write_report(const nodes::audit_report& r, uint64_t wrong,
                              uint64_t reacked) const {
   auto contracts = nlohmann::json::array();
   for (auto& c : r.contracts)
