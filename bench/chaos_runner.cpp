@@ -108,7 +108,16 @@ private:
   void restart(const std::vector<std::string>& nodes);
   void submit(int first, int last);
   void settle();
+  /// Stops the cluster and audits every node's store.
+  nodes::audit_report read_stores();
+  /// Contracts whose version or state differs from the workload's.
+  uint64_t wrong_final(const nodes::audit_report& r) const;
+  /// The events named `event` in the logs of `nodes`.
+  uint64_t count(std::initializer_list<const char*> nodes,
+                 const std::string& event) const;
   std::pair<std::string, bool> audit();
+  void write_report(const nodes::audit_report& r, uint64_t wrong,
+                    uint64_t reacked) const;
 
   /// Calls `f` until it succeeds or refuses with `accepted` (the change was
   /// made by an attempt whose reply was lost with a node), for up to 90 s.
@@ -388,7 +397,7 @@ void chaos_run::settle() {
   say("settled " + fixed1(settled_after_s_) + "s after the last restart");
 }
 
-std::pair<std::string, bool> chaos_run::audit() {
+nodes::audit_report chaos_run::read_stores() {
   cluster_->stop();
   std::vector<std::unique_ptr<persistence::environment>> envs;
   std::vector<persistence::environment*> ptrs;
@@ -409,45 +418,65 @@ std::pair<std::string, bool> chaos_run::audit() {
   auto report = nodes::audit_cluster(ptrs, catalog_, a);
   if (!report)
     throw chaos_error("the audit read nothing: " + report.error().to_string());
-  auto& r = report.value();
+  return std::move(report.value());
+}
+
+uint64_t chaos_run::wrong_final(const nodes::audit_report& r) const {
   std::map<std::string, const chaos_contract*> want;
   for (auto& c : plan_.workload)
     want[chaos_contract_id(c.index)] = &c;
-  uint64_t wrong_final = 0;
-  auto contracts = nlohmann::json::array();
+  uint64_t result = 0;
   for (auto& c : r.contracts) {
     auto i = want.find(c.id.str());
     if (i == want.end() || c.state != expected_state(*i->second)
-        || c.version != static_cast<uint64_t>(version_[i->second->index]))
-      ++wrong_final;
+        || c.version != static_cast<uint64_t>(version_.at(i->second->index)))
+      ++result;
+  }
+  return result;
+}
+
+uint64_t chaos_run::count(std::initializer_list<const char*> nodes,
+                          const std::string& event) const {
+  uint64_t result = 0;
+  for (auto n : nodes)
+    result += count_events(cluster_->log_path(n), event);
+  return result;
+}
+
+std::pair<std::string, bool> chaos_run::audit() {
+  auto r = read_stores();
+  auto wrong = wrong_final(r);
+  // Evidence that the faults hit work in flight: instructions the
+  // receivers got again after applying them.
+  auto reacked = count({"d1", "d2"}, "step.duplicate");
+  for (auto& p : r.problems)
+    std::printf("  %s\n", p.c_str());
+  auto n = [](uint64_t x) { return std::to_string(x); };
+  auto line = "chaos seed=" + n(plan_.seed) + " kills=" + n(plan_.kills)
+              + " pauses=" + n(plan_.pauses)
+              + " contracts=" + n(plan_.workload.size()) + " lost=" + n(r.lost)
+              + " duplicated=" + n(r.duplicated)
+              + " reordered=" + n(r.reordered) + " unsettled=" + n(r.unsettled)
+              + " mismatched=" + n(r.mismatched) + " pending=" + n(r.pending)
+              + " wrong_final=" + n(wrong)
+              + " instructions=" + n(r.instructions) + " reacked=" + n(reacked)
+              + " settled_after_s=" + fixed1(settled_after_s_);
+  if (!options_.faults.empty())
+    line += " faults=" + options_.faults
+            + " injected=" + n(count({"c1", "c2"}, "fault.injected"));
+  write_report(r, wrong, reacked);
+  bool ok = r.ok() && wrong == 0 && r.contracts.size() == plan_.workload.size();
+  return {line, ok};
+}
+
+void chaos_run::write_report(const nodes::audit_report& r, uint64_t wrong,
+                             uint64_t reacked) const {
+  auto contracts = nlohmann::json::array();
+  for (auto& c : r.contracts)
     contracts.push_back({{"id", c.id.str()},
                          {"version", c.version},
                          {"state", c.state},
                          {"expected", c.expected}});
-  }
-  for (auto& p : r.problems)
-    std::printf("  %s\n", p.c_str());
-  uint64_t reacked = 0;
-  for (auto n : {"d1", "d2"})
-    reacked += count_events(cluster_->log_path(n), "step.duplicate");
-  auto line
-    = "chaos seed=" + std::to_string(plan_.seed) + " kills="
-      + std::to_string(plan_.kills) + " pauses=" + std::to_string(plan_.pauses)
-      + " contracts=" + std::to_string(plan_.workload.size()) + " lost="
-      + std::to_string(r.lost) + " duplicated=" + std::to_string(r.duplicated)
-      + " reordered=" + std::to_string(r.reordered)
-      + " unsettled=" + std::to_string(r.unsettled) + " mismatched="
-      + std::to_string(r.mismatched) + " pending=" + std::to_string(r.pending)
-      + " wrong_final=" + std::to_string(wrong_final) + " instructions="
-      + std::to_string(r.instructions) + " reacked=" + std::to_string(reacked)
-      + " settled_after_s=" + fixed1(settled_after_s_);
-  if (!options_.faults.empty()) {
-    uint64_t injected = 0;
-    for (auto n : {"c1", "c2"})
-      injected += count_events(cluster_->log_path(n), "fault.injected");
-    line += " faults=" + options_.faults
-            + " injected=" + std::to_string(injected);
-  }
   nlohmann::json out{{"instructions", r.instructions},
                      {"duplicated", r.duplicated},
                      {"gaps", r.gaps},
@@ -456,15 +485,12 @@ std::pair<std::string, bool> chaos_run::audit() {
                      {"pending", r.pending},
                      {"unsettled", r.unsettled},
                      {"mismatched", r.mismatched},
-                     {"wrong_final", wrong_final},
+                     {"wrong_final", wrong},
                      {"reacked", reacked},
                      {"problems", r.problems},
                      {"contracts", contracts},
                      {"ok", r.ok()}};
   std::ofstream{work_ + "/report.json"} << out.dump(2) << '\n';
-  bool ok = r.ok() && wrong_final == 0
-            && r.contracts.size() == plan_.workload.size();
-  return {line, ok};
 }
 
 /// A new directory for the run's data and logs.
