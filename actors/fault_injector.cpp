@@ -91,7 +91,7 @@ void init(Self* self, const fault_options& faults, std::string tag,
   st.logger.warn("fault.enabled", {{"faults", to_string(faults)}});
 }
 
-device_injector_actor::behavior_type device_injector(
+device_injector_actor::behavior_type device_injector_behavior(
   device_injector_actor::stateful_pointer<fault_injector_state> self,
   device_actor inner, fault_options faults, std::string tag,
   std::chrono::nanoseconds timeout) {
@@ -110,7 +110,7 @@ device_injector_actor::behavior_type device_injector(
   };
 }
 
-service_injector_actor::behavior_type service_injector(
+service_injector_actor::behavior_type service_injector_behavior(
   service_injector_actor::stateful_pointer<fault_injector_state> self,
   service_actor inner, fault_options faults, std::string tag,
   std::chrono::nanoseconds timeout) {
@@ -132,15 +132,17 @@ service_injector_actor::behavior_type service_injector(
 device_actor spawn_fault_injector(caf::actor_system& sys, device_actor inner,
                                   const fault_options& faults, std::string tag,
                                   std::chrono::nanoseconds timeout) {
-  return caf::actor_cast<device_actor>(sys.spawn(
-    device_injector, std::move(inner), faults, std::move(tag), timeout));
+  return caf::actor_cast<device_actor>(sys.spawn(device_injector_behavior,
+                                                 std::move(inner), faults,
+                                                 std::move(tag), timeout));
 }
 
 service_actor spawn_fault_injector(caf::actor_system& sys, service_actor inner,
                                    const fault_options& faults, std::string tag,
                                    std::chrono::nanoseconds timeout) {
-  return caf::actor_cast<service_actor>(sys.spawn(
-    service_injector, std::move(inner), faults, std::move(tag), timeout));
+  return caf::actor_cast<service_actor>(sys.spawn(service_injector_behavior,
+                                                  std::move(inner), faults,
+                                                  std::move(tag), timeout));
 }
 
 } // namespace onset
