@@ -12,6 +12,7 @@
 #include "messages/desired_state.hpp"
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
+#include "persistence/caf_error.hpp"
 
 namespace onset::supervisor_ops {
 
@@ -171,13 +172,13 @@ caf::result<submit_result> submit(supervisor_self self, contract doc) {
   if (!doc.event_id.empty()) {
     auto seen = contract_storage::find_event(*st.ctx->env, doc.event_id);
     if (!seen)
-      return storage_error(seen.error());
+      return persistence::to_error(seen.error());
     if (seen.value() || st.events_in_flight.count(doc.event_id) > 0)
       return submit_result{doc.id, doc.version, false, true};
   }
   auto stored = contract_storage::load(*st.ctx->env, doc.id);
   if (!stored)
-    return storage_error(stored.error());
+    return persistence::to_error(stored.error());
   bool renewal = stored.value().has_value();
   if (renewal) {
     if (auto err = check_renewal(stored.value()->record, doc))

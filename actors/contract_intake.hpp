@@ -16,9 +16,6 @@ namespace onset::supervisor_ops {
 using supervisor_self
   = contract_supervisor_actor::stateful_pointer<contract_supervisor_state>;
 
-/// The `caf::error` of a storage failure.
-caf::error storage_error(const persistence::failure& x);
-
 /// The CONTRACT actor of `id`, spawned unless it runs already.
 contract_actor spawn_contract(supervisor_self self, const contract_id& id);
 

@@ -12,16 +12,13 @@
 #include "actors/contract_views.hpp"
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
+#include "persistence/caf_error.hpp"
 
 namespace onset {
 
 namespace supervisor_ops {
 
 using self_ptr = supervisor_self;
-
-caf::error storage_error(const persistence::failure& x) {
-  return caf::make_error(x.code, x.context);
-}
 
 /// The CONTRACT actor of `id`, spawned unless it runs already: a due date
 /// can spawn it between the write of a new contract and the STORE's answer,
@@ -45,7 +42,7 @@ caf::expected<contract_actor> find_contract(self_ptr self,
     return i->second;
   auto stored = contract_storage::load(*st.ctx->env, id);
   if (!stored)
-    return storage_error(stored.error());
+    return persistence::to_error(stored.error());
   if (!stored.value())
     return refusal(error_code::unknown_contract,
                    "contract " + id.str() + " is not known");
@@ -172,7 +169,7 @@ void check_timers(self_ptr self) {
 template <class T>
 caf::result<T> from_store(persistence::result<T> x) {
   if (!x)
-    return storage_error(x.error());
+    return persistence::to_error(x.error());
   return std::move(x).value();
 }
 
@@ -208,7 +205,7 @@ void start(self_ptr self) {
   if (!records) {
     log::error("start.failed",
                {{"error", persistence::to_string(records.error())}});
-    self->quit(storage_error(records.error()));
+    self->quit(persistence::to_error(records.error()));
     return;
   }
   for (auto& rec : records.value())
@@ -226,7 +223,7 @@ caf::result<atom::ok> start_event(self_ptr self, const contract_id& id,
   if (!event_id.empty()) {
     auto seen = contract_storage::find_event(*st.ctx->env, event_id);
     if (!seen)
-      return storage_error(seen.error());
+      return persistence::to_error(seen.error());
     if (seen.value())
       return atom::ok_v;
   }
@@ -247,7 +244,7 @@ void resend_all(self_ptr self) {
 
 } // namespace
 
-contract_supervisor_actor::behavior_type contract_supervisor(
+contract_supervisor_actor::behavior_type contract_supervisor_behavior(
   contract_supervisor_actor::stateful_pointer<contract_supervisor_state> self,
   std::shared_ptr<const contract_context> ctx,
   device_supervisor_actor registry) {

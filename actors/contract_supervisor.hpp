@@ -47,7 +47,7 @@ struct contract_supervisor_state {
 /// `registry` is the DEVICE SUPERVISOR (for registration records);
 /// `ctx->devices` routes instructions. Stops its CONTRACT actors when it
 /// terminates.
-contract_supervisor_actor::behavior_type contract_supervisor(
+contract_supervisor_actor::behavior_type contract_supervisor_behavior(
   contract_supervisor_actor::stateful_pointer<contract_supervisor_state> self,
   std::shared_ptr<const contract_context> ctx,
   device_supervisor_actor registry);

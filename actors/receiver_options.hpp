@@ -25,8 +25,8 @@ struct receiver_options {
   /// STORE round, so a round holds at most one step per lane and the
   /// streams sharing a lane wait for each other: with 64 lanes, 8000
   /// contracts' service steps queued 125 contracts to a lane and the
-  /// STORE's rounds stayed small (docs/bench.md, stop 15: 4096 lanes ran
-  /// 2.1-2.4x the steps/s). Lanes are spawned on first use.
+  /// STORE's rounds stayed small (docs/bench.md, "What the figures decided":
+  /// 4096 lanes ran 2.1-2.4x the steps/s). Lanes are spawned on first use.
   size_t service_lanes = 4096;
 
   /// How long the collector of a STEP BATCH waits for its steps' answers

@@ -97,7 +97,7 @@ int run(const options& o) {
   auto env = std::move(*opened);
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto store = sys.spawn<caf::detached>(persistence::store, env.get());
+  auto store = sys.spawn<caf::detached>(persistence::store_behavior, env.get());
   auto devices = spawn_device_supervisor(
     sys, store, *env, simulated_printer_factory(cat.value(), {}));
   caf::scoped_actor self{sys};

@@ -160,7 +160,8 @@ int run(const options& opts) {
     cfg.set("scheduler.max-threads",
             static_cast<size_t>(std::thread::hardware_concurrency()));
     caf::actor_system sys{cfg};
-    auto store = sys.spawn<caf::detached>(persistence::store, env.get());
+    auto store = sys.spawn<caf::detached>(persistence::store_behavior,
+                                          env.get());
     group = run_phase(sys, store, *env, "group", opts.requesters,
                       opts.per_requester, entry);
     print_phase("group", opts.requesters, group);

@@ -1,7 +1,7 @@
 // The chaos check (docs/chaos.md): reads the stores of every node of a
 // cluster (stopped, or in one test process) and proves, from the nodes' own
 // state, "every instruction accepted into an outbox is applied exactly once,
-// in order, with no gaps" (DESIGN.md section 5). No CAF.
+// in order, with no gaps" (docs/design.md, "Delivery"). No CAF.
 //
 //   lost        acked seqs of an outbox stream with no effect at its
 //               receiver (an ack without a commit)

@@ -33,7 +33,7 @@ receiver_options receiver_options_of(const node_options& options) {
 
 persistence::store_actor spawn_node_store(caf::actor_system& sys,
                                           persistence::environment& env) {
-  return sys.spawn<caf::detached>(persistence::store, &env);
+  return sys.spawn<caf::detached>(persistence::store_behavior, &env);
 }
 
 device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
@@ -88,7 +88,7 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   if (options.engine.max_steps_in_flight > 0)
     ctx->budget
       = std::make_shared<step_budget>(options.engine.max_steps_in_flight);
-  return sys.spawn(contract_supervisor,
+  return sys.spawn(contract_supervisor_behavior,
                    std::shared_ptr<const contract_context>{ctx},
                    std::move(devices));
 }

@@ -239,7 +239,8 @@ store_state::~store_state() {
                            "the STORE stopped before committing this batch"));
 }
 
-store_actor::behavior_type store(store_pointer self, environment* env) {
+store_actor::behavior_type store_behavior(store_pointer self,
+                                          environment* env) {
   self->state.env = env;
   self->state.id = self->id();
   self->set_exit_handler([self](caf::exit_msg& msg) {

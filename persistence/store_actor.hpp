@@ -117,10 +117,11 @@ struct store_state {
 };
 
 /// The STORE actor. The caller decides whether it runs detached (production:
-/// `spawn<caf::detached>(store, env)`, so fsync blocks only its own thread).
-/// REQUIRES: `env` outlives the actor; no other actor writes to `env`.
+/// `spawn<caf::detached>(store_behavior, env)`, so fsync blocks only its own
+/// thread). REQUIRES: `env` outlives the actor; no other actor writes to `env`.
 store_actor::behavior_type
-store(store_actor::stateful_pointer<store_state> self, environment* env);
+store_behavior(store_actor::stateful_pointer<store_state> self,
+               environment* env);
 
 /// Asks `store` to commit `batch` for `self`; `then` it with the handlers
 /// of `atom::ok` and of the error. No timeout: the STORE is local and

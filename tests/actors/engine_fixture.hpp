@@ -72,7 +72,7 @@ struct engine_fixture : receiver_fixture {
     if (config.max_steps_in_flight > 0)
       ctx->budget = std::make_shared<step_budget>(config.max_steps_in_flight);
     ctx->now = [this] { return now; };
-    contracts = sys.spawn(contract_supervisor,
+    contracts = sys.spawn(contract_supervisor_behavior,
                           std::shared_ptr<const contract_context>{ctx},
                           devices);
     run();

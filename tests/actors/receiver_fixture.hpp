@@ -51,7 +51,7 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
     if (!opened)
       CAF_FAIL("cannot open environment: " << to_string(opened.error()));
     env = std::move(*opened);
-    store = sys.spawn(persistence::store, env.get());
+    store = sys.spawn(persistence::store_behavior, env.get());
     services = spawn_service_supervisor(sys, store, *env, cat, options);
     start_devices();
   }

@@ -234,7 +234,8 @@ struct chaos_fixture : cluster_fixture {
       for (auto* job : p->sched.jobs)
         if (auto* a = dynamic_cast<caf::local_actor*>(job)) {
           std::string name = a->name();
-          if (name == "contract" || name == device_actor_state::name
+          if (name == contract_actor_state::name
+              || name == device_actor_state::name
               || name == service_state::name)
             victims.push_back(caf::actor_cast<caf::actor>(a->ctrl()));
         }

@@ -64,7 +64,7 @@ struct node_storage_parts {
     if (!opened)
       CAF_FAIL("cannot open environment: " << to_string(opened.error()));
     env = std::move(*opened);
-    store = sys.spawn(persistence::store, env.get());
+    store = sys.spawn(persistence::store_behavior, env.get());
   }
 };
 

@@ -52,7 +52,7 @@ int writer(const std::string& dir) {
   auto env = open(dir);
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto store = sys.spawn<caf::detached>(persistence::store, env.get());
+  auto store = sys.spawn<caf::detached>(persistence::store_behavior, env.get());
   caf::scoped_actor self{sys};
   for (uint64_t round = 0;; ++round) {
     std::vector<uint64_t> batches;

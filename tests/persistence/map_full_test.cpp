@@ -126,7 +126,7 @@ CAF_TEST(a full map in a child transaction poisons its parent) {
 }
 
 CAF_TEST(the STORE grows the map and replays without losing anything) {
-  auto store = sys.spawn(persistence::store, env.get());
+  auto store = sys.spawn(persistence::store_behavior, env.get());
   std::vector<request_record> requests;
   auto& st = deref<store_impl>(store).state;
   CAF_MESSAGE("rounds of four requesters until a round meets a full map");
@@ -173,7 +173,7 @@ CAF_TEST(the STORE grows the map and replays without losing anything) {
 }
 
 CAF_TEST(a batch bigger than one growth step grows the map several times) {
-  auto store = sys.spawn(persistence::store, env.get());
+  auto store = sys.spawn(persistence::store_behavior, env.get());
   auto runs = std::make_shared<int>(0);
   auto replied = std::make_shared<bool>(false);
   auto reply = std::make_shared<caf::error>();

@@ -67,7 +67,7 @@ struct fixture : test_coordinator_fixture<> {
 
   void open(const environment_options& opts) {
     env = test::open_env(opts);
-    store = sys.spawn(persistence::store, env.get());
+    store = sys.spawn(persistence::store_behavior, env.get());
   }
 
   ~fixture() override {
