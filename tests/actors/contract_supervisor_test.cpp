@@ -30,7 +30,7 @@ struct supervisor_fixture : receiver_fixture {
     ctx->config = config;
     ctx->now = [this] { return now; };
     ctx->into_second = [this] { return into; };
-    contracts = sys.spawn(contract_supervisor,
+    contracts = sys.spawn(contract_supervisor_behavior,
                           std::shared_ptr<const contract_context>{ctx},
                           devices);
     // Runs messages only: the supervisor's date timer re-arms forever.

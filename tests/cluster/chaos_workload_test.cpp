@@ -13,6 +13,9 @@
 #include <map>
 #include <random>
 
+#include "actors/contract_actor.hpp"
+#include "actors/device_actor.hpp"
+#include "actors/service_actor.hpp"
 #include "nodes/cluster_audit.hpp"
 #include "persistence/device_store.hpp"
 #include "persistence/outbox_store.hpp"
