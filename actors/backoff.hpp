@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
-namespace onset {
+namespace onset::actors {
 
 /// The delay before retry number `attempt` (1 for the first retry): `base`
 /// doubled for each attempt after the first, at most `cap`. Attempt 0 is
@@ -30,4 +30,4 @@ jittered(std::chrono::duration<Rep, Period> delay, double factor) {
     delay * factor);
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -9,7 +9,7 @@
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -104,4 +104,4 @@ void collect_batch(caf::actor_system& sys, caf::actor receiver,
             first_token, std::move(sink), patience);
 }
 
-} // namespace onset
+} // namespace onset::actors

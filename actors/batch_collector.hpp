@@ -24,7 +24,7 @@
 
 #include "actors/protocol.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Spawns the collector of one batch: `steps[i]` goes to `receiver` as
 /// `(apply, steps[i])` and its answer to `sink` with token
@@ -35,4 +35,4 @@ void collect_batch(caf::actor_system& sys, caf::actor receiver,
                    std::vector<instruction> steps, uint64_t first_token,
                    step_sink_actor sink, std::chrono::nanoseconds patience);
 
-} // namespace onset
+} // namespace onset::actors

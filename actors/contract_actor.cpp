@@ -7,7 +7,7 @@
 #include "actors/contract_lifecycle.hpp"
 #include "actors/contract_sending.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 using namespace contract_ops;
 
@@ -39,4 +39,4 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

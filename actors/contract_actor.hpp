@@ -38,7 +38,7 @@
 #include "messages/desired_state.hpp"
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Resend bookkeeping of one pending instruction.
 struct send_attempts {
@@ -99,4 +99,4 @@ contract_actor::behavior_type
 contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
                   contract_id id, std::shared_ptr<const contract_context> ctx);
 
-} // namespace onset
+} // namespace onset::actors

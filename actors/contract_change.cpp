@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
-namespace onset {
+namespace onset::actors {
 
 std::vector<due_timer> timers_of(const contract& doc) {
   return {due_timer{doc.start, doc.id, timer_kind::start},
@@ -36,4 +36,4 @@ void contract_change::absorb(contract_change later) {
   append(add_timers, std::move(later.add_timers));
 }
 
-} // namespace onset
+} // namespace onset::actors

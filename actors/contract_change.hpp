@@ -17,7 +17,7 @@
 #include "messages/instruction.hpp"
 #include "persistence/contract_delta.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct contract_change {
   /// The whole record, replacing every stored part (a new contract).
@@ -50,4 +50,4 @@ struct contract_change {
 /// The start and end timers of a contract, as the timer store keys them.
 std::vector<due_timer> timers_of(const contract& doc);
 
-} // namespace onset
+} // namespace onset::actors

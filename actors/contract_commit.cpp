@@ -4,7 +4,7 @@
 
 #include "actors/contract_storage.hpp"
 
-namespace onset::contract_ops {
+namespace onset::actors::contract_ops {
 
 namespace {
 
@@ -77,4 +77,4 @@ void commit(contract_self self, contract_change change,
     write_pending(self);
 }
 
-} // namespace onset::contract_ops
+} // namespace onset::actors::contract_ops

@@ -14,7 +14,7 @@
 #include "actors/contract_actor.hpp"
 #include "actors/contract_sending.hpp"
 
-namespace onset::contract_ops {
+namespace onset::actors::contract_ops {
 
 /// Writes `change` (with what changed of the current record) in one
 /// transaction; after the commit logs the pending events, sends what it
@@ -44,4 +44,4 @@ reply_after_commit(contract_self self, contract_change change, T answer,
   return rp;
 }
 
-} // namespace onset::contract_ops
+} // namespace onset::actors::contract_ops

@@ -13,7 +13,7 @@
 #include "messages/catalog.hpp"
 #include "persistence/store_actor.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct contract_context {
   std::shared_ptr<const catalog> cat;
@@ -40,4 +40,4 @@ struct contract_context {
   std::shared_ptr<step_budget> budget;
 };
 
-} // namespace onset
+} // namespace onset::actors

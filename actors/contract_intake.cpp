@@ -14,7 +14,7 @@
 #include "messages/log.hpp"
 #include "persistence/caf_error.hpp"
 
-namespace onset::supervisor_ops {
+namespace onset::actors::supervisor_ops {
 
 namespace {
 
@@ -195,4 +195,4 @@ caf::result<submit_result> submit(supervisor_self self, contract doc) {
   return with_records(self, std::move(doc), renewal);
 }
 
-} // namespace onset::supervisor_ops
+} // namespace onset::actors::supervisor_ops

@@ -10,7 +10,7 @@
 
 #include "actors/contract_supervisor.hpp"
 
-namespace onset::supervisor_ops {
+namespace onset::actors::supervisor_ops {
 
 /// The CONTRACT SUPERVISOR as its parts see it.
 using supervisor_self
@@ -28,4 +28,4 @@ caf::expected<contract_actor> find_contract(supervisor_self self,
 /// accepted by the contract's actor; a duplicate event id answers at once.
 caf::result<submit_result> submit(supervisor_self self, contract doc);
 
-} // namespace onset::supervisor_ops
+} // namespace onset::actors::supervisor_ops

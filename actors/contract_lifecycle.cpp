@@ -9,7 +9,7 @@
 #include "actors/plan.hpp"
 #include "messages/error_code.hpp"
 
-namespace onset::contract_ops {
+namespace onset::actors::contract_ops {
 
 namespace {
 
@@ -316,4 +316,4 @@ void on_due(contract_self self, timer_kind kind) {
     commit(self, std::move(change));
 }
 
-} // namespace onset::contract_ops
+} // namespace onset::actors::contract_ops

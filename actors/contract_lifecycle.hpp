@@ -11,7 +11,7 @@
 
 #include "actors/contract_actor.hpp"
 
-namespace onset::contract_ops {
+namespace onset::actors::contract_ops {
 
 bool is_running(contract_state x);
 
@@ -55,4 +55,4 @@ caf::result<atom::ok> retry(contract_self self);
 /// A start or end date of the contract came due.
 void on_due(contract_self self, timer_kind kind);
 
-} // namespace onset::contract_ops
+} // namespace onset::actors::contract_ops

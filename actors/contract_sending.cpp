@@ -13,7 +13,7 @@
 #include "actors/plan.hpp"
 #include "messages/error_code.hpp"
 
-namespace onset::contract_ops {
+namespace onset::actors::contract_ops {
 
 namespace {
 
@@ -247,4 +247,4 @@ void return_permits_at_exit(contract_self self) {
   });
 }
 
-} // namespace onset::contract_ops
+} // namespace onset::actors::contract_ops

@@ -11,7 +11,7 @@
 #include "actors/contract_actor.hpp"
 #include "actors/step_budget.hpp"
 
-namespace onset::contract_ops {
+namespace onset::actors::contract_ops {
 
 /// Sends `x` as soon as the node's step budget allows: at once if a permit
 /// is free and no other step of this contract waits for one; else it
@@ -36,4 +36,4 @@ void resend_all(contract_self self);
 /// (ended, crashed, killed) goes back to the budget.
 void return_permits_at_exit(contract_self self);
 
-} // namespace onset::contract_ops
+} // namespace onset::actors::contract_ops

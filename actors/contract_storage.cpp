@@ -7,15 +7,15 @@
 #include "persistence/outbox_store.hpp"
 #include "persistence/timer_store.hpp"
 
-namespace onset::contract_storage {
+namespace onset::actors::contract_storage {
 
 using namespace persistence;
 
 namespace {
 
-result<stored_stream> load_stream(transaction& txn, const stream_id& id,
-                                  bool with_done) {
-  stored_stream result;
+result<actors::stored_stream> load_stream(transaction& txn, const stream_id& id,
+                                          bool with_done) {
+  actors::stored_stream result;
   result.stream = id;
   auto last = outbox_store::last_seq(txn, id);
   if (!last)
@@ -63,7 +63,8 @@ struct stream_writes {
 /// then its highest ack has the effect of every append and then every ack
 /// in order (an ack at or below the watermark is a no-op), with one read
 /// and one write of the stream's watermarks.
-std::vector<stream_writes> outbox_writes(const contract_change& change) {
+std::vector<stream_writes>
+outbox_writes(const actors::contract_change& change) {
   std::vector<stream_writes> out;
   auto of = [&out](const stream_id& stream) -> stream_writes& {
     for (auto& s : out)
@@ -82,10 +83,11 @@ std::vector<stream_writes> outbox_writes(const contract_change& change) {
 
 } // namespace
 
-result<std::optional<stored_contract>>
+result<std::optional<actors::stored_contract>>
 load(environment& env, const contract_id& id, bool with_done) {
   return with_reader(
-    env, [&](transaction& txn) -> result<std::optional<stored_contract>> {
+    env,
+    [&](transaction& txn) -> result<std::optional<actors::stored_contract>> {
       auto rec = contract_store::get(txn, id);
       if (!rec)
         return rec.error();
@@ -144,7 +146,7 @@ result<std::vector<history_entry>> history(environment& env,
   });
 }
 
-write_batch batch(const contract_id& id, contract_change change) {
+write_batch batch(const contract_id& id, actors::contract_change change) {
   return batch(id, std::make_shared<const contract_change>(std::move(change)));
 }
 
@@ -178,4 +180,4 @@ write_batch batch(const contract_id& id,
   };
 }
 
-} // namespace onset::contract_storage
+} // namespace onset::actors::contract_storage

@@ -16,7 +16,7 @@
 #include "persistence/environment.hpp"
 #include "persistence/store_actor.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// One stream of a contract as the outbox holds it.
 struct stored_stream {
@@ -74,4 +74,4 @@ persistence::write_batch batch(const contract_id& id,
 
 } // namespace contract_storage
 
-} // namespace onset
+} // namespace onset::actors

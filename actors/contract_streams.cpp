@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace onset {
+namespace onset::actors {
 
 void contract_streams::restore(const stream_id& stream, uint64_t last_seq,
                                uint64_t acked,
@@ -100,4 +100,4 @@ void contract_streams::remove_busy(const device_id& device) {
     busy_.erase(i);
 }
 
-} // namespace onset
+} // namespace onset::actors

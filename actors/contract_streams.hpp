@@ -11,7 +11,7 @@
 
 #include "messages/instruction.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 class contract_streams {
 public:
@@ -67,4 +67,4 @@ private:
   std::map<device_id, size_t> busy_;
 };
 
-} // namespace onset
+} // namespace onset::actors

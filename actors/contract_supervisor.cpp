@@ -14,7 +14,7 @@
 #include "messages/log.hpp"
 #include "persistence/caf_error.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace supervisor_ops {
 
@@ -301,4 +301,4 @@ contract_supervisor_actor::behavior_type contract_supervisor_behavior(
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

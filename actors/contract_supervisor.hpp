@@ -24,7 +24,7 @@
 #include "actors/contract_context.hpp"
 #include "actors/protocol.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct contract_supervisor_state {
   static inline const char* name = "contract-supervisor";
@@ -52,4 +52,4 @@ contract_supervisor_actor::behavior_type contract_supervisor_behavior(
   std::shared_ptr<const contract_context> ctx,
   device_supervisor_actor registry);
 
-} // namespace onset
+} // namespace onset::actors

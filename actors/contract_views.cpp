@@ -4,7 +4,7 @@
 #include "actors/plan.hpp"
 #include "messages/error_code.hpp"
 
-namespace onset::contract_views {
+namespace onset::actors::contract_views {
 
 namespace {
 
@@ -90,4 +90,4 @@ plan(persistence::environment& env, const contract_id& id, const catalog& cat) {
                          rec.ledger);
 }
 
-} // namespace onset::contract_views
+} // namespace onset::actors::contract_views

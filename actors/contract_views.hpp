@@ -10,7 +10,7 @@
 #include "messages/views.hpp"
 #include "persistence/environment.hpp"
 
-namespace onset::contract_views {
+namespace onset::actors::contract_views {
 
 /// Errors: `unknown_contract`, or the store's.
 persistence::result<contract_view>
@@ -27,4 +27,4 @@ history(persistence::environment& env, const contract_id& id);
 persistence::result<std::vector<instruction>>
 plan(persistence::environment& env, const contract_id& id, const catalog& cat);
 
-} // namespace onset::contract_views
+} // namespace onset::actors::contract_views

@@ -8,7 +8,7 @@
 #include "persistence/caf_error.hpp"
 #include "persistence/device_store.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -231,4 +231,4 @@ device_behavior(device_worker_actor::stateful_pointer<device_actor_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

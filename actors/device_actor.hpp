@@ -22,7 +22,7 @@
 #include "messages/device_state.hpp"
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct device_actor_state;
 
@@ -69,4 +69,4 @@ device_behavior(device_worker_actor::stateful_pointer<device_actor_state> self,
                 device_id id, std::shared_ptr<const receiver_context> ctx,
                 driver_factory make_driver);
 
-} // namespace onset
+} // namespace onset::actors

@@ -13,7 +13,7 @@
 #include "messages/ids.hpp"
 #include "messages/instruction.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// What the printer made of one instruction.
 struct driver_result {
@@ -67,4 +67,4 @@ public:
 using driver_factory
   = std::function<std::unique_ptr<device_driver>(const device_id&)>;
 
-} // namespace onset
+} // namespace onset::actors

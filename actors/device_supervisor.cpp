@@ -12,7 +12,7 @@
 #include "persistence/caf_error.hpp"
 #include "persistence/device_store.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -232,4 +232,4 @@ spawn_device_supervisor(caf::actor_system& sys, persistence::store_actor store,
                    std::move(make_driver));
 }
 
-} // namespace onset
+} // namespace onset::actors

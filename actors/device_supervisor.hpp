@@ -18,7 +18,7 @@ namespace caf {
 class actor_system;
 } // namespace caf
 
-namespace onset {
+namespace onset::actors {
 
 struct device_supervisor_state {
   static inline const char* name = "device-supervisor";
@@ -44,4 +44,4 @@ device_supervisor_actor spawn_device_supervisor(caf::actor_system& sys,
                                                 driver_factory make_driver,
                                                 receiver_options options = {});
 
-} // namespace onset
+} // namespace onset::actors

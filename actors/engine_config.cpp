@@ -1,6 +1,6 @@
 #include "actors/engine_config.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 wall_clock system_wall_clock() {
   return [] {
@@ -16,4 +16,4 @@ std::chrono::nanoseconds system_into_second() {
   return duration_cast<nanoseconds>(now - duration_cast<seconds>(now));
 }
 
-} // namespace onset
+} // namespace onset::actors

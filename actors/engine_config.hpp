@@ -8,7 +8,7 @@
 
 #include "messages/utc_time.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct engine_config {
   using duration = std::chrono::nanoseconds;
@@ -59,4 +59,4 @@ wall_clock system_wall_clock();
 /// `system_wall_clock()` drops).
 std::chrono::nanoseconds system_into_second();
 
-} // namespace onset
+} // namespace onset::actors

@@ -10,7 +10,7 @@
 
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -145,4 +145,4 @@ service_actor spawn_fault_injector(caf::actor_system& sys, service_actor inner,
                                                   std::move(tag), timeout));
 }
 
-} // namespace onset
+} // namespace onset::actors

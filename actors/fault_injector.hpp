@@ -16,7 +16,7 @@
 #include "actors/fault_plan.hpp"
 #include "actors/protocol.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Spawns a FAULT INJECTOR in front of `inner`. `tag` names it in the log
 /// (`[faults devices@c1]`); its own requests to `inner` wait at most
@@ -29,4 +29,4 @@ service_actor spawn_fault_injector(caf::actor_system& sys, service_actor inner,
                                    const fault_options& faults, std::string tag,
                                    std::chrono::nanoseconds timeout);
 
-} // namespace onset
+} // namespace onset::actors

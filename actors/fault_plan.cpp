@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
-namespace onset {
+namespace onset::actors {
 
 const char* to_string(fault x) {
   switch (x) {
@@ -115,4 +115,4 @@ std::chrono::milliseconds fault_plan::next_delay() {
   return std::chrono::milliseconds{d(rng_)};
 }
 
-} // namespace onset
+} // namespace onset::actors

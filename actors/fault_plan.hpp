@@ -20,7 +20,7 @@
 
 #include "messages/outcome.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct fault_options {
   double drop = 0;
@@ -67,4 +67,4 @@ private:
   std::mt19937_64 rng_;
 };
 
-} // namespace onset
+} // namespace onset::actors

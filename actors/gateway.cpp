@@ -11,7 +11,7 @@
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -198,4 +198,4 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

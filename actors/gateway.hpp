@@ -15,7 +15,7 @@
 #include "actors/protocol.hpp"
 #include "messages/catalog.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Where the GATEWAY sends what it is asked: the supervisors of its node, or
 /// in a cluster the ROUTERs that stand in for them, and the CLUSTER VIEW.
@@ -40,4 +40,4 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
                  gateway_routes routes, std::shared_ptr<const catalog> cat,
                  engine_config::duration timeout);
 
-} // namespace onset
+} // namespace onset::actors

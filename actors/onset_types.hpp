@@ -14,7 +14,7 @@
 #include "messages/error_code.hpp"
 #include "messages/type_ids.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Adds every Onset message type, actor handle and error category to `cfg`.
 inline void add_onset_types(caf::actor_system_config& cfg) {
@@ -24,4 +24,4 @@ inline void add_onset_types(caf::actor_system_config& cfg) {
   cfg.add_error_category(caf::atom("onset"), render_onset_error);
 }
 
-} // namespace onset
+} // namespace onset::actors

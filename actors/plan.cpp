@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -293,4 +293,4 @@ device_ledger initial_ledger(const device_record& x) {
   return result;
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -28,7 +28,7 @@
 #include "messages/desired_state.hpp"
 #include "messages/instruction.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// The printers a plan covers: those wanted and those in the ledger (a
 /// printer dropped by a renewal is deprovisioned), in id order.
@@ -62,4 +62,4 @@ desired_state desired_for(const contract_record& rec, const catalog& cat);
 /// applications as registered.
 device_ledger initial_ledger(const device_record& x);
 
-} // namespace onset
+} // namespace onset::actors

@@ -28,7 +28,7 @@
 
 #include "messages/type_ids.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// DEVICE: the setting distribution side for one printer. Also the routing
 /// interface of the DEVICE SUPERVISOR, which delegates each message to the
@@ -246,16 +246,16 @@ using service_router_actor
     caf::reacts_to<atom::flush, uint64_t>,
     caf::reacts_to<atom::tick, uint64_t>>;
 
-} // namespace onset
+} // namespace onset::actors
 
 // Actor handles that cross the wire (the NODE DIRECTORY's answers),
 // registered after the `onset` block by `add_onset_types`
 // (actors/onset_types.hpp).
 CAF_BEGIN_TYPE_ID_BLOCK(onset_actors, caf::id_block::onset::end)
 
-CAF_ADD_TYPE_ID(onset_actors, (onset::device_supervisor_actor))
-CAF_ADD_TYPE_ID(onset_actors, (onset::contract_supervisor_actor))
-CAF_ADD_TYPE_ID(onset_actors, (onset::service_supervisor_actor))
-CAF_ADD_TYPE_ID(onset_actors, (onset::step_sink_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::actors::device_supervisor_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::actors::contract_supervisor_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::actors::service_supervisor_actor))
+CAF_ADD_TYPE_ID(onset_actors, (onset::actors::step_sink_actor))
 
 CAF_END_TYPE_ID_BLOCK(onset_actors)

@@ -10,7 +10,7 @@
 #include "persistence/environment.hpp"
 #include "persistence/store_actor.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct receiver_context {
   /// The single writer of `env`.
@@ -50,4 +50,4 @@ ack_reply deliver_to(Promise rp) {
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

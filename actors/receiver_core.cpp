@@ -6,7 +6,7 @@
 #include "persistence/caf_error.hpp"
 #include "persistence/receiver_ledger.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -206,4 +206,4 @@ void receiver_core::committed(const caf::error& err) {
   pump();
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -39,7 +39,7 @@
 #include "messages/log.hpp"
 #include "persistence/store_actor.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Answers one apply request: the ack, or an error.
 using ack_reply = std::function<void(caf::expected<instruction_ack>)>;
@@ -158,4 +158,4 @@ private:
   bool held_ = false;
 };
 
-} // namespace onset
+} // namespace onset::actors

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstddef>
 
-namespace onset {
+namespace onset::actors {
 
 struct receiver_options {
   using duration = std::chrono::nanoseconds;
@@ -35,4 +35,4 @@ struct receiver_options {
   duration batch_patience = std::chrono::seconds{5};
 };
 
-} // namespace onset
+} // namespace onset::actors

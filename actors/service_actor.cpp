@@ -9,7 +9,7 @@
 #include "persistence/caf_error.hpp"
 #include "persistence/service_store.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -122,4 +122,4 @@ service_behavior(service_actor::stateful_pointer<service_state> self,
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -22,7 +22,7 @@
 #include "messages/catalog.hpp"
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 struct service_state;
 
@@ -67,4 +67,4 @@ service_behavior(service_actor::stateful_pointer<service_state> self,
                  service_id id, receiver_context ctx,
                  std::shared_ptr<const catalog> cat);
 
-} // namespace onset
+} // namespace onset::actors

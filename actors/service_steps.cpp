@@ -1,6 +1,6 @@
 #include "actors/service_steps.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 std::variant<service_device_state, std::string>
 apply_service_step(const service_spec& spec,
@@ -34,4 +34,4 @@ apply_service_step(const service_spec& spec,
   }
 }
 
-} // namespace onset
+} // namespace onset::actors

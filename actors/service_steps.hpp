@@ -9,7 +9,7 @@
 #include "messages/device_state.hpp"
 #include "messages/instruction.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// The printer's state at the service after step `x`, or the reason the
 /// service refuses it (naming the setting, the printer or the step).
@@ -17,4 +17,4 @@ std::variant<service_device_state, std::string>
 apply_service_step(const service_spec& spec,
                    const service_device_state& current, const instruction& x);
 
-} // namespace onset
+} // namespace onset::actors

@@ -9,7 +9,7 @@
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -113,4 +113,4 @@ spawn_service_supervisor(caf::actor_system& sys, persistence::store_actor store,
                    std::move(cat));
 }
 
-} // namespace onset
+} // namespace onset::actors

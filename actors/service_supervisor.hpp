@@ -23,7 +23,7 @@ namespace caf {
 class actor_system;
 } // namespace caf
 
-namespace onset {
+namespace onset::actors {
 
 /// The key of one SERVICE actor.
 struct service_lane {
@@ -38,16 +38,16 @@ inline bool operator==(const service_lane& x, const service_lane& y) {
 /// The lane of `stream` (a service stream) among `lanes`.
 service_lane lane_of(const stream_id& stream, size_t lanes);
 
-} // namespace onset
+} // namespace onset::actors
 
 template <>
-struct std::hash<onset::service_lane> {
-  size_t operator()(const onset::service_lane& x) const noexcept {
+struct std::hash<onset::actors::service_lane> {
+  size_t operator()(const onset::actors::service_lane& x) const noexcept {
     return std::hash<onset::service_id>{}(x.service) * 31 + x.lane;
   }
 };
 
-namespace onset {
+namespace onset::actors {
 
 struct service_supervisor_state {
   static inline const char* name = "service-supervisor";
@@ -71,4 +71,4 @@ spawn_service_supervisor(caf::actor_system& sys, persistence::store_actor store,
                          std::shared_ptr<const catalog> cat,
                          receiver_options options = {});
 
-} // namespace onset
+} // namespace onset::actors

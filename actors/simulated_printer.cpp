@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -185,4 +185,4 @@ driver_factory simulated_printer_factory(const catalog& cat,
   };
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -25,7 +25,7 @@
 #include "actors/device_driver.hpp"
 #include "messages/catalog.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Tunables of the simulator; one set per node.
 struct simulated_printer_options {
@@ -98,4 +98,4 @@ private:
 driver_factory simulated_printer_factory(const catalog& cat,
                                          simulated_printer_options options);
 
-} // namespace onset
+} // namespace onset::actors

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-namespace onset {
+namespace onset::actors {
 
 step_budget::step_budget(size_t limit) : limit_(limit) {
   assert(limit > 0);
@@ -95,4 +95,4 @@ void step_budget::call_all(std::vector<wake_fn>& wakes) {
       wake();
 }
 
-} // namespace onset
+} // namespace onset::actors

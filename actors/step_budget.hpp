@@ -28,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-namespace onset {
+namespace onset::actors {
 
 class step_budget {
 public:
@@ -91,4 +91,4 @@ private:
   std::unordered_set<holder_id> queued_;
 };
 
-} // namespace onset
+} // namespace onset::actors

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace onset {
+namespace onset::actors {
 
 namespace {
 
@@ -78,4 +78,4 @@ std::string step_latency::buckets_text() const {
   return result;
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace onset {
+namespace onset::actors {
 
 class step_latency {
 public:
@@ -45,4 +45,4 @@ private:
   std::array<std::atomic<uint64_t>, bucket_count> counts_{};
 };
 
-} // namespace onset
+} // namespace onset::actors

@@ -2,7 +2,7 @@
 
 #include "persistence/receiver_ledger.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 persistence::result<std::vector<stream_watermark>>
 applied_watermarks(persistence::transaction& txn, const target& to) {
@@ -21,4 +21,4 @@ applied_watermarks(persistence::transaction& txn, const target& to) {
   return result;
 }
 
-} // namespace onset
+} // namespace onset::actors

@@ -9,7 +9,7 @@
 #include "persistence/status.hpp"
 #include "persistence/transaction.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 /// Every stream to `to` with its watermark, ordered by stream. Derived from
 /// the effect counts: seqs are applied from 1 without gaps, so a stream's
@@ -18,4 +18,4 @@ namespace onset {
 persistence::result<std::vector<stream_watermark>>
 applied_watermarks(persistence::transaction& txn, const target& to);
 
-} // namespace onset
+} // namespace onset::actors

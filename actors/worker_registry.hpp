@@ -18,7 +18,7 @@
 
 #include "actors/receiver_options.hpp"
 
-namespace onset {
+namespace onset::actors {
 
 template <class Key, class Handle>
 class worker_registry {
@@ -94,4 +94,4 @@ private:
   std::unordered_map<Key, std::deque<time_point>> restarts_;
 };
 
-} // namespace onset
+} // namespace onset::actors

@@ -23,16 +23,16 @@ constexpr auto request_timeout = std::chrono::seconds{3};
 struct chaos_client::impl {
   // Member order is destruction order reversed: the handles go before the
   // actor system, the system before its config.
-  system_config cfg;
+  nodes::system_config cfg;
   caf::actor_system sys;
   caf::scoped_actor self;
-  gateway_actor gw;
+  actors::gateway_actor gw;
   cli::endpoint where;
 
   impl() : sys(tuned(cfg)), self(sys) {
   }
 
-  static system_config& tuned(system_config& x) {
+  static nodes::system_config& tuned(nodes::system_config& x) {
     x.set("scheduler.max-threads", size_t{2});
     return x;
   }
@@ -48,11 +48,11 @@ struct chaos_client::impl {
       .receive(
         [&](caf::node_id&, caf::strong_actor_ptr& ptr,
             std::set<std::string>& ifs) {
-          if (!ptr || !sys.assignable<gateway_actor>(ifs))
+          if (!ptr || !sys.assignable<actors::gateway_actor>(ifs))
             result
               = caf::make_error(caf::sec::unexpected_actor_messaging_interface);
           else
-            gw = caf::actor_cast<gateway_actor>(std::move(ptr));
+            gw = caf::actor_cast<actors::gateway_actor>(std::move(ptr));
         },
         [&](caf::error& err) { result = std::move(err); });
     return result;

@@ -163,7 +163,7 @@ void chaos_run::show_logs() const {
 }
 
 std::pair<std::string, bool> chaos_run::run() {
-  auto cat = load_catalog(catalog_file());
+  auto cat = config::load_catalog(catalog_file());
   if (!cat)
     throw chaos_error("catalog refused: " + cat.error().to_string());
   catalog_ = std::move(cat.value());
@@ -414,7 +414,7 @@ nodes::audit_report chaos_run::read_stores() {
   }
   nodes::audit_options a;
   a.expect_settled = true;
-  a.now = system_wall_clock()();
+  a.now = actors::system_wall_clock()();
   auto report = nodes::audit_cluster(ptrs, catalog_, a);
   if (!report)
     throw chaos_error("the audit read nothing: " + report.error().to_string());

@@ -33,6 +33,7 @@
 #include "persistence/store_actor.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 
 namespace {
 
@@ -78,7 +79,7 @@ bool ask(caf::scoped_actor& self, const Handle& dest, const char* what,
 }
 
 int run(const options& o) {
-  auto cat = load_catalog(o.catalog_file);
+  auto cat = config::load_catalog(o.catalog_file);
   if (!cat) {
     std::fprintf(stderr, "onset-bench-device-memory: %s\n",
                  cat.error().to_string().c_str());
@@ -98,8 +99,8 @@ int run(const options& o) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   auto store = sys.spawn<caf::detached>(persistence::store_behavior, env.get());
-  auto devices = spawn_device_supervisor(
-    sys, store, *env, simulated_printer_factory(cat.value(), {}));
+  auto devices = actors::spawn_device_supervisor(
+    sys, store, *env, actors::simulated_printer_factory(cat.value(), {}));
   caf::scoped_actor self{sys};
   int rc = 0;
   for (int first = 0; first < o.printers && rc == 0; first += o.enroll_batch) {

@@ -138,7 +138,7 @@ bool add_latency_of(const std::string& log_path, std::vector<uint64_t>& into) {
   }
   if (!found)
     return false;
-  into.resize(step_latency::bucket_count);
+  into.resize(actors::step_latency::bucket_count);
   std::istringstream items{buckets};
   std::string item;
   while (std::getline(items, item, ',')) {

@@ -97,8 +97,8 @@ latency_result latency_of(const local_cluster& cluster) {
   latency_result result;
   for (auto x : counts)
     result.steps += x;
-  result.p50_us = step_latency::quantile(counts, 0.5);
-  result.p99_us = step_latency::quantile(counts, 0.99);
+  result.p50_us = actors::step_latency::quantile(counts, 0.5);
+  result.p99_us = actors::step_latency::quantile(counts, 0.99);
   return result;
 }
 

@@ -7,7 +7,7 @@
 
 #include "messages/json_input.hpp"
 
-namespace onset {
+namespace onset::config {
 
 using json = nlohmann::json;
 using namespace json_input;
@@ -236,4 +236,4 @@ outcome<catalog> load_catalog(const std::string& file) {
   return result;
 }
 
-} // namespace onset
+} // namespace onset::config

@@ -8,7 +8,7 @@
 #include "messages/catalog.hpp"
 #include "messages/outcome.hpp"
 
-namespace onset {
+namespace onset::config {
 
 /// The catalog format this build reads (the top-level `format` key).
 constexpr int catalog_format = 1;
@@ -20,4 +20,4 @@ outcome<catalog> parse_catalog(std::string_view text);
 /// problem's field is `FILE: FIELD`.
 outcome<catalog> load_catalog(const std::string& file);
 
-} // namespace onset
+} // namespace onset::config

@@ -7,7 +7,7 @@
 
 #include "messages/json_input.hpp"
 
-namespace onset {
+namespace onset::config {
 
 using json = nlohmann::json;
 using namespace json_input;
@@ -242,4 +242,4 @@ outcome<cluster_spec> load_cluster_file(const std::string& file) {
   return result;
 }
 
-} // namespace onset
+} // namespace onset::config

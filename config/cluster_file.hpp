@@ -12,7 +12,7 @@
 
 #include "messages/outcome.hpp"
 
-namespace onset {
+namespace onset::config {
 
 /// What a node does. A node may hold several roles; every role must be held
 /// by at least one node.
@@ -66,4 +66,4 @@ outcome<cluster_spec> parse_cluster(std::string_view text);
 /// Reads `file` and parses it; the refusal's field is `FILE: FIELD`.
 outcome<cluster_spec> load_cluster_file(const std::string& file);
 
-} // namespace onset
+} // namespace onset::config

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace onset {
+namespace onset::config {
 
 /// 64-bit FNV-1a of `bytes`.
 uint64_t fnv1a(std::string_view bytes);
@@ -22,4 +22,4 @@ uint64_t fnv1a(std::string_view bytes);
 /// REQUIRES: count > 0.
 size_t owner_index(std::string_view id, size_t count);
 
-} // namespace onset
+} // namespace onset::config

@@ -15,6 +15,7 @@
 #include "messages/setting_value.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct device_ledger {
   /// The printer's firmware: as registered, then as acknowledged.
@@ -72,4 +73,5 @@ typename Inspector::result_type inspect(Inspector& f, applied_ledger& x) {
   return f(caf::meta::type_name("applied_ledger"), x.devices, x.services);
 }
 
+} // namespace messages
 } // namespace onset

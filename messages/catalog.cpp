@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace onset {
+inline namespace messages {
 
 namespace {
 
@@ -83,4 +84,5 @@ std::string catalog::service_names() const {
   return result;
 }
 
+} // namespace messages
 } // namespace onset

@@ -15,6 +15,7 @@
 #include "messages/setting_value.hpp"
 
 namespace onset {
+inline namespace messages {
 
 /// The type and allowed values of one server-side setting.
 struct setting_spec {
@@ -71,4 +72,5 @@ struct catalog {
   std::string service_names() const;
 };
 
+} // namespace messages
 } // namespace onset

@@ -1,6 +1,7 @@
 #include "messages/contract.hpp"
 
 namespace onset {
+inline namespace messages {
 
 bool operator==(const contract& x, const contract& y) {
   return x.id == y.id && x.version == y.version && x.customer == y.customer
@@ -8,4 +9,5 @@ bool operator==(const contract& x, const contract& y) {
          && x.services == y.services && x.event_id == y.event_id;
 }
 
+} // namespace messages
 } // namespace onset

@@ -15,6 +15,7 @@
 #include "messages/utc_time.hpp"
 
 namespace onset {
+inline namespace messages {
 
 /// Per service: the customer's values for the service's server-side
 /// settings. Settings not named here take the catalog default.
@@ -47,4 +48,5 @@ typename Inspector::result_type inspect(Inspector& f, contract& x) {
            x.start, x.end, x.devices, x.services, x.event_id);
 }
 
+} // namespace messages
 } // namespace onset

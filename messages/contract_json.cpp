@@ -5,6 +5,7 @@
 #include "messages/json_input.hpp"
 
 namespace onset {
+inline namespace messages {
 
 using json = nlohmann::json;
 using namespace json_input;
@@ -249,4 +250,5 @@ json to_json(const contract& x) {
   return result;
 }
 
+} // namespace messages
 } // namespace onset

@@ -14,6 +14,7 @@
 #include "messages/outcome.hpp"
 
 namespace onset {
+inline namespace messages {
 
 /// Parses and validates one contract document.
 outcome<contract> parse_contract(std::string_view text, const catalog& cat);
@@ -41,4 +42,5 @@ nlohmann::json to_json(const settings& xs);
 
 nlohmann::json to_json(const setting_value& x);
 
+} // namespace messages
 } // namespace onset

@@ -11,6 +11,7 @@
 #include "messages/contract_state.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct contract_record {
   contract doc;
@@ -38,4 +39,5 @@ typename Inspector::result_type inspect(Inspector& f, contract_record& x) {
            x.started, x.ending, x.ledger);
 }
 
+} // namespace messages
 } // namespace onset

@@ -1,6 +1,7 @@
 #include "messages/contract_state.hpp"
 
 namespace onset {
+inline namespace messages {
 
 const char* to_string(contract_state x) {
   switch (x) {
@@ -29,4 +30,5 @@ std::optional<contract_state> parse_contract_state(std::string_view x) {
   return std::nullopt;
 }
 
+} // namespace messages
 } // namespace onset

@@ -13,6 +13,7 @@
 #include <string_view>
 
 namespace onset {
+inline namespace messages {
 
 enum class contract_state : uint8_t {
   scheduled,
@@ -33,4 +34,5 @@ inline bool is_terminal(contract_state x) {
   return x == contract_state::ended;
 }
 
+} // namespace messages
 } // namespace onset

@@ -11,6 +11,7 @@
 #include "messages/contract_state.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct contract_status {
   contract_state state = contract_state::scheduled;
@@ -47,4 +48,5 @@ typename Inspector::result_type inspect(Inspector& f, contract_status& x) {
            x.started, x.ending);
 }
 
+} // namespace messages
 } // namespace onset

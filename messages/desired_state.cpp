@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace onset {
+inline namespace messages {
 
 outcome<desired_state> compute_desired_state(const contract& x,
                                              const catalog& cat,
@@ -48,4 +49,5 @@ outcome<desired_state> compute_desired_state(const contract& x,
   return result;
 }
 
+} // namespace messages
 } // namespace onset

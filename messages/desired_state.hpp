@@ -15,6 +15,7 @@
 #include "messages/outcome.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct device_desired {
   /// The highest minimum firmware among the contract's services.
@@ -44,4 +45,5 @@ outcome<desired_state> compute_desired_state(const contract& x,
                                              const catalog& cat,
                                              const device_lookup& lookup);
 
+} // namespace messages
 } // namespace onset

@@ -6,6 +6,7 @@
 #include "messages/json_input.hpp"
 
 namespace onset {
+inline namespace messages {
 
 using json = nlohmann::json;
 using namespace json_input;
@@ -106,4 +107,5 @@ json to_json(const desired_state& x) {
   return json{{"devices", devices}, {"services", services}};
 }
 
+} // namespace messages
 } // namespace onset

@@ -13,6 +13,7 @@
 #include "messages/outcome.hpp"
 
 namespace onset {
+inline namespace messages {
 
 /// Parses one device record or a JSON array of them, refusing at the first
 /// problem (a device id listed twice included).
@@ -31,4 +32,5 @@ nlohmann::json to_json(const device_record& x);
 /// `{"devices": {id: {...}}, "services": {service: {device: {...}}}}`.
 nlohmann::json to_json(const desired_state& x);
 
+} // namespace messages
 } // namespace onset

@@ -10,6 +10,7 @@
 #include "messages/ids.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct device_record {
   device_id id;
@@ -31,4 +32,5 @@ typename Inspector::result_type inspect(Inspector& f, device_record& x) {
            x.firmware, x.apps);
 }
 
+} // namespace messages
 } // namespace onset

@@ -11,6 +11,7 @@
 #include "messages/setting_value.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct device_state {
   device_record registration;
@@ -52,4 +53,5 @@ typename Inspector::result_type inspect(Inspector& f, service_device_state& x) {
            x.active);
 }
 
+} // namespace messages
 } // namespace onset

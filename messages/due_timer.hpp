@@ -10,6 +10,7 @@
 #include "messages/utc_time.hpp"
 
 namespace onset {
+inline namespace messages {
 
 enum class timer_kind : uint8_t { start, end };
 
@@ -28,4 +29,5 @@ typename Inspector::result_type inspect(Inspector& f, due_timer& x) {
   return f(caf::meta::type_name("due_timer"), x.at, x.contract, x.kind);
 }
 
+} // namespace messages
 } // namespace onset

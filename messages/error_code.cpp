@@ -6,6 +6,7 @@
 #include <caf/sec.hpp>
 
 namespace onset {
+inline namespace messages {
 
 bool is_onset_error(const caf::error& err) {
   return err.category() == caf::atom("onset");
@@ -89,4 +90,5 @@ std::string to_string(error_code x) {
   return "unknown";
 }
 
+} // namespace messages
 } // namespace onset

@@ -23,6 +23,7 @@
 #include <caf/message.hpp>
 
 namespace onset {
+inline namespace messages {
 
 enum class error_code : uint8_t {
   /// Unused; CAF reserves 0 for "no error".
@@ -91,6 +92,7 @@ std::string error_detail(const caf::error& x);
 std::string render_onset_error(uint8_t code, caf::atom_value category,
                                const caf::message& context);
 
+} // namespace messages
 } // namespace onset
 
 CAF_ERROR_CODE_ENUM(onset::error_code, "onset")

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace onset {
+inline namespace messages {
 
 std::optional<firmware_version> firmware_version::parse(std::string_view text) {
   firmware_version result;
@@ -52,4 +53,5 @@ std::ostream& operator<<(std::ostream& out, const firmware_version& x) {
   return out << x.to_string();
 }
 
+} // namespace messages
 } // namespace onset

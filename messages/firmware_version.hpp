@@ -12,6 +12,7 @@
 #include <caf/meta/type_name.hpp>
 
 namespace onset {
+inline namespace messages {
 
 struct firmware_version {
   /// At least one component; missing trailing components count as 0
@@ -52,4 +53,5 @@ typename Inspector::result_type inspect(Inspector& f, firmware_version& x) {
   return f(caf::meta::type_name("firmware_version"), x.parts);
 }
 
+} // namespace messages
 } // namespace onset

@@ -1,6 +1,7 @@
 #include "messages/history_entry.hpp"
 
 namespace onset {
+inline namespace messages {
 
 const char* to_string(history_kind x) {
   switch (x) {
@@ -18,4 +19,5 @@ const char* to_string(history_kind x) {
   return "unknown";
 }
 
+} // namespace messages
 } // namespace onset

@@ -10,6 +10,7 @@
 #include "messages/utc_time.hpp"
 
 namespace onset {
+inline namespace messages {
 
 enum class history_kind : uint8_t {
   /// The contract document was accepted (submitted or renewed).
@@ -42,4 +43,5 @@ typename Inspector::result_type inspect(Inspector& f, history_entry& x) {
   return f(caf::meta::type_name("history_entry"), x.at, x.kind, x.detail);
 }
 
+} // namespace messages
 } // namespace onset

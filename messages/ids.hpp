@@ -10,6 +10,7 @@
 #include <caf/meta/type_name.hpp>
 
 namespace onset {
+inline namespace messages {
 
 /// A non-owning-tag wrapper around a string id. `Tag` supplies the type name
 /// used on the wire (`Tag::name`).
@@ -77,6 +78,7 @@ typename Inspector::result_type inspect(Inspector& f, strong_id<Tag>& x) {
   return f(caf::meta::type_name(Tag::name), x.mutable_str());
 }
 
+} // namespace messages
 } // namespace onset
 
 namespace std {

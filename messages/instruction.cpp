@@ -3,6 +3,7 @@
 #include <tuple>
 
 namespace onset {
+inline namespace messages {
 
 std::string target::to_string() const {
   return (kind == target_kind::device ? "device/" : "service/") + name;
@@ -61,4 +62,5 @@ bool operator==(const instruction_ack& x, const instruction_ack& y) {
   return x.stream == y.stream && x.seq == y.seq;
 }
 
+} // namespace messages
 } // namespace onset

@@ -18,6 +18,7 @@
 #include "messages/setting_value.hpp"
 
 namespace onset {
+inline namespace messages {
 
 enum class target_kind : uint8_t { device, service };
 
@@ -131,4 +132,5 @@ typename Inspector::result_type inspect(Inspector& f, instruction_ack& x) {
   return f(caf::meta::type_name("instruction_ack"), x.stream, x.seq);
 }
 
+} // namespace messages
 } // namespace onset

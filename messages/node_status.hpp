@@ -10,6 +10,7 @@
 #include <caf/meta/type_name.hpp>
 
 namespace onset {
+inline namespace messages {
 
 struct node_status {
   std::string name;
@@ -42,4 +43,5 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
            x.reachable, x.contracts, x.devices, x.peers, x.peers_up);
 }
 
+} // namespace messages
 } // namespace onset

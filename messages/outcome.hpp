@@ -8,6 +8,7 @@
 #include <variant>
 
 namespace onset {
+inline namespace messages {
 
 /// What is wrong with a piece of input, and where.
 struct invalid_input {
@@ -60,4 +61,5 @@ private:
   std::variant<T, invalid_input> state_;
 };
 
+} // namespace messages
 } // namespace onset

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace onset {
+inline namespace messages {
 
 const char* to_string(value_kind x) {
   switch (x) {
@@ -89,4 +90,5 @@ std::ostream& operator<<(std::ostream& out, const setting_value& x) {
   return out << x.to_text();
 }
 
+} // namespace messages
 } // namespace onset

@@ -12,6 +12,7 @@
 #include <caf/meta/type_name.hpp>
 
 namespace onset {
+inline namespace messages {
 
 enum class value_kind : uint8_t { flag, number, word, words };
 
@@ -54,4 +55,5 @@ typename Inspector::result_type inspect(Inspector& f, setting_value& x) {
            x.word, x.words);
 }
 
+} // namespace messages
 } // namespace onset

@@ -12,6 +12,7 @@
 #include "messages/instruction.hpp"
 
 namespace onset {
+inline namespace messages {
 
 struct step_answer {
   /// The token the ROUTER gave the step when it sent the batch.
@@ -26,4 +27,5 @@ typename Inspector::result_type inspect(Inspector& f, step_answer& x) {
   return f(caf::meta::type_name("step_answer"), x.token, x.ack, x.error);
 }
 
+} // namespace messages
 } // namespace onset

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 namespace onset {
+inline namespace messages {
 
 namespace {
 
@@ -130,4 +131,5 @@ std::ostream& operator<<(std::ostream& out, utc_time x) {
   return out << x.to_rfc3339();
 }
 
+} // namespace messages
 } // namespace onset

@@ -11,6 +11,7 @@
 #include <caf/meta/type_name.hpp>
 
 namespace onset {
+inline namespace messages {
 
 struct utc_time {
   int64_t seconds = 0;
@@ -56,4 +57,5 @@ typename Inspector::result_type inspect(Inspector& f, utc_time& x) {
   return f(caf::meta::type_name("utc_time"), x.seconds);
 }
 
+} // namespace messages
 } // namespace onset

@@ -14,6 +14,7 @@
 #include "messages/instruction.hpp"
 
 namespace onset {
+inline namespace messages {
 
 /// A stream's watermark: on the receiving side, the last applied seq.
 struct stream_watermark {
@@ -140,4 +141,5 @@ typename Inspector::result_type inspect(Inspector& f, submit_result& x) {
            x.duplicate);
 }
 
+} // namespace messages
 } // namespace onset

@@ -214,7 +214,7 @@ wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
   for (auto& rec : st.contracts) {
     if (expected_state(rec, now) != contract_state::active)
       continue;
-    auto want = desired_for(rec, cat);
+    auto want = actors::desired_for(rec, cat);
     for (auto& [id, d] : want.devices) {
       auto& x = w.devices[id];
       std::vector<std::string> apps;

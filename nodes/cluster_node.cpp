@@ -5,7 +5,8 @@
 
 namespace onset::nodes {
 
-int run_cluster_node(const node_options& options, const cluster_spec& spec,
+int run_cluster_node(const node_options& options,
+                     const config::cluster_spec& spec,
                      const std::string& name) {
   auto* me = spec.find(name);
   if (me == nullptr) {

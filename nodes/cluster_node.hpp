@@ -18,7 +18,7 @@ namespace onset::nodes {
 /// (1 if the node cannot start: unknown name, bad catalog, unusable data
 /// directory, address in use).
 /// REQUIRES: called from main before any other thread exists.
-int run_cluster_node(const node_options& options, const cluster_spec& spec,
-                     const std::string& name);
+int run_cluster_node(const node_options& options,
+                     const config::cluster_spec& spec, const std::string& name);
 
 } // namespace onset::nodes

@@ -4,16 +4,16 @@
 
 namespace onset::nodes {
 
-cluster_spec embedded_cluster(const node_options& options) {
-  cluster_node me;
+config::cluster_spec embedded_cluster(const node_options& options) {
+  config::cluster_node me;
   me.name = "embedded";
   me.host = options.gateway_host;
   // The node's address, as `onset cluster` shows it, is its GATEWAY's.
   me.port = options.gateway_port;
   me.gateway_port = options.gateway_port;
-  me.roles = {node_role::gateway, node_role::contracts, node_role::devices,
-              node_role::services};
-  cluster_spec result;
+  me.roles = {config::node_role::gateway, config::node_role::contracts,
+              config::node_role::devices, config::node_role::services};
+  config::cluster_spec result;
   result.nodes.push_back(std::move(me));
   return result;
 }

@@ -11,7 +11,7 @@ namespace onset::nodes {
 /// The cluster of one: node `embedded`, every role, its GATEWAY (and
 /// address) at `options.gateway_host` and `options.gateway_port` (0: any
 /// free port, shown as `auto`).
-cluster_spec embedded_cluster(const node_options& options);
+config::cluster_spec embedded_cluster(const node_options& options);
 
 /// Runs the node until SIGTERM or SIGINT, then stops it cleanly: the GATEWAY
 /// is unpublished first, the actors stop, the STORE commits what is queued,

@@ -74,7 +74,7 @@ void print_text(const audit_report& r, bool verbose) {
 } // namespace
 
 int run_inspect(const inspect_options& options) {
-  auto cat = load_catalog(options.catalog_file);
+  auto cat = config::load_catalog(options.catalog_file);
   if (!cat) {
     std::cerr << "onset-node: catalog refused: " << cat.error().to_string()
               << '\n';
@@ -97,7 +97,7 @@ int run_inspect(const inspect_options& options) {
   }
   audit_options audit;
   audit.expect_settled = options.expect_settled;
-  audit.now = system_wall_clock()();
+  audit.now = actors::system_wall_clock()();
   auto report = audit_cluster(ptrs, cat.value(), audit);
   if (!report) {
     std::cerr << "onset-node: cannot read " << report.error().to_string()

@@ -23,7 +23,7 @@ namespace {
 
 /// The node's receiver options; a batch's collector waits as long as the
 /// senders' requests do (every node reads the same request timeout).
-receiver_options receiver_options_of(const node_options& options) {
+actors::receiver_options receiver_options_of(const node_options& options) {
   auto result = options.receivers;
   result.batch_patience = options.engine.request_timeout;
   return result;
@@ -36,31 +36,31 @@ persistence::store_actor spawn_node_store(caf::actor_system& sys,
   return sys.spawn<caf::detached>(persistence::store_behavior, &env);
 }
 
-device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
-                                           const node_options& options,
-                                           const node_resources& res) {
+actors::device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
+                                                   const node_options& options,
+                                                   const node_resources& res) {
   return spawn_device_supervisor(sys, res.store, *res.env,
                                  simulated_printer_factory(*res.cat,
                                                            options.printer),
                                  receiver_options_of(options));
 }
 
-service_supervisor_actor spawn_node_services(caf::actor_system& sys,
-                                             const node_options& options,
-                                             const node_resources& res) {
+actors::service_supervisor_actor
+spawn_node_services(caf::actor_system& sys, const node_options& options,
+                    const node_resources& res) {
   return spawn_service_supervisor(sys, res.store, *res.env, res.cat,
                                   receiver_options_of(options));
 }
 
-contract_targets contract_targets_of(caf::actor_system& sys,
-                                     const node_options& options,
-                                     device_supervisor_actor devices,
-                                     service_supervisor_actor services) {
+contract_targets
+contract_targets_of(caf::actor_system& sys, const node_options& options,
+                    actors::device_supervisor_actor devices,
+                    actors::service_supervisor_actor services) {
   contract_targets result{devices, services, {}};
   if (!options.test_faults.any())
     return result;
   auto timeout = options.engine.request_timeout;
-  result.devices = spawn_fault_injector(
+  result.devices = actors::spawn_fault_injector(
     sys, result.devices, options.test_faults, "devices", timeout);
   auto faults = options.test_faults;
   ++faults.seed; // not the same choices as the devices' injector
@@ -71,11 +71,11 @@ contract_targets contract_targets_of(caf::actor_system& sys,
   return result;
 }
 
-contract_supervisor_actor
+actors::contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
                      const node_resources& res, const contract_targets& targets,
-                     device_supervisor_actor devices) {
-  auto ctx = std::make_shared<contract_context>();
+                     actors::device_supervisor_actor devices) {
+  auto ctx = std::make_shared<actors::contract_context>();
   ctx->cat = res.cat;
   ctx->env = res.env;
   ctx->store = res.store;
@@ -84,12 +84,12 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   ctx->config = options.engine;
   ctx->now = res.now;
   ctx->into_second = res.into_second;
-  ctx->latency = std::make_shared<step_latency>();
+  ctx->latency = std::make_shared<actors::step_latency>();
   if (options.engine.max_steps_in_flight > 0)
-    ctx->budget
-      = std::make_shared<step_budget>(options.engine.max_steps_in_flight);
-  return sys.spawn(contract_supervisor_behavior,
-                   std::shared_ptr<const contract_context>{ctx},
+    ctx->budget = std::make_shared<actors::step_budget>(
+      options.engine.max_steps_in_flight);
+  return sys.spawn(actors::contract_supervisor_behavior,
+                   std::shared_ptr<const actors::contract_context>{ctx},
                    std::move(devices));
 }
 

@@ -24,35 +24,35 @@ persistence::store_actor spawn_node_store(caf::actor_system& sys,
                                           persistence::environment& env);
 
 /// The DEVICE SUPERVISOR with simulated printers as `options` say.
-device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
-                                           const node_options& options,
-                                           const node_resources& res);
+actors::device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
+                                                   const node_options& options,
+                                                   const node_resources& res);
 
-service_supervisor_actor spawn_node_services(caf::actor_system& sys,
-                                             const node_options& options,
-                                             const node_resources& res);
+actors::service_supervisor_actor
+spawn_node_services(caf::actor_system& sys, const node_options& options,
+                    const node_resources& res);
 
 /// Where CONTRACT actors send: the node's routes, or FAULT INJECTORs in
 /// front of them with `options.test_faults`.
 struct contract_targets {
-  device_actor devices;
-  service_actor services;
+  actors::device_actor devices;
+  actors::service_actor services;
   /// The FAULT INJECTORs, if any (to stop them).
   std::vector<caf::actor> injectors;
 };
 
 contract_targets contract_targets_of(caf::actor_system& sys,
                                      const node_options& options,
-                                     device_supervisor_actor devices,
-                                     service_supervisor_actor services);
+                                     actors::device_supervisor_actor devices,
+                                     actors::service_supervisor_actor services);
 
 /// The CONTRACT SUPERVISOR. Its CONTRACT actors send to `targets`;
 /// `devices` (the node's DEVICE SUPERVISOR or its ROUTER) answers its
 /// registration queries.
-contract_supervisor_actor
+actors::contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
                      const node_resources& res, const contract_targets& targets,
-                     device_supervisor_actor devices);
+                     actors::device_supervisor_actor devices);
 
 /// Stops `actors` (in order), then the STORE, which commits what is queued,
 /// and waits until every actor is gone.

@@ -23,15 +23,15 @@ struct node_options {
   std::string log_level = "info";
   std::string log_format = "text";
   persistence::environment_options storage;
-  engine_config engine;
-  receiver_options receivers;
-  simulated_printer_options printer;
+  actors::engine_config engine;
+  actors::receiver_options receivers;
+  actors::simulated_printer_options printer;
   /// CAF scheduler threads; 0: one per core.
   unsigned threads = 0;
   /// Test-only (docs/chaos.md): faults injected between this node's
   /// CONTRACT actors and their targets. None unless `--test-faults` was
   /// given and enabled.
-  fault_options test_faults;
+  actors::fault_options test_faults;
   /// CAF scheduler policy: "sharing" (one queue for all threads) or
   /// "stealing" (CAF's default: a queue per thread, idle threads steal).
   /// Sharing measured better on 2 cores (docs/bench.md).

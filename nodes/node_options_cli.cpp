@@ -114,7 +114,7 @@ void add_node_options(CLI::App& app, node_options& x) {
         throw CLI::ValidationError("--test-faults",
                                    std::string{"test-only: refused unless "}
                                      + test_faults_switch + "=1 is set");
-      auto parsed = parse_fault_spec(spec);
+      auto parsed = actors::parse_fault_spec(spec);
       if (!parsed)
         throw CLI::ValidationError("--test-faults", parsed.error().to_string());
       x.test_faults = parsed.value();

@@ -12,7 +12,7 @@ namespace onset::nodes {
 
 namespace {
 
-std::string roles_text(const cluster_node& me) {
+std::string roles_text(const config::cluster_node& me) {
   std::string result;
   for (auto role : me.roles)
     result += (result.empty() ? "" : ",") + std::string{to_string(role)};
@@ -20,8 +20,8 @@ std::string roles_text(const cluster_node& me) {
 }
 
 /// `node.up`: what scripts wait for, with what an operator checks first.
-void announce(const node_options& options, const cluster_spec& spec,
-              const cluster_node& me, node_kind kind,
+void announce(const node_options& options, const config::cluster_spec& spec,
+              const config::cluster_node& me, node_kind kind,
               const node_storage& storage, const wired_node& node,
               uint16_t gateway_port) {
   auto gateway = gateway_port == 0
@@ -49,9 +49,9 @@ void announce(const node_options& options, const cluster_spec& spec,
 }
 
 /// Runs the node's actor system from start to stop; returns the exit code.
-int run_system(const node_options& options, const cluster_spec& spec,
-               const cluster_node& me, node_kind kind, node_storage& storage,
-               const sigset_t& stop_signals) {
+int run_system(const node_options& options, const config::cluster_spec& spec,
+               const config::cluster_node& me, node_kind kind,
+               node_storage& storage, const sigset_t& stop_signals) {
   system_config cfg;
   configure_scheduler(cfg, options);
   if (kind == node_kind::cluster) {
@@ -78,15 +78,15 @@ int run_system(const node_options& options, const cluster_spec& spec,
     unpublish_node(sys, node, me, kind, *port);
     remove_port_file(options.data_dir, "gateway.port");
   }
-  stop_node_actors(sys, node.actors(), res.store);
+  stop_node_actors(sys, node.in_stop_order(), res.store);
   return port ? 0 : 1;
 }
 
 } // namespace
 
-caf::expected<uint16_t> publish_node(caf::actor_system& sys,
-                                     const wired_node& node,
-                                     const cluster_node& me, node_kind kind) {
+caf::expected<uint16_t>
+publish_node(caf::actor_system& sys, const wired_node& node,
+             const config::cluster_node& me, node_kind kind) {
   auto& mm = sys.middleman();
   if (kind == node_kind::cluster) {
     auto published = mm.publish(node.directory, me.port, me.host.c_str(), true);
@@ -110,7 +110,7 @@ caf::expected<uint16_t> publish_node(caf::actor_system& sys,
 }
 
 void unpublish_node(caf::actor_system& sys, const wired_node& node,
-                    const cluster_node& me, node_kind kind,
+                    const config::cluster_node& me, node_kind kind,
                     uint16_t gateway_port) {
   if (node.gateway)
     sys.middleman().unpublish(node.gateway, gateway_port);
@@ -118,8 +118,8 @@ void unpublish_node(caf::actor_system& sys, const wired_node& node,
     sys.middleman().unpublish(node.directory, me.port);
 }
 
-int run_node(const node_options& options, const cluster_spec& spec,
-             const cluster_node& me, node_kind kind) {
+int run_node(const node_options& options, const config::cluster_spec& spec,
+             const config::cluster_node& me, node_kind kind) {
   auto stop_signals = block_stop_signals();
   auto storage = open_node_storage(options);
   if (!storage)

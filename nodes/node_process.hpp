@@ -26,20 +26,20 @@ enum class node_kind { cluster, embedded };
 /// data directory, address in use).
 /// REQUIRES: called from main before any other thread exists (it blocks the
 /// stop signals for every thread it starts); `me` is one of `spec.nodes`.
-int run_node(const node_options& options, const cluster_spec& spec,
-             const cluster_node& me, node_kind kind);
+int run_node(const node_options& options, const config::cluster_spec& spec,
+             const config::cluster_node& me, node_kind kind);
 
 /// Publishes the NODE DIRECTORY on `me`'s address (a cluster node) and the
 /// GATEWAY on `me.host` and `me.gateway_port` (a `gateway` node). Returns
 /// the GATEWAY's port, 0 for none; logs `node.publish_failed` and returns
 /// the error if either cannot listen.
-caf::expected<uint16_t> publish_node(caf::actor_system& sys,
-                                     const wired_node& node,
-                                     const cluster_node& me, node_kind kind);
+caf::expected<uint16_t>
+publish_node(caf::actor_system& sys, const wired_node& node,
+             const config::cluster_node& me, node_kind kind);
 
 /// Undoes a successful `publish_node`.
 void unpublish_node(caf::actor_system& sys, const wired_node& node,
-                    const cluster_node& me, node_kind kind,
+                    const config::cluster_node& me, node_kind kind,
                     uint16_t gateway_port);
 
 } // namespace onset::nodes

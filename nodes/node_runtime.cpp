@@ -62,7 +62,7 @@ void remove_port_file(const std::string& dir, const std::string& name) {
 }
 
 std::optional<node_storage> open_node_storage(const node_options& options) {
-  auto loaded = load_catalog(options.catalog_file);
+  auto loaded = config::load_catalog(options.catalog_file);
   if (!loaded) {
     log::error("node.catalog_refused",
                {{"file", options.catalog_file},

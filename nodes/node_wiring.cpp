@@ -19,8 +19,8 @@ namespace {
 /// Whether a node other than `me` holds role `x`. Only then does `me` talk
 /// to that role through a ROUTER; a node alone with a role (the embedded
 /// node holds every role) talks to its own supervisor directly.
-bool routes_to_others(const cluster_spec& spec, const cluster_node& me,
-                      node_role x) {
+bool routes_to_others(const config::cluster_spec& spec,
+                      const config::cluster_node& me, config::node_role x) {
   auto holders = spec.holders(x);
   return std::any_of(holders.begin(), holders.end(),
                      [&](const std::string& name) { return name != me.name; });
@@ -28,38 +28,41 @@ bool routes_to_others(const cluster_spec& spec, const cluster_node& me,
 
 /// The DEVICE and SERVICE SUPERVISORs this node holds.
 cluster::local_supervisors
-spawn_local(caf::actor_system& sys, const cluster_node& me,
+spawn_local(caf::actor_system& sys, const config::cluster_node& me,
             const node_resources& res, const node_options& options) {
   cluster::local_supervisors result;
-  if (me.has(node_role::devices))
+  if (me.has(config::node_role::devices))
     result.devices = spawn_node_devices(sys, options, res);
-  if (me.has(node_role::services))
+  if (me.has(config::node_role::services))
     result.services = spawn_node_services(sys, options, res);
   return result;
 }
 
 /// The DEVICE and SERVICE ROUTERs of a node that sends to printers and
 /// services (a `contracts` or `gateway` node).
-void spawn_receiver_routers(caf::actor_system& sys, const cluster_spec& spec,
-                            const cluster_node& me, engine_config::duration t,
+void spawn_receiver_routers(caf::actor_system& sys,
+                            const config::cluster_spec& spec,
+                            const config::cluster_node& me,
+                            actors::engine_config::duration t,
                             wired_node& node) {
-  if (!me.has(node_role::contracts) && !me.has(node_role::gateway))
+  if (!me.has(config::node_role::contracts)
+      && !me.has(config::node_role::gateway))
     return;
-  if (routes_to_others(spec, me, node_role::devices))
+  if (routes_to_others(spec, me, config::node_role::devices))
     node.routers.devices = sys.spawn(cluster::device_router,
-                                     spec.holders(node_role::devices), me.name,
-                                     node.local.devices, t);
-  if (routes_to_others(spec, me, node_role::services))
+                                     spec.holders(config::node_role::devices),
+                                     me.name, node.local.devices, t);
+  if (routes_to_others(spec, me, config::node_role::services))
     node.routers.services = sys.spawn(cluster::service_router,
-                                      spec.holders(node_role::services),
+                                      spec.holders(config::node_role::services),
                                       me.name, node.local.services, t);
 }
 
 /// What the node's CONTRACT actors and GATEWAY talk to for each role: its
 /// ROUTER, or the local supervisor where there is none.
-gateway_routes routes_of(const wired_node& node) {
-  gateway_routes result{node.local.contracts, node.local.devices,
-                        node.local.services, node.view};
+actors::gateway_routes routes_of(const wired_node& node) {
+  actors::gateway_routes result{node.local.contracts, node.local.devices,
+                                node.local.services, node.view};
   if (node.routers.contracts)
     result.contracts = node.routers.contracts;
   if (node.routers.devices)
@@ -70,10 +73,10 @@ gateway_routes routes_of(const wired_node& node) {
 }
 
 /// The CONTRACT SUPERVISOR of a `contracts` node.
-void spawn_contracts(caf::actor_system& sys, const cluster_node& me,
+void spawn_contracts(caf::actor_system& sys, const config::cluster_node& me,
                      const node_resources& res, const node_options& options,
                      wired_node& node) {
-  if (!me.has(node_role::contracts))
+  if (!me.has(config::node_role::contracts))
     return;
   auto routes = routes_of(node);
   auto targets = contract_targets_of(sys, options, routes.devices,
@@ -84,36 +87,39 @@ void spawn_contracts(caf::actor_system& sys, const cluster_node& me,
 }
 
 /// The CONTRACT ROUTER of a `gateway` node.
-void spawn_contract_router(caf::actor_system& sys, const cluster_spec& spec,
-                           const cluster_node& me, engine_config::duration t,
+void spawn_contract_router(caf::actor_system& sys,
+                           const config::cluster_spec& spec,
+                           const config::cluster_node& me,
+                           actors::engine_config::duration t,
                            wired_node& node) {
-  if (me.has(node_role::gateway)
-      && routes_to_others(spec, me, node_role::contracts))
-    node.routers.contracts = sys.spawn(cluster::contract_router,
-                                       spec.holders(node_role::contracts),
-                                       me.name, node.local.contracts, t);
+  if (me.has(config::node_role::gateway)
+      && routes_to_others(spec, me, config::node_role::contracts))
+    node.routers.contracts = sys.spawn(
+      cluster::contract_router, spec.holders(config::node_role::contracts),
+      me.name, node.local.contracts, t);
 }
 
 /// Who hears about `peer`'s supervisors: the ROUTERs of the roles it holds,
 /// and the CONTRACT SUPERVISOR, which resends when it comes up.
-cluster::peer_subscribers subscribers_for(const cluster_node& peer,
+cluster::peer_subscribers subscribers_for(const config::cluster_node& peer,
                                           const wired_node& node) {
   cluster::peer_subscribers result;
-  if (peer.has(node_role::devices))
+  if (peer.has(config::node_role::devices))
     result.devices = node.routers.devices;
-  if (peer.has(node_role::contracts))
+  if (peer.has(config::node_role::contracts))
     result.contracts = node.routers.contracts;
-  if (peer.has(node_role::services))
+  if (peer.has(config::node_role::services))
     result.services = node.routers.services;
-  if (peer.has(node_role::devices) || peer.has(node_role::services))
+  if (peer.has(config::node_role::devices)
+      || peer.has(config::node_role::services))
     result.resend_to = node.local.contracts;
   return result;
 }
 
 /// One PEER LINK per node that `me` needs, in cluster-file order.
-void spawn_peer_links(caf::actor_system& sys, const cluster_spec& spec,
-                      const cluster_node& me, engine_config::duration t,
-                      wired_node& node) {
+void spawn_peer_links(caf::actor_system& sys, const config::cluster_spec& spec,
+                      const config::cluster_node& me,
+                      actors::engine_config::duration t, wired_node& node) {
   for (auto& peer : spec.nodes) {
     if (peer.name == me.name || !needs(me, peer))
       continue;
@@ -130,7 +136,7 @@ void spawn_peer_links(caf::actor_system& sys, const cluster_spec& spec,
 /// Name, address and roles, as `onset cluster` shows the node. A node whose
 /// port is picked at start (the embedded node, `--gateway-port 0`) shows
 /// `auto`.
-node_status identity_of(const cluster_node& me) {
+node_status identity_of(const config::cluster_node& me) {
   node_status result;
   result.name = me.name;
   result.address = me.host + ":"
@@ -144,10 +150,10 @@ node_status identity_of(const cluster_node& me) {
 /// Every node's status source, in file order: this node's NODE DIRECTORY
 /// answers for itself, the others' PEER LINKs for them (a GATEWAY node has
 /// one for every node).
-std::vector<node_status_actor> status_sources(const cluster_spec& spec,
-                                              const cluster_node& me,
-                                              const wired_node& node) {
-  std::vector<node_status_actor> result;
+std::vector<actors::node_status_actor>
+status_sources(const config::cluster_spec& spec, const config::cluster_node& me,
+               const wired_node& node) {
+  std::vector<actors::node_status_actor> result;
   auto next_link = node.links.begin();
   for (auto& peer : spec.nodes)
     if (peer.name == me.name)
@@ -160,30 +166,31 @@ std::vector<node_status_actor> status_sources(const cluster_spec& spec,
 /// The CLUSTER VIEW and GATEWAY of a `gateway` node. The view waits
 /// `request_timeout` for a node's answer when the node has peers; a node
 /// alone asks only itself and waits like every local question.
-void spawn_gateway(caf::actor_system& sys, const cluster_spec& spec,
-                   const cluster_node& me, const node_resources& res,
+void spawn_gateway(caf::actor_system& sys, const config::cluster_spec& spec,
+                   const config::cluster_node& me, const node_resources& res,
                    const node_options& options, wired_node& node) {
-  if (!me.has(node_role::gateway))
+  if (!me.has(config::node_role::gateway))
     return;
   const auto& engine = options.engine;
   auto view_timeout = node.links.empty() ? engine.local_timeout
                                          : engine.request_timeout;
   node.view = sys.spawn(cluster::cluster_view, status_sources(spec, me, node),
                         view_timeout);
-  node.gateway = sys.spawn(gateway_behavior, routes_of(node), res.cat,
+  node.gateway = sys.spawn(actors::gateway_behavior, routes_of(node), res.cat,
                            engine.local_timeout);
 }
 
 } // namespace
 
-bool needs(const cluster_node& me, const cluster_node& peer) {
-  if (me.has(node_role::gateway))
+bool needs(const config::cluster_node& me, const config::cluster_node& peer) {
+  if (me.has(config::node_role::gateway))
     return true;
-  return me.has(node_role::contracts)
-         && (peer.has(node_role::devices) || peer.has(node_role::services));
+  return me.has(config::node_role::contracts)
+         && (peer.has(config::node_role::devices)
+             || peer.has(config::node_role::services));
 }
 
-std::vector<caf::actor> wired_node::actors() const {
+std::vector<caf::actor> wired_node::in_stop_order() const {
   std::vector<caf::actor> result{caf::actor_cast<caf::actor>(gateway),
                                  caf::actor_cast<caf::actor>(view)};
   for (auto& x : links)
@@ -201,8 +208,8 @@ std::vector<caf::actor> wired_node::actors() const {
   return result;
 }
 
-wired_node wire_node(caf::actor_system& sys, const cluster_spec& spec,
-                     const cluster_node& me, const node_resources& res,
+wired_node wire_node(caf::actor_system& sys, const config::cluster_spec& spec,
+                     const config::cluster_node& me, const node_resources& res,
                      const node_options& options) {
   auto timeout = options.engine.request_timeout;
   wired_node node;

@@ -37,16 +37,17 @@ struct node_resources {
   persistence::store_actor store;
   /// The CONTRACT actors' wall clock (contract_context.hpp); tests give
   /// theirs, whose seconds are whole (`into_second` empty).
-  wall_clock now = system_wall_clock();
-  std::function<engine_config::duration()> into_second = system_into_second;
+  actors::wall_clock now = actors::system_wall_clock();
+  std::function<actors::engine_config::duration()> into_second
+    = actors::system_into_second;
 };
 
 /// The ROUTERs of a node, each standing in for the supervisors of one role
 /// over the whole cluster. Invalid where the node needs none.
 struct node_routers {
-  device_router_actor devices;
-  contract_router_actor contracts;
-  service_router_actor services;
+  actors::device_router_actor devices;
+  actors::contract_router_actor contracts;
+  actors::service_router_actor services;
 };
 
 /// Every actor of a wired node; invalid handles for what it does not run.
@@ -57,26 +58,26 @@ struct wired_node {
   /// (`options.test_faults`).
   std::vector<caf::actor> injectors;
   /// One per peer this node talks to, in cluster-file order.
-  std::vector<peer_link_actor> links;
-  node_directory_actor directory;
+  std::vector<actors::peer_link_actor> links;
+  actors::node_directory_actor directory;
   /// `gateway` nodes only.
-  cluster_view_actor view;
-  gateway_actor gateway;
+  actors::cluster_view_actor view;
+  actors::gateway_actor gateway;
 
   /// Every actor (not the STORE) in the order a node stops them: the
   /// GATEWAY first, the local supervisors last.
-  std::vector<caf::actor> actors() const;
+  std::vector<caf::actor> in_stop_order() const;
 };
 
 /// Spawns node `me` of `spec` in `sys`. PEER LINKs start connecting at once.
 /// REQUIRES: `me` is one of `spec.nodes`; `res.env` and `res.store` valid.
-wired_node wire_node(caf::actor_system& sys, const cluster_spec& spec,
-                     const cluster_node& me, const node_resources& res,
+wired_node wire_node(caf::actor_system& sys, const config::cluster_spec& spec,
+                     const config::cluster_node& me, const node_resources& res,
                      const node_options& options);
 
 /// Whether `me` connects to `peer`: a GATEWAY talks to every node (it
 /// routes to all roles and reports every node's status); a `contracts`
 /// node to the nodes holding printers and services.
-bool needs(const cluster_node& me, const cluster_node& peer);
+bool needs(const config::cluster_node& me, const config::cluster_node& peer);
 
 } // namespace onset::nodes

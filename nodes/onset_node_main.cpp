@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   }
   if (cluster_file.empty())
     return onset::nodes::run_embedded_node(node);
-  auto spec = onset::load_cluster_file(cluster_file);
+  auto spec = onset::config::load_cluster_file(cluster_file);
   if (!spec) {
     onset::log::error("node.cluster_file_refused",
                       {{"file", cluster_file},

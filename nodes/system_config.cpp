@@ -6,7 +6,7 @@
 
 #include "actors/onset_types.hpp"
 
-namespace onset {
+namespace onset::nodes {
 
 system_config::system_config() {
   load<caf::io::middleman>();
@@ -16,7 +16,7 @@ system_config::system_config() {
   // with the cluster file's interval.
   set("middleman.heartbeat-interval",
       caf::timespan{std::chrono::milliseconds{250}});
-  add_onset_types(*this);
+  actors::add_onset_types(*this);
 }
 
-} // namespace onset
+} // namespace onset::nodes

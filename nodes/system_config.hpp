@@ -6,11 +6,11 @@
 
 #include <caf/actor_system_config.hpp>
 
-namespace onset {
+namespace onset::nodes {
 
 class system_config : public caf::actor_system_config {
 public:
   system_config();
 };
 
-} // namespace onset
+} // namespace onset::nodes

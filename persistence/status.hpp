@@ -14,11 +14,13 @@
 #include <variant>
 
 namespace onset {
+inline namespace messages {
 
 // Declared opaque so that store headers stay free of CAF; include
 // "messages/error_code.hpp" for the enumerators.
 enum class error_code : uint8_t;
 
+} // namespace messages
 } // namespace onset
 
 namespace onset::persistence {

@@ -57,7 +57,7 @@ void print_text(const contract& x, const catalog& cat,
 } // namespace
 
 int run_check(const check_options& options) {
-  auto cat = load_catalog(options.catalog_file);
+  auto cat = config::load_catalog(options.catalog_file);
   if (!cat) {
     std::cerr << "onset: " << cat.error().to_string() << '\n';
     return 1;

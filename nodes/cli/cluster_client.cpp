@@ -31,24 +31,24 @@ failure to_failure(caf::actor_system& sys, const endpoint& where,
 reply<std::vector<node_status>>
 fetch_cluster_status(const endpoint& gateway,
                      std::chrono::milliseconds timeout) {
-  system_config cfg;
+  nodes::system_config cfg;
   cfg.set("scheduler.max-threads", size_t{2});
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   std::optional<reply<std::vector<node_status>>> result;
-  gateway_actor gw;
+  actors::gateway_actor gw;
   self
     ->request(sys.middleman().actor_handle(), timeout, caf::connect_atom_v,
               gateway.host, gateway.port)
     .receive(
       [&](caf::node_id&, caf::strong_actor_ptr& ptr,
           std::set<std::string>& ifs) {
-        if (!ptr || !sys.assignable<gateway_actor>(ifs))
+        if (!ptr || !sys.assignable<actors::gateway_actor>(ifs))
           result.emplace(
             failure{failure::unreachable, "no Onset gateway of this version at "
                                             + gateway.to_string()});
         else
-          gw = caf::actor_cast<gateway_actor>(std::move(ptr));
+          gw = caf::actor_cast<actors::gateway_actor>(std::move(ptr));
       },
       [&](caf::error& err) { result.emplace(to_failure(sys, gateway, err)); });
   if (result)

@@ -30,13 +30,13 @@ struct cluster_options {
 
 /// The first gateway node's `host:gateway_port` in `file`.
 std::optional<endpoint> gateway_of(const std::string& file) {
-  auto spec = load_cluster_file(file);
+  auto spec = config::load_cluster_file(file);
   if (!spec) {
     std::cerr << "onset: refused: " << spec.error().to_string() << '\n';
     return std::nullopt;
   }
   for (auto& node : spec.value().nodes)
-    if (node.has(node_role::gateway))
+    if (node.has(config::node_role::gateway))
       return endpoint{node.host, node.gateway_port};
   return std::nullopt;
 }

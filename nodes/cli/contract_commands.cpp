@@ -29,7 +29,7 @@ struct contract_options {
 };
 
 int run_submit(const contract_options& o) {
-  auto cat = load_catalog(o.catalog_file);
+  auto cat = config::load_catalog(o.catalog_file);
   if (!cat) {
     std::cerr << "onset: " << cat.error().to_string() << '\n';
     return exit_refused;

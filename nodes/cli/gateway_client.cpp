@@ -27,10 +27,10 @@ std::string seconds_text(gateway_client::duration x) {
 struct gateway_client::impl {
   // Member order is destruction order reversed: the handles go before the
   // actor system, the system before its config.
-  system_config cfg;
+  nodes::system_config cfg;
   caf::actor_system sys;
   caf::scoped_actor self;
-  gateway_actor gw;
+  actors::gateway_actor gw;
   endpoint where;
   duration timeout;
 
@@ -39,7 +39,7 @@ struct gateway_client::impl {
   }
 
   /// A CLI does one request at a time: two scheduler threads are plenty.
-  static system_config& tuned(system_config& x) {
+  static nodes::system_config& tuned(nodes::system_config& x) {
     x.set("scheduler.max-threads", size_t{2});
     return x;
   }
@@ -74,12 +74,12 @@ struct gateway_client::impl {
             std::set<std::string>& ifs) {
           if (!ptr)
             result = unreachable(prefix + "nothing is published there");
-          else if (!sys.assignable<gateway_actor>(ifs))
+          else if (!sys.assignable<actors::gateway_actor>(ifs))
             result = unreachable(prefix
                                  + "the actor published there is not an "
                                    "Onset gateway of this version");
           else
-            gw = caf::actor_cast<gateway_actor>(std::move(ptr));
+            gw = caf::actor_cast<actors::gateway_actor>(std::move(ptr));
         },
         [&](caf::error& err) {
           if (err == caf::sec::request_timeout) {

@@ -43,7 +43,7 @@ void send_batch(Self* self, size_t i) {
   if (b.steps.empty())
     return;
   self->send(*dest, atom::apply_v, std::move(b.steps), b.first_token,
-             caf::actor_cast<step_sink_actor>(self));
+             caf::actor_cast<actors::step_sink_actor>(self));
   arm_expiry(self);
 }
 
@@ -82,10 +82,10 @@ void on_expiry_tick(Self* self, uint64_t generation) {
 /// A batch sent to the ROUTER itself: applied step by step through it.
 template <class Self>
 void on_batch(Self* self, std::vector<instruction>& steps, uint64_t first_token,
-              step_sink_actor& sink) {
-  collect_batch(self->system(), caf::actor_cast<caf::actor>(self),
-                std::move(steps), first_token, std::move(sink),
-                self->state.timeout);
+              actors::step_sink_actor& sink) {
+  actors::collect_batch(self->system(), caf::actor_cast<caf::actor>(self),
+                        std::move(steps), first_token, std::move(sink),
+                        self->state.timeout);
 }
 
 /// After the PEER LINK of node `node` reported `handle`: a node now

@@ -6,10 +6,10 @@
 
 namespace onset::cluster {
 
-cluster_view_actor::behavior_type
-cluster_view(cluster_view_actor::stateful_pointer<cluster_view_state> self,
-             std::vector<node_status_actor> nodes,
-             engine_config::duration timeout) {
+actors::cluster_view_actor::behavior_type cluster_view(
+  actors::cluster_view_actor::stateful_pointer<cluster_view_state> self,
+  std::vector<actors::node_status_actor> nodes,
+  actors::engine_config::duration timeout) {
   self->state.nodes = std::move(nodes);
   self->state.timeout = timeout;
   return {

@@ -20,14 +20,14 @@ struct cluster_view_state {
   static inline const char* name = "cluster-view";
 
   /// One per node, in cluster-file order.
-  std::vector<node_status_actor> nodes;
+  std::vector<actors::node_status_actor> nodes;
   /// How long one node's answer may take.
-  engine_config::duration timeout;
+  actors::engine_config::duration timeout;
 };
 
-cluster_view_actor::behavior_type
-cluster_view(cluster_view_actor::stateful_pointer<cluster_view_state> self,
-             std::vector<node_status_actor> nodes,
-             engine_config::duration timeout);
+actors::cluster_view_actor::behavior_type cluster_view(
+  actors::cluster_view_actor::stateful_pointer<cluster_view_state> self,
+  std::vector<actors::node_status_actor> nodes,
+  actors::engine_config::duration timeout);
 
 } // namespace onset::cluster

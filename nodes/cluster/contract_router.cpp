@@ -11,7 +11,8 @@ namespace onset::cluster {
 
 namespace {
 
-using self_ptr = contract_router_actor::stateful_pointer<contract_router_state>;
+using self_ptr
+  = actors::contract_router_actor::stateful_pointer<contract_router_state>;
 using summaries = std::vector<contract_summary>;
 
 /// Sends `xs` to the node of contract `id`.
@@ -29,12 +30,13 @@ caf::result<summaries> list(self_ptr self) {
 
 } // namespace
 
-contract_router_actor::behavior_type contract_router(
-  contract_router_actor::stateful_pointer<contract_router_state> self,
+actors::contract_router_actor::behavior_type contract_router(
+  actors::contract_router_actor::stateful_pointer<contract_router_state> self,
   std::vector<std::string> owners, std::string local_name,
-  contract_supervisor_actor local, engine_config::duration timeout) {
+  actors::contract_supervisor_actor local,
+  actors::engine_config::duration timeout) {
   auto& st = self->state;
-  st.owners = owner_table<contract_supervisor_actor>{
+  st.owners = owner_table<actors::contract_supervisor_actor>{
     std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
   st.log = log::context{{"router", "contracts"}};
@@ -74,7 +76,8 @@ contract_router_actor::behavior_type contract_router(
         if (auto dest = st.owners.handle(i))
           self->send(*dest, atom::resend_v);
     },
-    [self](atom::peer, std::string& node, contract_supervisor_actor& handle) {
+    [self](atom::peer, std::string& node,
+           actors::contract_supervisor_actor& handle) {
       auto& st = self->state;
       if (st.owners.set(node, handle))
         st.log.info("router.reachable",

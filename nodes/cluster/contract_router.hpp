@@ -21,17 +21,18 @@ namespace onset::cluster {
 struct contract_router_state {
   static inline const char* name = "contract-router";
 
-  owner_table<contract_supervisor_actor> owners;
-  engine_config::duration timeout;
+  owner_table<actors::contract_supervisor_actor> owners;
+  actors::engine_config::duration timeout;
   /// Every event carries `router=ROLE`.
   log::context log;
 };
 
 /// `owners` are the `contracts` nodes in cluster-file order; `local` is this
 /// node's CONTRACT SUPERVISOR if `local_name` is one of them.
-contract_router_actor::behavior_type contract_router(
-  contract_router_actor::stateful_pointer<contract_router_state> self,
+actors::contract_router_actor::behavior_type contract_router(
+  actors::contract_router_actor::stateful_pointer<contract_router_state> self,
   std::vector<std::string> owners, std::string local_name,
-  contract_supervisor_actor local, engine_config::duration timeout);
+  actors::contract_supervisor_actor local,
+  actors::engine_config::duration timeout);
 
 } // namespace onset::cluster

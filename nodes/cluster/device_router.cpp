@@ -14,13 +14,14 @@ namespace onset::cluster {
 
 namespace {
 
-using self_ptr = device_router_actor::stateful_pointer<device_router_state>;
+using self_ptr
+  = actors::device_router_actor::stateful_pointer<device_router_state>;
 using record_list = std::vector<device_record>;
 using ok_promise = caf::typed_response_promise<atom::ok>;
 
 /// Ids of `ids` grouped by owner (positions in `owners`).
 std::map<size_t, std::vector<device_id>>
-by_owner(const owner_table<device_supervisor_actor>& owners,
+by_owner(const owner_table<actors::device_supervisor_actor>& owners,
          const std::vector<device_id>& ids) {
   std::map<size_t, std::vector<device_id>> result;
   for (auto& id : ids)
@@ -175,12 +176,13 @@ caf::result<record_list> list(self_ptr self) {
 
 } // namespace
 
-device_router_actor::behavior_type
-device_router(device_router_actor::stateful_pointer<device_router_state> self,
-              std::vector<std::string> owners, std::string local_name,
-              device_supervisor_actor local, engine_config::duration timeout) {
+actors::device_router_actor::behavior_type device_router(
+  actors::device_router_actor::stateful_pointer<device_router_state> self,
+  std::vector<std::string> owners, std::string local_name,
+  actors::device_supervisor_actor local,
+  actors::engine_config::duration timeout) {
   auto& st = self->state;
-  st.owners = owner_table<device_supervisor_actor>{
+  st.owners = owner_table<actors::device_supervisor_actor>{
     std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
   st.log = log::context{{"router", "devices"}};
@@ -213,11 +215,14 @@ device_router(device_router_actor::stateful_pointer<device_router_state> self,
       return records(self, std::move(ids));
     },
     [self](atom::list) { return list(self); },
-    [self](atom::peer, std::string& node, device_supervisor_actor& handle) {
+    [self](atom::peer, std::string& node,
+           actors::device_supervisor_actor& handle) {
       on_peer(self, node, std::move(handle));
     },
     [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
-           step_sink_actor& sink) { on_batch(self, steps, first_token, sink); },
+           actors::step_sink_actor& sink) {
+      on_batch(self, steps, first_token, sink);
+    },
     [self](atom::answered, std::vector<step_answer>& xs) {
       self->state.batcher.answer(xs);
     },

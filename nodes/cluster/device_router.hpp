@@ -30,20 +30,21 @@ namespace onset::cluster {
 struct device_router_state {
   static inline const char* name = "device-router";
 
-  owner_table<device_supervisor_actor> owners;
+  owner_table<actors::device_supervisor_actor> owners;
   /// Steps for remote nodes, batched per node (step_batcher.hpp).
   step_batcher batcher;
   /// How long a request to a remote node may take.
-  engine_config::duration timeout;
+  actors::engine_config::duration timeout;
   /// Every event carries `router=ROLE`.
   log::context log;
 };
 
 /// `owners` are the `devices` nodes in cluster-file order; `local` is this
 /// node's DEVICE SUPERVISOR if `local_name` is one of them.
-device_router_actor::behavior_type
-device_router(device_router_actor::stateful_pointer<device_router_state> self,
-              std::vector<std::string> owners, std::string local_name,
-              device_supervisor_actor local, engine_config::duration timeout);
+actors::device_router_actor::behavior_type device_router(
+  actors::device_router_actor::stateful_pointer<device_router_state> self,
+  std::vector<std::string> owners, std::string local_name,
+  actors::device_supervisor_actor local,
+  actors::engine_config::duration timeout);
 
 } // namespace onset::cluster

@@ -13,7 +13,8 @@ namespace onset::cluster {
 
 namespace {
 
-using self_ptr = node_directory_actor::stateful_pointer<node_directory_state>;
+using self_ptr
+  = actors::node_directory_actor::stateful_pointer<node_directory_state>;
 
 /// The node's status with its stores' counts, without its peers.
 caf::expected<node_status> counted(self_ptr self) {
@@ -67,10 +68,10 @@ supervisor(self_ptr self, const Handle& x, const char* role) {
 
 } // namespace
 
-node_directory_actor::behavior_type node_directory(
-  node_directory_actor::stateful_pointer<node_directory_state> self,
+actors::node_directory_actor::behavior_type node_directory(
+  actors::node_directory_actor::stateful_pointer<node_directory_state> self,
   node_status identity, local_supervisors local,
-  std::vector<peer_link_actor> peers, persistence::environment* env) {
+  std::vector<actors::peer_link_actor> peers, persistence::environment* env) {
   auto& st = self->state;
   st.self_status = std::move(identity);
   st.self_status.reachable = true;

@@ -19,9 +19,9 @@ namespace onset::cluster {
 
 /// The supervisors a node runs; invalid handles for roles it does not hold.
 struct local_supervisors {
-  device_supervisor_actor devices;
-  contract_supervisor_actor contracts;
-  service_supervisor_actor services;
+  actors::device_supervisor_actor devices;
+  actors::contract_supervisor_actor contracts;
+  actors::service_supervisor_actor services;
 };
 
 struct node_directory_state {
@@ -31,7 +31,7 @@ struct node_directory_state {
   node_status self_status;
   local_supervisors local;
   /// This node's PEER LINKs (local actors).
-  std::vector<peer_link_actor> peers;
+  std::vector<actors::peer_link_actor> peers;
   /// How long a PEER LINK may take to say whether it is up.
   caf::timespan timeout;
   /// Read transactions only. Not owned; outlives the actor.
@@ -39,9 +39,9 @@ struct node_directory_state {
 };
 
 /// REQUIRES: `env` outlives the actor.
-node_directory_actor::behavior_type node_directory(
-  node_directory_actor::stateful_pointer<node_directory_state> self,
+actors::node_directory_actor::behavior_type node_directory(
+  actors::node_directory_actor::stateful_pointer<node_directory_state> self,
   node_status identity, local_supervisors local,
-  std::vector<peer_link_actor> peers, persistence::environment* env);
+  std::vector<actors::peer_link_actor> peers, persistence::environment* env);
 
 } // namespace onset::cluster

@@ -41,7 +41,7 @@ public:
 
   /// The owner of `id` (config/placement.hpp).
   size_t owner_of(std::string_view id) const {
-    return owner_index(id, names_.size());
+    return config::owner_index(id, names_.size());
   }
 
   const std::string& name(size_t i) const {

@@ -16,9 +16,9 @@ namespace onset::cluster {
 
 namespace {
 
-using self_ptr = peer_link_actor::stateful_pointer<peer_link_state>;
+using self_ptr = actors::peer_link_actor::stateful_pointer<peer_link_state>;
 
-node_status offline_status(const cluster_node& peer) {
+node_status offline_status(const config::cluster_node& peer) {
   node_status result;
   result.name = peer.name;
   result.address = peer.address();
@@ -27,16 +27,16 @@ node_status offline_status(const cluster_node& peer) {
   return result;
 }
 
-bool wants(self_ptr self, node_role role) {
+bool wants(self_ptr self, config::node_role role) {
   auto& st = self->state;
   if (!st.cfg.peer.has(role))
     return false;
   switch (role) {
-    case node_role::devices:
+    case config::node_role::devices:
       return static_cast<bool>(st.subs.devices);
-    case node_role::contracts:
+    case config::node_role::contracts:
       return static_cast<bool>(st.subs.contracts);
-    case node_role::services:
+    case config::node_role::services:
       return static_cast<bool>(st.subs.services);
     default:
       return false;
@@ -47,11 +47,11 @@ bool wants(self_ptr self, node_role role) {
 void tell_routers(self_ptr self) {
   auto& st = self->state;
   auto& name = st.cfg.peer.name;
-  if (wants(self, node_role::devices))
+  if (wants(self, config::node_role::devices))
     self->send(st.subs.devices, atom::peer_v, name, st.devices);
-  if (wants(self, node_role::contracts))
+  if (wants(self, config::node_role::contracts))
     self->send(st.subs.contracts, atom::peer_v, name, st.contracts);
-  if (wants(self, node_role::services))
+  if (wants(self, config::node_role::services))
     self->send(st.subs.services, atom::peer_v, name, st.services);
 }
 
@@ -69,9 +69,10 @@ void forget(self_ptr self) {
 
 void schedule_connect(self_ptr self) {
   auto& st = self->state;
-  self->delayed_send(
-    self, capped_backoff(st.cfg.retry_base, st.cfg.retry_cap, st.failures),
-    atom::tick_v, st.generation);
+  self->delayed_send(self,
+                     actors::capped_backoff(st.cfg.retry_base, st.cfg.retry_cap,
+                                            st.failures),
+                     atom::tick_v, st.generation);
 }
 
 /// A connect or fetch attempt failed: retry after a backoff.
@@ -131,7 +132,7 @@ void watch(self_ptr self, const Handle& x) {
 /// Fetches the supervisor of `role` (if this node wants it) into `slot`,
 /// then runs `next`.
 template <class Handle, class RoleAtom>
-void fetch(self_ptr self, uint64_t gen, node_role role, RoleAtom what,
+void fetch(self_ptr self, uint64_t gen, config::node_role role, RoleAtom what,
            Handle peer_link_state::*slot, std::function<void()> next) {
   auto& st = self->state;
   if (!wants(self, role)) {
@@ -158,12 +159,13 @@ void fetch(self_ptr self, uint64_t gen, node_role role, RoleAtom what,
 }
 
 void fetch_all(self_ptr self, uint64_t gen) {
-  fetch(self, gen, node_role::devices, atom::devices_v,
+  fetch(self, gen, config::node_role::devices, atom::devices_v,
         &peer_link_state::devices, [self, gen] {
-          fetch(self, gen, node_role::contracts, atom::contracts_v,
+          fetch(self, gen, config::node_role::contracts, atom::contracts_v,
                 &peer_link_state::contracts, [self, gen] {
-                  fetch(self, gen, node_role::services, atom::services_v,
-                        &peer_link_state::services, [self] { came_up(self); });
+                  fetch(self, gen, config::node_role::services,
+                        atom::services_v, &peer_link_state::services,
+                        [self] { came_up(self); });
                 });
         });
 }
@@ -185,12 +187,13 @@ void connect(self_ptr self) {
           failed(self, "nothing is published there");
           return;
         }
-        if (!self->system().assignable<node_directory_actor>(ifs)) {
+        if (!self->system().assignable<actors::node_directory_actor>(ifs)) {
           failed(self, "the actor published there is not an Onset node "
                        "directory of this version");
           return;
         }
-        st.directory = caf::actor_cast<node_directory_actor>(std::move(ptr));
+        st.directory
+          = caf::actor_cast<actors::node_directory_actor>(std::move(ptr));
         watch(self, st.directory);
         fetch_all(self, gen);
       },
@@ -202,8 +205,8 @@ void connect(self_ptr self) {
 
 } // namespace
 
-peer_link_actor::behavior_type
-peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
+actors::peer_link_actor::behavior_type
+peer_link(actors::peer_link_actor::stateful_pointer<peer_link_state> self,
           peer_link_config cfg, peer_subscribers subs) {
   auto& st = self->state;
   st.cfg = std::move(cfg);

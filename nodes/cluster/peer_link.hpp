@@ -32,7 +32,7 @@ struct peer_link_config {
   using duration = std::chrono::nanoseconds;
 
   /// The remote node.
-  cluster_node peer;
+  config::cluster_node peer;
   /// How long one connect attempt may take (a frozen peer accepts TCP but
   /// never completes the handshake).
   duration connect_timeout = std::chrono::seconds{3};
@@ -47,11 +47,11 @@ struct peer_link_config {
 /// Who hears about the peer's supervisors. Invalid handles are skipped; a
 /// ROUTER is told only if the peer holds its role.
 struct peer_subscribers {
-  device_router_actor devices;
-  contract_router_actor contracts;
-  service_router_actor services;
+  actors::device_router_actor devices;
+  actors::contract_router_actor contracts;
+  actors::service_router_actor services;
   /// Told `resend` each time the peer comes up.
-  contract_supervisor_actor resend_to;
+  actors::contract_supervisor_actor resend_to;
 };
 
 struct peer_link_state {
@@ -60,10 +60,10 @@ struct peer_link_state {
   peer_link_config cfg;
   peer_subscribers subs;
   bool up = false;
-  node_directory_actor directory;
-  device_supervisor_actor devices;
-  contract_supervisor_actor contracts;
-  service_supervisor_actor services;
+  actors::node_directory_actor directory;
+  actors::device_supervisor_actor devices;
+  actors::contract_supervisor_actor contracts;
+  actors::service_supervisor_actor services;
   /// The remote actors monitored in the current attempt.
   std::vector<caf::actor_addr> watched;
   /// Bumped per connect attempt and per failure; answers and timers of
@@ -73,8 +73,8 @@ struct peer_link_state {
   unsigned failures = 0;
 };
 
-peer_link_actor::behavior_type
-peer_link(peer_link_actor::stateful_pointer<peer_link_state> self,
+actors::peer_link_actor::behavior_type
+peer_link(actors::peer_link_actor::stateful_pointer<peer_link_state> self,
           peer_link_config cfg, peer_subscribers subs);
 
 } // namespace onset::cluster

@@ -9,12 +9,13 @@
 
 namespace onset::cluster {
 
-service_router_actor::behavior_type service_router(
-  service_router_actor::stateful_pointer<service_router_state> self,
+actors::service_router_actor::behavior_type service_router(
+  actors::service_router_actor::stateful_pointer<service_router_state> self,
   std::vector<std::string> owners, std::string local_name,
-  service_supervisor_actor local, engine_config::duration timeout) {
+  actors::service_supervisor_actor local,
+  actors::engine_config::duration timeout) {
   auto& st = self->state;
-  st.owners = owner_table<service_supervisor_actor>{
+  st.owners = owner_table<actors::service_supervisor_actor>{
     std::move(owners), local_name, std::move(local)};
   st.timeout = timeout;
   st.log = log::context{{"router", "services"}};
@@ -35,11 +36,14 @@ service_router_actor::behavior_type service_router(
                                       atom::get_v, std::move(service),
                                       std::move(device));
     },
-    [self](atom::peer, std::string& node, service_supervisor_actor& handle) {
+    [self](atom::peer, std::string& node,
+           actors::service_supervisor_actor& handle) {
       on_peer(self, node, std::move(handle));
     },
     [self](atom::apply, std::vector<instruction>& steps, uint64_t first_token,
-           step_sink_actor& sink) { on_batch(self, steps, first_token, sink); },
+           actors::step_sink_actor& sink) {
+      on_batch(self, steps, first_token, sink);
+    },
     [self](atom::answered, std::vector<step_answer>& xs) {
       self->state.batcher.answer(xs);
     },

@@ -21,20 +21,21 @@ namespace onset::cluster {
 struct service_router_state {
   static inline const char* name = "service-router";
 
-  owner_table<service_supervisor_actor> owners;
+  owner_table<actors::service_supervisor_actor> owners;
   /// Steps for remote nodes, batched per node (step_batcher.hpp).
   step_batcher batcher;
   /// How long a request to a remote node may take.
-  engine_config::duration timeout;
+  actors::engine_config::duration timeout;
   /// Every event carries `router=ROLE`.
   log::context log;
 };
 
 /// `owners` are the `services` nodes in cluster-file order; `local` is this
 /// node's SERVICE SUPERVISOR if `local_name` is one of them.
-service_router_actor::behavior_type service_router(
-  service_router_actor::stateful_pointer<service_router_state> self,
+actors::service_router_actor::behavior_type service_router(
+  actors::service_router_actor::stateful_pointer<service_router_state> self,
   std::vector<std::string> owners, std::string local_name,
-  service_supervisor_actor local, engine_config::duration timeout);
+  actors::service_supervisor_actor local,
+  actors::engine_config::duration timeout);
 
 } // namespace onset::cluster

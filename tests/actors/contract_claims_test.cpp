@@ -4,6 +4,7 @@
 #include "tests/actors/engine_fixture.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 namespace {

@@ -13,6 +13,7 @@
 #include "tests/actors/engine_fixture.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 namespace {
@@ -109,7 +110,7 @@ struct fixture : engine_fixture {
 
   /// The durable history of C-1.
   std::vector<history_entry> durable_history() {
-    auto h = contract_storage::history(*env, contract_id{"C-1"});
+    auto h = actors::contract_storage::history(*env, contract_id{"C-1"});
     CAF_REQUIRE(h);
     return std::move(*h);
   }
@@ -234,7 +235,7 @@ CAF_TEST(acks during a commit in flight make one following commit) {
     release();
   CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
   check_effects_once();
-  auto loaded = contract_storage::load(*env, contract_id{"C-1"});
+  auto loaded = actors::contract_storage::load(*env, contract_id{"C-1"});
   CAF_REQUIRE(loaded && *loaded);
   CAF_CHECK_EQUAL((*loaded)->record.doc, doc);
   CAF_CHECK_EQUAL((*loaded)->record.state, contract_state::active);
@@ -273,11 +274,11 @@ CAF_TEST(absorb keeps the order of a later change and its timer removals) {
   auto line = [](const char* text) {
     return history_entry{utc_time{1}, history_kind::sent, text};
   };
-  contract_change first;
+  actors::contract_change first;
   first.history = {line("a")};
   first.add_timers = {t(timer_kind::start), t(timer_kind::end)};
   first.events = {"evt-1"};
-  contract_change later;
+  actors::contract_change later;
   later.history = {line("b"), line("c")};
   later.remove_timers = {t(timer_kind::start)};
   later.acks = {instruction_ack{}};
@@ -293,7 +294,7 @@ CAF_TEST(absorb keeps the order of a later change and its timer removals) {
                   (std::vector<due_timer>{t(timer_kind::end)}));
   CAF_CHECK_EQUAL(first.remove_timers,
                   (std::vector<due_timer>{t(timer_kind::start)}));
-  contract_change again;
+  actors::contract_change again;
   again.add_timers = {t(timer_kind::start)};
   first.absorb(std::move(again));
   CAF_CHECK_EQUAL(

@@ -8,6 +8,7 @@
 #include "actors/contract_actor.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 namespace {
@@ -47,7 +48,8 @@ CAF_TEST(a contract killed before it records an ack resends and finishes) {
     CAF_REQUIRE(sched.has_job());
     for (auto* job : sched.jobs)
       if (auto* a = dynamic_cast<caf::local_actor*>(job);
-          a != nullptr && std::string{a->name()} == contract_actor_state::name)
+          a != nullptr
+          && std::string{a->name()} == actors::contract_actor_state::name)
         victim = caf::actor_cast<caf::actor>(a->ctrl());
     sched.run_once();
   }

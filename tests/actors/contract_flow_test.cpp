@@ -6,6 +6,7 @@
 #include "tests/actors/flight_probe.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 namespace {

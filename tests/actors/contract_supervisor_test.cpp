@@ -9,6 +9,7 @@
 #include "messages/contract_json.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 namespace {
@@ -16,12 +17,12 @@ namespace {
 struct supervisor_fixture : receiver_fixture {
   utc_time now = *utc_time::parse_rfc3339("2026-11-30T00:00:00Z");
   /// How far the wall clock is into the second `now`.
-  engine_config::duration into{0};
-  engine_config config;
-  contract_supervisor_actor contracts;
+  actors::engine_config::duration into{0};
+  actors::engine_config config;
+  actors::contract_supervisor_actor contracts;
 
   supervisor_fixture() {
-    auto ctx = std::make_shared<contract_context>();
+    auto ctx = std::make_shared<actors::contract_context>();
     ctx->cat = cat;
     ctx->env = env.get();
     ctx->store = store;
@@ -30,7 +31,7 @@ struct supervisor_fixture : receiver_fixture {
     ctx->config = config;
     ctx->now = [this] { return now; };
     ctx->into_second = [this] { return into; };
-    contracts = sys.spawn(contract_supervisor_behavior,
+    contracts = sys.spawn(actors::contract_supervisor_behavior,
                           std::shared_ptr<const contract_context>{ctx},
                           devices);
     // Runs messages only: the supervisor's date timer re-arms forever.
@@ -65,8 +66,8 @@ struct supervisor_fixture : receiver_fixture {
 
   /// The CONTRACT actors the supervisor spawned and that still run.
   size_t contract_actors() {
-    using impl
-      = contract_supervisor_actor::stateful_base<contract_supervisor_state>;
+    using impl = actors::contract_supervisor_actor::stateful_base<
+      actors::contract_supervisor_state>;
     auto* ptr
       = dynamic_cast<impl*>(caf::actor_cast<caf::abstract_actor*>(contracts));
     CAF_REQUIRE(ptr != nullptr);

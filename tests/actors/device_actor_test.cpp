@@ -3,6 +3,7 @@
 #include "tests/support/log_capture.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 using namespace std::chrono_literals;
 
@@ -51,9 +52,9 @@ struct fixture : receiver_fixture {
   }
 
   /// The DEVICE actor of `id` running now, if any.
-  const device_worker_actor* worker(const std::string& id) {
-    using impl
-      = device_supervisor_actor::stateful_base<device_supervisor_state>;
+  const actors::device_worker_actor* worker(const std::string& id) {
+    using impl = actors::device_supervisor_actor::stateful_base<
+      actors::device_supervisor_state>;
     return deref<impl>(devices).state.workers.find(device_id{id});
   }
 
@@ -94,7 +95,7 @@ struct fixture : receiver_fixture {
 /// writer runs meanwhile.)
 class racing_driver : public device_driver {
 public:
-  racing_driver(std::unique_ptr<device_driver> inner,
+  racing_driver(std::unique_ptr<actors::device_driver> inner,
                 persistence::environment& env, persistence::write_batch late,
                 std::shared_ptr<bool> pending)
     : inner_(std::move(inner)),
@@ -107,8 +108,8 @@ public:
     return inner_->latency(x);
   }
 
-  driver_result apply(const device_state& current,
-                      const instruction& x) override {
+  actors::driver_result apply(const device_state& current,
+                              const instruction& x) override {
     if (*pending_) {
       *pending_ = false;
       auto txn = env_.begin_write();
@@ -120,7 +121,7 @@ public:
   }
 
 private:
-  std::unique_ptr<device_driver> inner_;
+  std::unique_ptr<actors::device_driver> inner_;
   persistence::environment& env_;
   persistence::write_batch late_;
   std::shared_ptr<bool> pending_;
@@ -310,7 +311,7 @@ CAF_TEST(a step builds on the printer state in the store and not on a copy) {
 CAF_TEST(a commit from a stale view of the store writes nothing) {
   CAF_MESSAGE("the late batch lands after the step read the printer's state "
               "and before its own commit");
-  auto fleet = simulated_printer_factory(*cat, printer);
+  auto fleet = actors::simulated_printer_factory(*cat, printer);
   auto late = std::make_shared<bool>(true);
   start_devices([this, fleet, late](const device_id& id) {
     return std::make_unique<racing_driver>(fleet(id), *env, late_batch(), late);

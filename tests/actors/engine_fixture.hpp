@@ -17,15 +17,18 @@
 
 namespace onset::test {
 
+// The tests speak the actors' vocabulary unqualified.
+using namespace onset::actors;
+
 struct engine_fixture : receiver_fixture {
   utc_time now = *utc_time::parse_rfc3339("2026-11-30T00:00:00Z");
-  engine_config config;
-  std::shared_ptr<contract_context> ctx;
-  contract_supervisor_actor contracts;
+  actors::engine_config config;
+  std::shared_ptr<actors::contract_context> ctx;
+  actors::contract_supervisor_actor contracts;
   /// Where the CONTRACT actors send their steps: the receivers themselves
   /// unless a test puts something in between.
-  device_actor contract_devices;
-  service_actor contract_services;
+  actors::device_actor contract_devices;
+  actors::service_actor contract_services;
   /// The STORE the contract side writes through, if not `store` (a test's
   /// stand-in that holds commits back).
   persistence::store_actor contract_store;
@@ -58,7 +61,7 @@ struct engine_fixture : receiver_fixture {
   void start_contracts() {
     stop(contracts);
     run();
-    ctx = std::make_shared<contract_context>();
+    ctx = std::make_shared<actors::contract_context>();
     ctx->cat = cat;
     ctx->env = env.get();
     ctx->store = contract_store ? contract_store : store;
@@ -70,9 +73,10 @@ struct engine_fixture : receiver_fixture {
       ctx->services = contract_services;
     ctx->config = config;
     if (config.max_steps_in_flight > 0)
-      ctx->budget = std::make_shared<step_budget>(config.max_steps_in_flight);
+      ctx->budget
+        = std::make_shared<actors::step_budget>(config.max_steps_in_flight);
     ctx->now = [this] { return now; };
-    contracts = sys.spawn(contract_supervisor_behavior,
+    contracts = sys.spawn(actors::contract_supervisor_behavior,
                           std::shared_ptr<const contract_context>{ctx},
                           devices);
     run();

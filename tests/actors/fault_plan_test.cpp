@@ -8,17 +8,19 @@
 #include "actors/fault_plan.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 
 CAF_TEST(a spec sets each fault and reads back) {
-  auto x = parse_fault_spec("drop=0.1,duplicate=0.2,delay=0.3,delay_ms=250,"
-                            "seed=9");
+  auto x = actors::parse_fault_spec(
+    "drop=0.1,duplicate=0.2,delay=0.3,delay_ms=250,"
+    "seed=9");
   CAF_REQUIRE(x);
   CAF_CHECK_EQUAL(x.value().drop, 0.1);
   CAF_CHECK_EQUAL(x.value().duplicate, 0.2);
   CAF_CHECK_EQUAL(x.value().delay, 0.3);
   CAF_CHECK_EQUAL(x.value().max_delay.count(), 250);
   CAF_CHECK_EQUAL(x.value().seed, 9u);
-  auto again = parse_fault_spec(to_string(x.value()));
+  auto again = actors::parse_fault_spec(to_string(x.value()));
   CAF_REQUIRE(again);
   CAF_CHECK_EQUAL(again.value().drop, 0.1);
   CAF_CHECK_EQUAL(again.value().seed, 9u);
@@ -26,7 +28,7 @@ CAF_TEST(a spec sets each fault and reads back) {
 
 CAF_TEST(a bad spec is refused naming the item) {
   auto field = [](const std::string& spec) {
-    auto x = parse_fault_spec(spec);
+    auto x = actors::parse_fault_spec(spec);
     return x ? std::string{"accepted"} : x.error().field;
   };
   CAF_CHECK_EQUAL(field("drop=2"), "drop");
@@ -36,18 +38,18 @@ CAF_TEST(a bad spec is refused naming the item) {
   CAF_CHECK_EQUAL(field("delay_ms=0"), "delay_ms");
   CAF_CHECK_EQUAL(field("seed=-1"), "seed");
   CAF_CHECK_EQUAL(field(""), "");
-  CAF_CHECK(!parse_fault_spec("drop=0.5,duplicate=0.4,delay=0.2"));
+  CAF_CHECK(!actors::parse_fault_spec("drop=0.5,duplicate=0.4,delay=0.2"));
 }
 
 CAF_TEST(the same seed gives the same faults at the given rates) {
-  fault_options x;
+  actors::fault_options x;
   x.drop = 0.2;
   x.duplicate = 0.1;
   x.delay = 0.1;
   x.seed = 5;
-  fault_plan a{x};
-  fault_plan b{x};
-  std::map<fault, int> seen;
+  actors::fault_plan a{x};
+  actors::fault_plan b{x};
+  std::map<actors::fault, int> seen;
   bool same = true;
   for (int i = 0; i < 10000; ++i) {
     auto f = a.next();
@@ -56,13 +58,13 @@ CAF_TEST(the same seed gives the same faults at the given rates) {
   }
   CAF_CHECK(same);
   // Drop splits evenly between instructions and acks.
-  CAF_CHECK_GREATER(seen[fault::drop_request], 800);
-  CAF_CHECK_LESS(seen[fault::drop_request], 1200);
-  CAF_CHECK_GREATER(seen[fault::drop_reply], 800);
-  CAF_CHECK_LESS(seen[fault::drop_reply], 1200);
-  CAF_CHECK_GREATER(seen[fault::duplicate], 800);
-  CAF_CHECK_LESS(seen[fault::duplicate], 1200);
-  CAF_CHECK_GREATER(seen[fault::none], 5500);
+  CAF_CHECK_GREATER(seen[actors::fault::drop_request], 800);
+  CAF_CHECK_LESS(seen[actors::fault::drop_request], 1200);
+  CAF_CHECK_GREATER(seen[actors::fault::drop_reply], 800);
+  CAF_CHECK_LESS(seen[actors::fault::drop_reply], 1200);
+  CAF_CHECK_GREATER(seen[actors::fault::duplicate], 800);
+  CAF_CHECK_LESS(seen[actors::fault::duplicate], 1200);
+  CAF_CHECK_GREATER(seen[actors::fault::none], 5500);
   for (int i = 0; i < 100; ++i) {
     auto d = a.next_delay().count();
     CAF_CHECK(d >= 1 && d <= 500);

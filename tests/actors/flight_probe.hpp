@@ -17,6 +17,9 @@
 
 namespace onset::test {
 
+// The tests speak the actors' vocabulary unqualified.
+using namespace onset::actors;
+
 struct flight_log {
   size_t in_flight = 0;
   size_t peak = 0;
@@ -47,8 +50,8 @@ caf::result<instruction_ack> probe_apply(Self* self, const Inner& inner,
   return rp;
 }
 
-inline device_actor::behavior_type
-device_probe(device_actor::pointer self, device_actor inner,
+inline actors::device_actor::behavior_type
+device_probe(actors::device_actor::pointer self, actors::device_actor inner,
              std::shared_ptr<flight_log> log) {
   return {
     [self, inner, log](atom::apply, instruction& x) {
@@ -63,8 +66,8 @@ device_probe(device_actor::pointer self, device_actor inner,
   };
 }
 
-inline service_actor::behavior_type
-service_probe(service_actor::pointer self, service_actor inner,
+inline actors::service_actor::behavior_type
+service_probe(actors::service_actor::pointer self, actors::service_actor inner,
               std::shared_ptr<flight_log> log) {
   return {
     [self, inner, log](atom::apply, instruction& x) {

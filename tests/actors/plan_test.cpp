@@ -6,6 +6,7 @@
 #include "tests/support/shipped_catalog.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 
 namespace {
 
@@ -47,15 +48,15 @@ struct fixture {
     applied_ledger result;
     for (auto d : devices)
       result.devices.emplace(device_id{d},
-                             initial_ledger(registry.at(device_id{d})));
+                             actors::initial_ledger(registry.at(device_id{d})));
     return result;
   }
 
   /// Applies every remaining step to `ledger` and returns the steps.
   std::vector<instruction> run(const desired_state& w, applied_ledger& ledger) {
-    auto steps = remaining_steps(id, 1, w, ledger);
+    auto steps = actors::remaining_steps(id, 1, w, ledger);
     for (auto& x : steps)
-      record_applied(ledger, x);
+      actors::record_applied(ledger, x);
     return steps;
   }
 
@@ -112,7 +113,7 @@ CAF_TEST(firmware and apps already there are not sent) {
 CAF_TEST(claim 7 a renewal plans only the delta and no change plans nothing) {
   auto ledger = fresh_ledger({"MFP-1"});
   run(want(R"({"data_backup":{"backup_format":"full"}})"), ledger);
-  auto same = remaining_steps(
+  auto same = actors::remaining_steps(
     id, 2, want(R"({"data_backup":{"backup_format":"full"}})"), ledger);
   CAF_CHECK(same.empty());
   auto changed
@@ -161,7 +162,7 @@ CAF_TEST(ending removes everything in reverse order but keeps what was there) {
   CAF_CHECK_EQUAL(steps[7].apps, std::vector<std::string>{"cloud-connector"});
   CAF_CHECK_EQUAL(ledger.devices.at(device_id{"MFP-2"}).apps,
                   std::vector<std::string>{"backup-agent"});
-  CAF_CHECK(remaining_steps(id, 1, desired_state{}, ledger).empty());
+  CAF_CHECK(actors::remaining_steps(id, 1, desired_state{}, ledger).empty());
 }
 
 CAF_TEST(a printer dropped by a renewal is deprovisioned) {

@@ -24,6 +24,9 @@
 
 namespace onset::test {
 
+// The tests speak the actors' vocabulary unqualified.
+using namespace onset::actors;
+
 inline firmware_version fw(const char* text) {
   auto result = firmware_version::parse(text);
   CAF_REQUIRE(result.has_value());
@@ -36,10 +39,10 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
   persistence::store_actor store;
   std::shared_ptr<const catalog> cat
     = std::make_shared<const catalog>(shipped_catalog());
-  simulated_printer_options printer;
-  receiver_options options;
-  device_supervisor_actor devices;
-  service_supervisor_actor services;
+  actors::simulated_printer_options printer;
+  actors::receiver_options options;
+  actors::device_supervisor_actor devices;
+  actors::service_supervisor_actor services;
 
   receiver_fixture() {
     persistence::environment_options opts;
@@ -52,7 +55,7 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
       CAF_FAIL("cannot open environment: " << to_string(opened.error()));
     env = std::move(*opened);
     store = sys.spawn(persistence::store_behavior, env.get());
-    services = spawn_service_supervisor(sys, store, *env, cat, options);
+    services = actors::spawn_service_supervisor(sys, store, *env, cat, options);
     start_devices();
   }
 
@@ -73,15 +76,15 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
 
   /// (Re)spawns the DEVICE SUPERVISOR with the current `printer` options.
   void start_devices() {
-    start_devices(simulated_printer_factory(*cat, printer));
+    start_devices(actors::simulated_printer_factory(*cat, printer));
   }
 
   /// (Re)spawns the DEVICE SUPERVISOR with printers made by `make_driver`.
-  void start_devices(driver_factory make_driver) {
+  void start_devices(actors::driver_factory make_driver) {
     stop(devices);
     run();
-    devices = spawn_device_supervisor(sys, store, *env, std::move(make_driver),
-                                      options);
+    devices = actors::spawn_device_supervisor(sys, store, *env,
+                                              std::move(make_driver), options);
     run();
   }
 

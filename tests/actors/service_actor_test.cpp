@@ -3,6 +3,7 @@
 #include "tests/support/log_capture.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 namespace {
@@ -148,10 +149,10 @@ CAF_TEST(an unknown service is refused) {
 
 CAF_TEST(state and watermarks survive a crash of the SERVICE actor) {
   CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
-  using impl
-    = service_supervisor_actor::stateful_base<service_supervisor_state>;
+  using impl = actors::service_supervisor_actor::stateful_base<
+    actors::service_supervisor_state>;
   auto worker = deref<impl>(services).state.workers.find(
-    lane_of(s1, options.service_lanes));
+    actors::lane_of(s1, options.service_lanes));
   CAF_REQUIRE(worker != nullptr);
   caf::anon_send_exit(*worker, caf::exit_reason::kill);
   run();

@@ -5,8 +5,9 @@
 #include "tests/support/shipped_catalog.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace std::chrono_literals;
-using status = driver_result::status;
+using status = actors::driver_result::status;
 
 namespace {
 
@@ -19,15 +20,16 @@ firmware_version v(const char* text) {
 struct fixture {
   device_id id{"MFP-1"};
   device_state printer;
-  simulated_printer_options options;
+  actors::simulated_printer_options options;
 
   fixture() {
     printer.registration.id = id;
     printer.firmware = v("2.4.0");
   }
 
-  std::unique_ptr<device_driver> driver() {
-    return simulated_printer_factory(test::shipped_catalog(), options)(id);
+  std::unique_ptr<actors::device_driver> driver() {
+    return actors::simulated_printer_factory(test::shipped_catalog(),
+                                             options)(id);
   }
 
   instruction step(step_kind kind) {
@@ -59,7 +61,7 @@ struct fixture {
   }
 
   /// Applies `x` and, when applied, makes the result the printer's state.
-  driver_result run(device_driver& drv, const instruction& x) {
+  actors::driver_result run(actors::device_driver& drv, const instruction& x) {
     auto result = drv.apply(printer, x);
     if (result.outcome == status::applied)
       printer = result.state;

@@ -22,6 +22,7 @@
 #include "tests/cluster/cluster_fixture.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::nodes;
 using namespace onset::test;
 

@@ -9,6 +9,7 @@
 #include "nodes/embedded_node.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::test;
 
 CAF_TEST_FIXTURE_SCOPE(cluster_dsl_tests, cluster_fixture)
@@ -126,7 +127,7 @@ struct embedded_fixture : test_coordinator_fixture<dsl_config> {
   }
 
   ~embedded_fixture() {
-    for (auto& x : node.actors())
+    for (auto& x : node.in_stop_order())
       if (x)
         caf::anon_send_exit(x, caf::exit_reason::kill);
     caf::anon_send_exit(storage.store, caf::exit_reason::kill);

@@ -38,9 +38,12 @@
 
 namespace onset::test {
 
+// The tests speak the actors' vocabulary unqualified.
+using namespace onset::actors;
+
 /// Onset's configuration, with the middleman's helper actors on the test
 /// scheduler (detached ones would run on threads of their own).
-struct dsl_config : system_config {
+struct dsl_config : nodes::system_config {
   dsl_config() {
     set("middleman.attach-utility-actors", true);
   }
@@ -80,7 +83,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   /// Both nodes' options (engine, printers, faults), as `onset-node`'s
   /// command line would give them.
   nodes::node_options options;
-  cluster_spec spec;
+  config::cluster_spec spec;
 
   // mars: d1
   node_storage_parts d1;
@@ -132,21 +135,21 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   // -- the nodes ------------------------------------------------------------
 
   /// c1 on earth (gateway, contracts) and d1 on mars (devices, services).
-  static cluster_spec cluster_of_two() {
-    cluster_spec result;
+  static config::cluster_spec cluster_of_two() {
+    config::cluster_spec result;
     // A PEER LINK's connect attempt may take max(this, 1 s).
     result.heartbeat_timeout = std::chrono::seconds{1};
-    cluster_node c1;
+    config::cluster_node c1;
     c1.name = "c1";
     c1.host = "earth";
     c1.port = 7500;
     c1.gateway_port = 7411;
-    c1.roles = {node_role::gateway, node_role::contracts};
-    cluster_node d1;
+    c1.roles = {config::node_role::gateway, config::node_role::contracts};
+    config::cluster_node d1;
     d1.name = "d1";
     d1.host = "mars";
     d1.port = mars_port;
-    d1.roles = {node_role::devices, node_role::services};
+    d1.roles = {config::node_role::devices, config::node_role::services};
     result.nodes = {c1, d1};
     return result;
   }
@@ -167,7 +170,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   /// Kills every actor of `node`, then its STORE, and closes its LMDB.
   void stop(nodes::wired_node& node, node_storage_parts& storage) {
-    for (auto& x : node.actors())
+    for (auto& x : node.in_stop_order())
       if (x)
         caf::anon_send_exit(x, caf::exit_reason::kill);
     caf::anon_send_exit(storage.store, caf::exit_reason::kill);

@@ -9,12 +9,13 @@
 #include "nodes/cluster/device_router.hpp"
 
 using namespace onset;
+using namespace onset::actors;
 using namespace onset::cluster;
 using namespace onset::test;
 
 namespace {
 
-struct router_fixture : test_coordinator_fixture<system_config> {
+struct router_fixture : test_coordinator_fixture<nodes::system_config> {
   node_storage_parts d1;
   node_storage_parts d2;
   std::shared_ptr<const catalog> cat

@@ -22,13 +22,14 @@ json shipped_json() {
 
 void check_refused(const json& doc, const std::string& field,
                    const std::string& fragment) {
-  test::check_refusal(parse_catalog(doc.dump()), field, fragment, doc.dump());
+  test::check_refusal(config::parse_catalog(doc.dump()), field, fragment,
+                      doc.dump());
 }
 
 } // namespace
 
 CAF_TEST(the shipped catalog holds the five services of the patent) {
-  auto result = load_catalog(test::source_path("config/catalog.json"));
+  auto result = config::load_catalog(test::source_path("config/catalog.json"));
   CAF_REQUIRE(result);
   auto& cat = result.value();
   CAF_CHECK_EQUAL(cat.services.size(), 5u);
@@ -58,7 +59,7 @@ CAF_TEST(the shipped catalog holds the five services of the patent) {
 }
 
 CAF_TEST(a bad catalog is refused naming the file and field) {
-  auto missing = load_catalog("/nonexistent/catalog.json");
+  auto missing = config::load_catalog("/nonexistent/catalog.json");
   CAF_REQUIRE(!missing);
   CAF_CHECK_EQUAL(missing.error().field, "/nonexistent/catalog.json");
   auto path = std::string{"/tmp/onset-catalog-test.json"};
@@ -70,7 +71,7 @@ CAF_TEST(a bad catalog is refused naming the file and field) {
     std::ofstream out{path};
     out << doc.dump();
   }
-  auto bad = load_catalog(path);
+  auto bad = config::load_catalog(path);
   std::remove(path.c_str());
   CAF_REQUIRE(!bad);
   CAF_CHECK_EQUAL(bad.error().field,

@@ -33,13 +33,14 @@ json five_nodes() {
 
 void check_refused(const json& doc, const std::string& field,
                    const std::string& fragment) {
-  test::check_refusal(parse_cluster(doc.dump()), field, fragment, doc.dump());
+  test::check_refusal(config::parse_cluster(doc.dump()), field, fragment,
+                      doc.dump());
 }
 
 } // namespace
 
 CAF_TEST(a five node cluster is read as written) {
-  auto result = parse_cluster(five_nodes().dump());
+  auto result = config::parse_cluster(five_nodes().dump());
   CAF_REQUIRE(result);
   auto& spec = result.value();
   CAF_CHECK_EQUAL(spec.heartbeat_interval.count(), 200);
@@ -53,14 +54,14 @@ CAF_TEST(a five node cluster is read as written) {
   CAF_CHECK(spec.find("nope") == nullptr);
   auto* d1 = spec.find("d1");
   CAF_REQUIRE(d1 != nullptr);
-  CAF_CHECK(d1->has(node_role::devices));
-  CAF_CHECK(d1->has(node_role::services));
-  CAF_CHECK(!d1->has(node_role::contracts));
-  CAF_CHECK_EQUAL(spec.holders(node_role::contracts),
+  CAF_CHECK(d1->has(config::node_role::devices));
+  CAF_CHECK(d1->has(config::node_role::services));
+  CAF_CHECK(!d1->has(config::node_role::contracts));
+  CAF_CHECK_EQUAL(spec.holders(config::node_role::contracts),
                   (std::vector<std::string>{"c1", "c2"}));
-  CAF_CHECK_EQUAL(spec.holders(node_role::devices),
+  CAF_CHECK_EQUAL(spec.holders(config::node_role::devices),
                   (std::vector<std::string>{"d1", "d2"}));
-  CAF_CHECK_EQUAL(spec.holders(node_role::services),
+  CAF_CHECK_EQUAL(spec.holders(config::node_role::services),
                   (std::vector<std::string>{"d1"}));
 }
 
@@ -68,7 +69,7 @@ CAF_TEST(heartbeat settings default when absent) {
   auto doc = five_nodes();
   doc.erase("heartbeat_interval_ms");
   doc.erase("heartbeat_timeout_ms");
-  auto result = parse_cluster(doc.dump());
+  auto result = config::parse_cluster(doc.dump());
   CAF_REQUIRE(result);
   CAF_CHECK_EQUAL(result.value().heartbeat_interval.count(), 500);
   CAF_CHECK_EQUAL(result.value().heartbeat_timeout.count(), 3000);
@@ -78,17 +79,18 @@ CAF_TEST(one node may hold every role) {
   auto doc = json::parse(R"({"nodes": [{"name": "all", "host": "localhost",
     "port": 7500, "gateway_port": 7411,
     "roles": ["gateway", "contracts", "devices", "services"]}]})");
-  CAF_CHECK(parse_cluster(doc.dump()));
+  CAF_CHECK(config::parse_cluster(doc.dump()));
 }
 
 CAF_TEST(the shipped examples are valid) {
+  CAF_CHECK(config::load_cluster_file(
+    test::source_path("deploy/cluster-example.json")));
   CAF_CHECK(
-    load_cluster_file(test::source_path("deploy/cluster-example.json")));
-  CAF_CHECK(load_cluster_file(test::source_path("deploy/cluster-local.json")));
+    config::load_cluster_file(test::source_path("deploy/cluster-local.json")));
 }
 
 CAF_TEST(not json and unknown fields are refused) {
-  auto result = parse_cluster("{\"nodes\": [");
+  auto result = config::parse_cluster("{\"nodes\": [");
   CAF_REQUIRE(!result);
   CAF_CHECK_EQUAL(result.error().field, "document");
   auto doc = five_nodes();
@@ -182,7 +184,7 @@ CAF_TEST(duplicate addresses are refused) {
   doc = five_nodes();
   doc["nodes"][2]["host"] = "10.0.0.2";
   doc["nodes"][2]["port"] = 7501;
-  CAF_CHECK(parse_cluster(doc.dump()));
+  CAF_CHECK(config::parse_cluster(doc.dump()));
 }
 
 CAF_TEST(a role no node holds is refused) {
@@ -222,7 +224,7 @@ CAF_TEST(heartbeat settings out of range are refused) {
 }
 
 CAF_TEST(a file that cannot be read is refused naming it) {
-  auto result = load_cluster_file("/nonexistent/cluster.json");
+  auto result = config::load_cluster_file("/nonexistent/cluster.json");
   CAF_REQUIRE(!result);
   CAF_CHECK_EQUAL(result.error().field, "/nonexistent/cluster.json");
   CAF_CHECK_EQUAL(result.error().reason, "cannot be read");

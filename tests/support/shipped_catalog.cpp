@@ -16,7 +16,7 @@ namespace {
 /// The shipped catalog; a test binary without it cannot run, so a catalog
 /// that fails to load aborts with the reason.
 catalog load_shipped_or_abort() {
-  auto result = load_catalog(source_path("config/catalog.json"));
+  auto result = config::load_catalog(source_path("config/catalog.json"));
   if (!result) {
     std::fprintf(stderr, "shipped catalog: %s\n",
                  result.error().to_string().c_str());

@@ -11,7 +11,7 @@ namespace onset::test {
 
 struct test_config : caf::actor_system_config {
   test_config() {
-    add_onset_types(*this);
+    actors::add_onset_types(*this);
   }
 };
 
