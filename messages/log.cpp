@@ -82,32 +82,23 @@ void append_text_value(std::string& out, std::string_view text) {
 void field::append_text(std::string& out) const {
   out += key_;
   out += '=';
-  switch (kind_) {
-    case kind::text:
-      append_text_value(out, text_);
-      break;
-    case kind::integer:
-      out += std::to_string(signed_);
-      break;
-    case kind::unsigned_integer:
-      out += std::to_string(unsigned_);
-      break;
-    case kind::real:
-      out += fmt::format("{}", real_);
-      break;
-    case kind::boolean:
-      out += unsigned_ != 0 ? "true" : "false";
-      break;
-  }
+  if (kind_ == kind::text)
+    append_text_value(out, text_);
+  else
+    append_scalar(out);
 }
 
 void field::append_json(std::string& out) const {
   append_json_string(out, key_);
   out += ':';
+  if (kind_ == kind::text)
+    append_json_string(out, text_);
+  else
+    append_scalar(out);
+}
+
+void field::append_scalar(std::string& out) const {
   switch (kind_) {
-    case kind::text:
-      append_json_string(out, text_);
-      break;
     case kind::integer:
       out += std::to_string(signed_);
       break;
@@ -119,6 +110,8 @@ void field::append_json(std::string& out) const {
       break;
     case kind::boolean:
       out += unsigned_ != 0 ? "true" : "false";
+      break;
+    case kind::text:
       break;
   }
 }

@@ -66,6 +66,9 @@ public:
   void append_json(std::string& out) const;
 
 private:
+  /// A number or a boolean: the same in text and in JSON.
+  void append_scalar(std::string& out) const;
+
   std::string_view key_;
   kind kind_ = kind::text;
   std::string_view text_;
