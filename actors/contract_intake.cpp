@@ -21,13 +21,7 @@ namespace {
 /// Checks the printers of `doc`: registered, and the contract customer's.
 caf::error check_tenancy(const contract& doc, const catalog& cat,
                          const std::vector<device_record>& records) {
-  std::map<device_id, device_record> known;
-  for (auto& r : records)
-    known.emplace(r.id, r);
-  auto lookup = [&](const device_id& id) -> const device_record* {
-    auto i = known.find(id);
-    return i == known.end() ? nullptr : &i->second;
-  };
+  auto lookup = lookup_in(records);
   auto want = compute_desired_state(doc, cat, lookup);
   if (want)
     return caf::none;

@@ -85,13 +85,7 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
   self->request(st.routes.devices, st.timeout, atom::records_v, devices)
     .then(
       [self, shared, rp](std::vector<device_record>& records) mutable {
-        std::map<device_id, device_record> known;
-        for (auto& r : records)
-          known.emplace(r.id, r);
-        auto lookup = [&](const device_id& id) -> const device_record* {
-          auto i = known.find(id);
-          return i == known.end() ? nullptr : &i->second;
-        };
+        auto lookup = lookup_in(records);
         for (size_t i = 0; i < shared->size(); ++i) {
           auto want = compute_desired_state((*shared)[i], *self->state.cat,
                                             lookup);

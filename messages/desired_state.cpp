@@ -1,6 +1,7 @@
 #include "messages/desired_state.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace onset {
 inline namespace messages {
@@ -47,6 +48,16 @@ outcome<desired_state> compute_desired_state(const contract& x,
       per_device.emplace(dev, merged);
   }
   return result;
+}
+
+device_lookup lookup_in(const std::vector<device_record>& records) {
+  auto known = std::make_shared<std::map<device_id, device_record>>();
+  for (auto& r : records)
+    known->emplace(r.id, r);
+  return [known](const device_id& id) -> const device_record* {
+    auto i = known->find(id);
+    return i == known->end() ? nullptr : &i->second;
+  };
 }
 
 } // namespace messages

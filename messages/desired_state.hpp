@@ -38,6 +38,9 @@ struct desired_state {
 /// Looks up a registered printer; nullptr if unknown.
 using device_lookup = std::function<const device_record*(const device_id&)>;
 
+/// A `device_lookup` over `records` (a copy, owned by the lookup).
+device_lookup lookup_in(const std::vector<device_record>& records);
+
 /// REQUIRES: `x` was validated against `cat` (every service is known and
 /// every value in range). Refuses, naming `devices[i]`, a device that is not
 /// registered or that belongs to another customer (tenancy).
