@@ -62,6 +62,9 @@ struct contract_actor_state {
   log::context logger;
   contract_record rec;
   desired_state want;
+  /// Why `want` could not be computed (a service gone from the catalog);
+  /// while set, nothing is planned and the contract stays degraded.
+  std::string want_problem;
   contract_streams streams;
   std::map<std::pair<stream_id, uint64_t>, send_attempts> attempts;
   /// Changes sent to the STORE and not yet committed (at most one: see

@@ -24,15 +24,20 @@ void append(std::vector<T>& to, std::vector<T>&& from) {
 
 } // namespace
 
+void contract_change::drop_timers(const std::vector<due_timer>& timers) {
+  for (auto& t : timers) {
+    add_timers.erase(std::remove(add_timers.begin(), add_timers.end(), t),
+                     add_timers.end());
+    remove_timers.push_back(t);
+  }
+}
+
 void contract_change::absorb(contract_change later) {
   append(appended, std::move(later.appended));
   append(acks, std::move(later.acks));
   append(history, std::move(later.history));
   append(events, std::move(later.events));
-  for (auto& t : later.remove_timers)
-    add_timers.erase(std::remove(add_timers.begin(), add_timers.end(), t),
-                     add_timers.end());
-  append(remove_timers, std::move(later.remove_timers));
+  drop_timers(later.remove_timers);
   append(add_timers, std::move(later.add_timers));
 }
 

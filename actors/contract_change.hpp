@@ -38,6 +38,11 @@ struct contract_change {
            && events.empty();
   }
 
+  /// Removes `timers` (and no longer adds them): removals accumulate, so
+  /// that several reasons in one change (a renewal's old dates, then its
+  /// end) each remove theirs.
+  void drop_timers(const std::vector<due_timer>& timers);
+
   /// Merges `later`, a change made after this one, so that writing the
   /// result has the effect of writing this one and then `later`: lists are
   /// appended in order (outbox appends, acks, history, events); a timer

@@ -25,15 +25,8 @@ caf::error check_tenancy(const contract& doc, const catalog& cat,
   auto want = compute_desired_state(doc, cat, lookup);
   if (want)
     return caf::none;
-  // compute_desired_state names `devices[i]`; tell which refusal it is.
-  auto& problem = want.error();
-  bool unknown = true;
-  for (size_t i = 0; i < doc.devices.size(); ++i)
-    if (problem.field == "devices[" + std::to_string(i) + "]")
-      unknown = lookup(doc.devices[i]) == nullptr;
-  return refusal(unknown ? error_code::unknown_device
-                         : error_code::foreign_device,
-                 problem.to_string());
+  return refusal(refusal_code(want.error(), doc, lookup),
+                 want.error().to_string());
 }
 
 /// Writes a new contract, then spawns its actor and answers.

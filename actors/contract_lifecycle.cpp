@@ -44,6 +44,32 @@ void set_state(contract_self self, contract_change& change, contract_state to,
   st.rec.state = to;
 }
 
+/// Recomputes what the contract wants; if that cannot be done (a service
+/// gone from the catalog), keeps the reason in `want_problem` and the last
+/// desired state, and plans nothing until a renewal or cancel.
+void update_want(contract_self self) {
+  auto& st = self->state;
+  auto want = desired_for(st.rec, *st.ctx->cat);
+  if (!want) {
+    st.want_problem = want.error().to_string();
+    return;
+  }
+  st.want = std::move(want).value();
+  st.want_problem.clear();
+}
+
+/// Moves the contract to `degraded` for `reason`, in `change`.
+void mark_degraded(contract_self self, contract_change& change,
+                   const std::string& reason, const std::string& why) {
+  auto& st = self->state;
+  note(self, change, history_kind::problem, reason);
+  after_commit(self, [self, reason] {
+    self->state.logger.info("contract.problem", {{"detail", reason}});
+  });
+  st.rec.reason = reason;
+  set_state(self, change, contract_state::degraded, why);
+}
+
 /// Enters deprovisioning (end date or cancel): from now on the contract
 /// wants nothing, and removes what it applied in reverse order.
 void begin_ending(contract_self self, contract_change& change,
@@ -54,7 +80,8 @@ void begin_ending(contract_self self, contract_change& change,
   st.rec.ending = true;
   st.rec.reason.clear();
   st.want = desired_state{};
-  change.remove_timers = timers_of(st.rec.doc);
+  st.want_problem.clear();
+  change.drop_timers(timers_of(st.rec.doc));
   set_state(self, change, contract_state::deprovisioning, why);
   plan_into(self, change);
 }
@@ -66,8 +93,7 @@ void begin_provisioning(contract_self self, contract_change& change,
   if (st.rec.ending || st.rec.state != contract_state::scheduled)
     return;
   st.rec.started = true;
-  change.remove_timers.push_back(
-    due_timer{st.rec.doc.start, st.id, timer_kind::start});
+  change.drop_timers({due_timer{st.rec.doc.start, st.id, timer_kind::start}});
   set_state(self, change, contract_state::provisioning, why);
   plan_into(self, change);
 }
@@ -119,7 +145,7 @@ void take_document(contract_self self, contract_change& change, contract& doc,
   for (auto& r : records)
     if (st.rec.ledger.devices.count(r.id) == 0)
       st.rec.ledger.devices.emplace(r.id, initial_ledger(r));
-  change.remove_timers = timers_of(st.rec.doc);
+  change.drop_timers(timers_of(st.rec.doc));
   st.rec.doc = std::move(doc);
   note(self, change, history_kind::accepted,
        "version=" + std::to_string(st.rec.doc.version) + " renewal");
@@ -127,7 +153,7 @@ void take_document(contract_self self, contract_change& change, contract& doc,
     self->state.logger.info("contract.accepted",
                             {{"version", version}, {"renewal", true}});
   });
-  st.want = desired_for(st.rec, *st.ctx->cat);
+  update_want(self);
   for (auto& t : timers_of(st.rec.doc))
     if (t.kind == timer_kind::end || !st.rec.started)
       change.add_timers.push_back(t);
@@ -166,7 +192,7 @@ void note_step(contract_self self, contract_change& change, history_kind kind,
 
 void plan_into(contract_self self, contract_change& change) {
   auto& st = self->state;
-  if (!is_running(st.rec.state))
+  if (!is_running(st.rec.state) || !st.want_problem.empty())
     return;
   auto cap = std::max<size_t>(1, st.ctx->config.max_devices_in_flight);
   for (auto& device : planned_devices(st.want, st.rec.ledger)) {
@@ -188,7 +214,7 @@ void plan_into(contract_self self, contract_change& change) {
     set_state(self, change, contract_state::active, "all steps acknowledged");
   } else {
     set_state(self, change, contract_state::ended, "all steps acknowledged");
-    change.remove_timers = timers_of(st.rec.doc);
+    change.drop_timers(timers_of(st.rec.doc));
   }
 }
 
@@ -197,12 +223,7 @@ void degrade(contract_self self, const std::string& reason) {
   if (st.rec.state == contract_state::degraded)
     return;
   contract_change change;
-  note(self, change, history_kind::problem, reason);
-  after_commit(self, [self, reason] {
-    self->state.logger.info("contract.problem", {{"detail", reason}});
-  });
-  st.rec.reason = reason;
-  set_state(self, change, contract_state::degraded, "step failed");
+  mark_degraded(self, change, reason, "step failed");
   commit(self, std::move(change));
 }
 
@@ -225,7 +246,7 @@ bool recover(contract_self self) {
     self->quit();
     return false;
   }
-  st.want = desired_for(st.rec, *st.ctx->cat);
+  update_want(self);
   st.logger.info("contract.recovered",
                  {{"state", to_string(st.rec.state)},
                   {"version", st.rec.doc.version},
@@ -234,6 +255,12 @@ bool recover(contract_self self) {
                                          : std::vector<instruction>{};
   contract_change change;
   check_dates(self, change);
+  if (!st.want_problem.empty()) {
+    resend.clear();
+    if (st.rec.state != contract_state::degraded
+        || st.rec.reason != st.want_problem)
+      mark_degraded(self, change, st.want_problem, "catalog changed");
+  }
   plan_into(self, change);
   if (!change.empty())
     commit(self, std::move(change));
@@ -289,6 +316,11 @@ caf::result<atom::ok> retry(contract_self self) {
   auto& st = self->state;
   if (st.rec.state != contract_state::degraded)
     return atom::ok_v;
+  if (!st.want_problem.empty())
+    return refusal(error_code::unknown_service,
+                   "contract " + st.id.str()
+                     + " cannot resume: " + st.want_problem
+                     + "; renew it without that service, or cancel it");
   contract_change change;
   auto resend = reset_degraded(self);
   auto resume = st.rec.ending    ? contract_state::deprovisioning
@@ -305,12 +337,13 @@ void on_due(contract_self self, timer_kind kind) {
   auto& st = self->state;
   contract_change change;
   if (kind == timer_kind::end) {
-    if (st.ctx->now() >= st.rec.doc.end)
+    if (st.ctx->now() >= st.rec.doc.end) {
       begin_ending(self, change, "end date reached");
+      change.drop_timers({due_timer{st.rec.doc.end, st.id, timer_kind::end}});
+    }
   } else if (st.ctx->now() >= st.rec.doc.start) {
     begin_provisioning(self, change, "start date reached");
-    change.remove_timers.push_back(
-      due_timer{st.rec.doc.start, st.id, timer_kind::start});
+    change.drop_timers({due_timer{st.rec.doc.start, st.id, timer_kind::start}});
   }
   if (!change.empty())
     commit(self, std::move(change));

@@ -10,6 +10,7 @@ void contract_streams::restore(const stream_id& stream, uint64_t last_seq,
   auto& s = streams_[stream];
   s.last_seq = last_seq;
   s.acked = acked;
+  s.durable = last_seq;
   for (auto& x : pending) {
     add_busy(x.device);
     auto seq = x.seq;
@@ -23,6 +24,11 @@ const instruction& contract_streams::add(instruction x) {
   add_busy(x.device);
   auto seq = x.seq;
   return s.pending.emplace(seq, std::move(x)).first->second;
+}
+
+void contract_streams::mark_durable(const instruction& x) {
+  auto& s = streams_[x.stream];
+  s.durable = std::max(s.durable, x.seq);
 }
 
 std::vector<instruction> contract_streams::ack(const stream_id& stream,
@@ -49,6 +55,8 @@ const instruction* contract_streams::pending(const stream_id& stream,
   auto i = streams_.find(stream);
   if (i == streams_.end())
     return nullptr;
+  if (seq > i->second.durable)
+    return nullptr;
   auto j = i->second.pending.find(seq);
   return j == i->second.pending.end() ? nullptr : &j->second;
 }
@@ -56,8 +64,9 @@ const instruction* contract_streams::pending(const stream_id& stream,
 std::vector<instruction> contract_streams::all_pending() const {
   std::vector<instruction> result;
   for (auto& [_, s] : streams_)
-    for (auto& [_2, x] : s.pending)
-      result.push_back(x);
+    for (auto& [seq, x] : s.pending)
+      if (seq <= s.durable)
+        result.push_back(x);
   return result;
 }
 
@@ -66,8 +75,9 @@ contract_streams::pending_of(const stream_id& stream) const {
   std::vector<instruction> result;
   auto i = streams_.find(stream);
   if (i != streams_.end())
-    for (auto& [_, x] : i->second.pending)
-      result.push_back(x);
+    for (auto& [seq, x] : i->second.pending)
+      if (seq <= i->second.durable)
+        result.push_back(x);
   return result;
 }
 

@@ -20,18 +20,24 @@ public:
   void restore(const stream_id& stream, uint64_t last_seq, uint64_t acked,
                std::vector<instruction> pending);
 
-  /// Numbers `x` with the next seq of its stream and keeps it pending.
+  /// Numbers `x` with the next seq of its stream and keeps it pending, not
+  /// yet durable: it is not sent (nor returned by `pending`, `all_pending`
+  /// or `pending_of`) until `mark_durable` says its append is committed.
   const instruction& add(instruction x);
+
+  /// The outbox append of `x` is committed: it may be sent.
+  void mark_durable(const instruction& x);
 
   /// Records that the receiver committed everything up to `seq`; returns the
   /// instructions this newly acknowledges, in order (none for a duplicate or
   /// stale ack). A `seq` beyond the last written one is capped to it.
   std::vector<instruction> ack(const stream_id& stream, uint64_t seq);
 
-  /// The pending instruction with this seq, or nullptr.
+  /// The pending durable instruction with this seq, or nullptr.
   const instruction* pending(const stream_id& stream, uint64_t seq) const;
 
-  /// Every pending instruction of `stream` (all streams if null), in order.
+  /// Every pending durable instruction (of all streams, or of `stream`), in
+  /// order.
   std::vector<instruction> all_pending() const;
   std::vector<instruction> pending_of(const stream_id& stream) const;
 
@@ -57,6 +63,8 @@ private:
   struct stream_state {
     uint64_t last_seq = 0;
     uint64_t acked = 0;
+    /// The highest seq whose append is committed.
+    uint64_t durable = 0;
     std::map<uint64_t, instruction> pending;
   };
 

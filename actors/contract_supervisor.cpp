@@ -122,6 +122,26 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
   spawn_contract(self, id);
 }
 
+/// Removes a due timer whose contract has ended or is not known: nothing
+/// would ever handle it, and it would fire at every poll.
+void forget_timer(self_ptr self, const due_timer& t) {
+  contract_change change;
+  change.remove_timers.push_back(t);
+  persistence::request_write(self, self->state.ctx->store,
+                             contract_storage::batch(t.contract,
+                                                     std::move(change)))
+    .then(
+      [t](atom::ok) {
+        log::info("timers.forgotten",
+                  {{"contract", t.contract.str()}, {"at", t.at.to_rfc3339()}});
+      },
+      [self, t](caf::error& err) {
+        log::error("timers.forget_failed",
+                   {{"contract", t.contract.str()},
+                    {"error", self->system().render(err)}});
+      });
+}
+
 /// Fires every due start and end date, then sleeps until the next one (at
 /// most `timer_poll`): until the start of its second, not a whole number of
 /// seconds from now, so that a contract starts when its date arrives.
@@ -138,6 +158,9 @@ void check_timers(self_ptr self) {
       auto target = find_contract(self, t.contract);
       if (target)
         self->send(*target, atom::due_v, t.kind);
+      else if (is(target.error(), error_code::wrong_state)
+               || is(target.error(), error_code::unknown_contract))
+        forget_timer(self, t);
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);

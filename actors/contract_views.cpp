@@ -24,8 +24,12 @@ contract_summary summarize(const stored_contract& x, const catalog& cat) {
   for (auto& s : x.streams)
     result.steps_acked += s.acked;
   // What is pending is not in the ledger yet, so the plan counts it again.
-  auto remaining = remaining_steps(rec.doc.id, rec.doc.version,
-                                   desired_for(rec, cat), rec.ledger);
+  // Without a desired state (a service gone from the catalog) nothing more
+  // is planned.
+  auto want = desired_for(rec, cat);
+  auto remaining = want ? remaining_steps(rec.doc.id, rec.doc.version,
+                                          want.value(), rec.ledger)
+                        : std::vector<instruction>{};
   result.steps_total = result.steps_acked + remaining.size();
   return result;
 }
@@ -86,8 +90,13 @@ plan(persistence::environment& env, const contract_id& id, const catalog& cat) {
   if (!stored.value())
     return unknown(id);
   auto& rec = stored.value()->record;
-  return remaining_steps(rec.doc.id, rec.doc.version, desired_for(rec, cat),
-                         rec.ledger);
+  auto want = desired_for(rec, cat);
+  if (!want)
+    return persistence::make_failure(error_code::unknown_service,
+                                     "contract " + id.str()
+                                       + " cannot be planned: "
+                                       + want.error().to_string());
+  return remaining_steps(rec.doc.id, rec.doc.version, want.value(), rec.ledger);
 }
 
 } // namespace onset::actors::contract_views

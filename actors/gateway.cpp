@@ -9,6 +9,7 @@
 #include "messages/desired_state.hpp"
 #include "messages/device_json.hpp"
 #include "messages/error_code.hpp"
+#include "messages/id_rules.hpp"
 #include "messages/log.hpp"
 
 namespace onset::actors {
@@ -90,13 +91,9 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
           auto want = compute_desired_state((*shared)[i], *self->state.cat,
                                             lookup);
           if (!want) {
-            auto& field = want.error().field;
-            auto index = std::stoul(field.substr(field.find('[') + 1));
-            auto code = lookup((*shared)[i].devices[index]) == nullptr
-                          ? error_code::unknown_device
-                          : error_code::foreign_device;
-            rp.deliver(refusal(code, where(i, shared->size())
-                                       + want.error().to_string()));
+            rp.deliver(
+              refusal(refusal_code(want.error(), (*shared)[i], lookup),
+                      where(i, shared->size()) + want.error().to_string()));
             return;
           }
         }
@@ -104,6 +101,13 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
       },
       [rp](caf::error& err) mutable { rp.deliver(err); });
   return rp;
+}
+
+/// Refuses an id that could not be stored (messages/id_rules.hpp).
+caf::error check_id_of(const std::string& id, const char* field) {
+  if (auto problem = check_id(id, field))
+    return refusal(error_code::invalid_input, problem->to_string());
+  return caf::none;
 }
 
 /// Forwards a request to the CONTRACT SUPERVISOR (or its ROUTER), which
@@ -159,16 +163,26 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
     [self](atom::submit, std::vector<contract>& docs) {
       return submit(self, std::move(docs));
     },
-    [self](atom::start, contract_id& id, std::string& event_id) {
+    [self](atom::start, contract_id& id,
+           std::string& event_id) -> caf::result<atom::ok> {
+      if (auto err = check_id_of(id.str(), "id"))
+        return err;
+      if (!event_id.empty())
+        if (auto err = check_id_of(event_id, "event_id"))
+          return err;
       log::info("gateway.start", {{"contract", id.str()}, {"event", event_id}});
       return to_contracts(self, atom::start_v, std::move(id),
                           std::move(event_id));
     },
-    [self](atom::cancel, contract_id& id) {
+    [self](atom::cancel, contract_id& id) -> caf::result<atom::ok> {
+      if (auto err = check_id_of(id.str(), "id"))
+        return err;
       log::info("gateway.cancel", {{"contract", id.str()}});
       return to_contracts(self, atom::cancel_v, std::move(id));
     },
-    [self](atom::retry, contract_id& id) {
+    [self](atom::retry, contract_id& id) -> caf::result<atom::ok> {
+      if (auto err = check_id_of(id.str(), "id"))
+        return err;
       log::info("gateway.retry", {{"contract", id.str()}});
       return to_contracts(self, atom::retry_v, std::move(id));
     },

@@ -264,9 +264,10 @@ remaining_steps(const contract_id& contract, uint64_t version,
   return result;
 }
 
-desired_state desired_for(const contract_record& rec, const catalog& cat) {
+outcome<desired_state> desired_for(const contract_record& rec,
+                                   const catalog& cat) {
   if (rec.ending)
-    return {};
+    return desired_state{};
   std::map<device_id, device_record> known;
   for (auto& id : rec.doc.devices) {
     device_record x;
@@ -279,10 +280,9 @@ desired_state desired_for(const contract_record& rec, const catalog& cat) {
     }
     known.emplace(id, std::move(x));
   }
-  auto result = compute_desired_state(rec.doc, cat, [&](const device_id& id) {
+  return compute_desired_state(rec.doc, cat, [&](const device_id& id) {
     return &known.at(id);
   });
-  return result ? std::move(result).value() : desired_state{};
 }
 
 device_ledger initial_ledger(const device_record& x) {

@@ -54,9 +54,13 @@ remaining_steps(const contract_id& contract, uint64_t version,
 
 /// What a stored contract wants now: nothing once it is ending, else its
 /// document's desired state, with each printer as its ledger knows it.
+/// Refuses, naming `services.S`, a document naming a service that is no
+/// longer in `cat`: never an empty desired state in its place, which would
+/// deprovision everything.
 /// REQUIRES: the ledger has an entry for every printer of the document (the
 /// supervisor adds it from the registration record when it accepts them).
-desired_state desired_for(const contract_record& rec, const catalog& cat);
+outcome<desired_state> desired_for(const contract_record& rec,
+                                   const catalog& cat);
 
 /// A ledger for printers the contract has not touched yet: firmware and
 /// applications as registered.

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "messages/id_rules.hpp"
 #include "messages/json_input.hpp"
 
 namespace onset {
@@ -122,7 +123,7 @@ outcome<contract> contract_from_json(const json& x, const catalog& cat,
                                    "devices", "services", "event_id"}))
     return *problem;
   contract result;
-  auto id = required_string(x, field, "id");
+  auto id = required_id(x, field, "id");
   if (!id)
     return id.error();
   result.id = contract_id{id.value()};
@@ -131,7 +132,7 @@ outcome<contract> contract_from_json(const json& x, const catalog& cat,
   if (!version)
     return version.error();
   result.version = static_cast<uint64_t>(version.value());
-  auto customer = required_string(x, field, "customer");
+  auto customer = required_id(x, field, "customer");
   if (!customer)
     return customer.error();
   result.customer = customer_id{customer.value()};
@@ -150,13 +151,17 @@ outcome<contract> contract_from_json(const json& x, const catalog& cat,
   auto devices = string_array(x, field, "devices", true, false);
   if (!devices)
     return devices.error();
-  for (auto& d : devices.value())
+  for (size_t n = 0; n < devices.value().size(); ++n) {
+    auto& d = devices.value()[n];
+    if (auto problem = check_id(d, path(path(field, "devices"), n)))
+      return *problem;
     result.devices.emplace_back(d);
+  }
   auto services = read_services(x, cat, field);
   if (!services)
     return services.error();
   result.services = std::move(services).value();
-  auto event = optional_string(x, field, "event_id");
+  auto event = optional_id(x, field, "event_id");
   if (!event)
     return event.error();
   result.event_id = event.value();

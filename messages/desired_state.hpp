@@ -12,6 +12,7 @@
 #include "messages/catalog.hpp"
 #include "messages/contract.hpp"
 #include "messages/device_record.hpp"
+#include "messages/error_code.hpp"
 #include "messages/outcome.hpp"
 
 namespace onset {
@@ -41,12 +42,18 @@ using device_lookup = std::function<const device_record*(const device_id&)>;
 /// A `device_lookup` over `records` (a copy, owned by the lookup).
 device_lookup lookup_in(const std::vector<device_record>& records);
 
-/// REQUIRES: `x` was validated against `cat` (every service is known and
-/// every value in range). Refuses, naming `devices[i]`, a device that is not
-/// registered or that belongs to another customer (tenancy).
+/// REQUIRES: every value of `x` is in range for `cat` (validated). Refuses,
+/// naming `devices[i]`, a device that is not registered or that belongs to
+/// another customer (tenancy), and, naming `services.S`, a service that is
+/// not in `cat` (the catalog changed since `x` was accepted).
 outcome<desired_state> compute_desired_state(const contract& x,
                                              const catalog& cat,
                                              const device_lookup& lookup);
+
+/// The error code of a `compute_desired_state` refusal of `x`:
+/// `unknown_device`, `foreign_device` or `unknown_service`.
+error_code refusal_code(const invalid_input& problem, const contract& x,
+                        const device_lookup& lookup);
 
 } // namespace messages
 } // namespace onset

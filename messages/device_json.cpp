@@ -17,11 +17,11 @@ outcome<device_record> device_record_from_json(const json& x,
       = check_object(x, field, {"id", "customer", "model", "firmware", "apps"}))
     return *problem;
   device_record result;
-  auto id = required_string(x, field, "id");
+  auto id = required_id(x, field, "id");
   if (!id)
     return id.error();
   result.id = device_id{id.value()};
-  auto customer = required_string(x, field, "customer");
+  auto customer = required_id(x, field, "customer");
   if (!customer)
     return customer.error();
   result.customer = customer_id{customer.value()};

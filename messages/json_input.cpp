@@ -4,6 +4,8 @@
 #include <limits>
 #include <sstream>
 
+#include "messages/id_rules.hpp"
+
 namespace onset::json_input {
 
 outcome<json> parse_document(std::string_view text) {
@@ -100,6 +102,24 @@ outcome<std::string> optional_string(const json& obj, const std::string& parent,
   if (i == obj.end())
     return std::string{};
   return required_string(obj, parent, key);
+}
+
+outcome<std::string> required_id(const json& obj, const std::string& parent,
+                                 const char* key) {
+  auto value = required_string(obj, parent, key);
+  if (!value)
+    return value;
+  if (auto problem = check_id(value.value(), path(parent, key)))
+    return *problem;
+  return value;
+}
+
+outcome<std::string> optional_id(const json& obj, const std::string& parent,
+                                 const char* key) {
+  auto i = obj.find(key);
+  if (i == obj.end())
+    return std::string{};
+  return required_id(obj, parent, key);
 }
 
 outcome<int64_t> required_integer(const json& obj, const std::string& parent,

@@ -45,6 +45,14 @@ outcome<std::string> required_string(const json& obj, const std::string& parent,
 outcome<std::string> optional_string(const json& obj, const std::string& parent,
                                      const char* key);
 
+/// Reads a required id (messages/id_rules.hpp).
+outcome<std::string> required_id(const json& obj, const std::string& parent,
+                                 const char* key);
+
+/// Reads an optional id; empty when absent.
+outcome<std::string> optional_id(const json& obj, const std::string& parent,
+                                 const char* key);
+
 /// Reads a required whole number in [min, max].
 outcome<int64_t> required_integer(const json& obj, const std::string& parent,
                                   const char* key, int64_t min, int64_t max);

@@ -214,8 +214,12 @@ wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
   for (auto& rec : st.contracts) {
     if (expected_state(rec, now) != contract_state::active)
       continue;
+    // A contract naming a service gone from the catalog is degraded by its
+    // node; no state is expected of it here.
     auto want = actors::desired_for(rec, cat);
-    for (auto& [id, d] : want.devices) {
+    if (!want)
+      continue;
+    for (auto& [id, d] : want.value().devices) {
       auto& x = w.devices[id];
       std::vector<std::string> apps;
       std::set_union(x.apps.begin(), x.apps.end(), d.apps.begin(), d.apps.end(),
@@ -226,7 +230,7 @@ wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
       auto& fw = w.min_firmware[id];
       fw = std::max(fw, d.min_firmware);
     }
-    for (auto& [service, per_device] : want.services)
+    for (auto& [service, per_device] : want.value().services)
       for (auto& [device, values] : per_device) {
         auto& x = w.services[{service, device}];
         x.registered = true;

@@ -265,6 +265,32 @@ CAF_TEST(a failed commit fails every merged change and quits) {
   CAF_CHECK(failed);
 }
 
+CAF_TEST(a peer coming back resends nothing whose outbox write is in flight) {
+  enroll("MFP-1");
+  g->open = false;
+  self->send(contracts, atom::submit_v,
+             make("C-1", 1, backup, R"(["MFP-1"])", started));
+  run();
+  release();
+  self->receive([](submit_result&) {});
+  CAF_MESSAGE("the first step's append is held; a peer node comes back");
+  CAF_REQUIRE_EQUAL(g->held.size(), 1u);
+  self->send(contracts, atom::resend_v);
+  run();
+  CAF_CHECK_EQUAL(applied_total(), 0u);
+  CAF_MESSAGE("the append fails: no printer has applied what is not stored");
+  g->fail_next = caf::make_error(error_code::storage_failure, "disk gone");
+  release();
+  CAF_CHECK_EQUAL(applied_total(), 0u);
+  CAF_MESSAGE("the restarted CONTRACT provisions from the store");
+  g->open = true;
+  while (!g->held.empty())
+    release();
+  run();
+  CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
+  check_effects_once();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(absorb keeps the order of a later change and its timer removals) {

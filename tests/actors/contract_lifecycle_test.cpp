@@ -1,6 +1,7 @@
 // The contract lifecycle: refusals that store nothing, cancel and end date
 // deprovisioning in reverse order, and dates that survive a restart.
 #define CAF_SUITE contract_lifecycle
+#include "actors/contract_storage.hpp"
 #include "tests/actors/engine_fixture.hpp"
 
 using namespace onset;
@@ -123,6 +124,38 @@ CAF_TEST(a start date survives a restart and a past one starts at once) {
   now = *utc_time::parse_rfc3339("2026-12-02T00:00:00Z");
   start_contracts();
   CAF_CHECK_EQUAL(state_of("C-6"), contract_state::active);
+}
+
+CAF_TEST(a renewal whose end date is past leaves no timer behind) {
+  enroll("MFP-1");
+  CAF_REQUIRE(submit(make("C-8", 1, backup, R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-8"), contract_state::active);
+  CAF_REQUIRE(submit(
+    make("C-8", 2, backup, R"(["MFP-1"])", started, "2026-11-29T00:00:00Z")));
+  CAF_CHECK_EQUAL(state_of("C-8"), contract_state::ended);
+  auto next = actors::contract_storage::next_timer(*env);
+  CAF_REQUIRE(next);
+  if (next.value())
+    CAF_MESSAGE("a timer is left: " << next.value()->at.to_rfc3339());
+  CAF_CHECK(!next.value());
+}
+
+CAF_TEST(a timer of an ended contract is removed when it fires) {
+  enroll("MFP-1");
+  CAF_REQUIRE(submit(make("C-9", 1, backup, R"(["MFP-1"])", started)));
+  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-9"}));
+  CAF_REQUIRE_EQUAL(state_of("C-9"), contract_state::ended);
+  CAF_MESSAGE("a timer left by an older version of onset");
+  auto stale = due_timer{now, contract_id{"C-9"}, timer_kind::end};
+  contract_change change;
+  change.add_timers.push_back(stale);
+  CAF_REQUIRE(ask<atom::ok>(
+    store, atom::write_v,
+    actors::contract_storage::batch(contract_id{"C-9"}, std::move(change))));
+  pass(std::chrono::seconds{2});
+  auto next = actors::contract_storage::next_timer(*env);
+  CAF_REQUIRE(next);
+  CAF_CHECK(!next.value());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

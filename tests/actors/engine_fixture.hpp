@@ -32,6 +32,9 @@ struct engine_fixture : receiver_fixture {
   /// The STORE the contract side writes through, if not `store` (a test's
   /// stand-in that holds commits back).
   persistence::store_actor contract_store;
+  /// The catalog the contract side runs with, if not `cat` (a test's
+  /// catalog change across a restart).
+  std::shared_ptr<const catalog> contract_cat;
 
   engine_fixture() {
     config.request_timeout = std::chrono::seconds{5};
@@ -62,7 +65,7 @@ struct engine_fixture : receiver_fixture {
     stop(contracts);
     run();
     ctx = std::make_shared<actors::contract_context>();
-    ctx->cat = cat;
+    ctx->cat = contract_cat ? contract_cat : cat;
     ctx->env = env.get();
     ctx->store = contract_store ? contract_store : store;
     ctx->devices = devices;

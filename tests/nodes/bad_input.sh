@@ -84,6 +84,21 @@ bad set_duplicate "services.data_backup.backup_weekdays" \
 bad array_element "[1].version: must be at least 1" \
   "[ $(valid), { \"id\": \"C-9002\", \"version\": 0, $CUSTOMER, $START, $END, $DEVICES, $SERVICES } ]"
 
+step "ids too long for a key, or not text, are refused"
+LONG=$(printf 'C%.0s' $(seq 600))
+bad long_id "id: is 600 bytes long; ids are at most 128 bytes" \
+  "{ \"id\": \"$LONG\", $VERSION, $CUSTOMER, $START, $END, $DEVICES, $SERVICES }"
+bad long_device_id "devices[0]: is 600 bytes long" \
+  "{ $ID, $VERSION, $CUSTOMER, $START, $END, \"devices\": [\"$LONG\"], $SERVICES }"
+bad control_customer "customer: holds a control character at byte 2" \
+  "{ $ID, $VERSION, \"customer\": \"gl\\u0001obex\", $START, $END, $DEVICES, $SERVICES }"
+bad long_event_id "event_id: is 600 bytes long" \
+  "{ $ID, $VERSION, $CUSTOMER, $START, $END, $DEVICES, $SERVICES, \"event_id\": \"$LONG\" }"
+printf '[{"id": "%s", "customer": "globex", "firmware": "3.0.0"}]' "$LONG" \
+  >"$CASES/long-device.json"
+run_onset 1 devices add "$CASES/long-device.json"
+expect_contains "$ERR" "[0].id: is 600 bytes long" "devices add with a long id"
+
 step "documents refused by the gateway: unknown device, stale version"
 bad unknown_device "MFP-9999" \
   "{ $ID, $VERSION, $CUSTOMER, $START, $END, \"devices\": [\"MFP-9999\"], $SERVICES }"

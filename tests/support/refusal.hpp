@@ -26,4 +26,13 @@ void check_refusal(const outcome<T>& result, const std::string& field,
   CAF_CHECK(result.error().reason.find(fragment) != std::string::npos);
 }
 
+/// Checks that `text` contains `fragment`, showing `text` if not.
+inline void check_contains(const std::string& text,
+                           const std::string& fragment) {
+  auto found = text.find(fragment) != std::string::npos;
+  if (!found)
+    CAF_MESSAGE("'" << fragment << "' not in: " << text);
+  CAF_CHECK(found);
+}
+
 } // namespace onset::test

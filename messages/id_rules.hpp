@@ -1,0 +1,25 @@
+// What an id (contract, customer, printer, event) may be. Ids become parts
+// of LMDB keys (at most 511 bytes), log fields and command-line arguments,
+// so the gateway refuses any other before anything is stored.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "messages/outcome.hpp"
+
+namespace onset {
+inline namespace messages {
+
+/// The longest id in bytes (UTF-8).
+constexpr size_t max_id_bytes = 128;
+
+/// Refuses, naming `field`, an id that is empty, longer than `max_id_bytes`,
+/// not valid UTF-8, or holds a control character (C0, DEL or C1).
+std::optional<invalid_input> check_id(std::string_view value,
+                                      const std::string& field);
+
+} // namespace messages
+} // namespace onset
