@@ -34,6 +34,7 @@ void contract_change::drop_timers(const std::vector<due_timer>& timers) {
 
 void contract_change::absorb(contract_change later) {
   append(appended, std::move(later.appended));
+  append(replaced, std::move(later.replaced));
   append(acks, std::move(later.acks));
   append(history, std::move(later.history));
   append(events, std::move(later.events));

@@ -26,6 +26,9 @@ struct contract_change {
   /// Written after `record` if both are set.
   std::optional<persistence::contract_delta> delta;
   std::vector<instruction> appended;
+  /// Pending instructions rewritten in place (an abandoned step's `skip`),
+  /// written before the appends and acks.
+  std::vector<instruction> replaced;
   std::vector<instruction_ack> acks;
   std::vector<history_entry> history;
   std::vector<due_timer> add_timers;
@@ -33,9 +36,9 @@ struct contract_change {
   std::vector<std::string> events;
 
   bool empty() const {
-    return !record && !delta && appended.empty() && acks.empty()
-           && history.empty() && add_timers.empty() && remove_timers.empty()
-           && events.empty();
+    return !record && !delta && appended.empty() && replaced.empty()
+           && acks.empty() && history.empty() && add_timers.empty()
+           && remove_timers.empty() && events.empty();
   }
 
   /// Removes `timers` (and no longer adds them): removals accumulate, so

@@ -18,10 +18,11 @@ void on_committed(
   --st.commits_in_flight;
   for (auto& f : events)
     f();
-  for (auto& x : written->appended) {
-    st.streams.mark_durable(x);
-    send(self, x);
-  }
+  for (auto* sent : {&written->replaced, &written->appended})
+    for (auto& x : *sent) {
+      st.streams.mark_durable(x);
+      send(self, x);
+    }
   for (auto& f : done)
     f(caf::none);
   if (!st.pending.empty() || !st.pending_done.empty())

@@ -77,6 +77,13 @@ void begin_ending(contract_self self, contract_change& change,
   auto& st = self->state;
   if (st.rec.ending)
     return;
+  if (st.rec.state == contract_state::degraded) {
+    // Nothing resends the steps that degraded it: their resend chains
+    // stopped. Start them again once this change is committed.
+    st.attempts.clear();
+    after_commit(self,
+                 [self] { send_all(self, self->state.streams.all_pending()); });
+  }
   st.rec.ending = true;
   st.rec.reason.clear();
   st.want = desired_state{};
@@ -224,6 +231,33 @@ void degrade(contract_self self, const std::string& reason) {
     return;
   contract_change change;
   mark_degraded(self, change, reason, "step failed");
+  commit(self, std::move(change));
+}
+
+void abandon(contract_self self, const instruction& x, const std::string& why) {
+  auto& st = self->state;
+  auto reason = describe(x) + " refused: " + why;
+  if (x.kind == step_kind::skip) {
+    // A target that refuses to skip has lost track of its stream.
+    degrade(self, reason);
+    return;
+  }
+  instruction skip;
+  skip.stream = x.stream;
+  skip.seq = x.seq;
+  skip.kind = step_kind::skip;
+  skip.device = x.device;
+  skip.contract_version = x.contract_version;
+  st.streams.replace(skip);
+  st.attempts.erase({x.stream, x.seq});
+  contract_change change;
+  change.replaced.push_back(skip);
+  note(self, change, history_kind::abandoned, reason);
+  after_commit(self, [self, reason] {
+    self->state.logger.warn("step.abandoned", {{"detail", reason}});
+  });
+  if (!st.rec.ending && st.rec.state != contract_state::degraded)
+    mark_degraded(self, change, reason, "step refused");
   commit(self, std::move(change));
 }
 

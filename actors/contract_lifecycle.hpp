@@ -33,6 +33,14 @@ void plan_into(contract_self self, contract_change& change);
 /// deadline) and commits that.
 void degrade(contract_self self, const std::string& reason);
 
+/// Gives up step `x`, which its target refused for `why`: a `skip` of the
+/// same seq takes its place in the outbox and is sent once committed, so
+/// that the stream goes on; the history says `abandoned`. The ledger is
+/// untouched (the step was never applied), so a retry or renewal plans it
+/// again and deprovisioning undoes only what was applied. Provisioning, the
+/// contract is degraded; deprovisioning, it goes on.
+void abandon(contract_self self, const instruction& x, const std::string& why);
+
 /// Loads the contract and resumes it; false (and the actor quits) if it
 /// cannot be loaded or has ended.
 bool recover(contract_self self);

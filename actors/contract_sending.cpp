@@ -42,14 +42,18 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
                    const caf::error& err) {
   auto& st = self->state;
   auto* x = st.streams.pending(stream, seq);
-  if (x == nullptr)
+  auto at = st.attempts.find({stream, seq});
+  // No attempt: an answer to a request sent before a reset (retry, renewal,
+  // cancel of a degraded contract); the resend after the reset stands in
+  // for it, with a clock of its own.
+  if (x == nullptr || at == st.attempts.end())
     return;
   auto what = self->system().render(err);
   if (is_permanent(err)) {
-    degrade(self, describe(*x) + " refused: " + what);
+    abandon(self, *x, what);
     return;
   }
-  auto& attempt = st.attempts[{stream, seq}];
+  auto& attempt = at->second;
   auto waited = self->clock().now() - attempt.first_sent;
   if (waited >= st.ctx->config.step_deadline) {
     degrade(self, overdue(*x, waited, what));
@@ -72,6 +76,18 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
 void on_ack(contract_self self, uint64_t requested,
             const instruction_ack& ack) {
   auto& st = self->state;
+  if (st.streams.beyond_durable(ack.stream, ack.seq)) {
+    // The target claims a seq this contract never sent: its store is not
+    // the one this outbox talks to (a restore from elsewhere, a forged
+    // message). Never record it as applied.
+    auto reason = "target " + ack.stream.to.to_string() + " acknowledged seq "
+                  + std::to_string(ack.seq) + " of " + ack.stream.to_string()
+                  + ", which was never sent";
+    st.logger.error("step.ack_beyond_sent",
+                    {{"stream", ack.stream.to_string()}, {"seq", ack.seq}});
+    degrade(self, reason);
+    return;
+  }
   auto acked = st.streams.ack(ack.stream, ack.seq);
   // A watermark below what we sent: the target lacks an earlier step (its
   // message was lost, or overtaken by this one); send the first one it

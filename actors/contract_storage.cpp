@@ -160,6 +160,9 @@ write_batch batch(const contract_id& id,
     if (change.delta)
       if (auto ok = contract_store::write(txn, id, *change.delta); !ok)
         return to_error(ok);
+    for (auto& x : change.replaced)
+      if (auto ok = outbox_store::replace(txn, x); !ok)
+        return to_error(ok);
     for (auto& s : outbox_writes(change))
       if (auto ok = outbox_store::advance(txn, *s.stream, s.appended, s.ack);
           !ok)

@@ -10,11 +10,10 @@ void contract_streams::restore(const stream_id& stream, uint64_t last_seq,
   auto& s = streams_[stream];
   s.last_seq = last_seq;
   s.acked = acked;
-  s.durable = last_seq;
   for (auto& x : pending) {
     add_busy(x.device);
     auto seq = x.seq;
-    s.pending.emplace(seq, std::move(x));
+    s.pending.emplace(seq, entry{std::move(x), true});
   }
 }
 
@@ -23,12 +22,26 @@ const instruction& contract_streams::add(instruction x) {
   x.seq = ++s.last_seq;
   add_busy(x.device);
   auto seq = x.seq;
-  return s.pending.emplace(seq, std::move(x)).first->second;
+  return s.pending.emplace(seq, entry{std::move(x), false}).first->second.x;
+}
+
+bool contract_streams::replace(instruction x) {
+  auto i = streams_.find(x.stream);
+  if (i == streams_.end())
+    return false;
+  auto j = i->second.pending.find(x.seq);
+  if (j == i->second.pending.end())
+    return false;
+  j->second = entry{std::move(x), false};
+  return true;
 }
 
 void contract_streams::mark_durable(const instruction& x) {
-  auto& s = streams_[x.stream];
-  s.durable = std::max(s.durable, x.seq);
+  auto i = streams_.find(x.stream);
+  if (i == streams_.end())
+    return;
+  if (auto j = i->second.pending.find(x.seq); j != i->second.pending.end())
+    j->second.durable = true;
 }
 
 std::vector<instruction> contract_streams::ack(const stream_id& stream,
@@ -38,16 +51,30 @@ std::vector<instruction> contract_streams::ack(const stream_id& stream,
   if (i == streams_.end())
     return result;
   auto& s = i->second;
-  seq = std::min(seq, s.last_seq);
   if (seq <= s.acked)
     return result;
   s.acked = seq;
   while (!s.pending.empty() && s.pending.begin()->first <= seq) {
-    remove_busy(s.pending.begin()->second.device);
-    result.push_back(std::move(s.pending.begin()->second));
+    remove_busy(s.pending.begin()->second.x.device);
+    result.push_back(std::move(s.pending.begin()->second.x));
     s.pending.erase(s.pending.begin());
   }
   return result;
+}
+
+bool contract_streams::beyond_durable(const stream_id& stream,
+                                      uint64_t seq) const {
+  auto i = streams_.find(stream);
+  if (i == streams_.end())
+    return seq > 0;
+  auto& s = i->second;
+  if (seq > s.last_seq)
+    return true;
+  // Every seq up to `seq` is acked already or pending and durable.
+  for (auto& [at, e] : s.pending)
+    if (at <= seq && !e.durable)
+      return true;
+  return false;
 }
 
 const instruction* contract_streams::pending(const stream_id& stream,
@@ -55,18 +82,18 @@ const instruction* contract_streams::pending(const stream_id& stream,
   auto i = streams_.find(stream);
   if (i == streams_.end())
     return nullptr;
-  if (seq > i->second.durable)
-    return nullptr;
   auto j = i->second.pending.find(seq);
-  return j == i->second.pending.end() ? nullptr : &j->second;
+  if (j == i->second.pending.end() || !j->second.durable)
+    return nullptr;
+  return &j->second.x;
 }
 
 std::vector<instruction> contract_streams::all_pending() const {
   std::vector<instruction> result;
-  for (auto& [_, s] : streams_)
-    for (auto& [seq, x] : s.pending)
-      if (seq <= s.durable)
-        result.push_back(x);
+  for (auto& [stream, _] : streams_) {
+    auto part = pending_of(stream);
+    result.insert(result.end(), part.begin(), part.end());
+  }
   return result;
 }
 
@@ -75,9 +102,9 @@ contract_streams::pending_of(const stream_id& stream) const {
   std::vector<instruction> result;
   auto i = streams_.find(stream);
   if (i != streams_.end())
-    for (auto& [seq, x] : i->second.pending)
-      if (seq <= i->second.durable)
-        result.push_back(x);
+    for (auto& [_, e] : i->second.pending)
+      if (e.durable)
+        result.push_back(e.x);
   return result;
 }
 

@@ -3,6 +3,11 @@
 // instructions written but not yet acknowledged. It also counts, per printer,
 // the steps in flight, so the plan keeps each printer to one step at a time
 // and the contract to its cap of printers in flight. No CAF, no storage.
+//
+// An instruction is sent only once its outbox write is committed (durable):
+// `add` and `replace` keep it back until `mark_durable`, so a resend for any
+// reason (a peer back, a gap, a retry) never sends what a failed commit
+// would leave unrecorded.
 #pragma once
 
 #include <cstdint>
@@ -15,23 +20,33 @@ namespace onset::actors {
 
 class contract_streams {
 public:
-  /// Loads one stream as the outbox holds it. REQUIRES: `pending` holds
-  /// exactly the seqs acked+1 .. last_seq, in order.
+  /// Loads one stream as the outbox holds it (durable). REQUIRES: `pending`
+  /// holds exactly the seqs acked+1 .. last_seq, in order.
   void restore(const stream_id& stream, uint64_t last_seq, uint64_t acked,
                std::vector<instruction> pending);
 
   /// Numbers `x` with the next seq of its stream and keeps it pending, not
-  /// yet durable: it is not sent (nor returned by `pending`, `all_pending`
-  /// or `pending_of`) until `mark_durable` says its append is committed.
+  /// yet durable.
   const instruction& add(instruction x);
 
-  /// The outbox append of `x` is committed: it may be sent.
+  /// Puts `x` in place of the pending instruction of its stream and seq (an
+  /// abandoned step becomes a `skip`), not yet durable. False if that seq is
+  /// not pending.
+  bool replace(instruction x);
+
+  /// The outbox write of `x` (its stream and seq) is committed: it may be
+  /// sent.
   void mark_durable(const instruction& x);
 
   /// Records that the receiver committed everything up to `seq`; returns the
   /// instructions this newly acknowledges, in order (none for a duplicate or
-  /// stale ack). A `seq` beyond the last written one is capped to it.
+  /// stale ack). REQUIRES: `seq` is not beyond the last durable seq
+  /// (`beyond_durable`).
   std::vector<instruction> ack(const stream_id& stream, uint64_t seq);
+
+  /// True if `seq` is beyond every instruction of `stream` ever sent: the
+  /// receiver claims what this contract never wrote.
+  bool beyond_durable(const stream_id& stream, uint64_t seq) const;
 
   /// The pending durable instruction with this seq, or nullptr.
   const instruction* pending(const stream_id& stream, uint64_t seq) const;
@@ -60,12 +75,15 @@ public:
   uint64_t pending_total() const;
 
 private:
+  struct entry {
+    instruction x;
+    bool durable = false;
+  };
+
   struct stream_state {
     uint64_t last_seq = 0;
     uint64_t acked = 0;
-    /// The highest seq whose append is committed.
-    uint64_t durable = 0;
-    std::map<uint64_t, instruction> pending;
+    std::map<uint64_t, entry> pending;
   };
 
   void add_busy(const device_id& device);

@@ -225,6 +225,8 @@ void record_applied(applied_ledger& ledger, const instruction& x) {
       }
       break;
     }
+    case step_kind::skip:
+      break;
     case step_kind::apps_remove: {
       auto& device = ledger.devices[x.device];
       for (auto& app : x.apps) {

@@ -155,7 +155,15 @@ void receiver_core::pump() {
       continue;
     current_ = std::make_unique<request>(std::move(r));
     busy_ = true;
-    target_.execute(current_->x, ++op_);
+    auto op = ++op_;
+    if (current_->x.kind == step_kind::skip)
+      finish(op, execution{{},
+                           [](persistence::write_txn&) -> caf::error {
+                             return caf::none;
+                           },
+                           {}});
+    else
+      target_.execute(current_->x, op);
   }
 }
 

@@ -13,6 +13,8 @@ const char* to_string(history_kind x) {
       return "sent";
     case history_kind::acked:
       return "acked";
+    case history_kind::abandoned:
+      return "abandoned";
     case history_kind::problem:
       return "problem";
   }

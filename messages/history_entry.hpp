@@ -23,6 +23,8 @@ enum class history_kind : uint8_t {
   acked,
   /// A target refused an instruction, or a step ran past its deadline.
   problem,
+  /// A refused instruction was given up: a `skip` took its place.
+  abandoned,
 };
 
 const char* to_string(history_kind x);

@@ -47,6 +47,8 @@ const char* to_string(step_kind x) {
       return "settings_off";
     case step_kind::apps_remove:
       return "apps_remove";
+    case step_kind::skip:
+      return "skip";
   }
   return "unknown";
 }

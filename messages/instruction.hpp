@@ -81,10 +81,14 @@ enum class step_kind : uint8_t {
   settings_revert,
   /// DEVICE: remove `apps`.
   apps_remove,
+  /// Any target: no effect; moves the stream's watermark past this seq. It
+  /// replaces, in the outbox, a step the target refused (abandoned), so that
+  /// the stream goes on.
+  skip,
 };
 
 /// Operator-facing name: `prepare`, `firmware`, `apps`, `settings`,
-/// `activate`, `deactivate`, `settings_off`, `apps_remove`.
+/// `activate`, `deactivate`, `settings_off`, `apps_remove`, `skip`.
 const char* to_string(step_kind x);
 
 struct instruction {

@@ -103,6 +103,20 @@ result<bool> advance(write_txn& txn, const stream_id& stream,
   return moved;
 }
 
+status replace(write_txn& txn, const instruction& x) {
+  auto state = load_state(txn, x.stream);
+  if (!state)
+    return state.error();
+  if (x.seq <= state->acked || x.seq > state->last)
+    return make_failure(error_code::invalid_input,
+                        "outbox " + x.stream.to_string() + ": replace of seq "
+                          + std::to_string(x.seq) + ", not pending (acked "
+                          + std::to_string(state->acked) + ", last "
+                          + std::to_string(state->last) + ")");
+  return txn.put(db::outbox, instruction_key(x.stream, x.seq),
+                 codec::encode(x));
+}
+
 status append(write_txn& txn, const instruction& x) {
   return advance(txn, x.stream, {&x}, 0).to_status();
 }

@@ -34,6 +34,11 @@ namespace onset::persistence::outbox_store {
 /// `x.seq == last_seq + 1`: no gaps, no rewrites.
 status append(write_txn& txn, const instruction& x);
 
+/// Puts `x` in place of the pending instruction of its stream and seq (an
+/// abandoned step's `skip`). Refuses (`invalid_input`) a seq that is not
+/// pending (at or below the watermark, or beyond the last appended).
+status replace(write_txn& txn, const instruction& x);
+
 /// Records that the target acknowledged everything up to `seq`. True if the
 /// watermark moved; false (a no-op) at or below the watermark. Refuses
 /// (`invalid_input`) a seq above the last appended one.

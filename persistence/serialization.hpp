@@ -143,7 +143,7 @@ void serialize(Archive& ar, onset::instruction& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "instruction");
   ar& x.stream;
   ar& x.seq;
-  onset::persistence::enum_field(ar, x.kind, onset::step_kind::apps_remove,
+  onset::persistence::enum_field(ar, x.kind, onset::step_kind::skip,
                                  "step_kind");
   ar& x.device;
   ar& x.contract_version;
@@ -269,7 +269,7 @@ template <class Archive>
 void serialize(Archive& ar, onset::history_entry& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "history_entry");
   ar& x.at;
-  onset::persistence::enum_field(ar, x.kind, onset::history_kind::problem,
+  onset::persistence::enum_field(ar, x.kind, onset::history_kind::abandoned,
                                  "history_kind");
   ar& x.detail;
 }
