@@ -10,6 +10,7 @@
 #include "actors/backoff.hpp"
 #include "actors/contract_commit.hpp"
 #include "actors/contract_lifecycle.hpp"
+#include "actors/contract_storage.hpp"
 #include "actors/plan.hpp"
 #include "messages/error_code.hpp"
 
@@ -49,6 +50,14 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
   if (x == nullptr || at == st.attempts.end())
     return;
   auto what = self->system().render(err);
+  if (is(err, error_code::conflict)) {
+    // Not the target's refusal of the step: the stream itself is in doubt.
+    // Nothing is abandoned or resent until an operator looks.
+    st.logger.error("step.conflict",
+                    {{"target", x->stream.to_string()}, {"seq", x->seq}});
+    degrade(self, describe(*x) + " conflict: " + what);
+    return;
+  }
   if (is_permanent(err)) {
     abandon(self, *x, what);
     return;
@@ -73,6 +82,54 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
   self->delayed_send(self, delay, atom::resend_v, stream, seq);
 }
 
+void on_ack(contract_self self, uint64_t requested, const instruction_ack& ack);
+
+/// Sends `x`, acknowledged before, once more: no permit, no resend of its
+/// own (if it is lost, the pending step's resend meets the gap again).
+void transmit_again(contract_self self, const instruction& x) {
+  auto& st = self->state;
+  auto ok = [self, requested = x.seq](const instruction_ack& ack) {
+    on_ack(self, requested, ack);
+  };
+  auto lost = [](caf::error&) {};
+  auto timeout = st.ctx->config.request_timeout;
+  if (x.stream.to.kind == target_kind::device)
+    self->request(st.ctx->devices, timeout, atom::apply_v, x).then(ok, lost);
+  else
+    self->request(st.ctx->services, timeout, atom::apply_v, x).then(ok, lost);
+}
+
+/// The target of `stream` is behind what it acknowledged before (a store
+/// restored from a backup, or writes lost with a relaxed sync mode): sends
+/// it again, in order, what it lost, from the outbox, which keeps
+/// instructions after their ack. The ledger already has them; their acks
+/// change nothing here. Noted in the history.
+void resync(contract_self self, const stream_id& stream, uint64_t applied) {
+  auto& st = self->state;
+  auto acked = st.streams.acked(stream);
+  auto lost = contract_storage::sent(*st.ctx->env, stream, applied + 1, acked);
+  if (!lost) {
+    degrade(self, "target " + stream.to.to_string() + " is at seq "
+                    + std::to_string(applied) + ", behind its ack of "
+                    + std::to_string(acked)
+                    + ", and the outbox cannot be read: "
+                    + persistence::to_string(lost.error()));
+    return;
+  }
+  auto detail = "target=" + stream.to.to_string() + " applied="
+                + std::to_string(applied) + " acked=" + std::to_string(acked)
+                + " resent=" + std::to_string(lost.value().size());
+  st.logger.warn("stream.resync", {{"stream", stream.to_string()},
+                                   {"applied", applied},
+                                   {"acked", acked}});
+  contract_change change;
+  change.history.push_back(
+    history_entry{st.ctx->now(), history_kind::problem, "resync " + detail});
+  commit(self, std::move(change));
+  for (auto& x : lost.value())
+    transmit_again(self, x);
+}
+
 void on_ack(contract_self self, uint64_t requested,
             const instruction_ack& ack) {
   auto& st = self->state;
@@ -88,6 +145,9 @@ void on_ack(contract_self self, uint64_t requested,
     degrade(self, reason);
     return;
   }
+  if (ack.seq < requested && ack.seq < st.streams.acked(ack.stream)
+      && is_running(st.rec.state))
+    resync(self, ack.stream, ack.seq);
   auto acked = st.streams.ack(ack.stream, ack.seq);
   // A watermark below what we sent: the target lacks an earlier step (its
   // message was lost, or overtaken by this one); send the first one it

@@ -128,6 +128,26 @@ result<std::optional<contract_id>> find_event(environment& env,
   });
 }
 
+result<std::vector<instruction>> sent(environment& env, const stream_id& stream,
+                                      uint64_t from, uint64_t to) {
+  return with_reader(
+    env, [&](transaction& txn) -> result<std::vector<instruction>> {
+      std::vector<instruction> result;
+      for (auto seq = from; seq <= to; ++seq) {
+        auto x = outbox_store::get(txn, stream, seq);
+        if (!x)
+          return x.error();
+        if (!*x)
+          return make_failure(error_code::corrupt_record,
+                              "db=outbox: instruction " + stream.to_string()
+                                + " seq=" + std::to_string(seq)
+                                + " is missing");
+        result.push_back(std::move(**x));
+      }
+      return result;
+    });
+}
+
 result<std::vector<due_timer>> due_timers(environment& env, utc_time now) {
   return with_reader(env, [&](transaction& txn) {
     return timer_store::due(txn, now);

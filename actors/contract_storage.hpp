@@ -51,6 +51,12 @@ load_records(persistence::environment& env);
 persistence::result<std::optional<contract_id>>
 find_event(persistence::environment& env, const std::string& event_id);
 
+/// The instructions of `stream` with seqs `from` .. `to`, in order, as the
+/// outbox keeps them after their ack.
+persistence::result<std::vector<instruction>>
+sent(persistence::environment& env, const stream_id& stream, uint64_t from,
+     uint64_t to);
+
 persistence::result<std::vector<due_timer>>
 due_timers(persistence::environment& env, utc_time now);
 

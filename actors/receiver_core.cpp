@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "messages/error_code.hpp"
+#include "messages/instruction_digest.hpp"
 #include "persistence/caf_error.hpp"
 #include "persistence/receiver_ledger.hpp"
 
@@ -10,27 +11,31 @@ namespace onset::actors {
 
 namespace {
 
-/// The effect, the watermark and the effect counter of `x`, in one batch.
-/// Refuses (and so writes nothing) unless the stream is still at seq-1.
+/// The effect, the watermark, the effect counter and the content digest of
+/// `x`, in one batch. Refuses (and so writes nothing) unless the stream is
+/// still at seq-1.
 persistence::write_batch effect_batch(const instruction& x,
                                       persistence::write_batch effect) {
-  return [stream = x.stream, seq = x.seq, effect = std::move(effect)](
-           persistence::write_txn& txn) -> caf::error {
-    namespace ledger = persistence::receiver_ledger;
-    auto applied = ledger::applied(txn, stream);
-    if (!applied)
-      return persistence::to_error(applied.error());
-    if (*applied != seq - 1)
-      return refusal(error_code::wrong_state,
-                     "stream " + stream.to_string() + " is at "
-                       + std::to_string(*applied) + ", not "
-                       + std::to_string(seq - 1) + ": receiver state is stale");
-    if (auto err = effect(txn))
-      return err;
-    if (auto st = ledger::set_applied(txn, stream, seq); !st)
-      return persistence::to_error(st);
-    return persistence::to_error(ledger::count_effect(txn, stream, seq));
-  };
+  return
+    [stream = x.stream, seq = x.seq, digest = content_digest(x),
+     effect = std::move(effect)](persistence::write_txn& txn) -> caf::error {
+      namespace ledger = persistence::receiver_ledger;
+      auto applied = ledger::applied(txn, stream);
+      if (!applied)
+        return persistence::to_error(applied.error());
+      if (*applied != seq - 1)
+        return refusal(
+          error_code::wrong_state,
+          "stream " + stream.to_string() + " is at " + std::to_string(*applied)
+            + ", not " + std::to_string(seq - 1) + ": receiver state is stale");
+      if (auto err = effect(txn))
+        return err;
+      if (auto st = ledger::set_applied(txn, stream, seq); !st)
+        return persistence::to_error(st);
+      if (auto st = ledger::put_digest(txn, stream, seq, digest); !st)
+        return persistence::to_error(st);
+      return persistence::to_error(ledger::count_effect(txn, stream, seq));
+    };
 }
 
 } // namespace
@@ -44,10 +49,7 @@ void receiver_core::apply(instruction x, ack_reply reply) {
   if (!held_) {
     auto w = applied(x.stream);
     if (w && x.seq <= *w) {
-      log_.info("step.duplicate", {{"stream", x.stream.to_string()},
-                                   {"seq", x.seq},
-                                   {"applied", *w}});
-      reply(instruction_ack{x.stream, *w});
+      answer_duplicate(x, *w, reply);
       return;
     }
   }
@@ -56,6 +58,8 @@ void receiver_core::apply(instruction x, ack_reply reply) {
       log_.info("step.superseded",
                 {{"stream", x.stream.to_string()}, {"seq", x.seq}});
       r.reply(refusal(error_code::transient, "superseded by a resend"));
+      // The latest copy is what the sender's outbox holds now.
+      r.x = std::move(x);
       r.reply = std::move(reply);
       return;
     }
@@ -176,18 +180,42 @@ bool receiver_core::answer_from_watermark(request& r) {
     return true;
   }
   if (r.x.seq <= *w) {
-    log_.info("step.duplicate", {{"stream", r.x.stream.to_string()},
-                                 {"seq", r.x.seq},
-                                 {"applied", *w}});
-  } else if (r.x.seq > *w + 1) {
-    log_.warn("step.gap", {{"stream", r.x.stream.to_string()},
-                           {"seq", r.x.seq},
-                           {"applied", *w}});
-  } else {
-    return false;
+    answer_duplicate(r.x, *w, r.reply);
+    return true;
   }
+  if (r.x.seq == *w + 1)
+    return false;
+  log_.warn("step.gap", {{"stream", r.x.stream.to_string()},
+                         {"seq", r.x.seq},
+                         {"applied", *w}});
   r.reply(instruction_ack{r.x.stream, *w});
   return true;
+}
+
+void receiver_core::answer_duplicate(const instruction& x, uint64_t applied,
+                                     const ack_reply& reply) {
+  auto kept = kept_digest(x);
+  if (!kept.empty() && kept != content_digest(x)) {
+    log_.warn("step.conflict", {{"stream", x.stream.to_string()},
+                                {"seq", x.seq},
+                                {"kind", to_string(x.kind)}});
+    reply(refusal(error_code::conflict, "seq " + std::to_string(x.seq) + " of "
+                                          + x.stream.to_string()
+                                          + " was applied with other content"));
+    return;
+  }
+  log_.info("step.duplicate", {{"stream", x.stream.to_string()},
+                               {"seq", x.seq},
+                               {"applied", applied}});
+  reply(instruction_ack{x.stream, applied});
+}
+
+std::string receiver_core::kept_digest(const instruction& x) const {
+  auto txn = env_.begin_read();
+  if (!txn)
+    return {};
+  auto kept = persistence::receiver_ledger::digest(txn, x.stream, x.seq);
+  return kept ? std::move(*kept) : std::string{};
 }
 
 void receiver_core::committed(const caf::error& err) {

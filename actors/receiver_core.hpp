@@ -120,6 +120,15 @@ public:
   /// The applied watermark of `stream`, read from the store.
   persistence::result<uint64_t> applied(const stream_id& stream) const;
 
+  /// Answers `x`, at or below the watermark `applied`: a re-ack if it is
+  /// the instruction that was applied as its seq, else `conflict`.
+  void answer_duplicate(const instruction& x, uint64_t applied,
+                        const ack_reply& reply);
+
+  /// The digest kept for `x`'s stream and seq; empty if none (or unreadable:
+  /// then the duplicate is re-acked as before digests were kept).
+  std::string kept_digest(const instruction& x) const;
+
 private:
   struct request {
     instruction x;

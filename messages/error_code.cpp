@@ -86,6 +86,8 @@ std::string to_string(error_code x) {
       return "wrong_state";
     case error_code::unreachable:
       return "unreachable";
+    case error_code::conflict:
+      return "conflict";
   }
   return "unknown";
 }

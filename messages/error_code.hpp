@@ -59,6 +59,9 @@ enum class error_code : uint8_t {
   /// frozen, or not connected yet); context names the node. Like
   /// `transient`, the sender retries: the node's LMDB keeps what it applied.
   unreachable,
+  /// A receiver already applied this seq of the stream with other content:
+  /// sender and receiver disagree about the stream (never acked).
+  conflict,
 };
 
 std::string to_string(error_code x);

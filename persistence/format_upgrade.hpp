@@ -8,6 +8,10 @@
 //   2 -> 3: each history line becomes a record of one line
 //           (persistence/history_store.hpp), so that the lines of one
 //           write are one record.
+//   3 -> 4: nothing is rewritten. Format 4 may hold `skip` steps,
+//           `abandoned` history lines and receiver content digests, which
+//           a format-3 reader would take for corrupt records; the version
+//           makes such a reader refuse the directory instead.
 #pragma once
 
 #include <cstddef>

@@ -11,6 +11,7 @@ namespace {
 
 constexpr char applied_tag = 'W';
 constexpr char effect_tag = 'E';
+constexpr char digest_tag = 'H';
 
 std::string applied_key(const stream_id& stream) {
   std::string key{applied_tag};
@@ -18,8 +19,9 @@ std::string applied_key(const stream_id& stream) {
   return key;
 }
 
-std::string effect_key(const stream_id& stream, uint64_t seq) {
-  std::string key{effect_tag};
+std::string effect_key(const stream_id& stream, uint64_t seq,
+                       char tag = effect_tag) {
+  std::string key{tag};
   keys::put_stream(key, stream);
   keys::put_be64(key, seq);
   return key;
@@ -80,6 +82,19 @@ result<uint64_t> count_effect(write_txn& txn, const stream_id& stream,
   if (auto st = txn.put(db::ledger, key, keys::be64_value(next)); !st)
     return st.error();
   return next;
+}
+
+status put_digest(write_txn& txn, const stream_id& stream, uint64_t seq,
+                  const std::string& digest) {
+  return txn.put(db::ledger, effect_key(stream, seq, digest_tag), digest);
+}
+
+result<std::string> digest(transaction& txn, const stream_id& stream,
+                           uint64_t seq) {
+  auto bytes = txn.get(db::ledger, effect_key(stream, seq, digest_tag));
+  if (!bytes)
+    return bytes.error();
+  return *bytes ? std::string{**bytes} : std::string{};
 }
 
 result<uint64_t> effect_count(transaction& txn, const stream_id& stream,

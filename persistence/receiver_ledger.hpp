@@ -10,7 +10,12 @@
 //     applied value := seq:be64
 //     effect key    := 'E' stream seq:be64
 //     effect value  := count:be64
+//     digest key    := 'H' stream seq:be64
+//     digest value  := the applied instruction's content digest
+//                      (messages/instruction_digest.hpp)
 //
+// Instructions applied before digests were kept have none: a duplicate of
+// one is re-acked as before.
 // (stream, be64: persistence/keys.hpp.)
 //
 // Reads take any `transaction&` (read or write) and return `result<...>`;
@@ -39,6 +44,15 @@ status set_applied(write_txn& txn, const stream_id& stream, uint64_t seq);
 /// the new count.
 result<uint64_t> count_effect(write_txn& txn, const stream_id& stream,
                               uint64_t seq);
+
+/// Keeps the content digest of the instruction applied as `seq`.
+status put_digest(write_txn& txn, const stream_id& stream, uint64_t seq,
+                  const std::string& digest);
+
+/// The content digest of the instruction applied as `seq`; empty if none
+/// was kept.
+result<std::string> digest(transaction& txn, const stream_id& stream,
+                           uint64_t seq);
 
 /// How many times the effect of instruction `seq` was applied.
 result<uint64_t> effect_count(transaction& txn, const stream_id& stream,

@@ -154,6 +154,17 @@ CAF_TEST(a duplicate is re - acked without a second effect) {
   CAF_CHECK_EQUAL(effects(s1, 2), 1u);
 }
 
+CAF_TEST(the same seq with other content is a conflict and not an ack) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  auto other = apply(firmware(1, "9.9.9"));
+  CAF_REQUIRE(!other);
+  CAF_CHECK_EQUAL(error_name(other.error()), "conflict");
+  CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+  CAF_CHECK_EQUAL(view().state.firmware, fw("3.2.1"));
+  CAF_MESSAGE("the same content again is still a duplicate");
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+}
+
 CAF_TEST(a re - acked duplicate is logged as step.duplicate) {
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
   captured_log log;
