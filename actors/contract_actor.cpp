@@ -11,16 +11,9 @@ namespace onset::actors {
 
 using namespace contract_ops;
 
-contract_actor::behavior_type
-contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
-                  contract_id id, std::shared_ptr<const contract_context> ctx) {
-  auto& st = self->state;
-  st.ctx = std::move(ctx);
-  st.id = id;
-  st.logger = log::context{{"contract", id.str()}};
-  st.rng.seed(static_cast<unsigned>(std::hash<std::string>{}(id.str())));
-  return_permits_at_exit(self);
-  recover(self);
+namespace {
+
+contract_actor::behavior_type running(contract_self self) {
   return {
     [self](atom::submit, contract& doc, std::vector<device_record>& records) {
       return renew(self, doc, records);
@@ -37,6 +30,63 @@ contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
     [self](atom::resend) { resend_all(self); },
     [self](atom::permit) { on_permit(self); },
   };
+}
+
+/// Until the STORE has committed or failed every batch it held when this
+/// actor started: every message waits in the mailbox.
+contract_actor::behavior_type waiting_for_store() {
+  return {
+    [](atom::submit, contract&, std::vector<device_record>&)
+      -> caf::result<submit_result> { return caf::skip; },
+    [](atom::start, std::string&) -> caf::result<atom::ok> {
+      return caf::skip;
+    },
+    [](atom::cancel) -> caf::result<atom::ok> { return caf::skip; },
+    [](atom::retry) -> caf::result<atom::ok> { return caf::skip; },
+    [](atom::due, timer_kind) -> caf::result<void> { return caf::skip; },
+    [](atom::resend, stream_id&, uint64_t) -> caf::result<void> {
+      return caf::skip;
+    },
+    [](atom::resend) -> caf::result<void> { return caf::skip; },
+    [](atom::permit) -> caf::result<void> { return caf::skip; },
+  };
+}
+
+/// Recovers once every batch queued in the STORE before now is committed
+/// or discarded: an empty batch's answer comes after theirs (one STORE,
+/// batches in arrival order, and a dead predecessor's sends were enqueued
+/// before its death was reported).
+void recover_after_store(contract_self self) {
+  persistence::request_write(self, self->state.ctx->store,
+                             [](persistence::write_txn&) -> caf::error {
+                               return caf::none;
+                             })
+    .then(
+      [self](atom::ok) {
+        if (recover(self))
+          self->become(running(self));
+      },
+      [self](caf::error& err) { self->quit(err); });
+}
+
+} // namespace
+
+contract_actor::behavior_type
+contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
+                  contract_id id, std::shared_ptr<const contract_context> ctx,
+                  bool after_crash) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.id = id;
+  st.logger = log::context{{"contract", id.str()}};
+  st.rng.seed(static_cast<unsigned>(std::hash<std::string>{}(id.str())));
+  return_permits_at_exit(self);
+  if (after_crash) {
+    recover_after_store(self);
+    return waiting_for_store();
+  }
+  recover(self);
+  return running(self);
 }
 
 } // namespace onset::actors

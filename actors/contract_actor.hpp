@@ -97,9 +97,13 @@ using contract_self = contract_actor::stateful_pointer<contract_actor_state>;
 
 /// REQUIRES: the contract is in the contract store (the supervisor writes it
 /// before spawning). Quits normally once `ended`, with an error if its
-/// storage fails (the supervisor restarts it from the store).
+/// storage fails (the supervisor restarts it from the store). `after_crash`:
+/// a predecessor died, and batches of its may still wait in the STORE; the
+/// actor reads the store only after they are committed or discarded, and
+/// keeps every message until then.
 contract_actor::behavior_type
 contract_behavior(contract_actor::stateful_pointer<contract_actor_state> self,
-                  contract_id id, std::shared_ptr<const contract_context> ctx);
+                  contract_id id, std::shared_ptr<const contract_context> ctx,
+                  bool after_crash = false);
 
 } // namespace onset::actors

@@ -27,7 +27,9 @@ contract_actor spawn_contract(self_ptr self, const contract_id& id) {
   auto& st = self->state;
   if (auto i = st.running->find(id); i != st.running->end())
     return i->second;
-  auto child = self->spawn<caf::monitored>(contract_behavior, id, st.ctx);
+  auto after_crash = st.crashed.erase(id) > 0;
+  auto child = self->spawn<caf::monitored>(contract_behavior, id, st.ctx,
+                                           after_crash);
   (*st.running)[id] = child;
   st.by_address[child.address()] = id;
   return child;
@@ -59,6 +61,24 @@ using namespace supervisor_ops;
 namespace {
 
 /// Marks a contract that keeps crashing `degraded`, so that operators see it.
+/// Reads the record only once the STORE has committed or discarded every
+/// batch of the dead actor (an empty batch's answer comes after theirs).
+void escalate(self_ptr self, const contract_id& id, const caf::error& reason);
+
+void escalate_after_store(self_ptr self, const contract_id& id,
+                          const caf::error& reason) {
+  persistence::request_write(self, self->state.ctx->store,
+                             [](persistence::write_txn&) -> caf::error {
+                               return caf::none;
+                             })
+    .then([self, id, reason](atom::ok) { escalate(self, id, reason); },
+          [self, id](caf::error& err) {
+            log::error("escalate.failed",
+                       {{"contract", id.str()},
+                        {"error", self->system().render(err)}});
+          });
+}
+
 void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
   auto& st = self->state;
   auto stored = contract_storage::load(*st.ctx->env, id);
@@ -111,8 +131,9 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
   times.push_back(now);
   while (!times.empty() && now - times.front() > st.ctx->config.restart_window)
     times.pop_front();
+  st.crashed.insert(id);
   if (times.size() > st.ctx->config.restart_limit) {
-    escalate(self, id, msg.reason);
+    escalate_after_store(self, id, msg.reason);
     return;
   }
   log::warn("contract.restart",

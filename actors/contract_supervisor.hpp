@@ -37,6 +37,9 @@ struct contract_supervisor_state {
     = std::make_shared<std::map<contract_id, contract_actor>>();
   std::map<caf::actor_addr, contract_id> by_address;
   std::map<contract_id, std::deque<caf::actor_clock::time_point>> crashes;
+  /// Contracts whose last actor died with an error: the next one waits for
+  /// the STORE to drain before it reads (contract_behavior, after_crash).
+  std::set<contract_id> crashed;
   /// New contracts between validation and their durable write.
   std::set<contract_id> creating;
   /// Event ids of submissions not yet committed.

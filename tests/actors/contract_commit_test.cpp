@@ -233,6 +233,37 @@ CAF_TEST(a peer coming back resends nothing whose outbox write is in flight) {
   check_effects_once();
 }
 
+CAF_TEST(a CONTRACT restarted while its last commit is held sees that commit) {
+  enroll("MFP-1");
+  set_online("MFP-1", false);
+  CAF_REQUIRE(submit(make("C-1", 1, backup, R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-1"), contract_state::provisioning);
+  CAF_MESSAGE("a renewal while the printer is busy: its commit is held");
+  g->open = false;
+  self->send(contracts, atom::submit_v,
+             make("C-1", 2, R"({"data_backup":{},"failure_prediction":{}})",
+                  R"(["MFP-1"])", started));
+  run();
+  CAF_REQUIRE_EQUAL(g->held.size(), 1u);
+  CAF_MESSAGE("the CONTRACT dies with that commit in the STORE's queue");
+  using impl = actors::contract_supervisor_actor::stateful_base<
+    actors::contract_supervisor_state>;
+  auto& running = *deref<impl>(contracts).state.running;
+  CAF_REQUIRE_EQUAL(running.count(contract_id{"C-1"}), 1u);
+  self->send_exit(running.at(contract_id{"C-1"}), caf::exit_reason::kill);
+  run();
+  CAF_MESSAGE("the STORE commits what it holds, in order");
+  g->open = true;
+  while (!g->held.empty())
+    release();
+  set_online("MFP-1", true);
+  pass(std::chrono::seconds{10});
+  auto c1 = view("C-1").summary;
+  CAF_CHECK_EQUAL(c1.version, 2u);
+  CAF_CHECK_EQUAL(c1.state, contract_state::active);
+  CAF_CHECK_EQUAL(device("MFP-1").state.values.count("diagnostics.upload"), 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(absorb keeps the order of a later change and its timer removals) {
