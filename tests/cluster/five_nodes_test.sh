@@ -98,10 +98,19 @@ active=$(count_active)
 [ "$active" -lt 200 ] || fail "all 200 contracts were active before the kill; nothing was in flight"
 "$src/scripts/local-cluster.sh" signal "$run" d2 KILL
 step "d2 killed with $active of 200 contracts active"
-sleep 1
-onset cluster --json | jq -e '.[] | select(.name == "d2") | .reachable == false' >/dev/null \
-  || fail "onset cluster still shows d2 reachable"
-sleep 2
+# Conditions with deadlines, not fixed sleeps: the cluster view shows d2
+# unreachable, and the gateway and both contracts nodes logged it down.
+d2_unreachable() {
+  onset cluster --json | jq -e '.[] | select(.name == "d2") | .reachable == false' >/dev/null
+}
+d2_down_logged() {
+  grep -q "peer.down node=d2" "$run/gw.log" && grep -q "peer.down node=d2" "$run/c1.log" \
+    && grep -q "peer.down node=d2" "$run/c2.log"
+}
+for _ in $(seq 1 50); do d2_unreachable && break; sleep 0.1; done
+d2_unreachable || fail "onset cluster still shows d2 reachable after 5 s"
+for _ in $(seq 1 50); do d2_down_logged && break; sleep 0.1; done
+d2_down_logged || fail "d2 not logged down by gw, c1 and c2 within 5 s"
 step "restarting d2"
 "$src/scripts/local-cluster.sh" restart "$run" d2 >/dev/null || fail "d2 restart"
 onset wait $(ids 1 200) --timeout 90 >/dev/null 2>>"$work/wait.log" || fail "contracts not all active after the restart of d2"
