@@ -32,9 +32,8 @@ persistence::write_batch effect_batch(const instruction& x,
         return err;
       if (auto st = ledger::set_applied(txn, stream, seq); !st)
         return persistence::to_error(st);
-      if (auto st = ledger::put_digest(txn, stream, seq, digest); !st)
-        return persistence::to_error(st);
-      return persistence::to_error(ledger::count_effect(txn, stream, seq));
+      return persistence::to_error(
+        ledger::count_effect(txn, stream, seq, digest));
     };
 }
 

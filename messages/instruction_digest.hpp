@@ -10,11 +10,11 @@
 namespace onset {
 inline namespace messages {
 
-/// SHA-256, as 64 lowercase hex digits, of the instruction's content in a
-/// canonical JSON form (kind, device, contract version, firmware, apps,
-/// values; keys sorted). Stream and seq are not part of it: they are the
-/// key it is stored under. Independent of the storage format, so digests
-/// survive a format upgrade.
+/// SHA-256 (32 bytes, OpenSSL) of the instruction's content in a canonical
+/// form of its own (kind, device, contract version, firmware, apps, values
+/// by name; every field length-prefixed). Stream and seq are not part of it:
+/// they are the key it is kept under. Independent of the storage format, so
+/// digests survive a format upgrade.
 std::string content_digest(const instruction& x);
 
 } // namespace messages

@@ -11,7 +11,6 @@ namespace {
 
 constexpr char applied_tag = 'W';
 constexpr char effect_tag = 'E';
-constexpr char digest_tag = 'H';
 
 std::string applied_key(const stream_id& stream) {
   std::string key{applied_tag};
@@ -19,9 +18,8 @@ std::string applied_key(const stream_id& stream) {
   return key;
 }
 
-std::string effect_key(const stream_id& stream, uint64_t seq,
-                       char tag = effect_tag) {
-  std::string key{tag};
+std::string effect_key(const stream_id& stream, uint64_t seq) {
+  std::string key{effect_tag};
   keys::put_stream(key, stream);
   keys::put_be64(key, seq);
   return key;
@@ -40,6 +38,31 @@ result<uint64_t> load_be64(transaction& txn, const std::string& key,
     return make_failure(error_code::corrupt_record,
                         "db=ledger key=" + key_text + ": not a be64 value");
   return *x;
+}
+
+/// The count of an effect value (count:be64, then a digest or nothing).
+std::optional<uint64_t> count_of(std::string_view value) {
+  if (value.size() != 8 && value.size() != 8 + 32)
+    return std::nullopt;
+  return keys::get_be64(value);
+}
+
+/// The effect value under `key`: its count (0 if absent) and its digest.
+result<std::pair<uint64_t, std::string>>
+load_effect(transaction& txn, const std::string& key,
+            const std::string& key_text) {
+  auto bytes = txn.get(db::ledger, key);
+  if (!bytes)
+    return bytes.error();
+  if (!*bytes)
+    return std::pair<uint64_t, std::string>{0, {}};
+  auto count = count_of(**bytes);
+  if (!count)
+    return make_failure(error_code::corrupt_record,
+                        "db=ledger key=" + key_text
+                          + ": not a count and digest");
+  return std::pair<uint64_t, std::string>{*count,
+                                          std::string{(**bytes).substr(8)}};
 }
 
 std::string applied_text(const stream_id& stream) {
@@ -73,33 +96,34 @@ status set_applied(write_txn& txn, const stream_id& stream, uint64_t seq) {
 }
 
 result<uint64_t> count_effect(write_txn& txn, const stream_id& stream,
-                              uint64_t seq) {
+                              uint64_t seq, const std::string& digest) {
   auto key = effect_key(stream, seq);
-  auto count = load_be64(txn, key, effect_text(stream, seq));
-  if (!count)
-    return count.error();
-  auto next = *count + 1;
-  if (auto st = txn.put(db::ledger, key, keys::be64_value(next)); !st)
+  auto effect = load_effect(txn, key, effect_text(stream, seq));
+  if (!effect)
+    return effect.error();
+  auto next = effect->first + 1;
+  auto kept = digest.empty() ? effect->second : digest;
+  if (auto st = txn.put(db::ledger, key, keys::be64_value(next) + kept); !st)
     return st.error();
   return next;
 }
 
-status put_digest(write_txn& txn, const stream_id& stream, uint64_t seq,
-                  const std::string& digest) {
-  return txn.put(db::ledger, effect_key(stream, seq, digest_tag), digest);
-}
-
 result<std::string> digest(transaction& txn, const stream_id& stream,
                            uint64_t seq) {
-  auto bytes = txn.get(db::ledger, effect_key(stream, seq, digest_tag));
-  if (!bytes)
-    return bytes.error();
-  return *bytes ? std::string{**bytes} : std::string{};
+  auto effect = load_effect(txn, effect_key(stream, seq),
+                            effect_text(stream, seq));
+  if (!effect)
+    return effect.error();
+  return std::move(effect->second);
 }
 
 result<uint64_t> effect_count(transaction& txn, const stream_id& stream,
                               uint64_t seq) {
-  return load_be64(txn, effect_key(stream, seq), effect_text(stream, seq));
+  auto effect = load_effect(txn, effect_key(stream, seq),
+                            effect_text(stream, seq));
+  if (!effect)
+    return effect.error();
+  return effect->first;
 }
 
 status for_each_effect(transaction& txn,
@@ -112,7 +136,7 @@ status for_each_effect(transaction& txn,
                     auto rest = key.substr(1);
                     auto stream = keys::get_stream(rest);
                     auto seq = keys::get_be64(rest);
-                    auto count = keys::be64_of_value(value);
+                    auto count = count_of(value);
                     if (!stream || !seq || !rest.empty() || !count) {
                       bad = make_failure(error_code::corrupt_record,
                                          "db=ledger key=" + keys::printable(key)

@@ -9,11 +9,11 @@
 //     applied key   := 'W' stream
 //     applied value := seq:be64
 //     effect key    := 'E' stream seq:be64
-//     effect value  := count:be64
-//     digest key    := 'H' stream seq:be64
-//     digest value  := the applied instruction's content digest
-//                      (messages/instruction_digest.hpp)
+//     effect value  := count:be64 digest:byte{32}
 //
+// The digest is the applied instruction's content digest
+// (messages/instruction_digest.hpp), in the effect record so that it
+// costs no record of its own.
 // Instructions applied before digests were kept have none: a duplicate of
 // one is re-acked as before.
 // (stream, be64: persistence/keys.hpp.)
@@ -40,14 +40,10 @@ result<uint64_t> applied(transaction& txn, const stream_id& stream);
 /// (`invalid_input`): watermarks never go back and never skip.
 status set_applied(write_txn& txn, const stream_id& stream, uint64_t seq);
 
-/// Counts one more application of the effect of instruction `seq`; returns
-/// the new count.
+/// Counts one more application of the effect of instruction `seq`, whose
+/// content digest is `digest` (kept with the count); returns the new count.
 result<uint64_t> count_effect(write_txn& txn, const stream_id& stream,
-                              uint64_t seq);
-
-/// Keeps the content digest of the instruction applied as `seq`.
-status put_digest(write_txn& txn, const stream_id& stream, uint64_t seq,
-                  const std::string& digest);
+                              uint64_t seq, const std::string& digest = {});
 
 /// The content digest of the instruction applied as `seq`; empty if none
 /// was kept.
