@@ -6,6 +6,7 @@
 //   provisioning/deprovisioning --refusal | step past deadline--> degraded
 //   degraded --retry--> provisioning | deprovisioning
 //   any --end date | cancel--> deprovisioning --all acked--> ended
+//   ended --renewal--> scheduled (written by the supervisor: no actor runs)
 //
 // For each printer it plans one step at a time (actors/plan.hpp), writes it
 // to the outbox before sending it, resends it with capped exponential backoff

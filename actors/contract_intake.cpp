@@ -29,15 +29,30 @@ caf::error check_tenancy(const contract& doc, const catalog& cat,
                  want.error().to_string());
 }
 
-/// Writes a new contract, then spawns its actor and answers.
+/// The record of a contract renewed after it ended: the new document,
+/// scheduled again, with what its printers and services still have.
+contract_record after_end(contract_record rec, const contract& doc) {
+  rec.doc = doc;
+  rec.state = contract_state::scheduled;
+  rec.reason.clear();
+  rec.started = false;
+  rec.ending = false;
+  return rec;
+}
+
+/// Writes a new contract (or, given `ended`, the renewal of an ended one:
+/// a new period over its ledger), then spawns its actor and answers.
 void create(supervisor_self self, contract doc,
             std::vector<device_record> records,
-            caf::typed_response_promise<submit_result> rp) {
+            caf::typed_response_promise<submit_result> rp,
+            std::optional<contract_record> ended) {
   auto& st = self->state;
-  contract_record rec;
+  auto again = ended.has_value();
+  auto rec = again ? after_end(std::move(*ended), doc) : contract_record{};
   rec.doc = doc;
   for (auto& r : records)
-    rec.ledger.devices.emplace(r.id, initial_ledger(r));
+    if (rec.ledger.devices.count(r.id) == 0)
+      rec.ledger.devices.emplace(r.id, initial_ledger(r));
   contract_change change;
   change.record = rec;
   change.add_timers = timers_of(doc);
@@ -46,9 +61,10 @@ void create(supervisor_self self, contract doc,
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::accepted,
                   "version=" + std::to_string(doc.version)
-                    + " new devices=" + std::to_string(doc.devices.size())});
+                    + (again ? " renewal after the end" : " new")
+                    + " devices=" + std::to_string(doc.devices.size())});
   auto id = doc.id;
-  auto result = submit_result{id, doc.version, false, false};
+  auto result = submit_result{id, doc.version, again, false};
   auto event = doc.event_id;
   persistence::request_write(self, st.ctx->store,
                              contract_storage::batch(id, std::move(change)))
@@ -59,7 +75,7 @@ void create(supervisor_self self, contract doc,
         st.events_in_flight.erase(event);
         log::info("contract.accepted", {{"contract", id.str()},
                                         {"version", result.version},
-                                        {"renewal", false}});
+                                        {"renewal", result.renewal}});
         spawn_contract(self, id);
         rp.deliver(result);
       },
@@ -103,9 +119,6 @@ caf::error check_renewal(const contract_record& rec, const contract& doc) {
                    "version: contract " + doc.id.str() + " is at version "
                      + std::to_string(rec.doc.version) + "; version "
                      + std::to_string(doc.version) + " is stale");
-  if (rec.state == contract_state::ended)
-    return refusal(error_code::wrong_state,
-                   "contract " + doc.id.str() + " has ended");
   if (rec.doc.customer != doc.customer)
     return refusal(error_code::invalid_input,
                    "customer: contract " + doc.id.str()
@@ -124,7 +137,8 @@ void drop_submission(supervisor_self self, const contract& doc, bool renewal) {
 /// Fetches the registration records of the printers of `doc`, checks
 /// tenancy, then creates or renews the contract.
 caf::result<submit_result> with_records(supervisor_self self, contract doc,
-                                        bool renewal) {
+                                        bool renewal,
+                                        std::optional<contract_record> ended) {
   auto& st = self->state;
   auto rp = self->make_response_promise<submit_result>();
   auto devices = doc.devices;
@@ -132,7 +146,8 @@ caf::result<submit_result> with_records(supervisor_self self, contract doc,
     ->request(st.registry, st.ctx->config.local_timeout, atom::records_v,
               std::move(devices))
     .then(
-      [self, doc, renewal, rp](std::vector<device_record>& records) mutable {
+      [self, doc, renewal, rp,
+       ended](std::vector<device_record>& records) mutable {
         auto& st = self->state;
         if (auto err = check_tenancy(doc, *st.ctx->cat, records)) {
           drop_submission(self, doc, renewal);
@@ -140,7 +155,8 @@ caf::result<submit_result> with_records(supervisor_self self, contract doc,
         } else if (renewal) {
           renew(self, std::move(doc), std::move(records), rp);
         } else {
-          create(self, std::move(doc), std::move(records), rp);
+          create(self, std::move(doc), std::move(records), rp,
+                 std::move(ended));
         }
       },
       [self, doc, renewal, rp](caf::error& err) mutable {
@@ -167,19 +183,27 @@ caf::result<submit_result> submit(supervisor_self self, contract doc) {
   if (!stored)
     return persistence::to_error(stored.error());
   bool renewal = stored.value().has_value();
+  std::optional<contract_record> ended;
   if (renewal) {
     if (auto err = check_renewal(stored.value()->record, doc))
       return err;
-  } else if (st.creating.count(doc.id) > 0) {
-    return refusal(error_code::wrong_state,
-                   "contract " + doc.id.str()
-                     + " is being created by another submission");
-  } else {
+    // An ended contract has no actor: its renewal is written here, as a
+    // new contract is, over its ledger.
+    if (stored.value()->record.state == contract_state::ended) {
+      ended = std::move(stored.value()->record);
+      renewal = false;
+    }
+  }
+  if (!renewal) {
+    if (st.creating.count(doc.id) > 0)
+      return refusal(error_code::wrong_state,
+                     "contract " + doc.id.str()
+                       + " is being created by another submission");
     st.creating.insert(doc.id);
   }
   if (!doc.event_id.empty())
     st.events_in_flight.insert(doc.event_id);
-  return with_records(self, std::move(doc), renewal);
+  return with_records(self, std::move(doc), renewal, std::move(ended));
 }
 
 } // namespace onset::actors::supervisor_ops

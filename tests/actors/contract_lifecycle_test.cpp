@@ -89,11 +89,18 @@ CAF_TEST(cancel deprovisions in reverse order and ends the contract) {
   auto server = service("data_backup", "MFP-1");
   CAF_REQUIRE(server);
   CAF_CHECK(!server->state.active);
-  CAF_MESSAGE("an ended contract cannot be renewed");
-  auto renewal = submit(make("C-4", 2, backup, R"(["MFP-1"])", started));
-  CAF_REQUIRE(!renewal);
-  CAF_CHECK(is(renewal.error(), error_code::wrong_state));
   check_effects_once();
+  CAF_MESSAGE("an ended contract renewed for a new period provisions again");
+  auto renewal = submit(make("C-4", 2, backup, R"(["MFP-1"])", started));
+  CAF_REQUIRE(renewal);
+  CAF_CHECK(renewal->renewal);
+  CAF_CHECK_EQUAL(state_of("C-4"), contract_state::active);
+  CAF_CHECK_EQUAL(view("C-4").summary.version, 2u);
+  CAF_CHECK(!device("MFP-1").state.apps.empty());
+  CAF_MESSAGE("and a stale version of it is still refused");
+  auto stale = submit(make("C-4", 1, backup, R"(["MFP-1"])", started));
+  CAF_REQUIRE(!stale);
+  CAF_CHECK(is(stale.error(), error_code::stale_version));
 }
 
 CAF_TEST(the end date deprovisions the contract) {
