@@ -32,15 +32,25 @@ struct fixture : engine_fixture {
   }
 
   ~fixture() override {
-    g->open = true;
-    while (!g->held.empty()) {
-      caf::anon_send(contract_store, atom::flush_v);
-      run();
-    }
+    drain(*g, contract_store, [this] { run(); });
     stop(contracts);
     run();
     stop(contract_store);
     run();
+  }
+
+  /// Submits C-1 on MFP-1, its period started, with the STORE closed; lets
+  /// the contract's write through. Then the CONTRACT's first commit (the
+  /// first step's append) is the one held.
+  void submit_with_first_step_held() {
+    enroll("MFP-1");
+    g->open = false;
+    self->send(contracts, atom::submit_v,
+               make("C-1", 1, backup, R"(["MFP-1"])", started));
+    run();
+    release();
+    self->receive([](submit_result&) {}); // the submit's answer
+    CAF_REQUIRE_EQUAL(g->held.size(), 1u);
   }
 
   /// Commits the oldest held batch and runs what follows.
@@ -172,9 +182,7 @@ CAF_TEST(acks during a commit in flight make one following commit) {
   CAF_CHECK_EQUAL(g->received, 5u);
   CAF_MESSAGE("the rest runs to the end with the store open");
   put_document(doc); // the real one again
-  g->open = true;
-  while (!g->held.empty())
-    release();
+  drain(*g, contract_store, [this] { run(); });
   CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
   check_effects_once();
   auto loaded = actors::contract_storage::load(*env, contract_id{"C-1"});
@@ -184,14 +192,7 @@ CAF_TEST(acks during a commit in flight make one following commit) {
 }
 
 CAF_TEST(a failed commit fails every merged change and quits) {
-  enroll("MFP-1");
-  g->open = false;
-  self->send(contracts, atom::submit_v,
-             make("C-1", 1, backup, R"(["MFP-1"])", started));
-  run();
-  release();
-  self->receive([](submit_result&) {}); // the submit's answer
-  CAF_REQUIRE_EQUAL(g->held.size(), 1u);
+  submit_with_first_step_held();
   CAF_MESSAGE("a cancel arrives while the first commit is in flight");
   auto cancel = self->request(contracts, caf::infinite, atom::cancel_v,
                               contract_id{"C-1"});
@@ -208,15 +209,8 @@ CAF_TEST(a failed commit fails every merged change and quits) {
 }
 
 CAF_TEST(a peer coming back resends nothing whose outbox write is in flight) {
-  enroll("MFP-1");
-  g->open = false;
-  self->send(contracts, atom::submit_v,
-             make("C-1", 1, backup, R"(["MFP-1"])", started));
-  run();
-  release();
-  self->receive([](submit_result&) {});
+  submit_with_first_step_held();
   CAF_MESSAGE("the first step's append is held; a peer node comes back");
-  CAF_REQUIRE_EQUAL(g->held.size(), 1u);
   self->send(contracts, atom::resend_v);
   run();
   CAF_CHECK_EQUAL(applied_total(), 0u);
@@ -225,9 +219,7 @@ CAF_TEST(a peer coming back resends nothing whose outbox write is in flight) {
   release();
   CAF_CHECK_EQUAL(applied_total(), 0u);
   CAF_MESSAGE("the restarted CONTRACT provisions from the store");
-  g->open = true;
-  while (!g->held.empty())
-    release();
+  drain(*g, contract_store, [this] { run(); });
   run();
   CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
   check_effects_once();
@@ -253,9 +245,7 @@ CAF_TEST(a CONTRACT restarted while its last commit is held sees that commit) {
   self->send_exit(running.at(contract_id{"C-1"}), caf::exit_reason::kill);
   run();
   CAF_MESSAGE("the STORE commits what it holds, in order");
-  g->open = true;
-  while (!g->held.empty())
-    release();
+  drain(*g, contract_store, [this] { run(); });
   set_online("MFP-1", true);
   pass(std::chrono::seconds{10});
   auto c1 = view("C-1").summary;

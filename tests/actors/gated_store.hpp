@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "persistence/caf_error.hpp"
@@ -71,6 +72,17 @@ gated_store(persistence::store_actor::pointer self, std::shared_ptr<gate> g) {
     },
     [](atom::tick, uint64_t) {},
   };
+}
+
+/// Opens the gate and releases what `store` holds, oldest first, calling
+/// `run` (the fixture's) after each release.
+template <class Run>
+void drain(gate& g, const persistence::store_actor& store, Run run) {
+  g.open = true;
+  while (!g.held.empty()) {
+    caf::anon_send(store, atom::flush_v);
+    run();
+  }
 }
 
 } // namespace onset::test

@@ -64,11 +64,7 @@ struct fixture : engine_fixture {
   }
 
   ~fixture() override {
-    g->open = true;
-    while (!g->held.empty()) {
-      caf::anon_send(contract_store, atom::flush_v);
-      run();
-    }
+    drain(*g, contract_store, [this] { run(); });
     stop(contracts);
     run();
     stop(contract_devices);
@@ -164,11 +160,7 @@ CAF_TEST(an answer to a request sent before a retry does not degrade again) {
   self->send(contracts, atom::retry_v, contract_id{"C-5"});
   run();
   pass(std::chrono::seconds{6});
-  g->open = true;
-  while (!g->held.empty()) {
-    caf::anon_send(contract_store, atom::flush_v);
-    run();
-  }
+  drain(*g, contract_store, [this] { run(); });
   pass(std::chrono::seconds{2});
   CAF_CHECK_EQUAL(state_of("C-5"), contract_state::provisioning);
   set_online("MFP-2", true);
