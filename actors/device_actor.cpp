@@ -170,7 +170,7 @@ bool start(self_ptr self, const driver_factory& make_driver) {
     return false;
   }
   st.target.bind(self);
-  st.core.emplace(*st.ctx->env, st.log, st.target);
+  st.core.emplace(*st.ctx->env, st.log, st.target, st.ctx->options.executions);
   st.core->hold(!loaded->online);
   st.log.info("device.started", {{"firmware", loaded->firmware.to_string()},
                                  {"apps", loaded->apps.size()},

@@ -40,8 +40,9 @@ persistence::write_batch effect_batch(const instruction& x,
 } // namespace
 
 receiver_core::receiver_core(persistence::environment& env,
-                             const log::context& log, receiver_target& target)
-  : env_(env), log_(log), target_(target) {
+                             const log::context& log, receiver_target& target,
+                             std::shared_ptr<execution_log> executions)
+  : env_(env), executions_(std::move(executions)), log_(log), target_(target) {
 }
 
 void receiver_core::apply(instruction x, ack_reply reply) {
@@ -165,8 +166,11 @@ void receiver_core::pump() {
                              return caf::none;
                            },
                            {}});
-    else
+    else {
+      if (executions_)
+        executions_->count(current_->x);
       target_.execute(current_->x, op);
+    }
   }
 }
 

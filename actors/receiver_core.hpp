@@ -35,6 +35,7 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+#include "actors/execution_log.hpp"
 #include "messages/instruction.hpp"
 #include "messages/log.hpp"
 #include "persistence/store_actor.hpp"
@@ -90,8 +91,10 @@ public:
   /// `log` names the receiver in every event (`device=MFP-1`).
   /// REQUIRES: `env`, `log` and `target` outlive this object (they are the
   /// owning actor's; the core keeps references, not copies).
+  /// `executions`, if any, counts each instruction handed to the target.
   receiver_core(persistence::environment& env, const log::context& log,
-                receiver_target& target);
+                receiver_target& target,
+                std::shared_ptr<execution_log> executions = nullptr);
 
   receiver_core(const receiver_core&) = delete;
   receiver_core& operator=(const receiver_core&) = delete;
@@ -150,6 +153,7 @@ private:
   void committed(const caf::error& err);
 
   persistence::environment& env_;
+  std::shared_ptr<execution_log> executions_;
   const log::context& log_;
   receiver_target& target_;
   // Lists, not deques: an empty std::deque allocates ~600 bytes, and most

@@ -5,6 +5,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
+
+#include "actors/execution_log.hpp"
 
 namespace onset::actors {
 
@@ -33,6 +36,10 @@ struct receiver_options {
   /// (actors/batch_collector.hpp). Nodes set it to their request timeout:
   /// by then the batch's sender has expired the steps still unanswered.
   duration batch_patience = std::chrono::seconds{5};
+
+  /// Counts every execution of an instruction by a target (tests only;
+  /// none in a node).
+  std::shared_ptr<execution_log> executions;
 };
 
 } // namespace onset::actors

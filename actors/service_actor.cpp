@@ -100,7 +100,7 @@ service_behavior(service_actor::stateful_pointer<service_state> self,
     return stopped_behavior<service_actor>();
   }
   st.target.bind(self);
-  st.core.emplace(*st.ctx.env, st.log, st.target);
+  st.core.emplace(*st.ctx.env, st.log, st.target, st.ctx.options.executions);
   st.log.info("service.started");
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {

@@ -6,6 +6,8 @@
 #include <caf/local_actor.hpp>
 
 #include "actors/contract_actor.hpp"
+#include "actors/contract_storage.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace onset;
 using namespace onset::actors;
@@ -30,10 +32,16 @@ CAF_TEST(a duplicate delivery is re acknowledged and applied once) {
     if (s.step.stream == stream && s.step.seq == 1)
       first = s.step;
   CAF_REQUIRE_EQUAL(first.seq, 1u);
+  size_t acked_by_contract = 0;
+  for (auto& s : view("C-1").steps)
+    if (s.step.stream == stream && s.acked)
+      ++acked_by_contract;
+  CAF_REQUIRE_GREATER(acked_by_contract, 1u);
+  CAF_MESSAGE("seq 1 again: re-acked with every step the contract saw acked");
   auto ack = ask<instruction_ack>(devices, atom::apply_v, first);
   CAF_REQUIRE(ack);
-  CAF_CHECK_EQUAL(ack->seq, watermark(stream));
-  CAF_CHECK_EQUAL(effects(stream, 1), 1u);
+  CAF_CHECK_EQUAL(ack->seq, acked_by_contract);
+  CAF_CHECK_EQUAL(executed(stream, 1), 1u);
   check_effects_once();
 }
 
@@ -54,13 +62,22 @@ CAF_TEST(a contract killed before it records an ack resends and finishes) {
     sched.run_once();
   }
   CAF_REQUIRE(victim != nullptr);
+  CAF_MESSAGE("the printer committed seq 1; the contract has not recorded it");
+  auto stored = actors::contract_storage::load(*env, contract_id{"C-2"});
+  CAF_REQUIRE(stored && *stored);
+  for (auto& s : (*stored)->streams)
+    if (s.stream == stream)
+      CAF_CHECK_EQUAL(s.acked, 0u);
   CAF_MESSAGE("the CONTRACT actor dies with the ack on its way");
+  captured_log log;
   caf::anon_send_exit(victim, caf::exit_reason::kill);
   run();
   CAF_MESSAGE("its supervisor restarted it; it resent, the printer re-acked");
   pass(std::chrono::seconds{2});
+  CAF_CHECK(log.contains(
+    "step.duplicate device=MFP-1 stream=" + stream.to_string() + " seq=1"));
   CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
-  CAF_CHECK_EQUAL(effects(stream, 1), 1u);
+  CAF_CHECK_EQUAL(executed(stream, 1), 1u);
   check_effects_once();
 }
 

@@ -150,6 +150,8 @@ CAF_TEST(a duplicate is re - acked without a second effect) {
   CAF_CHECK_EQUAL(apply(apps(2, {"backup-agent"})), ack(2));
   CAF_MESSAGE("a late duplicate is answered with the current watermark");
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(2));
+  CAF_CHECK_EQUAL(executed(s1, 1), 1u);
+  CAF_CHECK_EQUAL(executed(s1, 2), 1u);
   CAF_CHECK_EQUAL(effects(s1, 1), 1u);
   CAF_CHECK_EQUAL(effects(s1, 2), 1u);
 }

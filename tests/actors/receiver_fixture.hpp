@@ -41,6 +41,9 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
     = std::make_shared<const catalog>(shipped_catalog());
   actors::simulated_printer_options printer;
   actors::receiver_options options;
+  /// Every execution of an instruction by a printer or service.
+  std::shared_ptr<actors::execution_log> executions
+    = std::make_shared<actors::execution_log>();
   actors::device_supervisor_actor devices;
   actors::service_supervisor_actor services;
 
@@ -54,6 +57,7 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
     if (!opened)
       CAF_FAIL("cannot open environment: " << to_string(opened.error()));
     env = std::move(*opened);
+    options.executions = executions;
     store = sys.spawn(persistence::store_behavior, env.get());
     services = actors::spawn_service_supervisor(sys, store, *env, cat, options);
     start_devices();
@@ -126,6 +130,16 @@ struct receiver_fixture : test_coordinator_fixture<test_config> {
     auto n = persistence::receiver_ledger::effect_count(txn, stream, seq);
     CAF_REQUIRE(n);
     return *n;
+  }
+
+  /// How often a printer or service executed instruction `seq` of `stream`.
+  size_t executed(const stream_id& stream, uint64_t seq) {
+    size_t result = 0;
+    executions->for_each([&](const stream_id& s, uint64_t at, size_t n) {
+      if (s == stream && at == seq)
+        result = n;
+    });
+    return result;
   }
 
   /// The applied watermark of `stream`, from the store.
