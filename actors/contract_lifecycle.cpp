@@ -294,6 +294,13 @@ bool recover(contract_self self) {
     if (st.rec.state != contract_state::degraded
         || st.rec.reason != st.want_problem)
       mark_degraded(self, change, st.want_problem, "catalog changed");
+  } else if (st.rec.state == contract_state::active
+             && !remaining_steps(st.id, st.rec.doc.version, st.want,
+                                 st.rec.ledger)
+                   .empty()) {
+    // The catalog this node started with asks more (or less) of the
+    // contract's services than what its printers have: send the delta.
+    set_state(self, change, contract_state::provisioning, "catalog change");
   }
   plan_into(self, change);
   if (!change.empty())

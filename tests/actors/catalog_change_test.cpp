@@ -79,4 +79,28 @@ CAF_TEST(a contract naming a removed service can be cancelled) {
   CAF_CHECK(device("MFP-1").state.apps.empty());
 }
 
+CAF_TEST(a catalog that asks more of a service reaches its active contracts) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-4", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-4"), contract_state::active);
+  auto sent_before = sent("C-4").size();
+  CAF_MESSAGE("the node restarts with data_backup wanting one more setting");
+  auto changed = std::make_shared<catalog>(*cat);
+  changed->services.at(service_id{"data_backup"})
+    .device.values.emplace("backup.encrypt", setting_value::of_flag(true));
+  contract_cat = changed;
+  start_contracts();
+  CAF_CHECK_EQUAL(state_of("C-4"), contract_state::active);
+  CAF_CHECK_EQUAL(sent("C-4").size(), sent_before + 1);
+  CAF_CHECK_EQUAL(device("MFP-1").state.values.count("backup.encrypt"), 1u);
+  bool noted = false;
+  for (auto& h : history("C-4"))
+    noted = noted || h.detail.find("catalog change") != std::string::npos;
+  CAF_CHECK(noted);
+  CAF_MESSAGE("a restart with the same catalog sends nothing");
+  start_contracts();
+  CAF_CHECK_EQUAL(sent("C-4").size(), sent_before + 1);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
