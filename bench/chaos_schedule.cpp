@@ -12,13 +12,13 @@ namespace {
 
 /// The move timings, in ms. A kill's restart comes after 100..700 ms, a
 /// pause lasts 1.2..2.2 s (longer than the cluster's 1 s heartbeat timeout,
-/// so that its peers take the node for down), and a wait of up to 300 ms
+/// so that its peers take the node for down), and a wait of up to 150 ms
 /// follows each fault move.
 constexpr int kill_delay_min = 100;
 constexpr int kill_delay_span = 600;
 constexpr int pause_min = 1200;
 constexpr int pause_span = 1000;
-constexpr int wait_span = 300;
+constexpr int wait_span = 150;
 constexpr int kill2_gap_span = 500;
 constexpr int recovering_gap_span = 300;
 

@@ -4,6 +4,9 @@
 #include "actors/contract_storage.hpp"
 #include "tests/actors/engine_fixture.hpp"
 
+#include "actors/gateway.hpp"
+#include "tests/support/refusal.hpp"
+
 using namespace onset;
 using namespace onset::actors;
 using namespace onset::test;
@@ -163,6 +166,198 @@ CAF_TEST(a timer of an ended contract is removed when it fires) {
   auto next = actors::contract_storage::next_timer(*env);
   CAF_REQUIRE(next);
   CAF_CHECK(!next.value());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// A catalog that changed across a restart: a service some contracts name
+// is gone. The node starts, those contracts are degraded with a reason
+// naming the service, and nothing is deprovisioned because of it.
+
+namespace catalog_detail {
+
+struct catalog_change_fixture : engine_fixture {
+  /// Restarts the contract side with the catalog less `service`.
+  void restart_without(const std::string& service) {
+    auto changed = std::make_shared<catalog>(*cat);
+    changed->services.erase(service_id{service});
+    contract_cat = changed;
+    start_contracts();
+  }
+
+  std::string refusal_text(const caf::error& err) {
+    return sys.render(err);
+  }
+};
+
+} // namespace catalog_detail
+
+CAF_TEST_FIXTURE_SCOPE(catalog_change_tests,
+                       catalog_detail::catalog_change_fixture)
+
+using namespace catalog_detail;
+
+CAF_TEST(a service gone from the catalog degrades its contracts only) {
+  enroll("MFP-1");
+  enroll("MFP-2");
+  CAF_REQUIRE(
+    submit(make("C-1", 1, R"({"data_backup":{},"failure_prediction":{}})",
+                R"(["MFP-1"])", started)));
+  CAF_REQUIRE(
+    submit(make("C-2", 1, R"({"data_backup":{}})", R"(["MFP-2"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-1"), contract_state::active);
+  auto sent_before = sent("C-1").size();
+  auto apps_before = device("MFP-1").state.apps;
+  CAF_MESSAGE("the node restarts with failure_prediction removed");
+  restart_without("failure_prediction");
+  auto c1 = view("C-1").summary;
+  CAF_CHECK_EQUAL(c1.state, contract_state::degraded);
+  check_contains(c1.reason, "failure_prediction");
+  CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
+  CAF_MESSAGE("nothing was undone: no desired state is not an empty one");
+  CAF_CHECK_EQUAL(sent("C-1").size(), sent_before);
+  CAF_CHECK_EQUAL(device("MFP-1").state.apps, apps_before);
+  CAF_MESSAGE("plan and retry say why");
+  auto plan = ask<std::vector<instruction>>(contracts, atom::plan_v,
+                                            contract_id{"C-1"});
+  CAF_REQUIRE(!plan);
+  check_contains(refusal_text(plan.error()), "failure_prediction");
+  auto retried = ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-1"});
+  CAF_REQUIRE(!retried);
+  CAF_CHECK(is(retried.error(), error_code::unknown_service));
+  CAF_CHECK_EQUAL(state_of("C-1"), contract_state::degraded);
+  CAF_MESSAGE("a renewal without the service provisions again");
+  CAF_REQUIRE(
+    submit(make("C-1", 2, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
+}
+
+CAF_TEST(a contract naming a removed service can be cancelled) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-3", 1, R"({"data_backup":{},"failure_prediction":{}})",
+                R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-3"), contract_state::active);
+  restart_without("failure_prediction");
+  CAF_REQUIRE_EQUAL(state_of("C-3"), contract_state::degraded);
+  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-3"}));
+  CAF_CHECK_EQUAL(state_of("C-3"), contract_state::ended);
+  CAF_CHECK(device("MFP-1").state.apps.empty());
+}
+
+CAF_TEST(a catalog that asks more of a service reaches its active contracts) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-4", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-4"), contract_state::active);
+  auto sent_before = sent("C-4").size();
+  CAF_MESSAGE("the node restarts with data_backup wanting one more setting");
+  auto changed = std::make_shared<catalog>(*cat);
+  changed->services.at(service_id{"data_backup"})
+    .device.values.emplace("backup.encrypt", setting_value::of_flag(true));
+  contract_cat = changed;
+  start_contracts();
+  CAF_CHECK_EQUAL(state_of("C-4"), contract_state::active);
+  CAF_CHECK_EQUAL(sent("C-4").size(), sent_before + 1);
+  CAF_CHECK_EQUAL(device("MFP-1").state.values.count("backup.encrypt"), 1u);
+  bool noted = false;
+  for (auto& h : history("C-4"))
+    noted = noted || h.detail.find("catalog change") != std::string::npos;
+  CAF_CHECK(noted);
+  CAF_MESSAGE("a restart with the same catalog sends nothing");
+  start_contracts();
+  CAF_CHECK_EQUAL(sent("C-4").size(), sent_before + 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// The GATEWAY checks what arrives over the wire again: documents built by a
+// client of its own (not by onset's JSON reader) with ids that cannot be
+// stored are refused, naming the field, and nothing is stored.
+
+namespace gateway_detail {
+
+struct gateway_fixture : engine_fixture {
+  gateway_actor gateway;
+
+  gateway_fixture() {
+    gateway_routes routes{contracts, devices, services, {}};
+    gateway = sys.spawn(gateway_behavior, routes,
+                        std::shared_ptr<const catalog>{cat},
+                        std::chrono::seconds{5});
+    run();
+  }
+
+  ~gateway_fixture() override {
+    stop(gateway);
+    run();
+  }
+
+  caf::expected<std::vector<submit_result>> submit_one(contract doc) {
+    return ask<std::vector<submit_result>>(gateway, atom::submit_v,
+                                           std::vector<contract>{doc});
+  }
+
+  std::string refused_text(const caf::error& err) {
+    CAF_CHECK(is(err, error_code::invalid_input));
+    return sys.render(err);
+  }
+};
+
+} // namespace gateway_detail
+
+CAF_TEST_FIXTURE_SCOPE(gateway_tests, gateway_detail::gateway_fixture)
+
+using namespace gateway_detail;
+
+CAF_TEST(a contract id too long for a key is refused and nothing stored) {
+  enroll("MFP-1");
+  auto doc = make("C-1", 1, backup);
+  doc.id = contract_id{std::string(490, 'C')};
+  auto refused = submit_one(doc);
+  CAF_REQUIRE(!refused);
+  check_contains(refused_text(refused.error()), "id: is 490 bytes long");
+  auto all = ask<std::vector<contract_summary>>(contracts, atom::list_v);
+  CAF_REQUIRE(all);
+  CAF_CHECK(all->empty());
+}
+
+CAF_TEST(printer customer and event ids are checked too) {
+  enroll("MFP-1");
+  auto doc = make("C-2", 1, backup);
+  doc.devices.push_back(device_id{std::string(200, 'D')});
+  check_contains(refused_text(submit_one(doc).error()), "devices[1]: is 200");
+  doc = make("C-2", 1, backup);
+  doc.customer = customer_id{"ac\x01me"};
+  check_contains(refused_text(submit_one(doc).error()),
+                 "customer: holds a control character");
+  doc = make("C-2", 1, backup);
+  doc.event_id = "\xff\xfe";
+  check_contains(refused_text(submit_one(doc).error()),
+                 "event_id: is not valid UTF-8");
+  auto started = ask<atom::ok>(gateway, atom::start_v, contract_id{"C-2"},
+                               std::string(300, 'E'));
+  CAF_REQUIRE(!started);
+  check_contains(refused_text(started.error()), "event_id: is 300 bytes long");
+  auto cancelled = ask<atom::ok>(gateway, atom::cancel_v,
+                                 contract_id{std::string(600, 'C')});
+  CAF_REQUIRE(!cancelled);
+  check_contains(refused_text(cancelled.error()), "id: is 600 bytes long");
+}
+
+CAF_TEST(a printer id too long for a key is not enrolled) {
+  device_record long_one{device_id{std::string(600, 'M')},
+                         customer_id{"acme"},
+                         "X",
+                         fw("3.0.0"),
+                         {}};
+  auto refused = ask<atom::ok>(gateway, atom::enroll_v,
+                               std::vector<device_record>{long_one});
+  CAF_REQUIRE(!refused);
+  check_contains(refused_text(refused.error()), "[0].id: is 600 bytes long");
+  auto all = ask<std::vector<device_record>>(devices, atom::list_v);
+  CAF_REQUIRE(all);
+  CAF_CHECK(all->empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
