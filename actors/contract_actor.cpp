@@ -57,10 +57,7 @@ contract_actor::behavior_type waiting_for_store() {
 /// batches in arrival order, and a dead predecessor's sends were enqueued
 /// before its death was reported).
 void recover_after_store(contract_self self) {
-  persistence::request_write(self, self->state.ctx->store,
-                             [](persistence::write_txn&) -> caf::error {
-                               return caf::none;
-                             })
+  persistence::request_drain(self, self->state.ctx->store)
     .then(
       [self](atom::ok) {
         if (recover(self))

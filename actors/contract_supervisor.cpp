@@ -67,10 +67,7 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason);
 
 void escalate_after_store(self_ptr self, const contract_id& id,
                           const caf::error& reason) {
-  persistence::request_write(self, self->state.ctx->store,
-                             [](persistence::write_txn&) -> caf::error {
-                               return caf::none;
-                             })
+  persistence::request_drain(self, self->state.ctx->store)
     .then([self, id, reason](atom::ok) { escalate(self, id, reason); },
           [self, id](caf::error& err) {
             log::error("escalate.failed",

@@ -133,4 +133,14 @@ auto request_write(Self* self, const store_actor& store, write_batch batch) {
   return self->request(store, caf::infinite, atom::write_v, std::move(batch));
 }
 
+/// Requests an empty batch: its answer comes once every batch the STORE
+/// received before it is committed or failed (it answers batches in arrival
+/// order). An actor restarted after a crash waits for it before it reads
+/// what its dead predecessor may still have had queued.
+template <class Self>
+auto request_drain(Self* self, const store_actor& store) {
+  return request_write(self, store,
+                       [](write_txn&) -> caf::error { return caf::none; });
+}
+
 } // namespace onset::persistence
