@@ -1,11 +1,13 @@
 #include "actors/contract_lifecycle.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "actors/contract_commit.hpp"
 #include "actors/contract_sending.hpp"
 #include "actors/contract_storage.hpp"
+#include "actors/contract_views.hpp"
 #include "actors/plan.hpp"
 #include "messages/error_code.hpp"
 
@@ -70,6 +72,49 @@ void mark_degraded(contract_self self, contract_change& change,
   set_state(self, change, contract_state::degraded, why);
 }
 
+/// Leaves `device` behind for `reason`, in `change`: no step is planned for
+/// it until a retry or renewal, and its steps past their deadline are not
+/// resent; the contract's other printers go on.
+void mark_device_degraded(contract_self self, contract_change& change,
+                          const device_id& device, const std::string& reason) {
+  auto& st = self->state;
+  if (!st.rec.degraded_devices.emplace(device, reason).second)
+    return;
+  note(self, change, history_kind::problem,
+       "printer " + device.str() + " degraded: " + reason);
+  after_commit(self, [self, device, reason] {
+    self->state.logger.warn("contract.printer_degraded",
+                            {{"device", device.str()}, {"reason", reason}});
+  });
+}
+
+/// Clears what made the contract, or some of its printers, degraded: the
+/// reasons, and the resend bookkeeping of the steps that stopped. Returns
+/// those steps (all pending ones if the whole contract was degraded), which
+/// the caller resends once the reset is committed.
+std::vector<instruction> reset_degraded(contract_self self,
+                                        contract_change& change,
+                                        const std::string& why) {
+  auto& st = self->state;
+  auto whole = st.rec.state == contract_state::degraded;
+  std::vector<instruction> resend;
+  if (!whole && st.rec.degraded_devices.empty())
+    return resend;
+  for (auto& x : st.streams.all_pending()) {
+    if (!whole && st.rec.degraded_devices.count(x.device) == 0)
+      continue;
+    st.attempts.erase({x.stream, x.seq});
+    resend.push_back(x);
+  }
+  for (auto& [device, _] : st.rec.degraded_devices)
+    note(self, change, history_kind::transition,
+         "printer " + device.str() + " degraded->resumed reason=" + why);
+  st.rec.degraded_devices.clear();
+  if (whole)
+    st.rec.reason.clear();
+  return resend;
+}
+
 /// Enters deprovisioning (end date or cancel): from now on the contract
 /// wants nothing, and removes what it applied in reverse order.
 void begin_ending(contract_self self, contract_change& change,
@@ -77,13 +122,12 @@ void begin_ending(contract_self self, contract_change& change,
   auto& st = self->state;
   if (st.rec.ending)
     return;
-  if (st.rec.state == contract_state::degraded) {
-    // Nothing resends the steps that degraded it: their resend chains
-    // stopped. Start them again once this change is committed.
-    st.attempts.clear();
-    after_commit(self,
-                 [self] { send_all(self, self->state.streams.all_pending()); });
-  }
+  // Nothing resends the steps that degraded the contract or its printers:
+  // their resend chains stopped. Start them again once this change is
+  // committed: removal must reach every printer.
+  auto resend = reset_degraded(self, change, why);
+  if (!resend.empty())
+    after_commit(self, [self, resend] { send_all(self, resend); });
   st.rec.ending = true;
   st.rec.reason.clear();
   st.want = desired_state{};
@@ -115,18 +159,6 @@ void check_dates(contract_self self, contract_change& change) {
            && (st.rec.started || st.rec.doc.start <= now))
     begin_provisioning(self, change,
                        st.rec.started ? "start event" : "start date reached");
-}
-
-/// Clears what made the contract degraded (its reason, its steps' resend
-/// bookkeeping and deadlines) and returns its pending steps, which the
-/// caller resends once the reset is committed. No effect unless degraded.
-std::vector<instruction> reset_degraded(contract_self self) {
-  auto& st = self->state;
-  if (st.rec.state != contract_state::degraded)
-    return {};
-  st.attempts.clear();
-  st.rec.reason.clear();
-  return st.streams.all_pending();
 }
 
 caf::error check_renewal(const contract_actor_state& st, const contract& doc) {
@@ -202,10 +234,12 @@ void plan_into(contract_self self, contract_change& change) {
   if (!is_running(st.rec.state) || !st.want_problem.empty())
     return;
   auto cap = std::max<size_t>(1, st.ctx->config.max_devices_in_flight);
+  auto& left_behind = st.rec.degraded_devices;
+  auto in_flight = st.streams.busy_devices_except(left_behind);
   for (auto& device : planned_devices(st.want, st.rec.ledger)) {
-    if (st.streams.busy_devices() >= cap)
+    if (in_flight >= cap)
       break;
-    if (st.streams.device_busy(device))
+    if (left_behind.count(device) > 0 || st.streams.device_busy(device))
       continue;
     auto step = next_step(st.id, st.rec.doc.version, device, st.want,
                           st.rec.ledger);
@@ -214,9 +248,17 @@ void plan_into(contract_self self, contract_change& change) {
     auto& x = st.streams.add(std::move(*step));
     change.appended.push_back(x);
     note_step(self, change, history_kind::sent, x);
+    ++in_flight;
   }
-  if (!st.streams.idle())
+  if (in_flight > 0)
     return;
+  if (!left_behind.empty()) {
+    // Every other printer is done: the contract waits for an operator.
+    mark_degraded(self, change,
+                  contract_views::degraded_devices_reason(left_behind),
+                  "printers degraded");
+    return;
+  }
   if (st.rec.state == contract_state::provisioning) {
     set_state(self, change, contract_state::active, "all steps acknowledged");
   } else {
@@ -231,6 +273,17 @@ void degrade(contract_self self, const std::string& reason) {
     return;
   contract_change change;
   mark_degraded(self, change, reason, "step failed");
+  commit(self, std::move(change));
+}
+
+void degrade_device(contract_self self, const device_id& device,
+                    const std::string& reason) {
+  auto& st = self->state;
+  if (!is_running(st.rec.state) || st.rec.degraded_devices.count(device) > 0)
+    return;
+  contract_change change;
+  mark_device_degraded(self, change, device, reason);
+  plan_into(self, change);
   commit(self, std::move(change));
 }
 
@@ -256,8 +309,10 @@ void abandon(contract_self self, const instruction& x, const std::string& why) {
   after_commit(self, [self, reason] {
     self->state.logger.warn("step.abandoned", {{"detail", reason}});
   });
-  if (!st.rec.ending && st.rec.state != contract_state::degraded)
-    mark_degraded(self, change, reason, "step refused");
+  if (!st.rec.ending && is_running(st.rec.state)) {
+    mark_device_degraded(self, change, x.device, reason);
+    plan_into(self, change);
+  }
   commit(self, std::move(change));
 }
 
@@ -285,8 +340,12 @@ bool recover(contract_self self) {
                  {{"state", to_string(st.rec.state)},
                   {"version", st.rec.doc.version},
                   {"pending", st.streams.pending_total()}});
-  auto resend = is_running(st.rec.state) ? st.streams.all_pending()
-                                         : std::vector<instruction>{};
+  // The steps of degraded printers stay stopped until a retry.
+  std::vector<instruction> resend;
+  if (is_running(st.rec.state))
+    for (auto& x : st.streams.all_pending())
+      if (st.rec.degraded_devices.count(x.device) == 0)
+        resend.push_back(x);
   contract_change change;
   check_dates(self, change);
   if (!st.want_problem.empty()) {
@@ -317,7 +376,8 @@ caf::result<submit_result> renew(contract_self self, contract& doc,
   contract_change change;
   take_document(self, change, doc, records);
   auto version = st.rec.doc.version;
-  auto resend = reset_degraded(self);
+  auto resend = reset_degraded(self, change,
+                               "renewal to version " + std::to_string(version));
   if (st.rec.state == contract_state::active
       || st.rec.state == contract_state::degraded)
     set_state(self, change, contract_state::provisioning,
@@ -355,7 +415,8 @@ caf::result<atom::ok> cancel(contract_self self) {
 
 caf::result<atom::ok> retry(contract_self self) {
   auto& st = self->state;
-  if (st.rec.state != contract_state::degraded)
+  auto whole = st.rec.state == contract_state::degraded;
+  if (!whole && st.rec.degraded_devices.empty())
     return atom::ok_v;
   if (!st.want_problem.empty())
     return refusal(error_code::unknown_service,
@@ -363,12 +424,14 @@ caf::result<atom::ok> retry(contract_self self) {
                      + " cannot resume: " + st.want_problem
                      + "; renew it without that service, or cancel it");
   contract_change change;
-  auto resend = reset_degraded(self);
-  auto resume = st.rec.ending    ? contract_state::deprovisioning
-                : st.rec.started ? contract_state::provisioning
-                                 : contract_state::scheduled;
-  set_state(self, change, resume, "retry");
-  check_dates(self, change);
+  auto resend = reset_degraded(self, change, "retry");
+  if (whole) {
+    auto resume = st.rec.ending    ? contract_state::deprovisioning
+                  : st.rec.started ? contract_state::provisioning
+                                   : contract_state::scheduled;
+    set_state(self, change, resume, "retry");
+    check_dates(self, change);
+  }
   plan_into(self, change);
   return reply_after_commit(self, std::move(change), atom::ok_v,
                             std::move(resend));

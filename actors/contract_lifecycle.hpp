@@ -29,16 +29,23 @@ void note_step(contract_self self, contract_change& change, history_kind kind,
 /// resting state (`active` or `ended`).
 void plan_into(contract_self self, contract_change& change);
 
-/// Marks the contract degraded for `reason` (a refusal, a step past its
-/// deadline) and commits that.
+/// Marks the whole contract degraded for `reason` (a stream in doubt: a
+/// conflict, an ack of what was never sent) and commits that.
 void degrade(contract_self self, const std::string& reason);
+
+/// Leaves `device` behind for `reason` (its step refused or past its
+/// deadline) and commits that: the contract's other printers go on; once
+/// they are done, the contract is `degraded`, naming the printers left
+/// behind. A retry or renewal resumes them.
+void degrade_device(contract_self self, const device_id& device,
+                    const std::string& reason);
 
 /// Gives up step `x`, which its target refused for `why`: a `skip` of the
 /// same seq takes its place in the outbox and is sent once committed, so
 /// that the stream goes on; the history says `abandoned`. The ledger is
 /// untouched (the step was never applied), so a retry or renewal plans it
 /// again and deprovisioning undoes only what was applied. Provisioning, the
-/// contract is degraded; deprovisioning, it goes on.
+/// printer is degraded (the others go on); deprovisioning, it goes on.
 void abandon(contract_self self, const instruction& x, const std::string& why);
 
 /// Loads the contract and resumes it; false (and the actor quits) if it
@@ -57,7 +64,8 @@ caf::result<atom::ok> start_now(contract_self self,
 /// Cancels the contract: it deprovisions what it applied.
 caf::result<atom::ok> cancel(contract_self self);
 
-/// An operator's retry of a degraded contract: the reset path.
+/// An operator's retry of a degraded contract, or of the degraded printers
+/// of a running one: the reset path; resumes only what is degraded.
 caf::result<atom::ok> retry(contract_self self);
 
 /// A start or end date of the contract came due.

@@ -65,7 +65,7 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
   auto& attempt = at->second;
   auto waited = self->clock().now() - attempt.first_sent;
   if (waited >= st.ctx->config.step_deadline) {
-    degrade(self, overdue(*x, waited, what));
+    degrade_device(self, x->device, overdue(*x, waited, what));
     return;
   }
   if (attempt.resend_armed)
@@ -307,9 +307,14 @@ void resend_all(contract_self self) {
   auto& st = self->state;
   if (!is_running(st.rec.state) || st.streams.pending_total() == 0)
     return;
-  st.logger.info("resend.all", {{"pending", st.streams.pending_total()},
-                                {"reason", "peer back"}});
-  send_all(self, st.streams.all_pending());
+  // The steps of printers left behind wait for a retry.
+  std::vector<instruction> resend;
+  for (auto& x : st.streams.all_pending())
+    if (st.rec.degraded_devices.count(x.device) == 0)
+      resend.push_back(x);
+  st.logger.info("resend.all",
+                 {{"pending", resend.size()}, {"reason", "peer back"}});
+  send_all(self, resend);
 }
 
 void return_permits_at_exit(contract_self self) {

@@ -65,6 +65,16 @@ public:
     return busy_.size();
   }
 
+  /// Printers with at least one step pending that are not in `left_behind`
+  /// (a contract's degraded printers, whose steps wait for a retry).
+  template <class Map>
+  size_t busy_devices_except(const Map& left_behind) const {
+    size_t n = 0;
+    for (auto& [device, _] : busy_)
+      n += left_behind.count(device) == 0 ? 1 : 0;
+    return n;
+  }
+
   bool idle() const {
     return busy_.empty();
   }

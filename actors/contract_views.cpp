@@ -13,7 +13,19 @@ persistence::failure unknown(const contract_id& id) {
                                    "contract " + id.str() + " is not known");
 }
 
-contract_summary summarize(const stored_contract& x, const catalog& cat) {
+/// What is pending is not in the ledger yet, so the plan counts it again.
+/// Without a desired state (a service gone from the catalog) nothing more
+/// is planned.
+std::vector<instruction> still_to_send(const contract_record& rec,
+                                       const catalog& cat) {
+  auto want = desired_for(rec, cat);
+  if (!want)
+    return {};
+  return remaining_steps(rec.doc.id, rec.doc.version, want.value(), rec.ledger);
+}
+
+contract_summary summarize(const stored_contract& x,
+                           const std::vector<instruction>& remaining) {
   auto& rec = x.record;
   contract_summary result;
   result.id = rec.doc.id;
@@ -21,17 +33,66 @@ contract_summary summarize(const stored_contract& x, const catalog& cat) {
   result.customer = rec.doc.customer;
   result.state = rec.state;
   result.reason = rec.reason;
+  if (result.reason.empty() && !rec.degraded_devices.empty())
+    result.reason = degraded_devices_reason(rec.degraded_devices);
   for (auto& s : x.streams)
     result.steps_acked += s.acked;
-  // What is pending is not in the ledger yet, so the plan counts it again.
-  // Without a desired state (a service gone from the catalog) nothing more
-  // is planned.
-  auto want = desired_for(rec, cat);
-  auto remaining = want ? remaining_steps(rec.doc.id, rec.doc.version,
-                                          want.value(), rec.ledger)
-                        : std::vector<instruction>{};
   result.steps_total = result.steps_acked + remaining.size();
   return result;
+}
+
+/// Per printer: steps acked (from the outbox, which keeps them), and those
+/// acked plus those still to send.
+std::vector<device_progress>
+progress_per_device(const stored_contract& x,
+                    const std::vector<instruction>& remaining) {
+  std::map<device_id, device_progress> by_device;
+  auto entry = [&](const device_id& id) -> device_progress& {
+    auto& result = by_device[id];
+    result.device = id;
+    return result;
+  };
+  for (auto& id : x.record.doc.devices)
+    entry(id);
+  for (auto& s : x.streams)
+    for (auto& step : s.done) {
+      auto& p = entry(step.device);
+      ++p.steps_acked;
+      ++p.steps_total;
+    }
+  for (auto& step : remaining)
+    ++entry(step.device).steps_total;
+  for (auto& [id, why] : x.record.degraded_devices)
+    entry(id).degraded = why;
+  std::vector<device_progress> result;
+  for (auto& [_, p] : by_device)
+    result.push_back(std::move(p));
+  return result;
+}
+
+} // namespace
+
+std::string
+degraded_devices_reason(const std::map<device_id, std::string>& xs) {
+  constexpr size_t named_at_most = 5;
+  auto result = std::to_string(xs.size())
+                + (xs.size() == 1 ? " printer" : " printers") + " degraded: ";
+  size_t named = 0;
+  for (auto& [device, why] : xs) {
+    if (named == named_at_most) {
+      result += "; and " + std::to_string(xs.size() - named) + " more";
+      break;
+    }
+    result += (named == 0 ? "" : "; ") + device.str() + " (" + why + ")";
+    ++named;
+  }
+  return result;
+}
+
+namespace {
+
+contract_summary summarize(const stored_contract& x, const catalog& cat) {
+  return summarize(x, still_to_send(x.record, cat));
 }
 
 } // namespace
@@ -44,8 +105,10 @@ view(persistence::environment& env, const contract_id& id, const catalog& cat) {
   if (!stored.value())
     return unknown(id);
   auto& x = *stored.value();
+  auto remaining = still_to_send(x.record, cat);
   contract_view result;
-  result.summary = summarize(x, cat);
+  result.summary = summarize(x, remaining);
+  result.devices = progress_per_device(x, remaining);
   result.doc = x.record.doc;
   for (auto& s : x.streams) {
     for (auto& step : s.done)

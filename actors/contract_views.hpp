@@ -3,6 +3,8 @@
 // send now. No CAF.
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "messages/catalog.hpp"
@@ -11,6 +13,9 @@
 #include "persistence/environment.hpp"
 
 namespace onset::actors::contract_views {
+
+/// `2 printers degraded: MFP-1 (why); MFP-2 (why)`, naming at most five.
+std::string degraded_devices_reason(const std::map<device_id, std::string>& xs);
 
 /// Errors: `unknown_contract`, or the store's.
 persistence::result<contract_view>

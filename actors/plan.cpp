@@ -54,9 +54,9 @@ struct step_builder {
   uint64_t version;
   const device_id& device;
 
-  instruction make(step_kind kind, target to) const {
+  instruction make(step_kind kind, target to, device_id about = {}) const {
     instruction x;
-    x.stream = stream_id{contract, std::move(to)};
+    x.stream = stream_id{contract, std::move(to), std::move(about)};
     x.kind = kind;
     x.device = device;
     x.contract_version = version;
@@ -68,7 +68,7 @@ struct step_builder {
   }
 
   instruction for_service(step_kind kind, const service_id& service) const {
-    return make(kind, target::service(service));
+    return make(kind, target::service(service), device);
   }
 };
 

@@ -109,6 +109,10 @@ service_behavior(service_actor::stateful_pointer<service_state> self,
         return refusal(error_code::invalid_input,
                        "instruction for " + x.stream.to.to_string()
                          + " sent to service " + st.id.str());
+      if (!x.stream.device.empty() && x.stream.device != x.device)
+        return refusal(error_code::invalid_input,
+                       "instruction of stream " + x.stream.to_string()
+                         + " is about printer " + x.device.str());
       auto rp = self->make_response_promise<instruction_ack>();
       st.core->apply(std::move(x), deliver_to(rp));
       return rp;

@@ -3,6 +3,7 @@
 // changes the state does not rewrite the contract document.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include <caf/meta/type_name.hpp>
@@ -20,11 +21,13 @@ struct contract_status {
   /// See contract_record::started and contract_record::ending.
   bool started = false;
   bool ending = false;
+  /// See contract_record::degraded_devices.
+  std::map<device_id, std::string> degraded_devices;
 };
 
 inline bool operator==(const contract_status& x, const contract_status& y) {
   return x.state == y.state && x.reason == y.reason && x.started == y.started
-         && x.ending == y.ending;
+         && x.ending == y.ending && x.degraded_devices == y.degraded_devices;
 }
 
 inline bool operator!=(const contract_status& x, const contract_status& y) {
@@ -32,7 +35,7 @@ inline bool operator!=(const contract_status& x, const contract_status& y) {
 }
 
 inline contract_status status_of(const contract_record& x) {
-  return {x.state, x.reason, x.started, x.ending};
+  return {x.state, x.reason, x.started, x.ending, x.degraded_devices};
 }
 
 inline void set_status(contract_record& x, contract_status s) {
@@ -40,12 +43,13 @@ inline void set_status(contract_record& x, contract_status s) {
   x.reason = std::move(s.reason);
   x.started = s.started;
   x.ending = s.ending;
+  x.degraded_devices = std::move(s.degraded_devices);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, contract_status& x) {
   return f(caf::meta::type_name("contract_status"), x.state, x.reason,
-           x.started, x.ending);
+           x.started, x.ending, x.degraded_devices);
 }
 
 } // namespace messages

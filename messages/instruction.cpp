@@ -18,15 +18,19 @@ bool operator<(const target& x, const target& y) {
 }
 
 std::string stream_id::to_string() const {
-  return contract.str() + ">" + to.to_string();
+  auto result = contract.str() + ">" + to.to_string();
+  if (!device.empty())
+    result += "@" + device.str();
+  return result;
 }
 
 bool operator==(const stream_id& x, const stream_id& y) {
-  return x.contract == y.contract && x.to == y.to;
+  return x.contract == y.contract && x.to == y.to && x.device == y.device;
 }
 
 bool operator<(const stream_id& x, const stream_id& y) {
-  return std::tie(x.contract, x.to) < std::tie(y.contract, y.to);
+  return std::tie(x.contract, x.to, x.device)
+         < std::tie(y.contract, y.to, y.device);
 }
 
 const char* to_string(step_kind x) {

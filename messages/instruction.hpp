@@ -1,10 +1,13 @@
 // Distribution instructions and their acknowledgements (docs/design.md,
 // "Delivery").
 //
-// A stream is (contract, target): one contract's instructions to one printer
-// or to one smart service. Each instruction in a stream has a sequence number,
-// from 1, without gaps; the receiver applies only the next one and
-// acknowledges what it has committed.
+// A stream is one contract's instructions to one printer, or to one smart
+// service about one printer: (contract, target) or (contract, service,
+// printer). Each instruction in a stream has a sequence number, from 1,
+// without gaps; the receiver applies only the next one and acknowledges what
+// it has committed. Streams per printer keep one printer's step that waits
+// (an offline printer, a step the service puts off) from holding up the
+// steps of the contract's other printers.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +51,14 @@ inline bool operator!=(const target& x, const target& y) {
 struct stream_id {
   contract_id contract;
   target to;
+  /// For a service stream, the printer it is about. Empty for a printer's
+  /// own stream (`to` names the printer), and for a service stream of
+  /// storage format 4 or older, shared by all printers of the contract:
+  /// such a stream is still delivered to its end, and no step is added to
+  /// it.
+  device_id device{};
 
-  /// `C-1001>device/MFP-0001`.
+  /// `C-1001>device/MFP-0001`, `C-1001>service/data_backup@MFP-0001`.
   std::string to_string() const;
 };
 
@@ -122,7 +131,7 @@ typename Inspector::result_type inspect(Inspector& f, target& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_id& x) {
-  return f(caf::meta::type_name("stream_id"), x.contract, x.to);
+  return f(caf::meta::type_name("stream_id"), x.contract, x.to, x.device);
 }
 
 template <class Inspector>

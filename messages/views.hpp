@@ -77,15 +77,34 @@ inline bool operator==(const step_view& x, const step_view& y) {
   return x.step == y.step && x.acked == y.acked;
 }
 
+/// One printer's progress in a contract, as `onset status ID` shows it.
+struct device_progress {
+  device_id device;
+  uint64_t steps_acked = 0;
+  /// Acked, pending and still to plan.
+  uint64_t steps_total = 0;
+  /// Why the printer is left behind (contract_record::degraded_devices);
+  /// empty otherwise.
+  std::string degraded;
+};
+
+inline bool operator==(const device_progress& x, const device_progress& y) {
+  return x.device == y.device && x.steps_acked == y.steps_acked
+         && x.steps_total == y.steps_total && x.degraded == y.degraded;
+}
+
 /// `onset status ID`.
 struct contract_view {
   contract_summary summary;
   contract doc;
   std::vector<step_view> steps;
+  /// Every printer the contract plans for, in id order.
+  std::vector<device_progress> devices;
 };
 
 inline bool operator==(const contract_view& x, const contract_view& y) {
-  return x.summary == y.summary && x.doc == y.doc && x.steps == y.steps;
+  return x.summary == y.summary && x.doc == y.doc && x.steps == y.steps
+         && x.devices == y.devices;
 }
 
 /// The answer to a submitted contract document.
@@ -131,8 +150,15 @@ typename Inspector::result_type inspect(Inspector& f, step_view& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_progress& x) {
+  return f(caf::meta::type_name("device_progress"), x.device, x.steps_acked,
+           x.steps_total, x.degraded);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, contract_view& x) {
-  return f(caf::meta::type_name("contract_view"), x.summary, x.doc, x.steps);
+  return f(caf::meta::type_name("contract_view"), x.summary, x.doc, x.steps,
+           x.devices);
 }
 
 template <class Inspector>

@@ -31,6 +31,12 @@ result<size_t> upgrade_format(write_txn& txn, uint32_t from) {
         // Format 4 adds what format 3 cannot hold (a `skip` step, an
         // `abandoned` history line, content digests); nothing to rewrite.
         break;
+      case 4:
+        // Format 5 adds service streams about one printer (key kind 2,
+        // stream_id version 2) and degraded printers in a contract's status
+        // (contract_status version 2). A shared service stream of format 4
+        // stays readable and is delivered to its end; nothing to rewrite.
+        break;
       default:
         return make_failure(error_code::format_mismatch,
                             "no upgrade from format "

@@ -8,6 +8,10 @@ namespace {
 
 constexpr uint64_t sign_bit = uint64_t{1} << 63;
 
+/// The key kind of a service stream about one printer (format 5); 0 and 1
+/// are the target kinds.
+constexpr uint8_t per_device_service = 2;
+
 template <class T>
 void put_be(std::string& out, T x) {
   for (int shift = (sizeof(T) - 1) * 8; shift >= 0; shift -= 8)
@@ -54,8 +58,14 @@ void put_time(std::string& out, utc_time x) {
 
 void put_stream(std::string& out, const stream_id& x) {
   put_str(out, x.contract.str());
-  put_u8(out, static_cast<uint8_t>(x.to.kind));
+  if (x.device.empty()) {
+    put_u8(out, static_cast<uint8_t>(x.to.kind));
+    put_str(out, x.to.name);
+    return;
+  }
+  put_u8(out, per_device_service);
   put_str(out, x.to.name);
+  put_str(out, x.device.str());
 }
 
 std::optional<uint8_t> get_u8(std::string_view& in) {
@@ -91,13 +101,22 @@ std::optional<stream_id> get_stream(std::string_view& in) {
   if (!contract)
     return std::nullopt;
   auto kind = get_u8(in);
-  if (!kind || *kind > static_cast<uint8_t>(target_kind::service))
+  if (!kind || *kind > per_device_service)
     return std::nullopt;
   auto name = get_str(in);
   if (!name)
     return std::nullopt;
-  return stream_id{contract_id{std::string{*contract}},
-                   target{static_cast<target_kind>(*kind), std::string{*name}}};
+  stream_id result{contract_id{std::string{*contract}},
+                   target{static_cast<target_kind>(*kind), std::string{*name}},
+                   device_id{}};
+  if (*kind == per_device_service) {
+    auto device = get_str(in);
+    if (!device || device->empty())
+      return std::nullopt;
+    result.to.kind = target_kind::service;
+    result.device = device_id{std::string{*device}};
+  }
+  return result;
 }
 
 std::string be64_value(uint64_t x) {

@@ -6,6 +6,8 @@
 //   str  := len:be16 byte{len}                     (sorts shorter first)
 //   time := (seconds XOR 2^63):be64               (signed order kept)
 //   stream := contract:str kind:u8 target:str     (kind 0 device, 1 service)
+//           | contract:str 2:u8 service:str device:str
+//                                   (a service stream about one printer)
 //
 // Decoders consume from the front of their input and return nullopt on
 // malformed input.

@@ -6,8 +6,8 @@
 // field this file does not store).
 //
 // Every type carries a class version (BOOST_CLASS_VERSION), written once per
-// type per record. Each function below lists its fields per version. All are
-// at version 1. To change a layout: raise its version, write the new fields
+// type per record. Each function below lists its fields per version. To
+// change a layout: raise its version, write the new fields
 // under `if (version >= 2)` (loading an older record then leaves them at
 // their defaults, or fills them from what the old layout had), and keep the
 // older branches for as long as such records may exist. A record written by
@@ -128,12 +128,14 @@ void serialize(Archive& ar, onset::target& x, const unsigned version) {
   ar& x.name;
 }
 
-// stream_id, version 1: contract to
+// stream_id, version 1: contract to; version 2 (format 5): device
 template <class Archive>
 void serialize(Archive& ar, onset::stream_id& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "stream_id");
   ar& x.contract;
   ar& x.to;
+  if (version >= 2)
+    ar& x.device;
 }
 
 // instruction, version 1: stream seq kind device contract_version firmware
@@ -226,7 +228,8 @@ void serialize(Archive& ar, onset::applied_ledger& x, const unsigned version) {
   ar& x.services;
 }
 
-// contract_record, version 1: doc state reason started ending ledger
+// contract_record, version 1: doc state reason started ending ledger;
+// version 2: degraded_devices
 // (the whole record in one value: format 1's contract value. Format 2 stores
 // its parts apart: contract, contract_status, device_ledger, service_ledger;
 // this layout is only read, by the format 1 -> 2 upgrade, and by tests that
@@ -241,9 +244,12 @@ void serialize(Archive& ar, onset::contract_record& x, const unsigned version) {
   ar& x.started;
   ar& x.ending;
   ar& x.ledger;
+  if (version >= 2)
+    ar& x.degraded_devices;
 }
 
-// contract_status, version 1: state reason started ending
+// contract_status, version 1: state reason started ending; version 2
+// (format 5): degraded_devices
 template <class Archive>
 void serialize(Archive& ar, onset::contract_status& x, const unsigned version) {
   onset::persistence::check_version(ar, x, version, "contract_status");
@@ -252,6 +258,8 @@ void serialize(Archive& ar, onset::contract_status& x, const unsigned version) {
   ar& x.reason;
   ar& x.started;
   ar& x.ending;
+  if (version >= 2)
+    ar& x.degraded_devices;
 }
 
 // due_timer, version 1: at contract kind
@@ -290,7 +298,7 @@ ONSET_STORED_TYPE(onset::utc_time, 1)
 ONSET_STORED_TYPE(onset::firmware_version, 1)
 ONSET_STORED_TYPE(onset::setting_value, 1)
 ONSET_STORED_TYPE(onset::target, 1)
-ONSET_STORED_TYPE(onset::stream_id, 1)
+ONSET_STORED_TYPE(onset::stream_id, 2)
 ONSET_STORED_TYPE(onset::instruction, 1)
 ONSET_STORED_TYPE(onset::contract, 1)
 ONSET_STORED_TYPE(onset::device_record, 1)
@@ -299,7 +307,7 @@ ONSET_STORED_TYPE(onset::service_device_state, 1)
 ONSET_STORED_TYPE(onset::device_ledger, 1)
 ONSET_STORED_TYPE(onset::service_ledger, 1)
 ONSET_STORED_TYPE(onset::applied_ledger, 1)
-ONSET_STORED_TYPE(onset::contract_record, 1)
-ONSET_STORED_TYPE(onset::contract_status, 1)
+ONSET_STORED_TYPE(onset::contract_record, 2)
+ONSET_STORED_TYPE(onset::contract_status, 2)
 ONSET_STORED_TYPE(onset::due_timer, 1)
 ONSET_STORED_TYPE(onset::history_entry, 1)

@@ -76,6 +76,18 @@ void print_contract(const contract_view& x) {
             << "  services: " << join(services) << '\n';
   if (!s.reason.empty())
     std::cout << "  reason:   " << s.reason << '\n';
+  if (!x.devices.empty()) {
+    text_table per_device{{"DEVICE", "STEPS", "STATE", "REASON"}};
+    for (auto& d : x.devices)
+      per_device.add(
+        {d.device.str(),
+         std::to_string(d.steps_acked) + "/" + std::to_string(d.steps_total),
+         !d.degraded.empty()              ? "degraded"
+         : d.steps_acked == d.steps_total ? "done"
+                                          : "in progress",
+         d.degraded.empty() ? "-" : d.degraded});
+    per_device.print(std::cout);
+  }
   if (x.steps.empty()) {
     std::cout << "no steps sent\n";
     return;

@@ -62,6 +62,7 @@ json to_json(const contract_summary& x) {
 
 json to_json(const instruction& x) {
   auto result = json{{"target", x.stream.to.to_string()},
+                     {"stream", x.stream.to_string()},
                      {"kind", onset::to_string(x.kind)},
                      {"seq", x.seq},
                      {"device", x.device.str()},
@@ -81,9 +82,19 @@ json to_json(const step_view& x) {
   return result;
 }
 
+json to_json(const device_progress& x) {
+  auto result = json{{"device", x.device.str()},
+                     {"steps_acked", x.steps_acked},
+                     {"steps_total", x.steps_total}};
+  if (!x.degraded.empty())
+    result["degraded"] = x.degraded;
+  return result;
+}
+
 json to_json(const contract_view& x) {
   auto result = to_json(x.summary);
   result["contract"] = onset::to_json(x.doc);
+  result["devices"] = array_of(x.devices);
   result["steps"] = array_of(x.steps);
   return result;
 }

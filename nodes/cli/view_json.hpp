@@ -31,6 +31,7 @@ nlohmann::json to_json(const instruction& x);
 
 /// The instruction's fields plus `"state": "sent"|"acked"`.
 nlohmann::json to_json(const step_view& x);
+nlohmann::json to_json(const device_progress& x);
 
 /// The summary's fields plus `"contract"` (the document) and `"steps"`.
 nlohmann::json to_json(const contract_view& x);

@@ -333,8 +333,35 @@ refusing_devices(actors::device_actor::pointer self, actors::device_actor inner,
   };
 }
 
+/// Which printer's service steps the stand-in puts off (a transient
+/// error, as a service does that cannot reach a printer yet), while
+/// `active`.
+struct stall_rule {
+  bool active = false;
+  device_id device{"MFP-1"};
+};
+
+/// Stands in front of the SERVICE SUPERVISOR and puts off as `rule` says.
+actors::service_actor::behavior_type
+stalling_services(actors::service_actor::pointer self,
+                  actors::service_actor inner,
+                  std::shared_ptr<stall_rule> rule) {
+  return {
+    [self, inner, rule](atom::apply,
+                        instruction& x) -> caf::result<instruction_ack> {
+      if (rule->active && x.device == rule->device)
+        return refusal(error_code::transient, "printer not reachable yet");
+      return self->delegate(inner, atom::apply_v, std::move(x));
+    },
+    [self, inner](atom::get, service_id& svc, device_id& dev) {
+      return self->delegate(inner, atom::get_v, std::move(svc), std::move(dev));
+    },
+  };
+}
+
 struct fixture : engine_fixture {
   std::shared_ptr<refuse_rule> rule = std::make_shared<refuse_rule>();
+  std::shared_ptr<stall_rule> stall = std::make_shared<stall_rule>();
   /// The contract side's STORE: open (commits at once) unless a test
   /// closes it.
   std::shared_ptr<gate> g = std::make_shared<gate>();
@@ -343,6 +370,7 @@ struct fixture : engine_fixture {
     g->env = env.get();
     contract_store = sys.spawn(gated_store, g);
     contract_devices = sys.spawn(refusing_devices, devices, rule);
+    contract_services = sys.spawn(stalling_services, services, stall);
     start_contracts();
   }
 
@@ -351,6 +379,7 @@ struct fixture : engine_fixture {
     stop(contracts);
     run();
     stop(contract_devices);
+    stop(contract_services);
     stop(contract_store);
     run();
   }
@@ -366,6 +395,35 @@ struct fixture : engine_fixture {
     return static_cast<bool>(
       ask<atom::ok>(contracts, atom::cancel_v, contract_id{id}));
   }
+
+  bool retry(const std::string& id) {
+    return static_cast<bool>(
+      ask<atom::ok>(contracts, atom::retry_v, contract_id{id}));
+  }
+
+  /// `onset status ID`'s line for printer `dev`.
+  device_progress progress(const std::string& id, const std::string& dev) {
+    for (auto& d : view(id).devices)
+      if (d.device.str() == dev)
+        return d;
+    CAF_FAIL("no progress line for " << dev);
+    return {};
+  }
+
+  /// The printer has every step of its plan applied: firmware, the
+  /// backup agent, and the service serving it.
+  void check_provisioned(const std::string& dev) {
+    CAF_MESSAGE("printer " << dev);
+    CAF_CHECK(!device(dev).state.apps.empty());
+    auto at_service = service("data_backup", dev);
+    CAF_REQUIRE(at_service);
+    CAF_CHECK(at_service->state.active);
+    auto p = progress(view_of, dev);
+    CAF_CHECK(p.degraded.empty());
+    CAF_CHECK_EQUAL(p.steps_acked, p.steps_total);
+  }
+
+  std::string view_of;
 };
 
 } // namespace abandon_detail
@@ -437,7 +495,10 @@ CAF_TEST(an answer to a request sent before a retry does not degrade again) {
   enroll("MFP-2");
   set_online("MFP-2", false);
   CAF_REQUIRE(submit(make("C-5", 1, backup, R"(["MFP-1","MFP-2"])", started)));
-  CAF_REQUIRE_EQUAL(state_of("C-5"), contract_state::degraded);
+  CAF_MESSAGE("MFP-1 refused a step: left behind, while MFP-2 goes on");
+  CAF_REQUIRE_EQUAL(state_of("C-5"), contract_state::provisioning);
+  CAF_REQUIRE_EQUAL(view("C-5").devices.size(), 2u);
+  CAF_REQUIRE(!view("C-5").devices[0].degraded.empty());
   CAF_MESSAGE("MFP-2's step is in flight (held offline); retry, its commit "
               "held, while that old request times out");
   rule->active = false;
@@ -451,6 +512,80 @@ CAF_TEST(an answer to a request sent before a retry does not degrade again) {
   set_online("MFP-2", true);
   pass(std::chrono::seconds{5});
   CAF_CHECK_EQUAL(state_of("C-5"), contract_state::active);
+}
+
+// One printer never blocks the others: a printer whose step is refused or
+// misses its deadline is left behind alone; the contract names it once the
+// others are done; retry resumes only what was left behind.
+
+CAF_TEST(an offline printer does not stop the other two) {
+  rule->active = false;
+  config.max_devices_in_flight = 1;
+  start_contracts();
+  for (auto dev : {"MFP-1", "MFP-2", "MFP-3"})
+    enroll(dev);
+  set_online("MFP-1", false);
+  view_of = "C-6";
+  CAF_REQUIRE(
+    submit(make("C-6", 1, backup, R"(["MFP-1","MFP-2","MFP-3"])", started)));
+  CAF_MESSAGE("MFP-1 misses its deadline; then MFP-2 and MFP-3 go on, one "
+              "at a time (the cap), and finish");
+  pass(std::chrono::seconds{65});
+  pass(std::chrono::seconds{10});
+  CAF_REQUIRE_EQUAL(state_of("C-6"), contract_state::degraded);
+  check_provisioned("MFP-2");
+  check_provisioned("MFP-3");
+  check_contains(view("C-6").summary.reason, "1 printer degraded: MFP-1 (");
+  check_contains(progress("C-6", "MFP-1").degraded, "not acknowledged");
+  CAF_CHECK(device("MFP-1").state.apps.empty());
+  CAF_MESSAGE("retry once MFP-1 is back: only MFP-1 is resumed");
+  set_online("MFP-1", true);
+  auto lines_before = history("C-6").size();
+  CAF_REQUIRE(retry("C-6"));
+  pass(std::chrono::seconds{10});
+  CAF_CHECK_EQUAL(state_of("C-6"), contract_state::active);
+  check_provisioned("MFP-1");
+  auto lines = history("C-6");
+  for (auto i = lines_before; i < lines.size(); ++i)
+    if (lines[i].kind == history_kind::sent)
+      check_contains(lines[i].detail, "device=MFP-1");
+  check_effects_once();
+}
+
+CAF_TEST(a printer that refuses a step is left behind and the other finishes) {
+  enroll("MFP-1");
+  enroll("MFP-2");
+  view_of = "C-7";
+  CAF_REQUIRE(submit(make("C-7", 1, backup, R"(["MFP-1","MFP-2"])", started)));
+  pass(std::chrono::seconds{3});
+  CAF_REQUIRE_EQUAL(state_of("C-7"), contract_state::degraded);
+  check_provisioned("MFP-2");
+  check_contains(view("C-7").summary.reason, "1 printer degraded: MFP-1 (");
+  check_contains(progress("C-7", "MFP-1").degraded, "refused");
+  CAF_MESSAGE("a renewal resumes the printer left behind");
+  rule->active = false;
+  CAF_REQUIRE(submit(make("C-7", 2, backup, R"(["MFP-1","MFP-2"])", started)));
+  pass(std::chrono::seconds{3});
+  CAF_CHECK_EQUAL(state_of("C-7"), contract_state::active);
+  check_provisioned("MFP-1");
+}
+
+CAF_TEST(a service step put off for one printer holds up no other printer) {
+  rule->active = false;
+  stall->active = true;
+  enroll("MFP-1");
+  enroll("MFP-2");
+  view_of = "C-8";
+  CAF_REQUIRE(submit(make("C-8", 1, backup, R"(["MFP-1","MFP-2"])", started)));
+  pass(std::chrono::seconds{10});
+  CAF_CHECK_EQUAL(state_of("C-8"), contract_state::provisioning);
+  check_provisioned("MFP-2");
+  CAF_CHECK(device("MFP-1").state.apps.empty());
+  stall->active = false;
+  pass(std::chrono::seconds{5});
+  CAF_CHECK_EQUAL(state_of("C-8"), contract_state::active);
+  check_provisioned("MFP-1");
+  check_effects_once();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

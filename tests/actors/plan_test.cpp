@@ -93,6 +93,10 @@ CAF_TEST(claim 6 a fresh printer is set up in order service then device) {
   CAF_CHECK_EQUAL(steps[3].values.size(), 2u);
   CAF_CHECK_EQUAL(steps[0].stream.to,
                   target::service(service_id{"data_backup"}));
+  // One stream per printer at a service: a step that waits for one printer
+  // holds up no other printer's.
+  CAF_CHECK_EQUAL(steps[0].stream.device, device_id{"MFP-1"});
+  CAF_CHECK_EQUAL(steps[1].stream.device, device_id{});
   CAF_CHECK_EQUAL(steps[1].stream.to, target::device(device_id{"MFP-1"}));
 }
 

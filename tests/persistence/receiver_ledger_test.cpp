@@ -19,6 +19,8 @@ struct fixture {
   std::unique_ptr<environment> env = test::open_env(opts);
   stream_id printer = test::device_stream("C-1", "MFP-1");
   stream_id backup = test::service_stream("C-1", "data_backup");
+  stream_id backup_of_1 = test::service_stream("C-1", "data_backup", "MFP-1");
+  stream_id backup_of_2 = test::service_stream("C-1", "data_backup", "MFP-2");
 
   /// What a receiver does for instruction `seq`: effect count and watermark
   /// in one transaction.
@@ -95,6 +97,30 @@ CAF_TEST(an effect aborted with its transaction is not counted) {
   CAF_CHECK_EQUAL(ONSET_VALUE(receiver_ledger::applied(txn, printer)), 0u);
   CAF_CHECK_EQUAL(ONSET_VALUE(receiver_ledger::effect_count(txn, printer, 1)),
                   0u);
+}
+
+CAF_TEST(service streams per printer are apart from each other and from a shared
+           one of format 4) {
+  apply(backup, 1);
+  apply(backup_of_1, 1);
+  apply(backup_of_1, 2);
+  apply(backup_of_2, 1);
+  reopen();
+  std::vector<std::tuple<stream_id, uint64_t>> seen;
+  auto txn = env->begin_read();
+  CAF_CHECK_EQUAL(ONSET_VALUE(receiver_ledger::applied(txn, backup)), 1u);
+  CAF_CHECK_EQUAL(ONSET_VALUE(receiver_ledger::applied(txn, backup_of_1)), 2u);
+  CAF_CHECK_EQUAL(ONSET_VALUE(receiver_ledger::applied(txn, backup_of_2)), 1u);
+  ONSET_OK(receiver_ledger::for_each_effect(txn, [&](const stream_id& stream,
+                                                     uint64_t seq, uint64_t) {
+    seen.emplace_back(stream, seq);
+  }));
+  CAF_REQUIRE_EQUAL(seen.size(), 4u);
+  CAF_CHECK(seen[0] == std::make_tuple(backup, uint64_t{1}));
+  CAF_CHECK(seen[1] == std::make_tuple(backup_of_1, uint64_t{1}));
+  CAF_CHECK(seen[2] == std::make_tuple(backup_of_1, uint64_t{2}));
+  CAF_CHECK(seen[3] == std::make_tuple(backup_of_2, uint64_t{1}));
+  CAF_CHECK_EQUAL(backup_of_1.to_string(), "C-1>service/data_backup@MFP-1");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

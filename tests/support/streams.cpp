@@ -8,8 +8,10 @@ stream_id device_stream(const std::string& contract, const std::string& dev) {
   return stream_id{contract_id{contract}, target::device(device_id{dev})};
 }
 
-stream_id service_stream(const std::string& contract, const std::string& svc) {
-  return stream_id{contract_id{contract}, target::service(service_id{svc})};
+stream_id service_stream(const std::string& contract, const std::string& svc,
+                         const std::string& dev) {
+  return stream_id{contract_id{contract}, target::service(service_id{svc}),
+                   device_id{dev}};
 }
 
 instruction step(stream_id stream, uint64_t seq, step_kind kind,

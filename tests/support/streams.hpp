@@ -13,7 +13,10 @@ namespace onset::test {
 stream_id device_stream(const std::string& contract, const std::string& dev);
 
 /// The stream of `contract` to service `svc`.
-stream_id service_stream(const std::string& contract, const std::string& svc);
+/// Without `dev`: a service stream shared by a contract's printers, as
+/// format 4 wrote them.
+stream_id service_stream(const std::string& contract, const std::string& svc,
+                         const std::string& dev = {});
 
 /// Step `seq` of `stream`, of `kind`, about printer `dev`, for contract
 /// version 1; the test fills in what the kind needs.
