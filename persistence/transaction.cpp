@@ -254,6 +254,12 @@ status write_txn::commit() {
     abort();
     return lmdb_error(MDB_MAP_FULL, "commit");
   }
+  if (!parent_)
+    if (auto injected = env_->injected_commit_failure()) {
+      // A failed commit writes nothing: LMDB aborts the transaction.
+      abort();
+      return lmdb_failure(injected, "commit");
+    }
   auto rc = mdb_txn_commit(txn_);
   // LMDB frees the transaction whether the commit succeeded or not.
   txn_ = nullptr;
