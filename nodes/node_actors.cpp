@@ -1,8 +1,12 @@
 #include "nodes/node_actors.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
 #include "actors/contract_supervisor.hpp"
@@ -91,6 +95,16 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   return sys.spawn(actors::contract_supervisor_behavior,
                    std::shared_ptr<const actors::contract_context>{ctx},
                    std::move(devices));
+}
+
+void watch_node_store(const persistence::store_actor& store,
+                      std::shared_ptr<std::atomic<bool>> failed) {
+  store->attach_functor([failed](const caf::error& reason) {
+    if (reason == caf::exit_reason::user_shutdown)
+      return;
+    *failed = true;
+    kill(getpid(), store_failed_signal);
+  });
 }
 
 void stop_node_actors(caf::actor_system& sys,

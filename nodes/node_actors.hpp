@@ -3,6 +3,8 @@
 // them.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -53,6 +55,13 @@ actors::contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
                      const node_resources& res, const contract_targets& targets,
                      actors::device_supervisor_actor devices);
+
+/// Watches `store`: once it stops for any reason but the node's own
+/// `user_shutdown` (a fatal storage error, see persistence/store_actor.hpp),
+/// sets `failed` and sends the process `store_failed_signal`, which wakes
+/// `wait_for_stop`. Runs on the STORE's thread as it goes; blocks nothing.
+void watch_node_store(const persistence::store_actor& store,
+                      std::shared_ptr<std::atomic<bool>> failed);
 
 /// Stops `actors` (in order), then the STORE, which commits what is queued,
 /// and waits until every actor is gone.

@@ -23,6 +23,14 @@ void add_ms_option(CLI::App& app, const std::string& name, Duration& target,
   opt->check(CLI::NonNegativeNumber);
 }
 
+/// Refuses the test-only `option` unless the test switch is on.
+void require_test_switch(const std::string& option) {
+  const char* enabled = std::getenv(test_faults_switch);
+  if (enabled == nullptr || std::string{enabled} != "1")
+    throw CLI::ValidationError(option, std::string{"test-only: refused unless "}
+                                         + test_faults_switch + "=1 is set");
+}
+
 } // namespace
 
 void add_node_options(CLI::App& app, node_options& x) {
@@ -109,11 +117,7 @@ void add_node_options(CLI::App& app, node_options& x) {
   app.add_option_function<std::string>(
     "--test-faults",
     [&x](const std::string& spec) {
-      const char* enabled = std::getenv(test_faults_switch);
-      if (enabled == nullptr || std::string{enabled} != "1")
-        throw CLI::ValidationError("--test-faults",
-                                   std::string{"test-only: refused unless "}
-                                     + test_faults_switch + "=1 is set");
+      require_test_switch("--test-faults");
       auto parsed = actors::parse_fault_spec(spec);
       if (!parsed)
         throw CLI::ValidationError("--test-faults", parsed.error().to_string());
@@ -122,6 +126,19 @@ void add_node_options(CLI::App& app, node_options& x) {
     "TEST ONLY (needs " + std::string{test_faults_switch}
       + "=1): drop, duplicate, delay instructions and acks, e.g. "
         "drop=0.05,duplicate=0.05,delay=0.05,seed=7 (docs/chaos.md)");
+  app.add_option_function<std::string>(
+    "--test-store-fault",
+    [&x](const std::string& spec) {
+      require_test_switch("--test-store-fault");
+      auto parsed = persistence::parse_storage_fault(spec);
+      if (!parsed)
+        throw CLI::ValidationError("--test-store-fault",
+                                   parsed.error().context);
+      x.storage.test_fault = *parsed;
+    },
+    "TEST ONLY (needs " + std::string{test_faults_switch}
+      + "=1): the LMDB commit after N good ones fails, e.g. panic_after:3 "
+        "(docs/persistence.md)");
 }
 
 } // namespace onset::nodes

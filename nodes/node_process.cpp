@@ -48,6 +48,15 @@ void announce(const node_options& options, const config::cluster_spec& spec,
              {"heartbeat_timeout_ms", spec.heartbeat_timeout.count()}});
 }
 
+/// `node.stopping`: why the node stops.
+void log_stopping(int signal_number, bool store_failed) {
+  if (store_failed)
+    log::error("node.stopping", {{"reason", "store_failed"},
+                                 {"exit_code", exit_storage_failed}});
+  else
+    log::info("node.stopping", {{"signal", signal_number}});
+}
+
 /// Runs the node's actor system from start to stop; returns the exit code.
 int run_system(const node_options& options, const config::cluster_spec& spec,
                const config::cluster_node& me, node_kind kind,
@@ -66,20 +75,24 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
   res.cat = storage.cat;
   res.env = storage.env.get();
   res.store = spawn_node_store(sys, *storage.env);
+  auto store_failed = std::make_shared<std::atomic<bool>>(false);
+  watch_node_store(res.store, store_failed);
   auto node = wire_node(sys, spec, me, res, options);
   auto port = publish_node(sys, node, me, kind);
   if (port) {
     if (*port != 0)
       write_port_file(options.data_dir, "gateway.port", *port);
     announce(options, spec, me, kind, storage, node, *port);
-    auto signal_number = wait_for_stop_signal(stop_signals);
-    log::info("node.stopping", {{"signal", signal_number}});
+    auto signal_number = wait_for_stop(stop_signals, *store_failed);
+    log_stopping(signal_number, *store_failed);
     arm_shutdown_watchdog();
     unpublish_node(sys, node, me, kind, *port);
     remove_port_file(options.data_dir, "gateway.port");
   }
   stop_node_actors(sys, node.in_stop_order(), res.store);
-  return port ? 0 : 1;
+  if (!port)
+    return 1;
+  return *store_failed ? exit_storage_failed : 0;
 }
 
 } // namespace
@@ -126,7 +139,7 @@ int run_node(const node_options& options, const config::cluster_spec& spec,
     return 1;
   auto exit_code = run_system(options, spec, me, kind, *storage, stop_signals);
   storage->env.reset();
-  log::info("node.stopped", {{"name", me.name}});
+  log::info("node.stopped", {{"name", me.name}, {"exit_code", exit_code}});
   return exit_code;
 }
 

@@ -19,11 +19,13 @@ namespace onset::nodes {
 /// connections to the GATEWAY send none).
 enum class node_kind { cluster, embedded };
 
-/// Runs node `me` of `spec` until SIGTERM or SIGINT, then stops it cleanly:
-/// the GATEWAY and the NODE DIRECTORY are unpublished first, the actors
-/// stop, the STORE commits what is queued, the environment closes. Returns
-/// the process exit code (1 if the node cannot start: bad catalog, unusable
-/// data directory, address in use).
+/// Runs node `me` of `spec` until SIGTERM or SIGINT, or until its STORE
+/// stops on a fatal storage error, then stops it cleanly: the GATEWAY and
+/// the NODE DIRECTORY are unpublished first, the actors stop, the STORE
+/// commits what is queued, the environment closes. Returns the process exit
+/// code: 0, 1 if the node cannot start (bad catalog, unusable data
+/// directory, address in use), `exit_storage_failed` (74) after a fatal
+/// storage error (docs/deploy.md).
 /// REQUIRES: called from main before any other thread exists (it blocks the
 /// stop signals for every thread it starts); `me` is one of `spec.nodes`.
 int run_node(const node_options& options, const config::cluster_spec& spec,

@@ -25,14 +25,20 @@ sigset_t block_stop_signals() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, store_failed_signal);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
-int wait_for_stop_signal(const sigset_t& signals) {
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  return signal_number;
+int wait_for_stop(const sigset_t& signals,
+                  const std::atomic<bool>& store_failed) {
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number != store_failed_signal || store_failed)
+      return signal_number;
+    log::warn("node.signal_ignored", {{"signal", signal_number}});
+  }
 }
 
 void arm_shutdown_watchdog() {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <signal.h>
+#include <sysexits.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,13 +18,24 @@
 
 namespace onset::nodes {
 
-/// Blocks SIGTERM and SIGINT for this thread and every thread it starts
-/// later, and returns them for `wait_for_stop_signal`.
+/// The signal a node sends itself when its STORE has stopped on its own (a
+/// fatal storage error): it wakes `wait_for_stop`.
+constexpr int store_failed_signal = SIGUSR1;
+
+/// The exit code of a node whose STORE met a fatal storage error
+/// (docs/deploy.md, "Exit codes of onset-node").
+constexpr int exit_storage_failed = EX_IOERR;
+
+/// Blocks SIGTERM, SIGINT and `store_failed_signal` for this thread and
+/// every thread it starts later, and returns them for `wait_for_stop`.
 /// REQUIRES: called from main before any other thread exists.
 sigset_t block_stop_signals();
 
-/// Waits until one of `signals` arrives; returns its number.
-int wait_for_stop_signal(const sigset_t& signals);
+/// Waits until SIGTERM or SIGINT arrives, or `store_failed` is set and
+/// `store_failed_signal` sent (a `store_failed_signal` without it is
+/// logged and ignored); returns the signal's number.
+int wait_for_stop(const sigset_t& signals,
+                  const std::atomic<bool>& store_failed);
 
 /// Ends the process if a clean stop takes longer than 10 s: an operator's
 /// SIGTERM must not hang. Nothing committed is lost by exiting.

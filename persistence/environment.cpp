@@ -1,8 +1,11 @@
 #include "persistence/environment.hpp"
 
+#include <cerrno>
+#include <charconv>
 #include <filesystem>
 #include <mutex>
 #include <system_error>
+#include <utility>
 
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
@@ -27,7 +30,47 @@ unsigned sync_flags(sync_mode x) {
   return 0;
 }
 
+/// The kinds of `storage_fault`, by name.
+constexpr std::pair<std::string_view, int> fault_kinds[] = {
+  {"panic", MDB_PANIC},
+  {"corrupted", MDB_CORRUPTED},
+  {"eio", EIO},
+  {"nospc", ENOSPC},
+};
+
 } // namespace
+
+result<storage_fault> parse_storage_fault(std::string_view spec) {
+  constexpr std::string_view marker = "_after:";
+  auto refuse = [spec] {
+    return make_failure(error_code::invalid_input,
+                        "storage fault '" + std::string{spec}
+                          + "': expected KIND_after:N with KIND one of "
+                            "panic|corrupted|eio|nospc and N a count");
+  };
+  auto split = spec.find(marker);
+  if (split == std::string_view::npos)
+    return refuse();
+  auto kind = spec.substr(0, split);
+  auto count = spec.substr(split + marker.size());
+  storage_fault result;
+  for (auto& [name, rc] : fault_kinds)
+    if (name == kind)
+      result.error = rc;
+  auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(),
+                                   result.after);
+  if (result.error == 0 || count.empty() || ec != std::errc{}
+      || end != count.data() + count.size())
+    return refuse();
+  return result;
+}
+
+std::string to_string(const storage_fault& x) {
+  for (auto& [name, rc] : fault_kinds)
+    if (rc == x.error)
+      return std::string{name} + "_after:" + std::to_string(x.after);
+  return "off";
+}
 
 const char* to_string(sync_mode x) {
   switch (x) {
@@ -95,6 +138,11 @@ environment::open(const environment_options& opts) {
   env->readers_cleared_at_open_ = dead;
   if (auto st = env->bootstrap(); !st)
     return st.error();
+  if (opts.test_fault.any()) {
+    env->fault_armed_ = true;
+    log::warn("lmdb.test_fault",
+              {{"dir", opts.directory}, {"fault", to_string(opts.test_fault)}});
+  }
   log::info("lmdb.open", {{"dir", opts.directory},
                           {"map", env->map_size()},
                           {"sync", to_string(opts.sync)},
@@ -189,6 +237,8 @@ result<uint32_t> environment::check_format(write_txn& txn) {
 }
 
 read_txn environment::begin_read() {
+  if (panicked_)
+    return read_txn{this, lmdb_error(MDB_PANIC, "begin read")};
   for (;;) {
     std::shared_lock<std::shared_mutex> lock{resize_mutex_};
     MDB_txn* txn = nullptr;
@@ -204,6 +254,8 @@ read_txn environment::begin_read() {
 }
 
 write_txn environment::begin_write() {
+  if (panicked_)
+    return write_txn{this, lmdb_error(MDB_PANIC, "begin write")};
   for (;;) {
     std::shared_lock<std::shared_mutex> lock{resize_mutex_};
     MDB_txn* txn = nullptr;
@@ -216,6 +268,21 @@ write_txn environment::begin_write() {
     if (auto st = adopt_map_size(); !st)
       return write_txn{this, st.error()};
   }
+}
+
+int environment::injected_commit_failure() {
+  if (!fault_armed_)
+    return 0;
+  // One writer at a time (LMDB's writer lock): no two commits race here.
+  auto commit = commits_++;
+  if (commit < options_.test_fault.after)
+    return 0;
+  auto rc = options_.test_fault.error;
+  if (rc == MDB_PANIC) {
+    panicked_ = true;
+    return rc;
+  }
+  return commit == options_.test_fault.after ? rc : 0;
 }
 
 int environment::check_readers() {

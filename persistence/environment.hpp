@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 
 #include "persistence/status.hpp"
 #include "persistence/transaction.hpp"
@@ -54,6 +56,31 @@ enum class sync_mode : uint8_t {
 /// `durable`, `no_meta_sync` or `no_sync`.
 const char* to_string(sync_mode x);
 
+/// TEST ONLY (docs/persistence.md, "Injected storage faults"): a disk that
+/// breaks on demand, so that tests reach what the STORE and the node do
+/// with a failed commit. Off unless `error` is set.
+struct storage_fault {
+  /// The LMDB return code the injected commit failure returns; 0: off.
+  int error = 0;
+  /// Top-level commits after `open` that succeed before the failing one.
+  uint64_t after = 0;
+
+  bool any() const noexcept {
+    return error != 0;
+  }
+};
+
+/// Parses `KIND_after:N`: the commit after N good ones fails with KIND,
+/// one of `panic` (MDB_PANIC; every later transaction fails to begin with
+/// MDB_PANIC, as LMDB behaves once a meta page write failed), `corrupted`
+/// (MDB_CORRUPTED), `eio` (EIO) or `nospc` (ENOSPC); those three fail that
+/// one commit only, as LMDB does when writing data pages failed. Refuses
+/// anything else with `invalid_input`.
+result<storage_fault> parse_storage_fault(std::string_view spec);
+
+/// `panic_after:3`; `off` when not set.
+std::string to_string(const storage_fault& x);
+
 /// Every tunable of the environment, with its default.
 struct environment_options {
   /// Where `data.mdb` and `lock.mdb` live; created if missing.
@@ -70,6 +97,8 @@ struct environment_options {
   /// How often the STORE actor clears the reader slots of dead processes;
   /// zero disables the periodic check (it still runs at open).
   std::chrono::seconds reader_check_interval{30};
+  /// TEST ONLY: off by default.
+  storage_fault test_fault;
 };
 
 /// One LMDB environment. Thread-safe: any thread may begin transactions.
@@ -142,6 +171,10 @@ public:
     return env_;
   }
 
+  /// TEST ONLY (`environment_options::test_fault`): the LMDB return code the
+  /// top-level commit about to run must fail with, or 0. Counts the commits.
+  int injected_commit_failure();
+
 private:
   explicit environment(environment_options opts);
 
@@ -159,6 +192,12 @@ private:
   int readers_cleared_at_open_ = 0;
   /// Shared by every open transaction, exclusive while the map is resized.
   std::shared_mutex resize_mutex_;
+  /// Whether `test_fault` applies yet (not to the commit of `open`).
+  bool fault_armed_ = false;
+  /// Top-level commits run since `open` (for `test_fault`).
+  std::atomic<uint64_t> commits_{0};
+  /// An injected MDB_PANIC happened: every transaction fails to begin.
+  std::atomic<bool> panicked_{false};
 };
 
 } // namespace onset::persistence

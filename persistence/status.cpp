@@ -9,7 +9,7 @@ std::string to_string(const failure& x) {
 }
 
 failure make_failure(error_code code, std::string context) {
-  return failure{code, std::move(context), false};
+  return failure{code, std::move(context), false, false};
 }
 
 } // namespace onset::persistence

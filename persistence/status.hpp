@@ -37,6 +37,10 @@ struct failure {
   /// LMDB said MDB_MAP_FULL: the write transaction is poisoned; its owner
   /// must abort it, grow the map and replay (the STORE actor does).
   bool map_full = false;
+  /// LMDB said the environment can no longer be trusted (MDB_PANIC,
+  /// corruption, EIO: `is_fatal_lmdb_error`): the STORE stops and the node
+  /// exits (docs/persistence.md, "Fatal storage errors").
+  bool fatal = false;
 };
 
 /// `code: context`, e.g. `corrupt_record: db=contracts key=C-1: ...`.
@@ -64,6 +68,11 @@ public:
   /// True if this is a failure caused by MDB_MAP_FULL.
   bool map_full() const noexcept {
     return failure_ && failure_->map_full;
+  }
+
+  /// True if this is a fatal failure (`failure::fatal`).
+  bool fatal() const noexcept {
+    return failure_ && failure_->fatal;
   }
 
   /// REQUIRES: `!*this`.

@@ -98,27 +98,27 @@ bool run_batches(caf::actor_id self, write_txn& txn,
 
 /// The map was full: grows it so that the round can be replayed, or
 /// returns why the round fails (grown too often, or cannot grow).
-caf::error grow_for_replay(store_pointer self, int& growths, size_t batches) {
+status grow_for_replay(store_pointer self, int& growths, size_t batches) {
   auto& st = self->state;
   if (growths++ == max_growths_per_flush) {
     log::error("store.map_full", {{"store", self->id()},
                                   {"batches", batches},
                                   {"map_size", st.env->map_size()}});
-    return caf::make_error(error_code::storage_failure,
-                           "map full after growing it "
-                             + std::to_string(growths) + " times to "
-                             + std::to_string(st.env->map_size()) + " bytes");
+    return make_failure(error_code::storage_failure,
+                        "map full after growing it " + std::to_string(growths)
+                          + " times to " + std::to_string(st.env->map_size())
+                          + " bytes");
   }
   if (auto grown = st.env->grow_map(); !grown) {
     log::error("store.grow_failed",
                {{"store", self->id()}, {"error", to_string(grown.error())}});
-    return to_error(grown);
+    return grown;
   }
   ++st.replays;
   log::info("store.map_grown", {{"store", self->id()},
                                 {"map_size", st.env->map_size()},
                                 {"batches", batches}});
-  return caf::none;
+  return {};
 }
 
 /// One group commit: every queued batch in one write transaction, committed
@@ -128,11 +128,12 @@ caf::error grow_for_replay(store_pointer self, int& growths, size_t batches) {
 /// of a busy STORE's time). Only a round with a failing batch is replayed
 /// with a child per batch, so that the failure undoes that batch alone
 /// (its error in `outcomes`). MDB_MAP_FULL anywhere grows the map and
-/// replays the round. Returns the error that failed the whole round
-/// (nothing of it written), or none (committed).
-caf::error run_round(store_pointer self,
-                     const std::vector<store_state::request>& queue,
-                     std::vector<caf::error>& outcomes) {
+/// replays the round. Returns the failure of the whole round (nothing of
+/// it written; `fatal` if the environment can no longer be trusted), or ok
+/// (committed).
+status run_round(store_pointer self,
+                 const std::vector<store_state::request>& queue,
+                 std::vector<caf::error>& outcomes) {
   auto& st = self->state;
   bool nested = false;
   for (int growths = 0;;) {
@@ -141,9 +142,13 @@ caf::error run_round(store_pointer self,
       log::error("store.begin_failed", {{"store", self->id()},
                                         {"batches", queue.size()},
                                         {"error", to_string(txn.error())}});
-      return to_error(txn.error());
+      return txn.error();
     }
-    if (!run_batches(self->id(), txn, queue, nested, outcomes)) {
+    auto ran = run_batches(self->id(), txn, queue, nested, outcomes);
+    // Even if a batch turned it into an error of its own.
+    if (auto* fatal = txn.fatal())
+      return *fatal;
+    if (!ran) {
       txn.abort();
       nested = true;
       ++st.nested_replays;
@@ -157,8 +162,8 @@ caf::error run_round(store_pointer self,
       committed = txn.commit();
     if (txn.map_full() || committed.map_full()) {
       txn.abort();
-      if (auto err = grow_for_replay(self, growths, queue.size()))
-        return err;
+      if (auto grown = grow_for_replay(self, growths, queue.size()); !grown)
+        return grown;
       continue;
     }
     if (!committed) {
@@ -166,12 +171,42 @@ caf::error run_round(store_pointer self,
                  {{"store", self->id()},
                   {"batches", queue.size()},
                   {"error", to_string(committed.error())}});
-      return to_error(committed);
+      return committed;
     }
     ++st.commits;
     st.records += records;
-    return caf::none;
+    return {};
   }
+}
+
+/// Logs the STORE's totals (what onset-bench reads) and quits with `reason`.
+void finish(store_pointer self, caf::error reason) {
+  auto& st = self->state;
+  log::info("store.totals", {{"store", self->id()},
+                             {"commits", st.commits},
+                             {"batches", st.batches},
+                             {"failed", st.failed_batches},
+                             {"records", st.records},
+                             {"replays", st.replays},
+                             {"nested_replays", st.nested_replays}});
+  self->quit(std::move(reason));
+}
+
+/// Stops the STORE for good after the fatal failure `why` of the round of
+/// `queue`: every later write would meet the same broken environment, and
+/// the node must notice (it watches this exit reason).
+void stop_on_fatal(store_pointer self, std::vector<store_state::request>& queue,
+                   const failure& why) {
+  auto& st = self->state;
+  st.fatal = true;
+  log::event(log::level::critical, "store.fatal",
+             {{"store", self->id()},
+              {"dir", st.env->options().directory},
+              {"batches", queue.size()},
+              {"error", to_string(why)}});
+  auto err = to_error(why);
+  fail_all(st, queue, err);
+  finish(self, std::move(err));
 }
 
 /// Answers each request of a committed round: its batch's own error, or ok.
@@ -203,8 +238,11 @@ void flush(store_pointer self) {
   auto started = std::chrono::steady_clock::now();
   auto records_before = st.records;
   std::vector<caf::error> outcomes(queue.size());
-  if (auto err = run_round(self, queue, outcomes)) {
-    fail_all(st, queue, err);
+  if (auto round = run_round(self, queue, outcomes); !round) {
+    if (round.fatal())
+      stop_on_fatal(self, queue, round.error());
+    else
+      fail_all(st, queue, to_error(round));
     return;
   }
   auto failed = deliver(st, queue, outcomes);
@@ -249,15 +287,9 @@ store_actor::behavior_type store_behavior(store_pointer self,
                 {{"store", self->id()}, {"batches", self->state.queue.size()}});
       flush(self);
     }
-    auto& st = self->state;
-    log::info("store.totals", {{"store", self->id()},
-                               {"commits", st.commits},
-                               {"batches", st.batches},
-                               {"failed", st.failed_batches},
-                               {"records", st.records},
-                               {"replays", st.replays},
-                               {"nested_replays", st.nested_replays}});
-    self->quit(std::move(msg.reason));
+    // A fatal error in that flush has stopped the STORE with its reason.
+    if (!self->state.fatal)
+      finish(self, std::move(msg.reason));
   });
   log::info("store.up", {{"store", self->id()},
                          {"dir", env->options().directory},

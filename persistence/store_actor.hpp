@@ -28,6 +28,12 @@
 // it closes the environment. `exit_reason::kill` skips the final commit:
 // batches still queued are answered `storage_failure` (nothing of them
 // written) as the STORE goes, so writers need no timeout (request_write).
+//
+// A fatal storage error (`failure::fatal`: MDB_PANIC, corruption, EIO) in a
+// round stops the STORE for good: it logs `store.fatal` once, answers the
+// round's batches `storage_failure`, and quits with that error as its exit
+// reason, so that CAF bounces every later write and the node, which watches
+// that exit, stops (docs/persistence.md, "Fatal storage errors").
 #pragma once
 
 #include <cstdint>
@@ -67,7 +73,8 @@ namespace onset::persistence {
 using store_actor = caf::typed_actor<
   // Runs the batch in the next group commit; replies once it is committed,
   // or with the batch's own error (nothing of it written), or with
-  // `storage_failure` if the commit failed (nothing of the round written).
+  // `storage_failure` if the commit failed (nothing of the round written;
+  // a fatal failure also stops the STORE).
   caf::replies_to<atom::write, write_batch>::with<atom::ok>,
   // INTERNAL: commits every queued batch.
   caf::reacts_to<atom::flush>,
@@ -101,6 +108,8 @@ struct store_state {
   std::vector<request> queue;
   /// A flush message is on its way.
   bool flush_pending = false;
+  /// A fatal storage error stopped the STORE.
+  bool fatal = false;
   /// The generation of the live reader-check timer.
   uint64_t tick_generation = 0;
 

@@ -1,5 +1,7 @@
 #include "persistence/transaction.hpp"
 
+#include <cerrno>
+
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 #include "persistence/environment.hpp"
@@ -43,10 +45,25 @@ const char* to_string(db x) {
   return "unknown";
 }
 
+bool is_fatal_lmdb_error(int rc) {
+  switch (rc) {
+    case MDB_PANIC:
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case EIO:
+      return true;
+    default:
+      return false;
+  }
+}
+
 failure lmdb_error(int rc, std::string what) {
   auto result = make_failure(error_code::storage_failure,
                              std::move(what) + ": " + mdb_strerror(rc));
   result.map_full = rc == MDB_MAP_FULL;
+  result.fatal = is_fatal_lmdb_error(rc);
   return result;
 }
 
@@ -73,6 +90,8 @@ transaction::transaction(transaction&& other) noexcept
   : env_(other.env_),
     txn_(other.txn_),
     failure_(std::move(other.failure_)),
+    outer_(other.outer_),
+    fatal_(std::move(other.fatal_)),
     lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
 }
@@ -84,6 +103,8 @@ transaction& transaction::operator=(transaction&& other) noexcept {
     env_ = other.env_;
     txn_ = other.txn_;
     failure_ = std::move(other.failure_);
+    outer_ = other.outer_;
+    fatal_ = std::move(other.fatal_);
     lock_ = std::move(other.lock_);
     other.txn_ = nullptr;
   }
@@ -93,6 +114,15 @@ transaction& transaction::operator=(transaction&& other) noexcept {
 transaction::~transaction() {
   if (txn_)
     mdb_txn_abort(txn_);
+}
+
+failure transaction::lmdb_failure(int rc, std::string what) {
+  auto result = lmdb_error(rc, std::move(what));
+  if (result.fatal)
+    for (auto* txn = this; txn != nullptr; txn = txn->outer_)
+      if (!txn->fatal_)
+        txn->fatal_ = result;
+  return result;
 }
 
 failure transaction::not_open() const {
@@ -114,7 +144,7 @@ result<std::optional<std::string_view>> transaction::get(db which,
   // An empty or over-long key can never have been stored.
   if (rc == MDB_NOTFOUND || rc == MDB_BAD_VALSIZE)
     return std::optional<std::string_view>{};
-  return lmdb_error(rc, "get " + describe(which, key));
+  return lmdb_failure(rc, "get " + describe(which, key));
 }
 
 result<uint64_t> transaction::count(db which) {
@@ -122,7 +152,7 @@ result<uint64_t> transaction::count(db which) {
     return not_open();
   MDB_stat stat;
   if (auto rc = mdb_stat(txn_, env_->dbi(which), &stat))
-    return lmdb_error(rc, std::string{"stat db="} + to_string(which));
+    return lmdb_failure(rc, std::string{"stat db="} + to_string(which));
   return uint64_t{stat.ms_entries};
 }
 
@@ -145,6 +175,7 @@ write_txn::write_txn(environment* env, MDB_txn* txn,
   : transaction(env, txn, std::move(lock)),
     parent_(parent),
     began_on_(std::this_thread::get_id()) {
+  outer_ = parent;
 }
 
 write_txn::write_txn(environment* env, failure why)
@@ -188,7 +219,7 @@ failure write_txn::lmdb_failure(int rc, std::string what) {
   if (rc == MDB_MAP_FULL)
     for (auto* txn = this; txn != nullptr; txn = txn->parent_)
       txn->map_full_ = true;
-  return lmdb_error(rc, std::move(what));
+  return transaction::lmdb_failure(rc, std::move(what));
 }
 
 bool write_txn::map_full() const noexcept {
@@ -254,6 +285,12 @@ status write_txn::commit() {
     abort();
     return lmdb_error(MDB_MAP_FULL, "commit");
   }
+  if (!parent_)
+    if (auto injected = env_->injected_commit_failure()) {
+      // A failed commit writes nothing: LMDB aborts the transaction.
+      abort();
+      return lmdb_failure(injected, "commit");
+    }
   auto rc = mdb_txn_commit(txn_);
   // LMDB frees the transaction whether the commit succeeded or not.
   txn_ = nullptr;
@@ -278,14 +315,15 @@ void write_txn::abort() {
 
 // -- cursor -------------------------------------------------------------------
 
-cursor::cursor(transaction& txn, db which) : which_(which) {
+cursor::cursor(transaction& txn, db which) : txn_(&txn), which_(which) {
   if (!txn) {
     state_ = txn.error();
     return;
   }
   if (auto rc = mdb_cursor_open(txn.native(), txn.env().dbi(which), &cursor_)) {
     cursor_ = nullptr;
-    state_ = lmdb_error(rc, std::string{"open cursor db="} + to_string(which));
+    state_
+      = txn.lmdb_failure(rc, std::string{"open cursor db="} + to_string(which));
   }
 }
 
@@ -305,7 +343,8 @@ bool cursor::move(MDB_cursor_op op, std::string_view key) {
   key_ = MDB_val{0, nullptr};
   value_ = MDB_val{0, nullptr};
   if (rc != MDB_NOTFOUND)
-    state_ = lmdb_error(rc, std::string{"cursor db="} + to_string(which_));
+    state_ = txn_->lmdb_failure(rc,
+                                std::string{"cursor db="} + to_string(which_));
   return false;
 }
 

@@ -53,6 +53,8 @@ class environment;
 /// An open transaction, read-only or read-write: what reads take.
 class transaction {
 public:
+  friend class cursor;
+
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
 
@@ -71,6 +73,12 @@ public:
 
   /// The number of entries in `which`.
   result<uint64_t> count(db which);
+
+  /// The first fatal failure (`failure::fatal`) that an operation of this
+  /// transaction or of one of its children met, or null.
+  const failure* fatal() const noexcept {
+    return fatal_ ? &*fatal_ : nullptr;
+  }
 
   environment& env() const noexcept {
     return *env_;
@@ -91,9 +99,16 @@ protected:
   /// The failure of an operation on a transaction that is not open.
   failure not_open() const;
 
+  /// `lmdb_error(rc, what)`; a fatal one marks this transaction and its
+  /// ancestors.
+  failure lmdb_failure(int rc, std::string what);
+
   environment* env_;
   MDB_txn* txn_;
   std::optional<failure> failure_;
+  /// The transaction this one is a child of, or null.
+  transaction* outer_ = nullptr;
+  std::optional<failure> fatal_;
   /// Held while the transaction is open, so that the map is never resized
   /// under it (environment::grow_map takes this lock exclusively).
   std::shared_lock<std::shared_mutex> lock_;
@@ -166,8 +181,9 @@ private:
             std::shared_lock<std::shared_mutex> lock, write_txn* parent);
   write_txn(environment* env, failure why);
 
-  /// Turns an LMDB return code into a failure; MDB_MAP_FULL marks this
-  /// transaction and its ancestors.
+  /// Turns an LMDB return code into a failure; MDB_MAP_FULL (and, as in
+  /// every transaction, a fatal error) marks this transaction and its
+  /// ancestors.
   failure lmdb_failure(int rc, std::string what);
   /// Whether the calling thread began this transaction; logs if not.
   bool on_own_thread(const char* what) const;
@@ -209,6 +225,8 @@ public:
 private:
   bool move(MDB_cursor_op op, std::string_view key = {});
 
+  /// Told about a fatal failure, if any.
+  transaction* txn_;
   MDB_cursor* cursor_ = nullptr;
   db which_;
   MDB_val key_{0, nullptr};
@@ -222,8 +240,16 @@ status scan_prefix(
   transaction& txn, db which, std::string_view prefix,
   const std::function<bool(std::string_view key, std::string_view value)>& fn);
 
+/// Whether LMDB return code `rc` means the environment can no longer be
+/// trusted: MDB_PANIC (a meta page write failed earlier; LMDB fails every
+/// transaction from then on), MDB_CORRUPTED and MDB_PAGE_NOTFOUND (the
+/// B-tree is damaged), MDB_INVALID and MDB_VERSION_MISMATCH (not the file
+/// that was opened), EIO (the disk failed; after a failed fsync the kernel
+/// may have dropped the dirty pages, so a retry proves nothing).
+bool is_fatal_lmdb_error(int rc);
+
 /// A `storage_failure` for LMDB return code `rc`: `what: LMDB's message`;
-/// MDB_MAP_FULL sets `map_full`.
+/// MDB_MAP_FULL sets `map_full`, a fatal code `fatal`.
 failure lmdb_error(int rc, std::string what);
 
 /// `db=NAME key=KEY`, the key printed with keys::printable.

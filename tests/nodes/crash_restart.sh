@@ -2,7 +2,10 @@
 # (f) SIGKILL of the node mid-provisioning (slow simulated firmware installs
 # keep provisioning in flight), then a restart on the same data directory:
 # every contract ends `active` and every effect was applied exactly once
-# (`onset-node inspect` on the stopped node's data).
+# (`onset-node inspect` on the stopped node's data). Then a disk that fails
+# (an injected MDB_PANIC): the node exits 74 at once, naming the error,
+# instead of staying up with a STORE that fails every write; restarted, it
+# has everything it committed before.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh" "$@"
 
@@ -55,5 +58,33 @@ expect_contains "$inspect" '"duplicated":0' "inspect"
 expect_contains "$inspect" '"gaps":0' "inspect"
 expect_contains "$inspect" "\"instructions\":$total," \
   "inspect: one effect per instruction sent ($total)"
+
+step "a fatal storage error stops the node with exit code 74"
+export ONSET_ENABLE_TEST_FAULTS=1
+start_node --test-store-fault panic_after:0
+unset ONSET_ENABLE_TEST_FAULTS
+cat >"$WORK/new-device.json" <<'JSON'
+[ { "id": "MFP-0999", "customer": "acme", "model": "imageRUNNER 2630",
+    "firmware": "3.10.0", "apps": [] } ]
+JSON
+# The write fails (or finds the node gone): any exit code but 0.
+rc=0
+"$ONSET_BIN" devices add "$WORK/new-device.json" >"$WORK/out" 2>&1 || rc=$?
+[ $rc -ne 0 ] || fail "devices add succeeded on a failed disk: $(cat "$WORK/out")"
+expect_node_exit 74
+grep -q 'store.fatal .*MDB_PANIC' "$NODE_LOG" \
+  || fail "no store.fatal event naming MDB_PANIC in the log"
+[ "$(grep -c 'store.fatal' "$NODE_LOG")" -eq 1 ] \
+  || fail "store.fatal logged more than once"
+grep -q 'node.stopping reason=store_failed exit_code=74' "$NODE_LOG" \
+  || fail "no node.stopping reason=store_failed in the log"
+[ ! -e "$DATA/gateway.port" ] || fail "gateway.port left behind"
+
+step "restarted without the fault, the node has every contract"
+start_node
+run_onset 0 wait C-1001 C-1002 C-2001 C-3001 --timeout 30
+run_onset 1 device show MFP-0999
+expect_contains "$ERR" "unknown_device" "the device of the failed write"
+stop_node
 
 echo "PASS [$TEST_NAME]"

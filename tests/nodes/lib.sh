@@ -101,6 +101,24 @@ stop_node() {
   fail "onset-node did not stop within 10 s of SIGTERM"
 }
 
+# expect_node_exit RC: the node must end on its own within 10 s, with status
+# RC.
+expect_node_exit() {
+  [ -n "$NODE_PID" ] || fail "expect_node_exit: no node running"
+  local i
+  for i in $(seq 100); do
+    if ! kill -0 "$NODE_PID" 2>/dev/null; then
+      local rc=0
+      wait "$NODE_PID" || rc=$?
+      NODE_PID=
+      [ $rc -eq "$1" ] || fail "onset-node exited with $rc, expected $1"
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "onset-node still runs 10 s later, expected it to exit with $1"
+}
+
 # kill_node: SIGKILL, as a crash.
 kill_node() {
   [ -n "$NODE_PID" ] || fail "kill_node: no node running"

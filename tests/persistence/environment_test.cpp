@@ -219,4 +219,52 @@ CAF_TEST(bad options are refused) {
   CAF_CHECK(fails_with(environment::open(o), error_code::invalid_input));
 }
 
+CAF_TEST(an injected panic fails the commit after N good ones and then all) {
+  opts.test_fault = ONSET_VALUE(parse_storage_fault("panic_after:1"));
+  auto env = test::open_env(opts);
+  auto first = env->begin_write();
+  ONSET_OK(first.put(db::contracts, "kept", "1"));
+  ONSET_OK(first.commit());
+  auto second = env->begin_write();
+  ONSET_OK(second.put(db::contracts, "lost", "2"));
+  CAF_CHECK(fails_with(second.commit(), error_code::storage_failure,
+                       "commit: MDB_PANIC"));
+  CAF_MESSAGE("every later transaction fails to begin, as in LMDB");
+  auto third = env->begin_write();
+  CAF_REQUIRE(!third);
+  CAF_CHECK(fails_with(status{third.error()}, error_code::storage_failure,
+                       "begin write: MDB_PANIC"));
+  CAF_CHECK(!env->begin_read());
+  env.reset();
+  CAF_MESSAGE("the failed commit wrote nothing; a reopen without the fault "
+              "works");
+  opts.test_fault = {};
+  env = test::open_env(opts);
+  CAF_CHECK_EQUAL(read_value(*env, db::contracts, "kept"), std::string{"1"});
+  CAF_CHECK(!read_value(*env, db::contracts, "lost"));
+}
+
+CAF_TEST(an injected EIO fails one commit only) {
+  opts.test_fault = ONSET_VALUE(parse_storage_fault("eio_after:0"));
+  auto env = test::open_env(opts);
+  auto first = env->begin_write();
+  ONSET_OK(first.put(db::contracts, "lost", "1"));
+  CAF_CHECK(fails_with(first.commit(), error_code::storage_failure,
+                       "commit: Input/output error"));
+  auto second = env->begin_write();
+  ONSET_OK(second.put(db::contracts, "kept", "2"));
+  ONSET_OK(second.commit());
+  CAF_CHECK(!read_value(*env, db::contracts, "lost"));
+  CAF_CHECK_EQUAL(read_value(*env, db::contracts, "kept"), std::string{"2"});
+}
+
+CAF_TEST(a malformed storage fault is refused naming the spec) {
+  for (auto spec : {"panic", "panic_after:", "panic_after:x", "boom_after:1",
+                    "panic_after:1x", ""})
+    CAF_CHECK(fails_with(parse_storage_fault(spec), error_code::invalid_input,
+                         "KIND_after:N"));
+  CAF_CHECK_EQUAL(to_string(ONSET_VALUE(parse_storage_fault("nospc_after:7"))),
+                  "nospc_after:7");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,11 +1,19 @@
 #define CAF_SUITE store_actor
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include <caf/test/dsl.hpp>
 
 #include "persistence/device_store.hpp"
 #include "persistence/store_actor.hpp"
+#include "tests/support/log_capture.hpp"
 #include "tests/support/persistence.hpp"
 
 using namespace onset;
@@ -245,6 +253,123 @@ CAF_TEST(the reader check re - arms itself and ignores stale ticks) {
   consume_messages();
   CAF_CHECK_EQUAL(state().tick_generation, 2u);
   CAF_CHECK_EQUAL(sched.clock().schedule().size(), 1u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+/// A STORE whose environment's commits fail on demand (`test_fault`).
+struct storage_fault_fixture : fixture {
+  /// The STORE's exit reason, once it has stopped.
+  std::shared_ptr<std::optional<caf::error>> stopped
+    = std::make_shared<std::optional<caf::error>>();
+
+  /// Replaces the fixture's STORE with one whose environment has `fault`
+  /// (none if empty).
+  void reopen_with(const std::string& fault) {
+    close();
+    auto opts = test::options_in(dir.path());
+    if (!fault.empty())
+      opts.test_fault = ONSET_VALUE(parse_storage_fault(fault));
+    open(opts);
+    store->attach_functor(
+      [out = stopped](const caf::error& reason) { *out = reason; });
+    consume_messages();
+  }
+
+  void close() {
+    self->send_exit(store, caf::exit_reason::user_shutdown);
+    consume_messages();
+    env.reset();
+  }
+
+  /// Zeroes, in the closed environment's file, every page that holds
+  /// `marker`: a page whose type LMDB does not know (MDB_CORRUPTED).
+  void corrupt_pages_holding(const std::string& marker) {
+    auto path = dir.path() + "/data.mdb";
+    std::string bytes;
+    {
+      std::ifstream in{path, std::ios::binary};
+      bytes.assign(std::istreambuf_iterator<char>{in}, {});
+    }
+    auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_t zeroed = 0;
+    // Pages 0 and 1 are LMDB's meta pages.
+    for (size_t at = 2 * page; at + page <= bytes.size(); at += page)
+      if (std::string_view{bytes}.substr(at, page).find(marker)
+          != std::string_view::npos) {
+        std::fill_n(bytes.begin() + at, page, '\0');
+        ++zeroed;
+      }
+    CAF_REQUIRE(zeroed > 0);
+    std::ofstream out{path, std::ios::binary | std::ios::trunc};
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(store_storage_fault_tests, storage_fault_fixture)
+
+CAF_TEST(a fatal storage error stops the STORE and refuses later writes) {
+  test::captured_log log;
+  reopen_with("panic_after:1");
+  auto a = spawn_requester("MFP-A", put_device("MFP-A"));
+  consume_messages();
+  CAF_REQUIRE(a->replied && !a->err && a->visible_at_reply);
+  CAF_MESSAGE("the next commit meets MDB_PANIC: its round fails");
+  auto b = spawn_requester("MFP-B", put_device("MFP-B"));
+  auto c = spawn_requester("MFP-C", put_device("MFP-C"));
+  consume_messages();
+  for (auto* out : {&b, &c}) {
+    CAF_CHECK((*out)->replied);
+    CAF_CHECK(is((*out)->err, error_code::storage_failure));
+    CAF_CHECK(!(*out)->visible_at_reply);
+  }
+  CAF_MESSAGE("the STORE stops with storage_failure, and says why once");
+  CAF_REQUIRE(stopped->has_value());
+  CAF_CHECK(is(**stopped, error_code::storage_failure));
+  CAF_CHECK(log.contains("store.fatal"));
+  CAF_CHECK(log.contains("MDB_PANIC"));
+  CAF_MESSAGE("a later write is refused at once, not run against LMDB");
+  auto d = spawn_requester("MFP-D", put_device("MFP-D"));
+  consume_messages();
+  CAF_CHECK(d->replied && d->err);
+  auto text = log.text();
+  CAF_CHECK_EQUAL(text.find("store.fatal"), text.rfind("store.fatal"));
+}
+
+CAF_TEST(a batch that meets a corrupt page stops the STORE) {
+  auto a = spawn_requester("MFP-CORRUPT-ME", put_device("MFP-CORRUPT-ME"));
+  consume_messages();
+  CAF_REQUIRE(a->replied && !a->err);
+  close();
+  corrupt_pages_holding("MFP-CORRUPT-ME");
+  test::captured_log log;
+  reopen_with("");
+  CAF_MESSAGE("the batch turns MDB_CORRUPTED into its own error; the STORE "
+              "still sees it");
+  auto b = spawn_requester("MFP-B", put_device("MFP-B"));
+  consume_messages();
+  CAF_CHECK(b->replied && is(b->err, error_code::storage_failure));
+  CAF_REQUIRE(stopped->has_value());
+  CAF_CHECK(is(**stopped, error_code::storage_failure));
+  CAF_CHECK(log.contains("store.fatal"));
+  CAF_CHECK(log.contains("MDB_CORRUPTED"));
+}
+
+CAF_TEST(a full disk fails its round only and the STORE goes on) {
+  reopen_with("nospc_after:0");
+  auto a = spawn_requester("MFP-A", put_device("MFP-A"));
+  consume_messages();
+  CAF_CHECK(a->replied && is(a->err, error_code::storage_failure));
+  CAF_CHECK(!visible(*env, "MFP-A"));
+  auto b = spawn_requester("MFP-B", put_device("MFP-B"));
+  consume_messages();
+  CAF_CHECK(b->replied && !b->err && b->visible_at_reply);
+  CAF_CHECK(!stopped->has_value());
+  CAF_CHECK_EQUAL(state().commits, 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
