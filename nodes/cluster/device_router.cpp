@@ -171,6 +171,10 @@ void write_parts(self_ptr self, std::vector<size_t> nodes,
     for (auto& x : part)
       ids.push_back(x.id);
   }
+  if (r->nodes.empty()) {
+    finish_round(self, *r);
+    return;
+  }
   for (size_t k = 0; k < r->nodes.size(); ++k) {
     auto dest = st.owners.handle(r->nodes[k]);
     if (!dest) {

@@ -171,6 +171,8 @@ CAF_TEST(enroll splits the printers over their nodes) {
   CAF_CHECK_EQUAL(ids_of(*some), (strings{"MFP-4", "MFP-1"}));
   CAF_MESSAGE("enrolling the same records again changes nothing");
   CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({1, 2, 3, 4})));
+  CAF_MESSAGE("no records: nothing to write, answered at once");
+  CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({})));
 }
 
 CAF_TEST(a conflict on one node writes nothing on any node) {
