@@ -9,7 +9,8 @@ namespace onset {
 inline namespace messages {
 
 bool is_onset_error(const caf::error& err) {
-  return err.category() == caf::atom("onset");
+  // CAF's category() reads the error's data, which "no error" lacks.
+  return err && err.category() == caf::atom("onset");
 }
 
 bool is(const caf::error& err, error_code code) {
@@ -88,6 +89,8 @@ std::string to_string(error_code x) {
       return "unreachable";
     case error_code::conflict:
       return "conflict";
+    case error_code::partial:
+      return "partial";
   }
   return "unknown";
 }

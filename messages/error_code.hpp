@@ -62,6 +62,10 @@ enum class error_code : uint8_t {
   /// A receiver already applied this seq of the stream with other content:
   /// sender and receiver disagree about the stream (never acked).
   conflict,
+  /// A request spanning several cluster nodes was done on some and failed
+  /// on others; context names, per node, what was done and what failed and
+  /// why. Repeating the same request completes it (it is idempotent).
+  partial,
 };
 
 std::string to_string(error_code x);
@@ -70,7 +74,7 @@ std::string to_string(error_code x);
 /// with the same number).
 bool is(const caf::error& err, error_code code);
 
-/// Whether `err` belongs to Onset's category at all.
+/// Whether `err` belongs to Onset's category at all (false for no error).
 bool is_onset_error(const caf::error& err);
 
 /// The error `code` with `text` as its context ("field: reason", the

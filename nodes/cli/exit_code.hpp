@@ -13,6 +13,9 @@ enum exit_code : int {
   exit_unreachable = 3,
   /// `onset wait`: the deadline passed before every contract got there.
   exit_timed_out = 4,
+  /// Part of the request was done; stderr names what and what failed, and
+  /// the same command again completes it.
+  exit_partial = 5,
 };
 
 } // namespace onset::cli

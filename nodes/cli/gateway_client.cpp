@@ -49,6 +49,8 @@ struct gateway_client::impl {
   }
 
   failure to_failure(const caf::error& err) const {
+    if (is(err, error_code::partial))
+      return {failure::partial, error_detail(err)};
     if (is_onset_error(err))
       return {failure::refused, error_detail(err)};
     if (err == caf::sec::request_timeout)

@@ -27,6 +27,10 @@ struct failure {
     /// The gateway answered with an error of category "onset"; `text` is
     /// `code: reason`, e.g. `invalid_input: devices[1]: ...`.
     refused,
+    /// The gateway did part of the request (error `partial`); `text` is
+    /// `partial: ...`, naming what was done and what failed. The same
+    /// request again completes it.
+    partial,
     /// No connection, no answer in time, or a lost connection; `text` says
     /// which, naming the gateway's address.
     unreachable,

@@ -44,6 +44,10 @@ int report(const failure& problem) {
     std::cerr << "onset: refused: " << problem.text << '\n';
     return exit_refused;
   }
+  if (problem.kind == failure::partial) {
+    std::cerr << "onset: " << problem.text << '\n';
+    return exit_partial;
+  }
   std::cerr << "onset: " << problem.text << '\n';
   return exit_unreachable;
 }

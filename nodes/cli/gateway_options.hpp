@@ -32,7 +32,7 @@ void add_gateway_options(CLI::App& cmd, gateway_options& options);
 void add_gateway_address_option(CLI::App& cmd, gateway_options& options);
 
 /// Prints `problem` to stderr (`onset: refused: ...` or `onset: ...`) and
-/// returns its exit code: 1 refused, 3 unreachable.
+/// returns its exit code: 1 refused, 3 unreachable, 5 partial.
 int report(const failure& problem);
 
 /// Connects as `options` say and runs `body` with the client; returns

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <string>
 
 #include <caf/event_based_actor.hpp>
 
@@ -51,33 +53,139 @@ caf::error check_records(const record_list& xs) {
   return caf::none;
 }
 
-/// Second phase of enroll: every node writes its part.
+/// How many printers the reply to a partial enrollment names per node; the
+/// rest are counted ("and 7 more"), so that the reply stays short however
+/// many printers were sent.
+constexpr size_t named_per_node = 5;
+
+/// The second phase of one enroll: each node's part and its answer. Unlike
+/// `gather`, it waits for every node, so that the reply can say which parts
+/// were written.
+struct write_round {
+  /// Positions in `owners`.
+  std::vector<size_t> nodes;
+  /// The printers sent to each node.
+  std::vector<std::vector<device_id>> ids;
+  /// Each node's answer; none: its part is written.
+  std::vector<caf::error> errors;
+  size_t left = 0;
+  ok_promise rp;
+};
+
+/// `MFP-1,MFP-3 and 7 more`.
+std::string printers_text(const std::vector<device_id>& ids) {
+  std::string result;
+  auto named = std::min(ids.size(), named_per_node);
+  for (size_t i = 0; i < named; ++i)
+    result += (i == 0 ? "" : ",") + ids[i].str();
+  if (ids.size() > named)
+    result += " and " + std::to_string(ids.size() - named) + " more";
+  return result;
+}
+
+/// `written node=d1 printers=...; failed node=d2 printers=... error=...;
+/// enroll the same records again to complete`: the written nodes first,
+/// each group in cluster order. A node that refused its part (another
+/// request registered one of its printers with another record since the
+/// check) needs that record fixed first: the same records would be refused.
+std::string
+partial_text(const owner_table<actors::device_supervisor_actor>& owners,
+             const write_round& r) {
+  std::string result;
+  for (size_t k = 0; k < r.nodes.size(); ++k)
+    if (!r.errors[k])
+      result += "written node=" + owners.name(r.nodes[k])
+                + " printers=" + printers_text(r.ids[k]) + "; ";
+  for (size_t k = 0; k < r.nodes.size(); ++k)
+    if (r.errors[k])
+      result += "failed node=" + owners.name(r.nodes[k])
+                + " printers=" + printers_text(r.ids[k])
+                + " error=" + error_detail(r.errors[k]) + "; ";
+  auto refused = std::any_of(r.errors.begin(), r.errors.end(), [](auto& err) {
+    return is(err, error_code::invalid_input);
+  });
+  return result
+         + (refused ? "fix the refused records, then enroll again to complete"
+                    : "enroll the same records again to complete");
+}
+
+/// Answers once every node answered: ok when all wrote; the first error
+/// when none did; else `partial`, naming per node what was written and
+/// what failed. A node's part is written all or nothing (one transaction),
+/// and written records are accepted again unchanged, so the same request
+/// completes a partial one. A node whose write timed out is reported
+/// failed although it may have written: the retry is safe either way.
+void finish_round(self_ptr self, write_round& r) {
+  size_t written_nodes = 0;
+  size_t written = 0;
+  size_t failed = 0;
+  for (size_t k = 0; k < r.nodes.size(); ++k) {
+    if (r.errors[k]) {
+      failed += r.ids[k].size();
+    } else {
+      ++written_nodes;
+      written += r.ids[k].size();
+    }
+  }
+  auto failed_nodes = r.nodes.size() - written_nodes;
+  if (failed_nodes == 0) {
+    r.rp.deliver(atom::ok_v);
+    return;
+  }
+  auto first = std::find_if(r.errors.begin(), r.errors.end(),
+                            [](auto& err) { return static_cast<bool>(err); });
+  if (written_nodes == 0) {
+    self->state.log.warn("enroll.failed", {{"nodes", failed_nodes},
+                                           {"error", error_detail(*first)}});
+    r.rp.deliver(std::move(*first));
+    return;
+  }
+  self->state.log.error("enroll.partial", {{"written_nodes", written_nodes},
+                                           {"written", written},
+                                           {"failed_nodes", failed_nodes},
+                                           {"failed", failed},
+                                           {"error", error_detail(*first)}});
+  r.rp.deliver(
+    refusal(error_code::partial, partial_text(self->state.owners, r)));
+}
+
+void part_answered(self_ptr self, const std::shared_ptr<write_round>& r,
+                   size_t k, caf::error err) {
+  r->errors[k] = std::move(err);
+  if (--r->left == 0)
+    finish_round(self, *r);
+}
+
+/// Second phase of enroll: every node writes its part; a node down by now
+/// fails its part only.
 void write_parts(self_ptr self, std::vector<size_t> nodes,
                  std::vector<record_list> parts, ok_promise rp) {
   auto& st = self->state;
-  auto names = std::make_shared<std::vector<std::string>>();
-  for (auto i : nodes)
-    names->push_back(st.owners.name(i));
-  auto g = gather<atom::ok>::make(
-    nodes.size(),
-    [self, names, rp](caf::expected<std::vector<atom::ok>> x) mutable {
-      if (x) {
-        rp.deliver(atom::ok_v);
-        return;
-      }
-      self->state.log.error("enroll.partial",
-                            {{"nodes", names->size()},
-                             {"error", self->system().render(x.error())}});
-      rp.deliver(std::move(x.error()));
-    });
-  for (size_t k = 0; k < nodes.size(); ++k) {
-    auto dest = st.owners.handle(nodes[k]);
+  auto r = std::make_shared<write_round>();
+  r->nodes = std::move(nodes);
+  r->errors.resize(r->nodes.size());
+  r->left = r->nodes.size();
+  r->rp = std::move(rp);
+  for (auto& part : parts) {
+    auto& ids = r->ids.emplace_back();
+    for (auto& x : part)
+      ids.push_back(x.id);
+  }
+  if (r->nodes.empty()) {
+    finish_round(self, *r);
+    return;
+  }
+  for (size_t k = 0; k < r->nodes.size(); ++k) {
+    auto dest = st.owners.handle(r->nodes[k]);
     if (!dest) {
-      g->fail(std::move(dest.error()));
-      return;
+      part_answered(self, r, k, std::move(dest.error()));
+      continue;
     }
-    ask_into<atom::ok>(self, *dest, st.timeout, g, k, atom::enroll_v,
-                       std::move(parts[k]));
+    self->request(*dest, st.timeout, atom::enroll_v, std::move(parts[k]))
+      .then([self, r, k](atom::ok) { part_answered(self, r, k, caf::none); },
+            [self, r, k](caf::error& err) {
+              part_answered(self, r, k, std::move(err));
+            });
   }
 }
 
@@ -85,9 +193,14 @@ caf::result<atom::ok> enroll(self_ptr self, record_list xs) {
   auto& st = self->state;
   if (auto err = check_records(xs))
     return err;
-  std::map<size_t, record_list> split;
+  // Each printer once (check_records let only identical copies through),
+  // each part in id order.
+  auto wanted = std::make_shared<std::map<device_id, device_record>>();
   for (auto& x : xs)
-    split[st.owners.owner_of(x.id.str())].push_back(x);
+    wanted->emplace(x.id, x);
+  std::map<size_t, record_list> split;
+  for (auto& [id, x] : *wanted)
+    split[st.owners.owner_of(id.str())].push_back(x);
   std::vector<size_t> nodes;
   std::vector<record_list> parts;
   for (auto& [i, part] : split) {
@@ -100,9 +213,6 @@ caf::result<atom::ok> enroll(self_ptr self, record_list xs) {
     return forward_to<atom::ok>(self, st.owners, nodes[0], st.timeout,
                                 atom::enroll_v, std::move(parts[0]));
   auto rp = self->make_response_promise<atom::ok>();
-  auto wanted = std::make_shared<std::map<device_id, device_record>>();
-  for (auto& x : xs)
-    wanted->emplace(x.id, x);
   auto g = gather<record_list>::make(
     nodes.size(), [self, nodes, parts, wanted,
                    rp](caf::expected<std::vector<record_list>> found) mutable {

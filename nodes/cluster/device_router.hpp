@@ -6,9 +6,11 @@
 // - enroll: split by node; every node is asked for its registrations first
 //   and the enrollment is refused, with nothing written, if a printer is
 //   registered there with another record or a node is unreachable; then
-//   every node writes its part. Only a node failing between check and write
-//   can leave a partial enrollment (re-enrolling the same records is a
-//   no-op, so the operator repeats it);
+//   every node writes its part. A node failing between check and write
+//   leaves a partial enrollment: the reply is then `partial`, naming per
+//   node the printers written and those that failed and why; enrolling the
+//   same records again completes it (written records are accepted again
+//   unchanged);
 // - records: split by node, merged in the order asked;
 // - list: every node's printers, merged by id.
 #pragma once

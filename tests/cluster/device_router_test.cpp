@@ -7,6 +7,7 @@
 #include "actors/device_supervisor.hpp"
 #include "actors/simulated_printer.hpp"
 #include "nodes/cluster/device_router.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace onset;
 using namespace onset::actors;
@@ -50,6 +51,25 @@ struct router_fixture : test_coordinator_fixture<nodes::system_config> {
     self->send(router, atom::peer_v, std::string{"d2"},
                reachable ? d2_devices : device_supervisor_actor{});
     sched.run();
+  }
+
+  /// d2's STORE goes down: d2 still answers reads from its LMDB, but
+  /// every write it is asked for fails.
+  void stop_d2_store() {
+    caf::anon_send_exit(d2.store, caf::exit_reason::kill);
+    sched.run();
+  }
+
+  /// d2 restarts on its LMDB: a new STORE and DEVICE SUPERVISOR, which its
+  /// PEER LINK reports to the router.
+  void restart_d2() {
+    caf::anon_send_exit(d2_devices, caf::exit_reason::kill);
+    caf::anon_send_exit(d2.store, caf::exit_reason::kill);
+    sched.run();
+    d2.store = sys.spawn(persistence::store_behavior, d2.env.get());
+    d2_devices = spawn_device_supervisor(sys, d2.store, *d2.env,
+                                         simulated_printer_factory(*cat, {}));
+    reach_d2(true);
   }
 
   template <class T, class Handle, class... Ts>
@@ -151,6 +171,8 @@ CAF_TEST(enroll splits the printers over their nodes) {
   CAF_CHECK_EQUAL(ids_of(*some), (strings{"MFP-4", "MFP-1"}));
   CAF_MESSAGE("enrolling the same records again changes nothing");
   CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({1, 2, 3, 4})));
+  CAF_MESSAGE("no records: nothing to write, answered at once");
+  CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({})));
 }
 
 CAF_TEST(a conflict on one node writes nothing on any node) {
@@ -193,6 +215,94 @@ CAF_TEST(an unreachable node refuses at once and writes nothing) {
   reach_d2(true);
   CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({2})));
   CAF_CHECK(ask<std::vector<device_record>>(router, atom::list_v));
+}
+
+CAF_TEST(a write failing on one node names what was written and what not ) {
+  captured_log log;
+  stop_d2_store();
+  auto partial = ask<atom::ok>(router, atom::enroll_v, records({1, 2, 3, 4}));
+  CAF_REQUIRE(!partial);
+  auto text = error_detail(partial.error());
+  CAF_MESSAGE("the error: " << text);
+  CAF_CHECK_EQUAL(error_name(partial.error()), "partial");
+  CAF_CHECK_EQUAL(text.rfind("partial: written node=d1 printers=MFP-1,MFP-3; "
+                             "failed node=d2 printers=MFP-2,MFP-4 error=",
+                             0),
+                  0u);
+  CAF_CHECK(text.find("; enroll the same records again to complete")
+            != std::string::npos);
+  CAF_CHECK(log.contains("enroll.partial router=devices written_nodes=1 "
+                         "written=2 failed_nodes=1 failed=2"));
+  CAF_CHECK_EQUAL(stored_on(d1_devices), (strings{"MFP-1", "MFP-3"}));
+  CAF_CHECK_EQUAL(stored_on(d2_devices), strings{});
+  CAF_MESSAGE("d2 back: the same records again complete the enrollment");
+  restart_d2();
+  CAF_CHECK(ask<atom::ok>(router, atom::enroll_v, records({1, 2, 3, 4})));
+  CAF_CHECK_EQUAL(stored_on(d1_devices), (strings{"MFP-1", "MFP-3"}));
+  CAF_CHECK_EQUAL(stored_on(d2_devices), (strings{"MFP-2", "MFP-4"}));
+}
+
+CAF_TEST(a printer registered with another record since the check fails only its
+           node) {
+  CAF_MESSAGE("two requests pass their checks before either writes; the "
+              "second gives MFP-2 another customer");
+  auto moved = records({2});
+  moved[0].customer = customer_id{"globex"};
+  auto second = records({3});
+  second.push_back(moved[0]);
+  auto first_req = self->request(router, std::chrono::seconds{60},
+                                 atom::enroll_v, records({1, 2}));
+  auto second_req = self->request(router, std::chrono::seconds{60},
+                                  atom::enroll_v, second);
+  sched.run();
+  first_req.receive([](atom::ok) {},
+                    [](caf::error& err) {
+                      CAF_FAIL("first enroll failed: " << to_string(err));
+                    });
+  caf::error err;
+  second_req.receive([](atom::ok) { CAF_FAIL("second enroll succeeded"); },
+                     [&](caf::error& x) { err = std::move(x); });
+  auto text = error_detail(err);
+  CAF_MESSAGE("the error: " << text);
+  CAF_CHECK_EQUAL(error_name(err), "partial");
+  CAF_CHECK_EQUAL(text,
+                  "partial: written node=d1 printers=MFP-3; failed node=d2 "
+                  "printers=MFP-2 error=invalid_input: device MFP-2 is "
+                  "registered with a different record; fix the refused "
+                  "records, then enroll again to complete");
+  CAF_CHECK_EQUAL(stored_on(d1_devices), (strings{"MFP-1", "MFP-3"}));
+  CAF_CHECK_EQUAL(stored_on(d2_devices), strings{"MFP-2"});
+  auto stored = ask<std::vector<device_record>>(
+    router, atom::records_v, std::vector<device_id>{device_id{"MFP-2"}});
+  CAF_REQUIRE(stored && stored->size() == 1);
+  CAF_CHECK_EQUAL(stored->front().customer, customer_id{"acme"});
+  CAF_MESSAGE("the same records again are refused before any write");
+  auto again = ask<atom::ok>(router, atom::enroll_v, second);
+  CAF_REQUIRE(!again);
+  CAF_CHECK(is(again.error(), error_code::invalid_input));
+}
+
+CAF_TEST(a partial enrollment names a bounded number of printers per node) {
+  stop_d2_store();
+  std::vector<int> numbers;
+  for (int n = 1; n <= 40; ++n)
+    numbers.push_back(n);
+  auto partial = ask<atom::ok>(router, atom::enroll_v, records(numbers));
+  CAF_REQUIRE(!partial);
+  CAF_CHECK_EQUAL(error_name(partial.error()), "partial");
+  auto written = stored_on(d1_devices);
+  CAF_REQUIRE_GREATER(written.size(), 5u);
+  CAF_MESSAGE("the reply names the first five by id");
+  std::sort(written.begin(), written.end());
+  auto named = "written node=d1 printers=" + written[0] + "," + written[1] + ","
+               + written[2] + "," + written[3] + "," + written[4] + " and "
+               + std::to_string(written.size() - 5) + " more; ";
+  auto text = error_detail(partial.error());
+  CAF_MESSAGE("the error: " << text);
+  CAF_CHECK(text.find(named) != std::string::npos);
+  CAF_CHECK(text.find(" and " + std::to_string(40 - written.size() - 5)
+                      + " more error=")
+            != std::string::npos);
 }
 
 CAF_TEST(steps for a remote node cross as one batch and each gets its answer) {
