@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "messages/error_code.hpp"
 #include "messages/log.hpp"
 
 namespace onset::actors {
@@ -32,14 +33,32 @@ struct fault_injector_state {
   std::map<uint64_t,
            std::pair<instruction, caf::typed_response_promise<instruction_ack>>>
     delayed;
+  /// Per instruction (stream, seq), whether it is refused: decided when it
+  /// is first seen and kept, as a printer refuses the same step every time
+  /// and never refuses one it applied (an earlier attempt may have reached
+  /// it, its ack lost). Test-only: grows with the instructions seen.
+  std::map<std::pair<stream_id, uint64_t>, bool> refused;
 };
+
+/// `f`, or none where a refusal would not be a target's: a `skip`, or an
+/// instruction not refused when it was first seen; and a refusal for an
+/// instruction refused before.
+fault refusal_kept(fault_injector_state& st, fault f, const instruction& x) {
+  if (x.kind == step_kind::skip)
+    return f == fault::refuse ? fault::none : f;
+  auto [i, first] = st.refused.emplace(std::make_pair(x.stream, x.seq),
+                                       f == fault::refuse);
+  if (i->second)
+    return fault::refuse;
+  return f == fault::refuse ? fault::none : f;
+}
 
 /// The apply handler of both injectors: one fault per instruction.
 template <class Self, class Inner>
 caf::result<instruction_ack>
 apply(Self* self, const Inner& inner, instruction x) {
   auto& st = self->state;
-  auto f = st.plan->next();
+  auto f = refusal_kept(st, st.plan->next(), x);
   if (f != fault::none)
     st.logger.info("fault.injected", {{"kind", to_string(f)},
                                       {"stream", x.stream.to_string()},
@@ -58,6 +77,8 @@ apply(Self* self, const Inner& inner, instruction x) {
       self->request(inner, st.timeout, atom::apply_v, x)
         .then([](instruction_ack&) {}, [](caf::error&) {});
       break;
+    case fault::refuse:
+      return refusal(error_code::refused, "test fault: step refused");
     case fault::delay: {
       auto id = ++st.next_delayed;
       auto rp = self->template make_response_promise<instruction_ack>();

@@ -17,6 +17,8 @@ const char* to_string(fault x) {
       return "duplicate";
     case fault::delay:
       return "delay";
+    case fault::refuse:
+      return "refuse";
   }
   return "?";
 }
@@ -53,7 +55,8 @@ outcome<fault_options> parse_fault_spec(const std::string& spec) {
       return invalid_input{item, "expected NAME=VALUE"};
     auto name = item.substr(0, eq);
     auto value = item.substr(eq + 1);
-    if (name == "drop" || name == "duplicate" || name == "delay") {
+    if (name == "drop" || name == "duplicate" || name == "delay"
+        || name == "refuse") {
       double p = 0;
       if (!parse_number(value, p) || p < 0 || p > 1)
         return invalid_input{name, "'" + value
@@ -61,7 +64,8 @@ outcome<fault_options> parse_fault_spec(const std::string& spec) {
                                        "[0, 1]"};
       (name == "drop"        ? result.drop
        : name == "duplicate" ? result.duplicate
-                             : result.delay)
+       : name == "delay"     ? result.delay
+                             : result.refuse)
         = p;
     } else if (name == "delay_ms" || name == "seed") {
       uint64_t n = 0;
@@ -75,21 +79,21 @@ outcome<fault_options> parse_fault_spec(const std::string& spec) {
         result.max_delay = std::chrono::milliseconds{n};
     } else {
       return invalid_input{name, "unknown fault (known: drop, duplicate, "
-                                 "delay, delay_ms, seed)"};
+                                 "delay, refuse, delay_ms, seed)"};
     }
   }
   if (empty)
     return invalid_input{"", "empty fault spec"};
-  if (result.drop + result.duplicate + result.delay > 1)
-    return invalid_input{"", "drop + duplicate + delay exceeds 1"};
+  if (result.drop + result.duplicate + result.delay + result.refuse > 1)
+    return invalid_input{"", "drop + duplicate + delay + refuse exceeds 1"};
   return result;
 }
 
 std::string to_string(const fault_options& x) {
   std::ostringstream out;
   out << "drop=" << x.drop << ",duplicate=" << x.duplicate
-      << ",delay=" << x.delay << ",delay_ms=" << x.max_delay.count()
-      << ",seed=" << x.seed;
+      << ",delay=" << x.delay << ",refuse=" << x.refuse
+      << ",delay_ms=" << x.max_delay.count() << ",seed=" << x.seed;
   return out.str();
 }
 
@@ -107,6 +111,11 @@ fault fault_plan::next() {
   r -= options_.duplicate;
   if (r < options_.delay)
     return fault::delay;
+  r -= options_.delay;
+  // Drawn last, from the same number: a spec without `refuse` gives the
+  // same faults as before it existed.
+  if (r < options_.refuse)
+    return fault::refuse;
   return fault::none;
 }
 

@@ -4,13 +4,15 @@
 // only when it is explicitly enabled. No CAF.
 //
 //   spec := item (',' item)*
-//   item := 'drop=' P | 'duplicate=' P | 'delay=' P | 'delay_ms=' N
-//         | 'seed=' N
+//   item := 'drop=' P | 'duplicate=' P | 'delay=' P | 'refuse=' P
+//         | 'delay_ms=' N | 'seed=' N
 //
-// P is a probability in [0, 1]; the three together at most 1. A drop loses
+// P is a probability in [0, 1]; the four together at most 1. A drop loses
 // the instruction (half of the time) or its ack (the other half); a
 // duplicate delivers the instruction twice; a delay holds it for up to
-// `delay_ms` (default 500) before it goes on.
+// `delay_ms` (default 500) before it goes on; a refuse answers `refused` in
+// the target's place, as a printer does that cannot take a step (never for
+// a `skip`, which every target takes).
 #pragma once
 
 #include <chrono>
@@ -26,11 +28,12 @@ struct fault_options {
   double drop = 0;
   double duplicate = 0;
   double delay = 0;
+  double refuse = 0;
   std::chrono::milliseconds max_delay{500};
   uint64_t seed = 1;
 
   bool any() const {
-    return drop > 0 || duplicate > 0 || delay > 0;
+    return drop > 0 || duplicate > 0 || delay > 0 || refuse > 0;
   }
 };
 
@@ -40,6 +43,7 @@ enum class fault {
   drop_reply,
   duplicate,
   delay,
+  refuse,
 };
 
 const char* to_string(fault x);

@@ -124,8 +124,9 @@ void add_node_options(CLI::App& app, node_options& x) {
       x.test_faults = parsed.value();
     },
     "TEST ONLY (needs " + std::string{test_faults_switch}
-      + "=1): drop, duplicate, delay instructions and acks, e.g. "
-        "drop=0.05,duplicate=0.05,delay=0.05,seed=7 (docs/chaos.md)");
+      + "=1): drop, duplicate, delay, refuse instructions, drop acks, e.g. "
+        "drop=0.05,duplicate=0.05,delay=0.05,refuse=0.01,seed=7 "
+        "(docs/chaos.md)");
   app.add_option_function<std::string>(
     "--test-store-fault",
     [&x](const std::string& spec) {

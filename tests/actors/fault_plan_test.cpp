@@ -12,17 +12,19 @@ using namespace onset::actors;
 
 CAF_TEST(a spec sets each fault and reads back) {
   auto x = actors::parse_fault_spec(
-    "drop=0.1,duplicate=0.2,delay=0.3,delay_ms=250,"
+    "drop=0.1,duplicate=0.2,delay=0.3,refuse=0.15,delay_ms=250,"
     "seed=9");
   CAF_REQUIRE(x);
   CAF_CHECK_EQUAL(x.value().drop, 0.1);
   CAF_CHECK_EQUAL(x.value().duplicate, 0.2);
   CAF_CHECK_EQUAL(x.value().delay, 0.3);
+  CAF_CHECK_EQUAL(x.value().refuse, 0.15);
   CAF_CHECK_EQUAL(x.value().max_delay.count(), 250);
   CAF_CHECK_EQUAL(x.value().seed, 9u);
   auto again = actors::parse_fault_spec(to_string(x.value()));
   CAF_REQUIRE(again);
   CAF_CHECK_EQUAL(again.value().drop, 0.1);
+  CAF_CHECK_EQUAL(again.value().refuse, 0.15);
   CAF_CHECK_EQUAL(again.value().seed, 9u);
 }
 
