@@ -87,18 +87,7 @@ start_node() {
 stop_node() {
   [ -n "$NODE_PID" ] || fail "stop_node: no node running"
   kill -TERM "$NODE_PID"
-  local i
-  for i in $(seq 100); do
-    if ! kill -0 "$NODE_PID" 2>/dev/null; then
-      local rc=0
-      wait "$NODE_PID" || rc=$?
-      NODE_PID=
-      [ $rc -eq 0 ] || fail "onset-node exited with $rc after SIGTERM"
-      return 0
-    fi
-    sleep 0.1
-  done
-  fail "onset-node did not stop within 10 s of SIGTERM"
+  expect_node_exit 0
 }
 
 # expect_node_exit RC: the node must end on its own within 10 s, with status
