@@ -334,6 +334,12 @@ contract_supervisor_actor::behavior_type contract_supervisor_behavior(
       auto& st = self->state;
       return from_store(contract_views::plan(*st.ctx->env, id, *st.ctx->cat));
     },
+    [self](atom::plan, contract_id& id,
+           std::string& catalog_text) -> caf::result<std::vector<instruction>> {
+      auto& st = self->state;
+      return from_store(
+        contract_views::plan_against(*st.ctx->env, id, catalog_text));
+    },
     [self](atom::tick, uint64_t generation) {
       if (generation == self->state.timer_generation)
         check_timers(self);

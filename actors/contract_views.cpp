@@ -1,7 +1,10 @@
 #include "actors/contract_views.hpp"
 
+#include <optional>
+
 #include "actors/contract_storage.hpp"
 #include "actors/plan.hpp"
+#include "config/catalog_loader.hpp"
 #include "messages/error_code.hpp"
 
 namespace onset::actors::contract_views {
@@ -160,6 +163,26 @@ plan(persistence::environment& env, const contract_id& id, const catalog& cat) {
                                        + " cannot be planned: "
                                        + want.error().to_string());
   return remaining_steps(rec.doc.id, rec.doc.version, want.value(), rec.ledger);
+}
+
+persistence::result<std::vector<instruction>>
+plan_against(persistence::environment& env, const contract_id& id,
+             std::string_view catalog_text) {
+  auto refused = [](const std::string& why) {
+    return persistence::make_failure(error_code::invalid_input,
+                                     "catalog: " + why);
+  };
+  std::optional<catalog> cat;
+  // The text comes from a client: whatever it holds, the caller lives on.
+  try {
+    auto parsed = config::parse_catalog(catalog_text);
+    if (!parsed)
+      return refused(parsed.error().to_string());
+    cat = parsed.value();
+  } catch (const std::exception& e) {
+    return refused(std::string{"cannot be read: "} + e.what());
+  }
+  return plan(env, id, *cat);
 }
 
 } // namespace onset::actors::contract_views

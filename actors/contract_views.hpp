@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "messages/catalog.hpp"
@@ -29,7 +30,18 @@ persistence::result<std::vector<history_entry>>
 history(persistence::environment& env, const contract_id& id);
 
 /// The steps that would be sent now against the applied ledger (dry run).
+/// With a catalog other than the node's: the steps a restart with `cat`
+/// would send (a changed catalog reaches active contracts at start).
+/// Errors: `unknown_contract`, `unknown_service` (the contract names a
+/// service `cat` lacks: a restart would degrade it), or the store's.
 persistence::result<std::vector<instruction>>
 plan(persistence::environment& env, const contract_id& id, const catalog& cat);
+
+/// `plan` against the catalog in `catalog_text` (JSON, docs/catalog.md),
+/// which a client sent: checked by the node's own catalog loader first.
+/// Errors: `invalid_input` naming `catalog: FIELD`, else as `plan`.
+persistence::result<std::vector<instruction>>
+plan_against(persistence::environment& env, const contract_id& id,
+             std::string_view catalog_text);
 
 } // namespace onset::actors::contract_views

@@ -122,6 +122,22 @@ auto to_devices(self_ptr self, Ts&&... xs) {
   return self->delegate(self->state.routes.devices, std::forward<Ts>(xs)...);
 }
 
+/// `onset plan ID --catalog FILE`: a catalog text too large is refused
+/// here, before it crosses the cluster; the contract's node checks the
+/// rest with its catalog loader.
+caf::result<std::vector<instruction>>
+plan_against(self_ptr self, contract_id& id, std::string& catalog_text) {
+  if (auto err = check_id_of(id.str(), "id"))
+    return err;
+  if (catalog_text.size() > max_catalog_text)
+    return refusal(error_code::invalid_input,
+                   "catalog: is " + std::to_string(catalog_text.size())
+                     + " bytes long (at most "
+                     + std::to_string(max_catalog_text) + ")");
+  return to_contracts(self, atom::plan_v, std::move(id),
+                      std::move(catalog_text));
+}
+
 caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record>& xs) {
   if (auto err = check_records(xs))
     return err;
@@ -197,6 +213,9 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
     },
     [self](atom::plan, contract_id& id) {
       return to_contracts(self, atom::plan_v, std::move(id));
+    },
+    [self](atom::plan, contract_id& id, std::string& catalog_text) {
+      return plan_against(self, id, catalog_text);
     },
     [self](atom::get, service_id& service, device_id& device) {
       return self->delegate(self->state.routes.services, atom::get_v,

@@ -5,6 +5,7 @@
 // SERVICE SUPERVISORs, which answer only once a change is durable.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,10 @@ struct gateway_routes {
   service_supervisor_actor services;
   cluster_view_actor nodes;
 };
+
+/// The largest catalog text `onset plan --catalog` may send, in bytes: a
+/// catalog is a few kilobytes, and the node parses it while it answers.
+constexpr size_t max_catalog_text = 1 << 20;
 
 struct gateway_state {
   static inline const char* name = "gateway";

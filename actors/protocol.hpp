@@ -146,6 +146,13 @@ using contract_supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
   // `onset plan ID`: the steps that would be sent now against the ledger.
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
+  // `onset plan ID --catalog FILE`: the steps the contract would send after
+  // a restart with the catalog in this JSON text (docs/catalog.md), which
+  // is checked as the node checks its own; nothing is changed. Errors:
+  // `invalid_input` naming the catalog's field, `unknown_service` (the
+  // contract names a service the catalog lacks), `unknown_contract`.
+  caf::replies_to<atom::plan, contract_id,
+                  std::string>::with<std::vector<instruction>>,
   // INTERNAL: check due dates (carries the timer generation).
   caf::reacts_to<atom::tick, uint64_t>,
   // INTERNAL (from a PEER LINK): a node this one sends to is reachable
@@ -187,6 +194,10 @@ using gateway_actor = caf::typed_actor<
                   atom::contracts>::with<std::vector<contract_summary>>,
   caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
+  // As the CONTRACT SUPERVISOR's, with the catalog's JSON text; a text
+  // above `max_catalog_text` bytes is refused (`invalid_input`).
+  caf::replies_to<atom::plan, contract_id,
+                  std::string>::with<std::vector<instruction>>,
   caf::replies_to<atom::get, service_id, device_id>::with<service_view>,
   // `onset cluster`: every node, its roles, reachable or not, its counts.
   caf::replies_to<atom::list, atom::nodes>::with<std::vector<node_status>>>;

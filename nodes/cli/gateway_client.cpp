@@ -192,6 +192,11 @@ reply<std::vector<instruction>> gateway_client::plan(const contract_id& id) {
   return impl_->ask<std::vector<instruction>>(atom::plan_v, id);
 }
 
+reply<std::vector<instruction>>
+gateway_client::plan(const contract_id& id, const std::string& catalog_text) {
+  return impl_->ask<std::vector<instruction>>(atom::plan_v, id, catalog_text);
+}
+
 reply<service_view> gateway_client::service(const service_id& service,
                                             const device_id& device) {
   return impl_->ask<service_view>(atom::get_v, service, device);

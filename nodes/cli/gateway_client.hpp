@@ -106,6 +106,10 @@ public:
   reply<std::vector<contract_summary>> list_contracts();
   reply<std::vector<history_entry>> history(const contract_id& id);
   reply<std::vector<instruction>> plan(const contract_id& id);
+  /// The steps `id` would send after a restart with the catalog in
+  /// `catalog_text` (JSON, checked again by the node).
+  reply<std::vector<instruction>> plan(const contract_id& id,
+                                       const std::string& catalog_text);
   reply<service_view> service(const service_id& service,
                               const device_id& device);
 

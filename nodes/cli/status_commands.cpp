@@ -1,13 +1,16 @@
 // `onset status`, `onset history`, `onset plan`: what contracts are doing,
-// what they did, and what they would send now.
+// what they did, and what they would send now (or after a restart with
+// another catalog).
 #include "nodes/cli/commands.hpp"
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "config/catalog_loader.hpp"
 #include "nodes/cli/exit_code.hpp"
 #include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/output.hpp"
@@ -22,6 +25,8 @@ struct status_options {
   gateway_options gateway;
   std::string id;
   bool json = false;
+  /// `onset plan --catalog FILE`; empty: the node's catalog.
+  std::string catalog_file;
 };
 
 template <class T>
@@ -140,15 +145,39 @@ int run_history(const status_options& o) {
   });
 }
 
+/// The text of `--catalog FILE`, checked with the node's catalog loader so
+/// that a bad file is refused naming its field before anything is sent.
+std::optional<std::string> read_catalog_text(const std::string& file) {
+  std::string text;
+  if (!read_input(file, text))
+    return std::nullopt;
+  auto cat = config::parse_catalog(text);
+  if (!cat) {
+    refuse_input({file + ": " + cat.error().field, cat.error().reason});
+    return std::nullopt;
+  }
+  return text;
+}
+
 int run_plan(const status_options& o) {
+  std::optional<std::string> catalog_text;
+  if (!o.catalog_file.empty()) {
+    catalog_text = read_catalog_text(o.catalog_file);
+    if (!catalog_text)
+      return exit_refused;
+  }
   return with_gateway(o.gateway, [&](gateway_client& gw) {
-    auto steps = gw.plan(contract_id{o.id});
+    auto id = contract_id{o.id};
+    auto steps = catalog_text ? gw.plan(id, *catalog_text) : gw.plan(id);
     if (!steps)
       return report(steps.error());
     if (o.json) {
       print_json(array_of(steps.value()));
       return int{exit_ok};
     }
+    if (catalog_text)
+      std::cout << o.id << " against catalog " << o.catalog_file
+                << ": the steps a restart with it would send\n";
     if (steps.value().empty()) {
       std::cout << o.id << ": nothing to send\n";
       return int{exit_ok};
@@ -187,6 +216,9 @@ void add_status_commands(CLI::App& app, int& rc) {
     "plan", "Dry run: the steps the contract would send now");
   plan->add_option("id", o->id, "Contract id")->required();
   plan->add_flag("--json", o->json, "Print JSON");
+  plan->add_option("--catalog", o->catalog_file,
+                   "Instead: the steps it would send after the node restarts "
+                   "with this catalog (nothing is changed)");
   add_gateway_options(*plan, o->gateway);
   plan->callback([o, &rc] { rc = run_plan(*o); });
 }

@@ -67,6 +67,10 @@ actors::contract_router_actor::behavior_type contract_router(
     [self](atom::plan, contract_id& id) {
       return to_owner<std::vector<instruction>>(self, id, atom::plan_v, id);
     },
+    [self](atom::plan, contract_id& id, std::string& catalog_text) {
+      return to_owner<std::vector<instruction>>(self, id, atom::plan_v, id,
+                                                std::move(catalog_text));
+    },
     [](atom::tick, uint64_t) {
       // The CONTRACT SUPERVISOR's own timer; a ROUTER has none.
     },

@@ -4,8 +4,15 @@
 #include "actors/contract_storage.hpp"
 #include "tests/actors/engine_fixture.hpp"
 
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
 #include "actors/gateway.hpp"
+#include "config/catalog_loader.hpp"
 #include "tests/support/refusal.hpp"
+#include "tests/support/shipped_catalog.hpp"
 
 using namespace onset;
 using namespace onset::actors;
@@ -188,6 +195,33 @@ struct catalog_change_fixture : engine_fixture {
   std::string refusal_text(const caf::error& err) {
     return sys.render(err);
   }
+
+  /// The shipped catalog's JSON text, changed by `edit`.
+  template <class Edit>
+  std::string shipped_text_with(Edit edit) {
+    std::ifstream in{source_path("config/catalog.json")};
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto doc = nlohmann::json::parse(text.str());
+    edit(doc);
+    return doc.dump();
+  }
+
+  /// `onset plan ID --catalog FILE`, as the CLI sends it.
+  caf::expected<std::vector<instruction>>
+  plan_against(const std::string& id, const std::string& catalog_text) {
+    return ask<std::vector<instruction>>(contracts, atom::plan_v,
+                                         contract_id{id}, catalog_text);
+  }
+
+  /// `kind@target`, as `sent` shows a step.
+  static std::vector<std::string> words_of(const std::vector<instruction>& xs) {
+    std::vector<std::string> result;
+    for (auto& x : xs)
+      result.push_back(std::string{to_string(x.kind)} + "@"
+                       + x.stream.to.to_string());
+    return result;
+  }
 };
 
 } // namespace catalog_detail
@@ -269,6 +303,88 @@ CAF_TEST(a catalog that asks more of a service reaches its active contracts) {
   CAF_CHECK_EQUAL(sent("C-4").size(), sent_before + 1);
 }
 
+CAF_TEST(plan against a new catalog shows the delta a restart then sends) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-5", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-5"), contract_state::active);
+  auto text = shipped_text_with([](nlohmann::json& doc) {
+    auto& device = doc["services"]["data_backup"]["device"];
+    device["min_firmware"] = "4.0.0";
+    device["install_firmware"] = "4.1.0";
+    device["settings"]["backup.encrypt"] = true;
+  });
+  auto before = view("C-5");
+  auto history_before = history("C-5").size();
+  auto sent_before = sent("C-5").size();
+  CAF_MESSAGE("the plan against the new catalog: firmware, then the setting");
+  auto planned = plan_against("C-5", text);
+  CAF_REQUIRE(planned);
+  auto delta = words_of(*planned);
+  CAF_CHECK_EQUAL(delta,
+                  (words{"firmware@device/MFP-1", "settings@device/MFP-1"}));
+  CAF_MESSAGE("the query changed nothing");
+  auto after = view("C-5");
+  CAF_CHECK_EQUAL(after.summary.state, contract_state::active);
+  CAF_CHECK_EQUAL(after.summary.steps_total, before.summary.steps_total);
+  CAF_CHECK_EQUAL(after.steps.size(), before.steps.size());
+  CAF_CHECK_EQUAL(history("C-5").size(), history_before);
+  CAF_CHECK_EQUAL(device("MFP-1").state.firmware, fw("3.2.1"));
+  auto now_plan = ask<std::vector<instruction>>(contracts, atom::plan_v,
+                                                contract_id{"C-5"});
+  CAF_REQUIRE(now_plan);
+  CAF_CHECK(now_plan->empty());
+  CAF_MESSAGE("the node restarts with that catalog and sends exactly that");
+  auto changed = config::parse_catalog(text);
+  CAF_REQUIRE(changed);
+  contract_cat = std::make_shared<catalog>(changed.value());
+  start_contracts();
+  CAF_CHECK_EQUAL(state_of("C-5"), contract_state::active);
+  auto all_sent = sent("C-5");
+  CAF_REQUIRE_GREATER_OR_EQUAL(all_sent.size(), sent_before);
+  CAF_CHECK_EQUAL(words(all_sent.begin() + sent_before, all_sent.end()), delta);
+  CAF_CHECK_EQUAL(device("MFP-1").state.firmware, fw("4.1.0"));
+  auto again = plan_against("C-5", text);
+  CAF_REQUIRE(again);
+  CAF_CHECK(again->empty());
+}
+
+CAF_TEST(plan against a catalog refuses a bad one or a missing service) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-6", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-6"), contract_state::active);
+  auto history_before = history("C-6").size();
+  CAF_MESSAGE("a malformed catalog: refused naming its field");
+  auto bad = plan_against(
+    "C-6", shipped_text_with([](nlohmann::json& doc) {
+      doc["services"]["data_backup"]["device"]["min_firmware"] = "four";
+    }));
+  CAF_REQUIRE(!bad);
+  CAF_CHECK(is(bad.error(), error_code::invalid_input));
+  check_contains(refusal_text(bad.error()),
+                 "catalog: services.data_backup.device.min_firmware");
+  for (auto junk : {"", "{", "[1,2]", "{\"format\":1,\"services\":7}"}) {
+    auto refused = plan_against("C-6", junk);
+    CAF_REQUIRE(!refused);
+    CAF_CHECK(is(refused.error(), error_code::invalid_input));
+  }
+  CAF_MESSAGE("a catalog without the contract's service: as a restart would "
+              "degrade it, the plan refuses naming the service");
+  auto missing = plan_against("C-6", shipped_text_with([](nlohmann::json& doc) {
+                                doc["services"].erase("data_backup");
+                              }));
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(is(missing.error(), error_code::unknown_service));
+  check_contains(refusal_text(missing.error()), "services.data_backup");
+  CAF_MESSAGE("an unknown contract");
+  auto unknown = plan_against("C-404", shipped_text_with([](auto&) {}));
+  CAF_REQUIRE(!unknown);
+  CAF_CHECK(is(unknown.error(), error_code::unknown_contract));
+  CAF_CHECK_EQUAL(state_of("C-6"), contract_state::active);
+  CAF_CHECK_EQUAL(history("C-6").size(), history_before);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 // The GATEWAY checks what arrives over the wire again: documents built by a
@@ -343,6 +459,15 @@ CAF_TEST(printer customer and event ids are checked too) {
                                  contract_id{std::string(600, 'C')});
   CAF_REQUIRE(!cancelled);
   check_contains(refused_text(cancelled.error()), "id: is 600 bytes long");
+}
+
+CAF_TEST(a catalog too large to plan against is refused before routing) {
+  auto text = std::string(max_catalog_text + 1, ' ');
+  auto refused = ask<std::vector<instruction>>(gateway, atom::plan_v,
+                                               contract_id{"C-1"}, text);
+  CAF_REQUIRE(!refused);
+  check_contains(refused_text(refused.error()),
+                 "catalog: is " + std::to_string(text.size()) + " bytes long");
 }
 
 CAF_TEST(a printer id too long for a key is not enrolled) {

@@ -9,6 +9,8 @@
 #      frozen with SIGSTOP for 10 s: the gateway and the contracts nodes log
 #      it as down within 6 s, log it back after SIGCONT, and every contract
 #      ends active.
+#      `onset plan --catalog` at the gateway node plans a contract on its
+#      contracts node against a changed catalog.
 #   3. Every node is stopped; `onset-node inspect` on each devices node
 #      finds every effect applied exactly once, without gaps.
 #
@@ -151,6 +153,17 @@ done
 connected || fail "not every node connected at the end"
 onset cluster
 step "all 220 contracts active; every node reachable"
+
+# `onset plan --catalog` through the gateway node: its CONTRACT ROUTER
+# carries the catalog text to the contract's node, which plans with it.
+jq '.services.data_backup.device.min_firmware = "4.0.0"
+    | .services.data_backup.device.install_firmware = "4.1.0"' \
+  "$src/config/catalog.json" >"$work/catalog-v2.json"
+plan=$(onset plan C-0001 --catalog "$work/catalog-v2.json" --json) \
+  || fail "plan --catalog through the router: $plan"
+[ "$(jq -c '[.[] | .kind + "@" + .device]' <<<"$plan")" \
+  = '["firmware@MFP-0001","firmware@MFP-0002"]' ] \
+  || fail "plan --catalog through the router: $plan"
 
 step "stopping the cluster; checking the receivers' ledgers"
 "$src/scripts/local-cluster.sh" stop "$run" >/dev/null
