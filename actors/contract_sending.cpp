@@ -145,8 +145,9 @@ void on_ack(contract_self self, uint64_t requested,
     degrade(self, reason);
     return;
   }
-  if (ack.seq < requested && ack.seq < st.streams.acked(ack.stream)
-      && is_running(st.rec.state))
+  // In any state: what the target lost was acknowledged, so the contract
+  // wants it applied whether it still provisions or rests.
+  if (ack.seq < requested && ack.seq < st.streams.acked(ack.stream))
     resync(self, ack.stream, ack.seq);
   auto acked = st.streams.ack(ack.stream, ack.seq);
   // A watermark below what we sent: the target lacks an earlier step (its
@@ -303,7 +304,30 @@ void on_resend(contract_self self, const stream_id& stream, uint64_t seq) {
     send(self, *x);
 }
 
+namespace {
+
+/// Sends the last acknowledged instruction of every stream at rest once
+/// more: a receiver that has it answers as for a duplicate; one that went
+/// back behind it (a store restored from an older copy) answers with its
+/// watermark, and the answer resyncs the stream (on_ack). A stream with
+/// steps pending meets such a receiver through them.
+void probe_streams_at_rest(contract_self self) {
+  auto& st = self->state;
+  for (auto& [stream, acked] : st.streams.at_rest()) {
+    auto last = contract_storage::sent(*st.ctx->env, stream, acked, acked);
+    if (!last || last.value().empty()) {
+      st.logger.warn("stream.probe_failed",
+                     {{"stream", stream.to_string()}, {"acked", acked}});
+      continue;
+    }
+    transmit_again(self, last.value().back());
+  }
+}
+
+} // namespace
+
 void resend_all(contract_self self) {
+  probe_streams_at_rest(self);
   auto& st = self->state;
   if (!is_running(st.rec.state) || st.streams.pending_total() == 0)
     return;

@@ -113,6 +113,14 @@ uint64_t contract_streams::acked(const stream_id& stream) const {
   return i == streams_.end() ? 0 : i->second.acked;
 }
 
+std::vector<std::pair<stream_id, uint64_t>> contract_streams::at_rest() const {
+  std::vector<std::pair<stream_id, uint64_t>> result;
+  for (auto& [stream, s] : streams_)
+    if (s.acked > 0 && s.pending.empty())
+      result.emplace_back(stream, s.acked);
+  return result;
+}
+
 uint64_t contract_streams::acked_total() const {
   uint64_t result = 0;
   for (auto& [_, s] : streams_)

@@ -81,6 +81,10 @@ public:
 
   uint64_t acked(const stream_id& stream) const;
 
+  /// Streams with something acknowledged and nothing pending: nothing
+  /// sent to them would meet a receiver that went back behind its acks.
+  std::vector<std::pair<stream_id, uint64_t>> at_rest() const;
+
   uint64_t acked_total() const;
   uint64_t pending_total() const;
 

@@ -177,4 +177,27 @@ CAF_TEST(a printer behind its acks is sent what it lost again) {
   CAF_CHECK(noted);
 }
 
+CAF_TEST(a printer behind its acks with nothing pending is resynced when
+           its node comes back) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-2", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_REQUIRE_EQUAL(state_of("C-2"), contract_state::active);
+  auto s = device_stream("C-2", "MFP-1");
+  auto acked = watermark(s);
+  CAF_REQUIRE_GREATER(acked, 1u);
+  CAF_MESSAGE("the printer's node comes back on an older copy of its store; "
+              "the contract rests, nothing pending would meet the gap");
+  set_watermark(s, 1);
+  self->send(contracts, atom::resend_v);
+  run();
+  pass(std::chrono::seconds{5});
+  CAF_CHECK_EQUAL(watermark(s), acked);
+  CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
+  bool noted = false;
+  for (auto& h : history("C-2"))
+    noted = noted || h.detail.find("resync") != std::string::npos;
+  CAF_CHECK(noted);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
