@@ -202,8 +202,9 @@ private:
   std::map<std::string, std::string> snapshots_;
   /// Printers (numbers) the schedule brought back on line.
   std::set<int> online_;
-  /// Renewals and cancels whose first attempt the kill of their contracts
-  /// node made fail (then retried).
+  /// Renewals and cancels of `*_crash` moves whose first attempt failed
+  /// (their contracts node killed under them, or another node down), then
+  /// retried.
   uint64_t interrupted_ = 0;
   uint64_t restored_ = 0;
 };
@@ -393,7 +394,8 @@ void chaos_run::crash_during(const chaos_move& x, const std::string& what,
   // Failed with its node: the change may or may not have been committed;
   // the retry is accepted either way, or refused with `accepted`.
   ++interrupted_;
-  say(what + " failed while its node was killed (" + client_.render(err) + "); retrying");
+  say(what + " failed while its node was killed (" + client_.render(err)
+      + "); retrying");
   retry(what, accepted, request);
 }
 
