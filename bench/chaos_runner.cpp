@@ -625,6 +625,15 @@ std::pair<std::string, bool> chaos_run::audit() {
   // Evidence that the restore hit work: streams the contracts nodes sent
   // again to the restored receiver.
   auto resynced = count({"c1", "c2"}, "stream.resync");
+  // Evidence that reconnections (a paused or killed peer back) found
+  // steps in flight: CONTRACTs that sent pending steps again at once.
+  uint64_t reconnected = 0;
+  for (auto n : {"c1", "c2"})
+    for_each_event(cluster_->log_path(n), [&](const nlohmann::json& e) {
+      if (e.value("event", "") == "resend.all" && e.contains("contract")
+          && e.value("pending", 0) > 0)
+        ++reconnected;
+    });
   for (auto& p : r.problems)
     std::printf("  %s\n", p.c_str());
   auto n = [](uint64_t x) { return std::to_string(x); };
@@ -637,8 +646,8 @@ std::pair<std::string, bool> chaos_run::audit() {
               + " wrong_final=" + n(wrong) + " left_behind=" + n(r.left_behind)
               + " instructions=" + n(r.instructions) + " reacked=" + n(reacked)
               + " interrupted=" + n(interrupted_) + " restored=" + n(restored_)
-              + " resynced=" + n(resynced)
-              + " settled_after_s=" + fixed1(settled_after_s_);
+              + " resynced=" + n(resynced) + " resent_on_reconnect="
+              + n(reconnected) + " settled_after_s=" + fixed1(settled_after_s_);
   if (!plan_.without.empty())
     line += " without=" + plan_.without;
   if (!options_.faults.empty())
