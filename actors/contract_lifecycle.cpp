@@ -340,12 +340,11 @@ bool recover(contract_self self) {
                  {{"state", to_string(st.rec.state)},
                   {"version", st.rec.doc.version},
                   {"pending", st.streams.pending_total()}});
-  // The steps of degraded printers stay stopped until a retry.
+  // The steps of degraded printers stay stopped until a retry; skips go.
   std::vector<instruction> resend;
-  if (is_running(st.rec.state))
-    for (auto& x : st.streams.all_pending())
-      if (st.rec.degraded_devices.count(x.device) == 0)
-        resend.push_back(x);
+  for (auto& x : st.streams.all_pending())
+    if (to_resend(st, x))
+      resend.push_back(x);
   contract_change change;
   check_dates(self, change);
   if (!st.want_problem.empty()) {

@@ -238,9 +238,9 @@ bool send_first_waiting(contract_self self) {
   while (!st.waiting_sends.empty()) {
     auto [stream, seq] = std::move(st.waiting_sends.front());
     st.waiting_sends.pop_front();
-    if (!is_running(st.rec.state))
-      continue;
-    if (auto* x = st.streams.pending(stream, seq)) {
+    auto* x = st.streams.pending(stream, seq);
+    if (x != nullptr
+        && (is_running(st.rec.state) || x->kind == step_kind::skip)) {
       transmit(self, *x);
       return true;
     }
@@ -298,9 +298,8 @@ void on_resend(contract_self self, const stream_id& stream, uint64_t seq) {
   auto& st = self->state;
   if (auto i = st.attempts.find({stream, seq}); i != st.attempts.end())
     i->second.resend_armed = false;
-  if (!is_running(st.rec.state))
-    return;
-  if (auto* x = st.streams.pending(stream, seq))
+  auto* x = st.streams.pending(stream, seq);
+  if (x != nullptr && (is_running(st.rec.state) || x->kind == step_kind::skip))
     send(self, *x);
 }
 
@@ -326,16 +325,25 @@ void probe_streams_at_rest(contract_self self) {
 
 } // namespace
 
+bool to_resend(const contract_actor_state& st, const instruction& x) {
+  if (x.kind == step_kind::skip)
+    return true;
+  return is_running(st.rec.state)
+         && st.rec.degraded_devices.count(x.device) == 0;
+}
+
 void resend_all(contract_self self) {
   probe_streams_at_rest(self);
   auto& st = self->state;
-  if (!is_running(st.rec.state) || st.streams.pending_total() == 0)
+  if (st.streams.pending_total() == 0)
     return;
-  // The steps of printers left behind wait for a retry.
+  // The steps of printers left behind wait for a retry; skips go.
   std::vector<instruction> resend;
   for (auto& x : st.streams.all_pending())
-    if (st.rec.degraded_devices.count(x.device) == 0)
+    if (to_resend(st, x))
       resend.push_back(x);
+  if (resend.empty() && !is_running(st.rec.state))
+    return;
   st.logger.info("resend.all",
                  {{"pending", resend.size()}, {"reason", "peer back"}});
   send_all(self, resend);

@@ -29,7 +29,14 @@ void on_permit(contract_self self);
 /// The backoff timer of one step fired: sends it again if still pending.
 void on_resend(contract_self self, const stream_id& stream, uint64_t seq);
 
-/// A peer came back: sends every pending step again at once.
+/// Whether pending `x` is sent again at a restart or a peer back:
+/// a `skip` always, whatever the state, since it only delivers an
+/// abandonment already decided and nothing else moves its target past the
+/// seq; any other step while the contract runs and its printer is not left
+/// behind.
+bool to_resend(const contract_actor_state& st, const instruction& x);
+
+/// A peer came back: sends every pending step again at once (to_resend).
 void resend_all(contract_self self);
 
 /// Ties the actor's permits to its life: whatever it holds when it exits

@@ -26,6 +26,7 @@ constexpr const char* usage_text
   = R"(onset-chaos [--seed N] [--contracts N] [--kills N] [--pauses N]
             [--faults SPEC] [--settle-timeout S] [--work-dir DIR]
             [--keep] [--schedule-only] [--soak SECONDS]
+            [--without MOVES]
 
 --seed N           schedule and workload seed (default: from the clock);
                    the same seed gives the same schedule and workload
@@ -42,6 +43,9 @@ constexpr const char* usage_text
 --schedule-only    print the workload and the schedule, run nothing
 --soak SECONDS     repeat runs with seeds N, N+1, ... for SECONDS; stop at
                    the first failing seed
+--without MOVES    leave out moves, comma-separated: crash (kills during
+                   renewals and cancels), refuse (refused printers),
+                   restore (a devices node restored from an older copy)
 
 Prints one summary line per run:
   chaos seed=42 kills=57 pauses=12 contracts=40 lost=0 duplicated=0 ...
@@ -60,6 +64,10 @@ struct options {
   bool keep = false;
   bool schedule_only = false;
   long soak = 0;
+  std::string without;
+  bool crash = true;
+  bool refuse = true;
+  bool restore = true;
 };
 
 [[noreturn]] void bad(const std::string& what) {
@@ -99,7 +107,8 @@ options parse(int argc, char** argv) {
                   : opt == "--settle-timeout" ? &o.settle_timeout
                   : opt == "--soak"           ? &o.soak
                                               : nullptr;
-    if (count == nullptr && opt != "--faults" && opt != "--work-dir")
+    if (count == nullptr && opt != "--faults" && opt != "--work-dir"
+        && opt != "--without")
       bad("unknown option '" + opt + "'");
     if (i + 1 >= argc)
       bad(opt + " needs a value");
@@ -108,6 +117,8 @@ options parse(int argc, char** argv) {
       o.faults = val;
     } else if (opt == "--work-dir") {
       o.work_dir = val;
+    } else if (opt == "--without") {
+      o.without = val;
     } else {
       if (!is_count(val))
         bad(opt + ": '" + val + "' is not a whole number");
@@ -122,6 +133,14 @@ options parse(int argc, char** argv) {
     bad("--pauses: " + std::to_string(o.pauses) + " is more than 10000");
   if (o.settle_timeout < 1)
     bad("--settle-timeout must be at least 1");
+  static const std::regex moves{
+    "^(crash|refuse|restore)(,(crash|refuse|restore))*$"};
+  if (!std::regex_match(o.without, moves) && !o.without.empty())
+    bad("--without: '" + o.without
+        + "' is not a list of crash, refuse, restore");
+  o.crash = o.without.find("crash") == std::string::npos;
+  o.refuse = o.without.find("refuse") == std::string::npos;
+  o.restore = o.without.find("restore") == std::string::npos;
   static const std::regex spec{"^[a-z_]+=[0-9.]+(,[a-z_]+=[0-9.]+)*$"};
   if (!o.faults.empty() && !std::regex_match(o.faults, spec))
     bad("--faults: '" + o.faults + "' is not NAME=VALUE,...");
@@ -140,6 +159,8 @@ std::string sizes_args(const options& o) {
                 + std::to_string(o.pauses);
   if (!o.faults.empty())
     result += " --faults " + o.faults;
+  if (!o.without.empty())
+    result += " --without " + o.without;
   return result;
 }
 
@@ -149,6 +170,9 @@ int run_one(const options& o, long seed, chaos_client& client,
   sizes.contracts = static_cast<int>(o.contracts);
   sizes.kills = static_cast<int>(o.kills);
   sizes.pauses = static_cast<int>(o.pauses);
+  sizes.crash = o.crash;
+  sizes.refuse = o.refuse;
+  sizes.restore = o.restore;
   auto plan = make_chaos_plan(static_cast<uint32_t>(seed), sizes);
   print_plan(std::cout, plan, o.faults);
   std::cout.flush();
@@ -171,6 +195,9 @@ int main(int argc, char** argv) {
     sizes.contracts = static_cast<int>(o.contracts);
     sizes.kills = static_cast<int>(o.kills);
     sizes.pauses = static_cast<int>(o.pauses);
+    sizes.crash = o.crash;
+    sizes.refuse = o.refuse;
+    sizes.restore = o.restore;
     print_plan(std::cout, make_chaos_plan(static_cast<uint32_t>(o.seed), sizes),
                o.faults);
     return 0;

@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
+#include <lmdb.h>
 #include <nlohmann/json.hpp>
 
 #include "actors/engine_config.hpp"
@@ -41,6 +44,44 @@ constexpr auto retry_for = std::chrono::seconds{90};
 
 std::string catalog_file() {
   return std::string{ONSET_SOURCE_DIR} + "/config/catalog.json";
+}
+
+/// The run's own service (service_mix::kiosk): an application and a
+/// setting that needs it, on the firmware every printer is registered with,
+/// so that installing the application is a printer's first step. Only the
+/// catalog of the nodes other than d2 lists it: the simulated printers of
+/// d2 refuse the application as unknown, as a printer model that cannot
+/// take it would.
+nlohmann::json kiosk_service() {
+  return {{"description", "Kiosk mode, for onset-chaos's refused steps."},
+          {"device",
+           {{"min_firmware", "2.0.0"},
+            {"install_firmware", "2.4.0"},
+            {"apps", {"kiosk-app"}},
+            {"settings", {{"kiosk.enabled", true}}}}}};
+}
+
+/// Copies the LMDB environment in `from` to `to` (a directory) with
+/// mdb_env_copy2. MDB_CP_COMPACT copies from one read transaction and
+/// never takes the writer's lock, which a SIGSTOPped node may hold. Returns
+/// an error message, empty on success.
+std::string copy_environment(const std::string& from, const std::string& to) {
+  MDB_env* env = nullptr;
+  auto fail = [&](const char* what, int rc) {
+    if (env != nullptr)
+      mdb_env_close(env);
+    return std::string{what} + ": " + mdb_strerror(rc);
+  };
+  if (auto rc = mdb_env_create(&env))
+    return fail("mdb_env_create", rc);
+  if (auto rc = mdb_env_set_maxdbs(env, 64))
+    return fail("mdb_env_set_maxdbs", rc);
+  if (auto rc = mdb_env_open(env, from.c_str(), MDB_RDONLY | MDB_NOTLS, 0640))
+    return fail("mdb_env_open", rc);
+  if (auto rc = mdb_env_copy2(env, to.c_str(), MDB_CP_COMPACT))
+    return fail("mdb_env_copy2", rc);
+  mdb_env_close(env);
+  return {};
 }
 
 std::string rfc3339(std::time_t t) {
@@ -74,6 +115,8 @@ nlohmann::json services_of(const chaos_contract& c, int version) {
     case service_mix::delivery:
       return {{"consumables_delivery",
                {{"delivery_threshold_pct", v}, {"payment_method", "invoice"}}}};
+    case service_mix::kiosk:
+      return {{"chaos_kiosk", nlohmann::json::object()}};
     default:
       return {{"parts_life_prediction", {{"alert_threshold_pct", v + 50}}},
               {"cloud_doc_backup", nlohmann::json::object()}};
@@ -102,11 +145,23 @@ public:
   void show_logs() const;
 
 private:
+  void write_catalogs();
   void start_cluster();
   void prepare();
   void play(const chaos_move& x);
   void restart(const std::vector<std::string>& nodes);
   void submit(int first, int last);
+  /// Renews or cancels contract `x.first` as `request` does, and SIGKILLs
+  /// `x.node` `x.gap_ms` after sending it; restarts the node after `x.ms`,
+  /// then retries until accepted.
+  void crash_during(const chaos_move& x, const std::string& what,
+                    error_code accepted,
+                    const std::function<caf::error()>& request);
+  void snapshot(const std::string& node);
+  void restore(const chaos_move& x);
+  /// Sets the printers back on line that the schedule did so and whose
+  /// devices node's store was restored from before that.
+  void online_again(const std::string& node);
   void settle();
   /// Stops the cluster and audits every node's store.
   nodes::audit_report read_stores();
@@ -117,7 +172,7 @@ private:
                  const std::string& event) const;
   std::pair<std::string, bool> audit();
   void write_report(const nodes::audit_report& r, uint64_t wrong,
-                    uint64_t reacked) const;
+                    uint64_t reacked, uint64_t resynced) const;
 
   /// Calls `f` until it succeeds or refuses with `accepted` (the change was
   /// made by an attempt whose reply was lost with a node), for up to 90 s.
@@ -128,7 +183,8 @@ private:
   std::string expected_state(const chaos_contract& c) const {
     return c.fate == contract_fate::cancel || c.fate == contract_fate::expire
              ? "ended"
-             : "active";
+           : c.fate == contract_fate::refuse ? "degraded"
+                                             : "active";
   }
 
   const chaos_plan& plan_;
@@ -142,6 +198,15 @@ private:
   std::time_t t_docs_ = 0;
   std::map<int, int> version_;
   double settled_after_s_ = 0;
+  /// The copy of a devices node's store, by node.
+  std::map<std::string, std::string> snapshots_;
+  /// Printers (numbers) the schedule brought back on line.
+  std::set<int> online_;
+  /// Renewals and cancels of `*_crash` moves whose first attempt failed
+  /// (their contracts node killed under them, or another node down), then
+  /// retried.
+  uint64_t interrupted_ = 0;
+  uint64_t restored_ = 0;
 };
 
 void chaos_run::show_logs() const {
@@ -163,10 +228,7 @@ void chaos_run::show_logs() const {
 }
 
 std::pair<std::string, bool> chaos_run::run() {
-  auto cat = config::load_catalog(catalog_file());
-  if (!cat)
-    throw chaos_error("catalog refused: " + cat.error().to_string());
-  catalog_ = std::move(cat.value());
+  write_catalogs();
   start_cluster();
   prepare();
   say("running " + std::to_string(plan_.moves.size()) + " events");
@@ -180,21 +242,42 @@ std::pair<std::string, bool> chaos_run::run() {
   return audit();
 }
 
+/// Writes the run's catalogs: CATALOG_FILE plus chaos_kiosk for every
+/// node but d2, CATALOG_FILE as it is for d2; the run plans and audits with
+/// the first.
+void chaos_run::write_catalogs() {
+  std::ifstream in{catalog_file()};
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("services"))
+    throw chaos_error("cannot read " + catalog_file());
+  std::ofstream{work_ + "/catalog-d2.json"} << doc.dump(2) << '\n';
+  doc["services"]["chaos_kiosk"] = kiosk_service();
+  std::ofstream{work_ + "/catalog.json"} << doc.dump(2) << '\n';
+  auto cat = config::load_catalog(work_ + "/catalog.json");
+  if (!cat)
+    throw chaos_error("catalog refused: " + cat.error().to_string());
+  catalog_ = std::move(cat.value());
+}
+
 void chaos_run::start_cluster() {
   cluster_settings s;
   s.node_args = {"--firmware-latency", "1500", "--apps-latency",    "500",
                  "--settings-latency", "200",  "--request-timeout", "1000",
                  "--resend-cap",       "1000", "--threads",         "2",
                  "--log-format",       "json"};
+  for (auto& n : chaos_nodes())
+    s.extra_args[n] = {
+      "--catalog", work_ + (n == "d2" ? "/catalog-d2.json" : "/catalog.json")};
   if (!options_.faults.empty()) {
     // Validated by onset-node itself; each contracts node its own seed.
     ::setenv("ONSET_ENABLE_TEST_FAULTS", "1", 1);
     for (auto& n : chaos_nodes())
       if (n[0] == 'c')
-        s.extra_args[n] = {"--test-faults",
-                           options_.faults + ",seed="
-                             + std::to_string(uint64_t{plan_.seed} * 10
-                                              + std::stoul(n.substr(1)))};
+        s.extra_args[n].insert(s.extra_args[n].end(),
+                               {"--test-faults",
+                                options_.faults + ",seed="
+                                  + std::to_string(uint64_t{plan_.seed} * 10
+                                                   + std::stoul(n.substr(1)))});
   }
   s.heartbeat_interval_ms = 200;
   s.heartbeat_timeout_ms = 1000;
@@ -295,6 +378,70 @@ void chaos_run::submit(int first, int last) {
   }
 }
 
+void chaos_run::crash_during(const chaos_move& x, const std::string& what,
+                             error_code accepted,
+                             const std::function<caf::error()>& request) {
+  std::thread killer{[&] {
+    std::this_thread::sleep_for(milliseconds{x.gap_ms});
+    cluster_->kill(x.node);
+  }};
+  auto err = request();
+  killer.join();
+  std::this_thread::sleep_for(milliseconds{x.ms});
+  restart({x.node});
+  if (!err || is(err, accepted))
+    return;
+  // Failed with its node: the change may or may not have been committed;
+  // the retry is accepted either way, or refused with `accepted`.
+  ++interrupted_;
+  say(what + " failed while its node was killed (" + client_.render(err)
+      + "); retrying");
+  retry(what, accepted, request);
+}
+
+void chaos_run::snapshot(const std::string& node) {
+  namespace fs = std::filesystem;
+  auto dir = work_ + "/snapshot-" + node;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  cluster_->pause(node);
+  auto copy = std::async(std::launch::async, copy_environment,
+                         cluster_->data_dir(node), dir);
+  // LMDB's reader table has a lock of its own, which the frozen node may
+  // hold for an instant: then the copy is made after SIGCONT (still one
+  // read transaction, so one consistent state).
+  if (copy.wait_for(std::chrono::seconds{5}) != std::future_status::ready)
+    say("snapshot of " + node + " waits for the node; resuming it");
+  cluster_->resume(node);
+  if (auto err = copy.get(); !err.empty())
+    throw chaos_error("copy of " + node + "'s store: " + err);
+  snapshots_[node] = dir;
+}
+
+void chaos_run::restore(const chaos_move& x) {
+  namespace fs = std::filesystem;
+  auto i = snapshots_.find(x.node);
+  if (i == snapshots_.end())
+    throw chaos_error("restore " + x.node + " before its snapshot");
+  cluster_->kill(x.node);
+  auto data = cluster_->data_dir(x.node);
+  fs::remove(data + "/lock.mdb");
+  fs::copy_file(i->second + "/data.mdb", data + "/data.mdb",
+                fs::copy_options::overwrite_existing);
+  std::this_thread::sleep_for(milliseconds{x.ms});
+  restart({x.node});
+  ++restored_;
+  online_again(x.node);
+}
+
+void chaos_run::online_again(const std::string& node) {
+  for (auto printer : online_)
+    if (chaos_printer_node(printer) == node)
+      retry("set-online", std::nullopt, [&] {
+        return client_.set_online(device_id{chaos_printer_id(printer)}, true);
+      });
+}
+
 void chaos_run::play(const chaos_move& x) {
   auto sleep = [](int ms) { std::this_thread::sleep_for(milliseconds{ms}); };
   switch (x.kind) {
@@ -353,6 +500,28 @@ void chaos_run::play(const chaos_move& x) {
         return client_.set_online(device_id{chaos_printer_id(2 * x.first)},
                                   true);
       });
+      online_.insert(2 * x.first);
+      break;
+    case chaos_move::renew_crash: {
+      auto doc = document(plan_.workload[static_cast<size_t>(x.first - 1)], 2);
+      crash_during(x, "renew " + chaos_contract_id(x.first),
+                   error_code::stale_version,
+                   [&] { return client_.submit({doc}); });
+      version_[x.first] = 2;
+      break;
+    }
+    case chaos_move::cancel_crash:
+      crash_during(x, "cancel " + chaos_contract_id(x.first),
+                   error_code::wrong_state, [&] {
+                     return client_.cancel(
+                       contract_id{chaos_contract_id(x.first)});
+                   });
+      break;
+    case chaos_move::snapshot:
+      snapshot(x.node);
+      break;
+    case chaos_move::restore:
+      restore(x);
       break;
   }
 }
@@ -414,6 +583,10 @@ nodes::audit_report chaos_run::read_stores() {
   }
   nodes::audit_options a;
   a.expect_settled = true;
+  for (auto& c : plan_.workload)
+    if (c.left_behind != 0)
+      a.left_behind[contract_id{chaos_contract_id(c.index)}].insert(
+        device_id{chaos_printer_id(c.left_behind)});
   a.now = actors::system_wall_clock()();
   auto report = nodes::audit_cluster(ptrs, catalog_, a);
   if (!report)
@@ -449,6 +622,18 @@ std::pair<std::string, bool> chaos_run::audit() {
   // Evidence that the faults hit work in flight: instructions the
   // receivers got again after applying them.
   auto reacked = count({"d1", "d2"}, "step.duplicate");
+  // Evidence that the restore hit work: streams the contracts nodes sent
+  // again to the restored receiver.
+  auto resynced = count({"c1", "c2"}, "stream.resync");
+  // Evidence that reconnections (a paused or killed peer back) found
+  // steps in flight: CONTRACTs that sent pending steps again at once.
+  uint64_t reconnected = 0;
+  for (auto n : {"c1", "c2"})
+    for_each_event(cluster_->log_path(n), [&](const nlohmann::json& e) {
+      if (e.value("event", "") == "resend.all" && e.contains("contract")
+          && e.value("pending", 0) > 0)
+        ++reconnected;
+    });
   for (auto& p : r.problems)
     std::printf("  %s\n", p.c_str());
   auto n = [](uint64_t x) { return std::to_string(x); };
@@ -458,19 +643,27 @@ std::pair<std::string, bool> chaos_run::audit() {
               + " duplicated=" + n(r.duplicated)
               + " reordered=" + n(r.reordered) + " unsettled=" + n(r.unsettled)
               + " mismatched=" + n(r.mismatched) + " pending=" + n(r.pending)
-              + " wrong_final=" + n(wrong)
+              + " wrong_final=" + n(wrong) + " left_behind=" + n(r.left_behind)
               + " instructions=" + n(r.instructions) + " reacked=" + n(reacked)
-              + " settled_after_s=" + fixed1(settled_after_s_);
+              + " interrupted=" + n(interrupted_) + " restored=" + n(restored_)
+              + " resynced=" + n(resynced) + " resent_on_reconnect="
+              + n(reconnected) + " settled_after_s=" + fixed1(settled_after_s_);
+  if (!plan_.without.empty())
+    line += " without=" + plan_.without;
   if (!options_.faults.empty())
     line += " faults=" + options_.faults
             + " injected=" + n(count({"c1", "c2"}, "fault.injected"));
-  write_report(r, wrong, reacked);
-  bool ok = r.ok() && wrong == 0 && r.contracts.size() == plan_.workload.size();
+  write_report(r, wrong, reacked, resynced);
+  uint64_t behind = 0;
+  for (auto& c : plan_.workload)
+    behind += c.left_behind != 0 ? 1 : 0;
+  bool ok = r.ok() && wrong == 0 && r.contracts.size() == plan_.workload.size()
+            && r.left_behind == behind;
   return {line, ok};
 }
 
 void chaos_run::write_report(const nodes::audit_report& r, uint64_t wrong,
-                             uint64_t reacked) const {
+                             uint64_t reacked, uint64_t resynced) const {
   auto contracts = nlohmann::json::array();
   for (auto& c : r.contracts)
     contracts.push_back({{"id", c.id.str()},
@@ -487,6 +680,10 @@ void chaos_run::write_report(const nodes::audit_report& r, uint64_t wrong,
                      {"mismatched", r.mismatched},
                      {"wrong_final", wrong},
                      {"reacked", reacked},
+                     {"left_behind", r.left_behind},
+                     {"interrupted", interrupted_},
+                     {"restored", restored_},
+                     {"resynced", resynced},
                      {"problems", r.problems},
                      {"contracts", contracts},
                      {"ok", r.ok()}};

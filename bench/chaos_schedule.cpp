@@ -6,6 +6,8 @@
 #include <map>
 #include <random>
 
+#include "config/placement.hpp"
+
 namespace onset::bench {
 
 namespace {
@@ -21,6 +23,10 @@ constexpr int pause_span = 1000;
 constexpr int wait_span = 150;
 constexpr int kill2_gap_span = 500;
 constexpr int recovering_gap_span = 300;
+/// A renew_crash or cancel_crash kills the contracts node this many ms
+/// (at most) after sending the request: while it fetches the printers'
+/// records and commits.
+constexpr int crash_gap_span = 60;
 
 /// Contracts are submitted in batches of this many.
 constexpr int batch = 5;
@@ -39,7 +45,8 @@ private:
   std::mt19937 gen_;
 };
 
-std::vector<chaos_contract> make_workload(draws& rnd, int contracts) {
+std::vector<chaos_contract> make_workload(draws& rnd, int contracts,
+                                          bool refuse) {
   std::vector<chaos_contract> result;
   for (int i = 1; i <= contracts; ++i) {
     chaos_contract x;
@@ -56,9 +63,22 @@ std::vector<chaos_contract> make_workload(draws& rnd, int contracts) {
              : r < 35 ? contract_fate::renew
              : r < 45 ? contract_fate::offline
              : r < 55 ? contract_fate::expire
+             : r < 70 ? contract_fate::refuse
                       : contract_fate::keep;
     if (x.fate == contract_fate::expire)
       x.end_offset_s = x.start_offset_s + rnd(20) + 20;
+    if (x.fate == contract_fate::refuse) {
+      // Only a contract with one printer on each devices node: the one on
+      // d2 refuses, the other provisions.
+      auto a = 2 * i - 1;
+      auto b = 2 * i;
+      if (!refuse || chaos_printer_node(a) == chaos_printer_node(b)) {
+        x.fate = contract_fate::keep;
+      } else {
+        x.services = service_mix::kiosk;
+        x.left_behind = chaos_printer_node(a) == "d2" ? a : b;
+      }
+    }
     result.push_back(x);
   }
   return result;
@@ -135,10 +155,13 @@ std::vector<chaos_move> make_faults(draws& rnd, const chaos_sizes& sizes,
 
 /// Interleaves the workload's moves with `faults`: batches of five
 /// contracts at seeded positions over the first two thirds (the first at
-/// once), and each renewal, cancellation or printer back online at a seeded
-/// position after its contract's batch, so that contracts provision while
-/// nodes die.
-std::vector<chaos_move> interleave(draws& rnd, const chaos_plan& plan,
+/// once), each renewal, cancellation or printer back online at a seeded
+/// position after its contract's batch (half the renewals and
+/// cancellations with a kill of the contract's node right after the
+/// request), so that contracts provision while nodes die, and the snapshot
+/// of a devices node in the first third, its restore in the second.
+std::vector<chaos_move> interleave(draws& rnd, const chaos_sizes& sizes,
+                                   chaos_plan& plan,
                                    std::vector<chaos_move> faults) {
   auto n_faults = static_cast<int>(faults.size());
   auto span = n_faults * 2 / 3 + 1;
@@ -175,7 +198,34 @@ std::vector<chaos_move> interleave(draws& rnd, const chaos_plan& plan,
     auto from = batch_pos[static_cast<size_t>(c.index)];
     auto pos = from + 1 + rnd(std::max(1, n_faults - from));
     x.first = c.index;
+    if (x.kind != chaos_move::offline) {
+      auto crash = rnd(2) == 0;
+      auto gap = rnd(crash_gap_span);
+      auto delay = rnd(kill_delay_span) + kill_delay_min;
+      if (crash && sizes.crash) {
+        x.kind = x.kind == chaos_move::renew ? chaos_move::renew_crash
+                                             : chaos_move::cancel_crash;
+        x.node = chaos_contract_node(c.index);
+        x.gap_ms = gap;
+        x.ms = delay;
+        plan.kills += 1;
+      }
+    }
     at[pos].push_back(std::move(x));
+  }
+  auto third = std::max(1, n_faults / 3);
+  chaos_move snap;
+  snap.kind = chaos_move::snapshot;
+  snap.node = rnd(2) == 0 ? "d1" : "d2";
+  auto snap_pos = 1 + rnd(third);
+  chaos_move restore = snap;
+  restore.kind = chaos_move::restore;
+  restore.ms = rnd(kill_delay_span) + kill_delay_min;
+  auto restore_pos = snap_pos + third + rnd(third);
+  if (sizes.restore) {
+    plan.kills += 1;
+    at[snap_pos].push_back(std::move(snap));
+    at[restore_pos].push_back(std::move(restore));
   }
   std::vector<chaos_move> result;
   for (int pos = 0; pos < n_faults; ++pos) {
@@ -203,6 +253,16 @@ const std::vector<std::string>& chaos_nodes() {
   return result;
 }
 
+std::string chaos_contract_node(int index) {
+  return "c"
+         + std::to_string(config::owner_index(chaos_contract_id(index), 2) + 1);
+}
+
+std::string chaos_printer_node(int index) {
+  return "d"
+         + std::to_string(config::owner_index(chaos_printer_id(index), 2) + 1);
+}
+
 std::string to_string(service_mix x) {
   switch (x) {
     case service_mix::device_only:
@@ -211,8 +271,10 @@ std::string to_string(service_mix x) {
       return "backup";
     case service_mix::delivery:
       return "delivery";
-    default:
+    case service_mix::parts:
       return "parts";
+    default:
+      return "kiosk";
   }
 }
 
@@ -226,8 +288,10 @@ std::string to_string(contract_fate x) {
       return "renew";
     case contract_fate::offline:
       return "offline";
-    default:
+    case contract_fate::expire:
       return "expire";
+    default:
+      return "refuse";
   }
 }
 
@@ -253,6 +317,16 @@ std::string to_string(const chaos_move& x) {
       return "renew " + n(x.first);
     case chaos_move::cancel:
       return "cancel " + n(x.first);
+    case chaos_move::renew_crash:
+      return "renew_crash " + n(x.first) + " " + x.node + " " + n(x.gap_ms)
+             + " " + n(x.ms);
+    case chaos_move::cancel_crash:
+      return "cancel_crash " + n(x.first) + " " + x.node + " " + n(x.gap_ms)
+             + " " + n(x.ms);
+    case chaos_move::snapshot:
+      return "snapshot " + x.node;
+    case chaos_move::restore:
+      return "restore " + x.node + " " + n(x.ms);
     default:
       return "offline " + n(x.first);
   }
@@ -262,9 +336,14 @@ chaos_plan make_chaos_plan(uint32_t seed, const chaos_sizes& sizes) {
   draws rnd{seed};
   chaos_plan result;
   result.seed = seed;
-  result.workload = make_workload(rnd, sizes.contracts);
+  result.workload = make_workload(rnd, sizes.contracts, sizes.refuse);
   auto faults = make_faults(rnd, sizes, result);
-  result.moves = interleave(rnd, result, std::move(faults));
+  result.moves = interleave(rnd, sizes, result, std::move(faults));
+  for (auto [left_out, name] : {std::pair{!sizes.crash, "crash"},
+                                {!sizes.refuse, "refuse"},
+                                {!sizes.restore, "restore"}})
+    if (left_out)
+      result.without += (result.without.empty() ? "" : ",") + std::string{name};
   return result;
 }
 
@@ -274,14 +353,19 @@ void print_plan(std::ostream& out, const chaos_plan& plan,
   out << "chaos seed=" << plan.seed << " contracts=" << contracts
       << " printers=" << 2 * contracts << " kills=" << plan.kills
       << " pauses=" << plan.pauses
-      << " faults=" << (faults.empty() ? "none" : faults) << '\n';
+      << " faults=" << (faults.empty() ? "none" : faults)
+      << (plan.without.empty() ? "" : " without=" + plan.without) << '\n';
   out << "workload (start/end offsets in s from the submit of the first "
          "batch; 0 = past/far):\n";
   for (auto& c : plan.workload)
     out << "  " << chaos_contract_id(c.index)
         << " services=" << to_string(c.services) << " value=" << c.value
         << " start+" << c.start_offset_s << " end+" << c.end_offset_s
-        << " fate=" << to_string(c.fate) << '\n';
+        << " fate=" << to_string(c.fate)
+        << (c.left_behind == 0
+              ? std::string{}
+              : " left_behind=" + chaos_printer_id(c.left_behind))
+        << '\n';
   out << "schedule (" << plan.moves.size() << " events; times in ms):\n";
   size_t k = 0;
   for (auto& x : plan.moves)

@@ -17,10 +17,18 @@ namespace onset::bench {
 /// The nodes of the chaos cluster, in the order the schedule draws them.
 const std::vector<std::string>& chaos_nodes();
 
-enum class service_mix { device_only, backup, delivery, parts };
+/// The contracts node that owns contract `index`, the devices node that owns
+/// printer `index` (config/placement.hpp over c1, c2 and d1, d2).
+std::string chaos_contract_node(int index);
+std::string chaos_printer_node(int index);
 
-/// What happens to a contract during the run.
-enum class contract_fate { keep, cancel, renew, offline, expire };
+/// `kiosk`: only the run's own service `chaos_kiosk` (an application and a
+/// setting), which the printers of d2 cannot take (docs/chaos.md).
+enum class service_mix { device_only, backup, delivery, parts, kiosk };
+
+/// What happens to a contract during the run. `refuse`: one printer, on
+/// d2, refuses its first step, and is left behind.
+enum class contract_fate { keep, cancel, renew, offline, expire, refuse };
 
 std::string to_string(service_mix x);
 std::string to_string(contract_fate x);
@@ -37,6 +45,8 @@ struct chaos_contract {
   int start_offset_s = 0;
   int end_offset_s = 0;
   contract_fate fate = contract_fate::keep;
+  /// The printer (its number) left behind, for fate `refuse`; else 0.
+  int left_behind = 0;
 };
 
 /// One move of the schedule. Times are milliseconds.
@@ -62,6 +72,16 @@ struct chaos_move {
     renew,
     cancel,
     offline,
+    /// Renew or cancel contract `first`, and `gap_ms` after sending the
+    /// request SIGKILL its contracts node `node` (its commit in flight),
+    /// restart it after `ms`.
+    renew_crash,
+    cancel_crash,
+    /// SIGSTOP devices node `node`, copy its store aside, SIGCONT.
+    snapshot,
+    /// SIGKILL `node`, put the copy of its store in place of its data,
+    /// restart it after `ms`.
+    restore,
   };
   kind_t kind = wait;
   std::string node;
@@ -80,9 +100,13 @@ struct chaos_plan {
   std::vector<chaos_contract> workload;
   std::vector<chaos_move> moves;
   /// SIGKILLs and pauses the schedule holds (a kill2 counts two kills,
-  /// kill_recovering two, kill_all one per node).
+  /// kill_recovering two, kill_all one per node, renew_crash, cancel_crash
+  /// and restore one).
   int kills = 0;
   int pauses = 0;
+  /// The moves left out (chaos_sizes), as --without spells them; empty if
+  /// none.
+  std::string without;
 };
 
 /// The sizes of a plan.
@@ -91,11 +115,19 @@ struct chaos_sizes {
   /// At least this many SIGKILLs and pauses.
   int kills = 50;
   int pauses = 10;
+  /// The moves of a kind can be left out (--without): the draws stay the
+  /// same, so the rest of the plan does not change. `crash`: renewals and
+  /// cancels without a kill; `refuse`: refused contracts kept instead;
+  /// `restore`: no snapshot and restore.
+  bool crash = true;
+  bool refuse = true;
+  bool restore = true;
 };
 
 /// The plan of `seed`: at least `sizes.kills` kills and `sizes.pauses`
-/// pauses, and each special move (kill2, kill_recovering, kill_all, a kill
-/// restarted at once) once.
+/// pauses, each special move (kill2, kill_recovering, kill_all, a kill
+/// restarted at once) once, and one snapshot of a devices node followed by
+/// its restore.
 chaos_plan make_chaos_plan(uint32_t seed, const chaos_sizes& sizes);
 
 /// Prints the plan as `onset-chaos --schedule-only` does; `faults` is the

@@ -188,23 +188,35 @@ void check_streams(const cluster_state& st, audit_report& r, checker& c) {
   }
 }
 
-contract_state expected_state(const contract_record& rec, utc_time now) {
-  if (rec.ending || rec.doc.end <= now)
+/// The printers `options` expects left behind of `rec`; nullptr: none.
+const std::set<device_id>* left_behind_of(const contract_record& rec,
+                                          const audit_options& options) {
+  auto i = options.left_behind.find(rec.doc.id);
+  return i == options.left_behind.end() ? nullptr : &i->second;
+}
+
+contract_state expected_state(const contract_record& rec,
+                              const audit_options& options) {
+  if (rec.ending || rec.doc.end <= options.now)
     return contract_state::ended;
-  if (rec.started || rec.doc.start <= now)
-    return contract_state::active;
+  if (rec.started || rec.doc.start <= options.now)
+    return left_behind_of(rec, options) != nullptr ? contract_state::degraded
+                                                   : contract_state::active;
   return contract_state::scheduled;
 }
 
 /// What every printer and (service, printer) should hold: the union of what
-/// the contracts expected `active` want, over the registration.
+/// the contracts expected `active` want, and of what the contracts expected
+/// `degraded` want for their printers not left behind, over the
+/// registration.
 struct wanted {
   std::map<device_id, device_state> devices;
   std::map<std::pair<service_id, device_id>, service_device_state> services;
   std::map<device_id, firmware_version> min_firmware;
 };
 
-wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
+wanted wanted_state(const cluster_state& st, const catalog& cat,
+                    const audit_options& options) {
   wanted w;
   for (auto& [id, d] : st.devices) {
     auto& x = w.devices[id];
@@ -212,14 +224,22 @@ wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
     std::sort(x.apps.begin(), x.apps.end());
   }
   for (auto& rec : st.contracts) {
-    if (expected_state(rec, now) != contract_state::active)
+    auto expected = expected_state(rec, options);
+    if (expected != contract_state::active
+        && expected != contract_state::degraded)
       continue;
     // A contract naming a service gone from the catalog is degraded by its
     // node; no state is expected of it here.
     auto want = actors::desired_for(rec, cat);
     if (!want)
       continue;
+    auto* behind = left_behind_of(rec, options);
+    auto skipped = [behind](const device_id& id) {
+      return behind != nullptr && behind->count(id) > 0;
+    };
     for (auto& [id, d] : want.value().devices) {
+      if (skipped(id))
+        continue;
       auto& x = w.devices[id];
       std::vector<std::string> apps;
       std::set_union(x.apps.begin(), x.apps.end(), d.apps.begin(), d.apps.end(),
@@ -232,6 +252,8 @@ wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
     }
     for (auto& [service, per_device] : want.value().services)
       for (auto& [device, values] : per_device) {
+        if (skipped(device))
+          continue;
         auto& x = w.services[{service, device}];
         x.registered = true;
         x.active = true;
@@ -242,24 +264,53 @@ wanted wanted_state(const cluster_state& st, const catalog& cat, utc_time now) {
   return w;
 }
 
-void check_settled(const cluster_state& st, const catalog& cat, utc_time now,
-                   audit_report& r, checker& c) {
+std::string joined(const std::set<device_id>& xs) {
+  std::string result;
+  for (auto& x : xs)
+    result += (result.empty() ? "" : ",") + x.str();
+  return result.empty() ? "none" : result;
+}
+
+/// Whether `rec`, expected degraded, left exactly the expected printers
+/// behind; counts them in `r.left_behind`.
+bool check_left_behind(const contract_record& rec,
+                       const std::set<device_id>& expected, audit_report& r,
+                       checker& c) {
+  std::set<device_id> have;
+  for (auto& [id, _] : rec.degraded_devices)
+    have.insert(id);
+  if (have != expected) {
+    c.problem("unsettled: contract " + rec.doc.id.str() + " left behind "
+              + joined(have) + ", expected " + joined(expected));
+    return false;
+  }
+  r.left_behind += have.size();
+  return true;
+}
+
+void check_settled(const cluster_state& st, const catalog& cat,
+                   const audit_options& options, audit_report& r, checker& c) {
   for (auto& rec : st.contracts) {
     audit_contract a;
     a.id = rec.doc.id;
     a.version = rec.doc.version;
     a.state = to_string(rec.state);
-    a.expected = to_string(expected_state(rec, now));
+    auto expected = expected_state(rec, options);
+    a.expected = to_string(expected);
     if (a.state != a.expected) {
       ++r.unsettled;
       c.problem("unsettled: contract " + a.id.str() + " v"
                 + std::to_string(a.version) + " is " + a.state + ", expected "
                 + a.expected
                 + (rec.reason.empty() ? "" : " (" + rec.reason + ")"));
+    } else if (expected == contract_state::degraded
+               && !check_left_behind(rec, *left_behind_of(rec, options), r,
+                                     c)) {
+      ++r.unsettled;
     }
     r.contracts.push_back(std::move(a));
   }
-  auto w = wanted_state(st, cat, now);
+  auto w = wanted_state(st, cat, options);
   for (auto& [id, want] : w.devices) {
     auto d = st.devices.find(id);
     if (d == st.devices.end()) {
@@ -323,7 +374,7 @@ audit_cluster(const std::vector<persistence::environment*>& envs,
   check_streams(st, r, c);
   if (options.expect_settled) {
     r.settled_checked = true;
-    check_settled(st, cat, options.now, r, c);
+    check_settled(st, cat, options, r, c);
     if (r.pending > 0)
       c.problem("pending: " + std::to_string(r.pending)
                 + " instructions written but not acknowledged");

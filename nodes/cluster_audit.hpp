@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ struct audit_options {
   utc_time now;
   /// At most this many problems are described.
   size_t max_problems = 20;
+  /// Contracts whose steps some printers refuse: each is expected
+  /// `degraded` with exactly these printers left behind (unless it is
+  /// expected `ended`), its other printers holding what it wants and the
+  /// printers left behind nothing of it (their refused step abandoned).
+  std::map<contract_id, std::set<device_id>> left_behind;
 };
 
 /// One stream as the receiver and the outbox hold it.
@@ -82,6 +88,8 @@ struct audit_report {
   /// the desired one.
   uint64_t unsettled = 0;
   uint64_t mismatched = 0;
+  /// Printers left behind as `left_behind` expects.
+  uint64_t left_behind = 0;
   std::vector<audit_contract> contracts;
   std::vector<audit_stream> per_stream;
   /// The first `max_problems` violations, one line each.

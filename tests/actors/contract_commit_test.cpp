@@ -7,6 +7,9 @@
 #include <deque>
 #include <utility>
 
+#include <caf/local_actor.hpp>
+
+#include "actors/contract_actor.hpp"
 #include "actors/contract_storage.hpp"
 #include "persistence/codec.hpp"
 #include "persistence/keys.hpp"
@@ -568,6 +571,47 @@ CAF_TEST(a printer that refuses a step is left behind and the other finishes) {
   pass(std::chrono::seconds{3});
   CAF_CHECK_EQUAL(state_of("C-7"), contract_state::active);
   check_provisioned("MFP-1");
+}
+
+CAF_TEST(a skip whose ack died with its CONTRACT is sent again) {
+  enroll("MFP-1");
+  enroll("MFP-2");
+  view_of = "C-9";
+  self->send(contracts, atom::submit_v,
+             make("C-9", 1, backup, R"(["MFP-1","MFP-2"])", started));
+  // MFP-1's stream: firmware (seq 1), then the refused apps (seq 2), whose
+  // skip takes seq 2.
+  auto stream = device_stream("C-9", "MFP-1");
+  caf::actor victim;
+  CAF_MESSAGE("step until the printer has committed the skip");
+  while (effects(stream, 2) == 0) {
+    CAF_REQUIRE(sched.has_job());
+    for (auto* job : sched.jobs)
+      if (auto* a = dynamic_cast<caf::local_actor*>(job);
+          a != nullptr
+          && std::string{a->name()} == actors::contract_actor_state::name)
+        victim = caf::actor_cast<caf::actor>(a->ctrl());
+    sched.run_once();
+  }
+  CAF_REQUIRE(victim != nullptr);
+  CAF_REQUIRE_EQUAL(rule->refused, 1u);
+  CAF_MESSAGE("the CONTRACT actor dies with the skip's ack on its way");
+  caf::anon_send_exit(victim, caf::exit_reason::kill);
+  run();
+  pass(std::chrono::seconds{10});
+  CAF_CHECK_EQUAL(state_of("C-9"), contract_state::degraded);
+  check_contains(view("C-9").summary.reason, "1 printer degraded: MFP-1 (");
+  check_provisioned("MFP-2");
+  CAF_MESSAGE("the skip was sent again and its ack recorded: nothing pending");
+  auto stored = actors::contract_storage::load(*env, contract_id{"C-9"});
+  CAF_REQUIRE(stored && *stored);
+  for (auto& s : (*stored)->streams) {
+    CAF_MESSAGE(s.stream.to_string()
+                << " last " << s.last_seq << " acked " << s.acked);
+    CAF_CHECK_EQUAL(s.acked, s.last_seq);
+  }
+  CAF_CHECK_EQUAL(watermark(stream), 2u);
+  check_effects_once();
 }
 
 CAF_TEST(a service step put off for one printer holds up no other printer) {

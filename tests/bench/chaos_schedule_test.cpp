@@ -1,6 +1,8 @@
 // The plan of an onset-chaos run (bench/chaos_schedule.hpp) depends on its
 // seed alone, reaches the configured kills and pauses, and holds each
-// special move; and the events of a node's JSON log are counted by name.
+// special move, the kills during renewals and cancels, the refused printers
+// and a devices node's snapshot and restore; and the events of a node's
+// JSON log are counted by name.
 #define CAF_SUITE chaos_schedule
 #include <caf/test/unit_test.hpp>
 
@@ -56,6 +58,10 @@ CAF_TEST(a plan holds at least the configured kills and pauses) {
                : x.kind == chaos_move::kill_recovering ? 2
                : x.kind == chaos_move::kill_all
                  ? static_cast<int>(chaos_nodes().size())
+               : x.kind == chaos_move::renew_crash
+                   || x.kind == chaos_move::cancel_crash
+                   || x.kind == chaos_move::restore
+                 ? 1
                  : 0;
     CAF_CHECK_EQUAL(kills, plan.kills);
   }
@@ -99,7 +105,9 @@ CAF_TEST(every contract is submitted once and its fate comes after) {
         submitted[static_cast<size_t>(i)] = static_cast<int>(pos);
       }
     } else if (x.kind == chaos_move::renew || x.kind == chaos_move::cancel
-               || x.kind == chaos_move::offline) {
+               || x.kind == chaos_move::offline
+               || x.kind == chaos_move::renew_crash
+               || x.kind == chaos_move::cancel_crash) {
       CAF_CHECK_GREATER(static_cast<int>(pos),
                         submitted[static_cast<size_t>(x.first)]);
       CAF_CHECK_NOT_EQUAL(submitted[static_cast<size_t>(x.first)], -1);
@@ -108,6 +116,90 @@ CAF_TEST(every contract is submitted once and its fate comes after) {
   for (int i = 1; i <= 23; ++i)
     CAF_CHECK_NOT_EQUAL(submitted[static_cast<size_t>(i)], -1);
   CAF_CHECK_EQUAL(plan.moves.front().kind, chaos_move::submit);
+}
+
+CAF_TEST(renewals and cancels kill the node of their contract) {
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    auto plan = make_chaos_plan(seed, chaos_sizes{});
+    for (auto& x : plan.moves)
+      if (x.kind == chaos_move::renew_crash
+          || x.kind == chaos_move::cancel_crash) {
+        CAF_CHECK_EQUAL(x.node, chaos_contract_node(x.first));
+        CAF_CHECK_GREATER_OR_EQUAL(x.ms, 100);
+      }
+  }
+  auto plan = make_chaos_plan(42, chaos_sizes{});
+  CAF_CHECK_GREATER(count_kind(plan, chaos_move::renew_crash), 0u);
+  CAF_CHECK_GREATER(count_kind(plan, chaos_move::cancel_crash), 0u);
+}
+
+CAF_TEST(a refused contract has one printer on each devices node) {
+  size_t refused = 0;
+  for (uint32_t seed = 1; seed <= 50; ++seed)
+    for (auto& c : make_chaos_plan(seed, chaos_sizes{}).workload) {
+      if (c.fate != contract_fate::refuse) {
+        CAF_CHECK_EQUAL(c.left_behind, 0);
+        continue;
+      }
+      ++refused;
+      CAF_CHECK_EQUAL(c.services, service_mix::kiosk);
+      CAF_CHECK_EQUAL(chaos_printer_node(c.left_behind), "d2");
+      auto other = c.left_behind % 2 == 0 ? c.left_behind - 1
+                                          : c.left_behind + 1;
+      CAF_CHECK_EQUAL((other + 1) / 2, c.index);
+      CAF_CHECK_EQUAL(chaos_printer_node(other), "d1");
+    }
+  CAF_CHECK_GREATER(refused, 50u);
+}
+
+CAF_TEST(a devices node is copied once and restored later) {
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    auto plan = make_chaos_plan(seed, chaos_sizes{});
+    CAF_REQUIRE_EQUAL(count_kind(plan, chaos_move::snapshot), 1u);
+    CAF_REQUIRE_EQUAL(count_kind(plan, chaos_move::restore), 1u);
+    auto kind_is = [](chaos_move::kind_t k) {
+      return [k](const chaos_move& x) { return x.kind == k; };
+    };
+    auto snap = std::find_if(plan.moves.begin(), plan.moves.end(),
+                             kind_is(chaos_move::snapshot));
+    auto restore = std::find_if(plan.moves.begin(), plan.moves.end(),
+                                kind_is(chaos_move::restore));
+    CAF_CHECK(snap < restore);
+    CAF_CHECK(snap->node == "d1" || snap->node == "d2");
+    CAF_CHECK_EQUAL(snap->node, restore->node);
+    CAF_CHECK(plan.moves.front().kind == chaos_move::submit);
+  }
+}
+
+CAF_TEST(moves left out leave the rest of the plan as it was) {
+  chaos_sizes without;
+  without.crash = false;
+  without.refuse = false;
+  without.restore = false;
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    auto all = make_chaos_plan(seed, chaos_sizes{});
+    auto some = make_chaos_plan(seed, without);
+    CAF_CHECK_EQUAL(some.without, "crash,refuse,restore");
+    CAF_CHECK_EQUAL(count_kind(some, chaos_move::renew_crash), 0u);
+    CAF_CHECK_EQUAL(count_kind(some, chaos_move::cancel_crash), 0u);
+    CAF_CHECK_EQUAL(count_kind(some, chaos_move::snapshot), 0u);
+    CAF_CHECK_EQUAL(count_kind(some, chaos_move::restore), 0u);
+    for (auto& c : some.workload)
+      CAF_CHECK_NOT_EQUAL(c.fate, contract_fate::refuse);
+    auto kind_of = [](const chaos_move& x) {
+      return x.kind == chaos_move::renew_crash    ? chaos_move::renew
+             : x.kind == chaos_move::cancel_crash ? chaos_move::cancel
+                                                  : x.kind;
+    };
+    std::vector<std::string> a;
+    std::vector<std::string> b;
+    for (auto& x : all.moves)
+      if (x.kind != chaos_move::snapshot && x.kind != chaos_move::restore)
+        a.push_back(std::to_string(kind_of(x)) + " " + std::to_string(x.first));
+    for (auto& x : some.moves)
+      b.push_back(std::to_string(kind_of(x)) + " " + std::to_string(x.first));
+    CAF_CHECK(a == b);
+  }
 }
 
 CAF_TEST(moves print as the schedule lines of onset - chaos) {
@@ -127,6 +219,18 @@ CAF_TEST(moves print as the schedule lines of onset - chaos) {
   x.first = 6;
   x.last = 10;
   CAF_CHECK_EQUAL(to_string(x), "submit 6 10");
+  x.kind = chaos_move::renew_crash;
+  x.node = "c2";
+  x.gap_ms = 12;
+  x.ms = 300;
+  CAF_CHECK_EQUAL(to_string(x), "renew_crash 6 c2 12 300");
+  x.kind = chaos_move::cancel_crash;
+  CAF_CHECK_EQUAL(to_string(x), "cancel_crash 6 c2 12 300");
+  x.kind = chaos_move::snapshot;
+  x.node = "d1";
+  CAF_CHECK_EQUAL(to_string(x), "snapshot d1");
+  x.kind = chaos_move::restore;
+  CAF_CHECK_EQUAL(to_string(x), "restore d1 300");
   CAF_CHECK_EQUAL(chaos_contract_id(7), "C-0007");
   CAF_CHECK_EQUAL(chaos_printer_id(12), "MFP-0012");
 }

@@ -25,6 +25,7 @@ refused "--contracts: 0 is not in 1..2000" --contracts 0
 refused "--kills: '-3' is not a whole number" --kills -3
 refused "--seed needs a value" --seed
 refused "--faults: 'drop' is not NAME=VALUE" --faults drop
+refused "--without: 'kills' is not a list of crash, refuse, restore" --without kills
 a=$("$chaos" --seed 7 --contracts 20 --schedule-only)
 b=$("$chaos" --seed 7 --contracts 20 --schedule-only)
 c=$("$chaos" --seed 8 --contracts 20 --schedule-only)
@@ -35,6 +36,11 @@ grep -q "kill_recovering" <<<"$a" || fail "no kill of a recovering node"
 grep -q "kill2" <<<"$a" || fail "no two kills close together"
 grep -Eq "kill [a-z0-9]+ 0$" <<<"$a" || fail "no restart right after a kill"
 [ "$(grep -c " pause " <<<"$a")" -ge 10 ] || fail "fewer than 10 pauses"
+grep -Eq "renew_crash [0-9]+ c[12] " <<<"$a" || fail "no kill during a renewal"
+grep -Eq "cancel_crash [0-9]+ c[12] " <<<"$a" || fail "no kill during a cancel"
+grep -Eq "snapshot d[12]$" <<<"$a" || fail "no snapshot of a devices node"
+grep -Eq "restore d[12] [0-9]+$" <<<"$a" || fail "no restore of a devices node"
+grep -q "fate=refuse left_behind=MFP-" <<<"$a" || fail "no refused printer"
 node_refused() { # expected-text args...
   local want=$1 out rc=0
   shift
