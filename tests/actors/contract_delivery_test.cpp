@@ -177,8 +177,8 @@ CAF_TEST(a printer behind its acks is sent what it lost again) {
   CAF_CHECK(noted);
 }
 
-CAF_TEST(a printer behind its acks with nothing pending is resynced when
-           its node comes back) {
+CAF_TEST(a printer behind its acks with nothing pending is resynced when its
+           node comes back) {
   enroll("MFP-1");
   CAF_REQUIRE(
     submit(make("C-2", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
