@@ -582,17 +582,8 @@ CAF_TEST(a skip whose ack died with its CONTRACT is sent again) {
   // MFP-1's stream: firmware (seq 1), then the refused apps (seq 2), whose
   // skip takes seq 2.
   auto stream = device_stream("C-9", "MFP-1");
-  caf::actor victim;
   CAF_MESSAGE("step until the printer has committed the skip");
-  while (effects(stream, 2) == 0) {
-    CAF_REQUIRE(sched.has_job());
-    for (auto* job : sched.jobs)
-      if (auto* a = dynamic_cast<caf::local_actor*>(job);
-          a != nullptr
-          && std::string{a->name()} == actors::contract_actor_state::name)
-        victim = caf::actor_cast<caf::actor>(a->ctrl());
-    sched.run_once();
-  }
+  auto victim = step_until_committed(stream, 2);
   CAF_REQUIRE(victim != nullptr);
   CAF_REQUIRE_EQUAL(rule->refused, 1u);
   CAF_MESSAGE("the CONTRACT actor dies with the skip's ack on its way");

@@ -54,17 +54,8 @@ CAF_TEST(a contract killed before it records an ack resends and finishes) {
   self->send(contracts, atom::submit_v,
              make("C-2", 1, backup, R"(["MFP-1"])", started));
   auto stream = device_stream("C-2", "MFP-1");
-  caf::actor victim;
   CAF_MESSAGE("step until the printer has committed its first step");
-  while (effects(stream, 1) == 0) {
-    CAF_REQUIRE(sched.has_job());
-    for (auto* job : sched.jobs)
-      if (auto* a = dynamic_cast<caf::local_actor*>(job);
-          a != nullptr
-          && std::string{a->name()} == actors::contract_actor_state::name)
-        victim = caf::actor_cast<caf::actor>(a->ctrl());
-    sched.run_once();
-  }
+  auto victim = step_until_committed(stream, 1);
   CAF_REQUIRE(victim != nullptr);
   CAF_MESSAGE("the printer committed seq 1; the contract has not recorded it");
   auto stored = actors::contract_storage::load(*env, contract_id{"C-2"});

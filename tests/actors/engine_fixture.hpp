@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "actors/contract_actor.hpp"
 #include "actors/contract_supervisor.hpp"
 #include "messages/contract_json.hpp"
 #include "persistence/receiver_ledger.hpp"
@@ -122,6 +123,23 @@ struct engine_fixture : receiver_fixture {
                                                   contract_id{id});
     CAF_REQUIRE(result);
     return std::move(*result);
+  }
+
+  /// Runs one message at a time until the receiver of `stream` has
+  /// committed `seq`; returns the last CONTRACT actor seen with a message
+  /// waiting: killing it leaves that commit's ack in flight.
+  caf::actor step_until_committed(const stream_id& stream, uint64_t seq) {
+    caf::actor result;
+    while (effects(stream, seq) == 0) {
+      CAF_REQUIRE(sched.has_job());
+      for (auto* job : sched.jobs)
+        if (auto* a = dynamic_cast<caf::local_actor*>(job);
+            a != nullptr
+            && std::string{a->name()} == actors::contract_actor_state::name)
+          result = caf::actor_cast<caf::actor>(a->ctrl());
+      sched.run_once();
+    }
+    return result;
   }
 
   /// The `sent` lines of a contract's history, as `kind@target` words.
