@@ -10,6 +10,7 @@
 #include "actors/contract_intake.hpp"
 #include "actors/contract_storage.hpp"
 #include "actors/contract_views.hpp"
+#include "actors/ended_resync.hpp"
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 #include "persistence/caf_error.hpp"
@@ -275,12 +276,24 @@ caf::result<atom::ok> start_event(self_ptr self, const contract_id& id,
 }
 
 /// A peer came back: every running CONTRACT actor resends what it has
-/// pending.
+/// pending and probes its streams at rest; the streams of ended contracts,
+/// which have no actor, are probed by an ended resync each
+/// (actors/ended_resync.hpp).
 void resend_all(self_ptr self) {
   auto& st = self->state;
   log::info("resend.all", {{"contracts", st.running->size()}});
   for (auto& [_, child] : *st.running)
     self->send(child, atom::resend_v);
+  auto records = contract_storage::load_records(*st.ctx->env);
+  if (!records) {
+    log::error("resend.ended_unreadable",
+               {{"error", persistence::to_string(records.error())}});
+    return;
+  }
+  for (auto& rec : records.value())
+    if (rec.state == contract_state::ended
+        && st.running->count(rec.doc.id) == 0)
+      spawn_ended_resync(self->system(), st.ctx, rec.doc.id);
 }
 
 } // namespace

@@ -191,4 +191,25 @@ CAF_TEST(a printer behind its acks with nothing pending is resynced when its
   CAF_CHECK(noted);
 }
 
+CAF_TEST(a printer behind the acks of an ended contract is resynced when its
+           node comes back) {
+  enroll("MFP-1");
+  CAF_REQUIRE(
+    submit(make("C-3", 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
+  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-3"}));
+  pass(std::chrono::seconds{5});
+  CAF_REQUIRE_EQUAL(state_of("C-3"), contract_state::ended);
+  auto s = device_stream("C-3", "MFP-1");
+  auto acked = watermark(s);
+  CAF_REQUIRE_GREATER(acked, 1u);
+  CAF_MESSAGE("the printer's node comes back on a copy from before the "
+              "removals; no CONTRACT actor runs for an ended contract");
+  set_watermark(s, 1);
+  self->send(contracts, atom::resend_v);
+  run();
+  pass(std::chrono::seconds{5});
+  CAF_CHECK_EQUAL(watermark(s), acked);
+  CAF_CHECK_EQUAL(state_of("C-3"), contract_state::ended);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
