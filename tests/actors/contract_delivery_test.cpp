@@ -137,6 +137,14 @@ struct fixture : engine_fixture {
                                           persistence::keys::be64_value(seq))));
     CAF_REQUIRE(static_cast<bool>(txn.commit()));
   }
+
+  /// Whether a line of contract `id`'s history mentions `text`.
+  bool history_mentions(const std::string& id, const std::string& text) {
+    for (auto& h : history(id))
+      if (h.detail.find(text) != std::string::npos)
+        return true;
+    return false;
+  }
 };
 
 } // namespace resync_detail
@@ -162,10 +170,7 @@ CAF_TEST(a printer behind its acks is sent what it lost again) {
   pass(std::chrono::seconds{10});
   CAF_CHECK_EQUAL(state_of("C-1"), contract_state::active);
   CAF_CHECK_EQUAL(watermark(s), acked + 1);
-  bool noted = false;
-  for (auto& h : history("C-1"))
-    noted = noted || h.detail.find("resync") != std::string::npos;
-  CAF_CHECK(noted);
+  CAF_CHECK(history_mentions("C-1", "resync"));
 }
 
 CAF_TEST(a printer behind its acks with nothing pending is resynced when its
@@ -185,10 +190,7 @@ CAF_TEST(a printer behind its acks with nothing pending is resynced when its
   pass(std::chrono::seconds{5});
   CAF_CHECK_EQUAL(watermark(s), acked);
   CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
-  bool noted = false;
-  for (auto& h : history("C-2"))
-    noted = noted || h.detail.find("resync") != std::string::npos;
-  CAF_CHECK(noted);
+  CAF_CHECK(history_mentions("C-2", "resync"));
 }
 
 CAF_TEST(a printer behind the acks of an ended contract is resynced when its
