@@ -25,12 +25,6 @@ engine_config::duration backoff(contract_self self, unsigned attempt) {
                   jitter(self->state.rng));
 }
 
-/// A target's answer that no resend changes.
-bool is_permanent(const caf::error& err) {
-  return is(err, error_code::refused) || is(err, error_code::unknown_device)
-         || is(err, error_code::unknown_service);
-}
-
 /// A step past its deadline: its detail for the history.
 std::string overdue(const instruction& x, caf::timespan waited,
                     const std::string& what) {
@@ -58,7 +52,7 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
     degrade(self, describe(*x) + " conflict: " + what);
     return;
   }
-  if (is_permanent(err)) {
+  if (is_permanent_refusal(err)) {
     abandon(self, *x, what);
     return;
   }

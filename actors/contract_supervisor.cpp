@@ -114,6 +114,11 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
 
 void on_child_down(self_ptr self, const caf::down_msg& msg) {
   auto& st = self->state;
+  if (auto r = st.resyncs.find(msg.source); r != st.resyncs.end()) {
+    st.resyncing.erase(r->second);
+    st.resyncs.erase(r);
+    return;
+  }
   auto i = st.by_address.find(msg.source);
   if (i == st.by_address.end())
     return;
@@ -291,9 +296,12 @@ void resend_all(self_ptr self) {
     return;
   }
   for (auto& rec : records.value())
-    if (rec.state == contract_state::ended
-        && st.running->count(rec.doc.id) == 0)
-      spawn_ended_resync(self->system(), st.ctx, rec.doc.id);
+    if (rec.state == contract_state::ended && st.running->count(rec.doc.id) == 0
+        && st.resyncing.count(rec.doc.id) == 0) {
+      auto resync = spawn_ended_resync(self, st.ctx, rec.doc.id);
+      st.resyncs.emplace(resync.address(), rec.doc.id);
+      st.resyncing.insert(rec.doc.id);
+    }
 }
 
 } // namespace

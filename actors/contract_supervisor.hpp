@@ -36,6 +36,10 @@ struct contract_supervisor_state {
   std::shared_ptr<std::map<contract_id, contract_actor>> running
     = std::make_shared<std::map<contract_id, contract_actor>>();
   std::map<caf::actor_addr, contract_id> by_address;
+  /// Ended resyncs running (actors/ended_resync.hpp): at most one per
+  /// contract, however often peers come back meanwhile.
+  std::map<caf::actor_addr, contract_id> resyncs;
+  std::set<contract_id> resyncing;
   std::map<contract_id, std::deque<caf::actor_clock::time_point>> crashes;
   /// Contracts whose last actor died with an error: the next one waits for
   /// the STORE to drain before it reads (contract_behavior, after_crash).

@@ -17,6 +17,11 @@ bool is(const caf::error& err, error_code code) {
   return is_onset_error(err) && err.code() == static_cast<uint8_t>(code);
 }
 
+bool is_permanent_refusal(const caf::error& err) {
+  return is(err, error_code::refused) || is(err, error_code::unknown_device)
+         || is(err, error_code::unknown_service);
+}
+
 caf::error refusal(error_code code, std::string text) {
   return caf::make_error(code, std::move(text));
 }

@@ -74,6 +74,10 @@ std::string to_string(error_code x);
 /// with the same number).
 bool is(const caf::error& err, error_code code);
 
+/// Whether a target's answer `err` is one no resend changes: `refused`,
+/// `unknown_device`, `unknown_service`.
+bool is_permanent_refusal(const caf::error& err);
+
 /// Whether `err` belongs to Onset's category at all (false for no error).
 bool is_onset_error(const caf::error& err);
 
