@@ -4,10 +4,11 @@
 // refusal in the target's place) and dropping acks. A seeded std::mt19937
 // draws random submits, renewals, cancellations (some with their CONTRACT
 // killed while the change's commit is in flight), days passing, printers
-// going off and on line, link cuts, operators' retries, and crashes of
-// CONTRACT, DEVICE and SERVICE actors. Deadlines are short and the
-// crash-loop guard is low, so printers are left behind, contracts degrade
-// and escalate, and degraded contracts are cancelled. Then the cluster
+// going off and on line, link cuts, operators' retries, the devices node's
+// store put back to an older copy of itself (as a restore from backup
+// does), and crashes of CONTRACT, DEVICE and SERVICE actors. Deadlines are
+// short and the crash-loop guard is low, so printers are left behind, contracts
+// degrade and escalate, and degraded contracts are cancelled. Then the cluster
 // heals (an operator retries what is degraded) and one check from both
 // nodes' stores (nodes/cluster_audit.hpp) proves nothing lost, duplicated
 // or reordered and everything settled as the contracts want.
@@ -16,6 +17,7 @@
 #define CAF_SUITE chaos_workload
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "actors/contract_actor.hpp"
@@ -87,6 +89,7 @@ struct chaos_fixture : cluster_fixture {
     size_t retries = 0;
     size_t crashes = 0;
     size_t crashed_mid_change = 0;
+    size_t restores = 0;
   } seen;
 
   /// What the workload knows of one contract.
@@ -106,6 +109,11 @@ struct chaos_fixture : cluster_fixture {
   bool link_up = true;
   std::vector<std::string> offline;
   int next_printer = 1;
+
+  /// Every record of d1's store but its format key, as of the last copy.
+  using store_copy
+    = std::map<std::pair<persistence::db, std::string>, std::string>;
+  std::optional<store_copy> d1_copy;
 
   utc_time at_day(int d) const {
     return utc_time{base.seconds + int64_t{86400} * d};
@@ -320,6 +328,67 @@ struct chaos_fixture : cluster_fixture {
     link_up = !link_up;
   }
 
+  /// The first time, copies d1's store (a backup); the next time, puts
+  /// the store back to that copy while the link is down (a devices node
+  /// restored from its backup and started again), then brings the link
+  /// back: the CONTRACTs must find what the printers and services lost
+  /// and send it again. DEVICE and SERVICE actors cache nothing (they read
+  /// the store in each step), so the copy is what they see next.
+  void backup_or_restore_d1() {
+    if (!d1_copy) {
+      CAF_MESSAGE("backup of d1");
+      d1_copy = copy_store(*d1.env);
+      return;
+    }
+    if (link_up)
+      toggle_link();
+    CAF_MESSAGE("d1 restored from its backup");
+    restore_store(*d1.env, *d1_copy);
+    d1_copy.reset();
+    ++seen.restores;
+    toggle_link();
+  }
+
+  static std::vector<persistence::db> copied_dbs() {
+    std::vector<persistence::db> xs;
+    for (size_t i = 1; i < persistence::db_count; ++i)
+      xs.push_back(static_cast<persistence::db>(i)); // all but `meta`
+    return xs;
+  }
+
+  static store_copy copy_store(persistence::environment& env) {
+    store_copy copy;
+    auto txn = env.begin_read();
+    CAF_REQUIRE(txn);
+    for (auto which : copied_dbs())
+      CAF_REQUIRE(persistence::scan_prefix(
+        txn, which, "", [&](std::string_view key, std::string_view value) {
+          copy.emplace(std::make_pair(which, std::string{key}),
+                       std::string{value});
+          return true;
+        }));
+    return copy;
+  }
+
+  static void restore_store(persistence::environment& env,
+                            const store_copy& copy) {
+    auto txn = env.begin_write();
+    CAF_REQUIRE(txn);
+    for (auto which : copied_dbs()) {
+      std::vector<std::string> keys;
+      CAF_REQUIRE(persistence::scan_prefix(
+        txn, which, "", [&](std::string_view key, std::string_view) {
+          keys.emplace_back(key);
+          return true;
+        }));
+      for (auto& key : keys)
+        CAF_REQUIRE(txn.del(which, key));
+    }
+    for (auto& [key, value] : copy)
+      CAF_REQUIRE(txn.put(key.first, key.second, value));
+    CAF_REQUIRE(txn.commit());
+  }
+
   /// Lets `steps` times 100 ms pass. After each tick (timers fired, their
   /// messages waiting), three times in four a few messages run, then one
   /// actor with a message waiting crashes.
@@ -381,7 +450,7 @@ struct chaos_fixture : cluster_fixture {
       ask<atom::ok>(earth, c1_device_router, atom::enroll_v, records));
     std::mt19937 rng{seed};
     for (int k = 0; k < moves; ++k) {
-      switch (std::uniform_int_distribution<int>{0, 12}(rng)) {
+      switch (std::uniform_int_distribution<int>{0, 13}(rng)) {
         case 0:
         case 1:
         case 2:
@@ -409,6 +478,9 @@ struct chaos_fixture : cluster_fixture {
         case 10:
           retry_one(rng);
           break;
+        case 11:
+          backup_or_restore_d1();
+          break;
         default:
           pass_with_crashes(1, rng);
       }
@@ -425,11 +497,12 @@ struct chaos_fixture : cluster_fixture {
     if (!link_up)
       toggle_link();
     pass(std::chrono::seconds{3});
-    while (!offline.empty()) {
+    // Every printer, not only those the workload took off line: a restore
+    // of d1 brings back the on-line flags of its backup.
+    for (int i = 1; i <= printers; ++i)
       CAF_REQUIRE(ask<atom::ok>(earth, c1_device_router, atom::online_v,
-                                device_id{offline.back()}, true));
-      offline.pop_back();
-    }
+                                device_id{printer_id(i)}, true));
+    offline.clear();
     int last_date = day;
     for (auto& [_, m] : contracts)
       last_date
@@ -447,6 +520,9 @@ struct chaos_fixture : cluster_fixture {
             ++seen.retries;
       pass(std::chrono::seconds{1});
     }
+    // The resyncs of ended contracts probe again at most `resend_cap`
+    // (10 s, jittered up to 15 s) apart: two more rounds.
+    pass(std::chrono::seconds{30});
   }
 
   /// Lines of `kind` in contract `id`'s history whose detail has `part`.
@@ -501,7 +577,9 @@ struct chaos_fixture : cluster_fixture {
     size_t left_behind = 0;
     size_t degraded = 0;
     size_t escalated = 0;
+    size_t resyncs = 0;
     for (auto& [id, _] : contracts) {
+      resyncs += history_lines(id, history_kind::problem, "resync ");
       escalated += history_lines(id, history_kind::transition, "crash loop");
       abandoned += history_lines(id, history_kind::abandoned, "");
       left_behind += history_lines(id, history_kind::problem, " degraded: ");
@@ -511,7 +589,8 @@ struct chaos_fixture : cluster_fixture {
                 << contracts.size() << " instructions=" << r.instructions
                 << " acked=" << r.acked << " abandoned=" << abandoned
                 << " left_behind=" << left_behind << " degraded=" << degraded
-                << " escalated=" << escalated << " retries=" << seen.retries
+                << " escalated=" << escalated << " resyncs=" << resyncs
+                << " restores=" << seen.restores << " retries=" << seen.retries
                 << " crashes=" << seen.crashes
                 << " crashed_mid_change=" << seen.crashed_mid_change);
     // The moves reached what they are for.
@@ -520,6 +599,8 @@ struct chaos_fixture : cluster_fixture {
     CAF_CHECK_GREATER(degraded, 0u);
     CAF_CHECK_GREATER(seen.retries, 0u);
     CAF_CHECK_GREATER(seen.crashed_mid_change, 0u);
+    CAF_CHECK_GREATER(seen.restores, 0u);
+    CAF_CHECK_GREATER(resyncs, 0u);
     CAF_CHECK_GREATER_OR_EQUAL(seen.crashes + seen.crashed_mid_change, 50u);
   }
 };
