@@ -10,6 +10,7 @@ packages=(
   libboost-serialization-dev
   libspdlog-dev
   nlohmann-json3-dev
+  libcpp-httplib-dev
   libcli11-dev
   libjemalloc-dev
   jq
