@@ -69,6 +69,92 @@ printer_rules::setting_app_sets(const std::string& key) const {
   return i != setting_apps_.end() ? i->second : none;
 }
 
+namespace {
+
+driver_result install_firmware(const device_state& current,
+                               const instruction& x) {
+  if (x.firmware.parts.empty())
+    return driver_result::refused("firmware step names no version");
+  auto next = current;
+  if (current.firmware < x.firmware)
+    next.firmware = x.firmware;
+  return driver_result::applied(std::move(next));
+}
+
+driver_result install_apps(const printer_rules& rules,
+                           const device_state& current, const instruction& x) {
+  for (auto& app : x.apps) {
+    auto needed = rules.app_min_firmware(app);
+    if (needed == nullptr)
+      return driver_result::refused("unknown application " + app);
+    if (current.firmware < *needed)
+      return driver_result::refused("application " + app + " needs firmware "
+                                    + needed->to_string() + ", printer runs "
+                                    + current.firmware.to_string());
+  }
+  auto next = current;
+  next.apps.insert(next.apps.end(), x.apps.begin(), x.apps.end());
+  std::sort(next.apps.begin(), next.apps.end());
+  next.apps.erase(std::unique(next.apps.begin(), next.apps.end()),
+                  next.apps.end());
+  return driver_result::applied(std::move(next));
+}
+
+driver_result write_settings(const printer_rules& rules,
+                             const device_state& current,
+                             const instruction& x) {
+  for (auto& [key, value] : x.values) {
+    auto& app_sets = rules.setting_app_sets(key);
+    if (app_sets.empty())
+      continue;
+    auto satisfied = [&](auto& apps) {
+      return missing_apps(apps, current.apps).empty();
+    };
+    if (std::none_of(app_sets.begin(), app_sets.end(), satisfied))
+      return driver_result::refused(
+        "setting " + key + " needs application "
+        + joined(missing_apps(app_sets.front(), current.apps))
+        + ", which is not installed");
+  }
+  auto next = current;
+  for (auto& [key, value] : x.values)
+    next.values[key] = value;
+  return driver_result::applied(std::move(next));
+}
+
+} // namespace
+
+driver_result apply_printer_step(const printer_rules& rules,
+                                 const device_state& current,
+                                 const instruction& x) {
+  switch (x.kind) {
+    case step_kind::firmware:
+      return install_firmware(current, x);
+    case step_kind::apps_install:
+      return install_apps(rules, current, x);
+    case step_kind::settings_apply:
+      return write_settings(rules, current, x);
+    case step_kind::settings_revert: {
+      auto next = current;
+      for (auto& [key, value] : x.values)
+        next.values.erase(key);
+      return driver_result::applied(std::move(next));
+    }
+    case step_kind::apps_remove: {
+      auto next = current;
+      auto& apps = next.apps;
+      apps.erase(
+        std::remove_if(apps.begin(), apps.end(),
+                       [&](auto& app) { return contains(x.apps, app); }),
+        apps.end());
+      return driver_result::applied(std::move(next));
+    }
+    default:
+      return driver_result::refused(std::string{"not a printer step: "}
+                                    + to_string(x.kind));
+  }
+}
+
 simulated_printer::simulated_printer(
   std::shared_ptr<const simulated_fleet> fleet, uint64_t seed)
   : fleet_(std::move(fleet)), rng_(seed) {
@@ -97,82 +183,7 @@ driver_result simulated_printer::apply(const device_state& current,
   if (fleet_->options.failure_rate > 0.0
       && std::bernoulli_distribution{fleet_->options.failure_rate}(rng_))
     return driver_result::transient("injected failure");
-  switch (x.kind) {
-    case step_kind::firmware:
-      return install_firmware(current, x);
-    case step_kind::apps_install:
-      return install_apps(current, x);
-    case step_kind::settings_apply:
-      return write_settings(current, x);
-    case step_kind::settings_revert: {
-      auto next = current;
-      for (auto& [key, value] : x.values)
-        next.values.erase(key);
-      return driver_result::applied(std::move(next));
-    }
-    case step_kind::apps_remove: {
-      auto next = current;
-      auto& apps = next.apps;
-      apps.erase(
-        std::remove_if(apps.begin(), apps.end(),
-                       [&](auto& app) { return contains(x.apps, app); }),
-        apps.end());
-      return driver_result::applied(std::move(next));
-    }
-    default:
-      return driver_result::refused(std::string{"not a printer step: "}
-                                    + to_string(x.kind));
-  }
-}
-
-driver_result simulated_printer::install_firmware(const device_state& current,
-                                                  const instruction& x) const {
-  if (x.firmware.parts.empty())
-    return driver_result::refused("firmware step names no version");
-  auto next = current;
-  if (current.firmware < x.firmware)
-    next.firmware = x.firmware;
-  return driver_result::applied(std::move(next));
-}
-
-driver_result simulated_printer::install_apps(const device_state& current,
-                                              const instruction& x) const {
-  for (auto& app : x.apps) {
-    auto needed = fleet_->rules.app_min_firmware(app);
-    if (needed == nullptr)
-      return driver_result::refused("unknown application " + app);
-    if (current.firmware < *needed)
-      return driver_result::refused("application " + app + " needs firmware "
-                                    + needed->to_string() + ", printer runs "
-                                    + current.firmware.to_string());
-  }
-  auto next = current;
-  next.apps.insert(next.apps.end(), x.apps.begin(), x.apps.end());
-  std::sort(next.apps.begin(), next.apps.end());
-  next.apps.erase(std::unique(next.apps.begin(), next.apps.end()),
-                  next.apps.end());
-  return driver_result::applied(std::move(next));
-}
-
-driver_result simulated_printer::write_settings(const device_state& current,
-                                                const instruction& x) const {
-  for (auto& [key, value] : x.values) {
-    auto& app_sets = fleet_->rules.setting_app_sets(key);
-    if (app_sets.empty())
-      continue;
-    auto satisfied = [&](auto& apps) {
-      return missing_apps(apps, current.apps).empty();
-    };
-    if (std::none_of(app_sets.begin(), app_sets.end(), satisfied))
-      return driver_result::refused(
-        "setting " + key + " needs application "
-        + joined(missing_apps(app_sets.front(), current.apps))
-        + ", which is not installed");
-  }
-  auto next = current;
-  for (auto& [key, value] : x.values)
-    next.values[key] = value;
-  return driver_result::applied(std::move(next));
+  return apply_printer_step(fleet_->rules, current, x);
 }
 
 driver_factory simulated_printer_factory(const catalog& cat,

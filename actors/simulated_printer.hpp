@@ -61,6 +61,15 @@ private:
   std::map<std::string, std::vector<std::vector<std::string>>> setting_apps_;
 };
 
+/// The state of a reachable printer in state `current` after device step
+/// `x`, or the refusal naming the precondition `x` fails (`rules`, above):
+/// the simulator's rules without its latency, reachability and injected
+/// failures, so that another printer model (onset-fleet) applies the same
+/// ones. Never `transient`. Pure.
+driver_result apply_printer_step(const printer_rules& rules,
+                                 const device_state& current,
+                                 const instruction& x);
+
 /// What every simulated printer of a node shares, so that each one holds a
 /// pointer, not a copy.
 struct simulated_fleet {
@@ -80,13 +89,6 @@ public:
                       const instruction& x) override;
 
 private:
-  driver_result install_firmware(const device_state& current,
-                                 const instruction& x) const;
-  driver_result install_apps(const device_state& current,
-                             const instruction& x) const;
-  driver_result write_settings(const device_state& current,
-                               const instruction& x) const;
-
   std::shared_ptr<const simulated_fleet> fleet_;
   /// 8 bytes: a simulated printer lives in every DEVICE actor, and a
   /// Mersenne twister's 2.5 KB state would be most of an idle one's memory.

@@ -1,0 +1,78 @@
+// The HTTP side of onset-fleet: the routes of docs/endpoints.md over an
+// endpoint_core, with a bearer token, a body size limit and the injected
+// faults of docs/endpoints.md ("onset-fleet"). No httplib in this header.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "nodes/fleet/fleet_core.hpp"
+
+namespace onset::fleet {
+
+/// Faults, drawn per request from one generator seeded with `seed`.
+struct fault_options {
+  /// Added before every authorized request is handled.
+  std::chrono::milliseconds latency{0};
+  /// Probability that an apply or read is answered 503 before anything is
+  /// done.
+  double fail = 0.0;
+  /// Probability that an apply, once committed, is not answered: the
+  /// connection is shut down without a byte of the reply.
+  double lose_reply = 0.0;
+  uint64_t seed = 0;
+};
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  /// 0: a free port, chosen at bind.
+  uint16_t port = 0;
+  /// The bearer token every request must carry.
+  std::string token;
+  /// Both set: HTTPS with this certificate and key (PEM files).
+  std::string tls_cert;
+  std::string tls_key;
+  /// Bodies larger than this are refused with 413 before they are read.
+  size_t max_body = size_t{8} << 20;
+  /// Requests served at once (one thread per open connection).
+  size_t threads = 16;
+  fault_options faults;
+};
+
+/// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback(const std::string& host);
+
+/// Why `x` cannot be served: a non-loopback host without TLS, half a TLS
+/// pair, an empty token. Nullopt when it can.
+std::optional<std::string> check_server_options(const server_options& x);
+
+class fleet_server {
+public:
+  /// REQUIRES: check_server_options(opts) is nullopt; `core` outlives this.
+  fleet_server(endpoint_core& core, server_options opts);
+  ~fleet_server();
+
+  fleet_server(const fleet_server&) = delete;
+  fleet_server& operator=(const fleet_server&) = delete;
+
+  /// Binds the listening socket; returns the port, or why it failed (a
+  /// TLS certificate or key that does not load, a port in use).
+  std::variant<uint16_t, std::string> bind();
+
+  /// Serves until `stop`. REQUIRES: `bind` succeeded.
+  void run();
+
+  /// Makes `run` return. Safe from any thread.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace onset::fleet
