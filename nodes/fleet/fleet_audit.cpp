@@ -60,11 +60,11 @@ void add_entry(stream_walk& w, const log_entry& x) {
 result<std::vector<endpoint::target_ref>>
 targets_of(persistence::transaction& txn) {
   std::vector<endpoint::target_ref> refs;
-  auto printers = persistence::device_store::for_each(
-    txn, [&](const device_state& x) {
-      auto& id = x.registration.id;
-      refs.push_back({target::device(id), id});
-    });
+  auto printers
+    = persistence::device_store::for_each(txn, [&](const device_state& x) {
+        auto& id = x.registration.id;
+        refs.push_back({target::device(id), id});
+      });
   if (!printers)
     return printers.error();
   std::optional<std::string> bad_key;
@@ -121,8 +121,7 @@ nlohmann::json totals(const audit_report& x) {
 
 bool audit_report::clean() const {
   return std::all_of(streams.begin(), streams.end(), [](auto& s) {
-    return s.duplicated.empty() && s.gaps.empty()
-           && s.order_violations.empty();
+    return s.duplicated.empty() && s.gaps.empty() && s.order_violations.empty();
   });
 }
 

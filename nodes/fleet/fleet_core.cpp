@@ -211,7 +211,8 @@ result<std::string> endpoint_core::perform(persistence::write_txn& txn,
 
 result<std::string> endpoint_core::perform_device(persistence::write_txn& txn,
                                                   const instruction& x) {
-  auto current = persistence::device_store::get(txn, device_id{x.stream.to.name});
+  auto current = persistence::device_store::get(txn,
+                                                device_id{x.stream.to.name});
   if (!current)
     return current.error();
   if (!*current)
@@ -224,9 +225,8 @@ result<std::string> endpoint_core::perform_device(persistence::write_txn& txn,
   return std::string{};
 }
 
-result<std::string>
-endpoint_core::perform_service(persistence::write_txn& txn,
-                               const instruction& x) {
+result<std::string> endpoint_core::perform_service(persistence::write_txn& txn,
+                                                   const instruction& x) {
   service_id service{x.stream.to.name};
   auto spec = catalog_.find(service);
   if (spec == nullptr)
@@ -234,9 +234,8 @@ endpoint_core::perform_service(persistence::write_txn& txn,
   auto current = persistence::service_store::get(txn, service, x.device);
   if (!current)
     return current.error();
-  auto next = actors::apply_service_step(*spec, current->value_or(
-                                                  service_device_state{}),
-                                         x);
+  auto next = actors::apply_service_step(
+    *spec, current->value_or(service_device_state{}), x);
   if (auto why = std::get_if<std::string>(&next))
     return std::move(*why);
   auto& state = std::get<service_device_state>(next);

@@ -71,8 +71,8 @@ private:
                                            const instruction& x);
   persistence::result<std::string> perform_device(persistence::write_txn& txn,
                                                   const instruction& x);
-  persistence::result<std::string>
-  perform_service(persistence::write_txn& txn, const instruction& x);
+  persistence::result<std::string> perform_service(persistence::write_txn& txn,
+                                                   const instruction& x);
   persistence::status record(persistence::write_txn& txn,
                              const endpoint::apply_item& item,
                              log_entry::type what);

@@ -117,8 +117,7 @@ bool drop_connection(const httplib::Request& req) {
     socklen_t local_len = sizeof(local);
     socklen_t peer_len = sizeof(peer);
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0
-        || getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len)
-             != 0)
+        || getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
       continue;
     auto l = address_of(local);
     auto p = address_of(peer);
@@ -249,9 +248,10 @@ struct fleet_server::impl {
       if (drop_connection(req))
         return;
       // No socket found: end the reply after its headers instead.
-      res.set_content_provider(
-        size_t{1}, json_type,
-        [](size_t, size_t, httplib::DataSink&) { return false; });
+      res.set_content_provider(size_t{1}, json_type,
+                               [](size_t, size_t, httplib::DataSink&) {
+                                 return false;
+                               });
       return;
     }
     log::debug("fleet.applied", {{"instructions", results->size()}});
@@ -329,37 +329,34 @@ struct fleet_server::impl {
     s.set_pre_routing_handler(
       [this](const auto& req, auto& res) { return before_routing(req, res); });
     auto max_body = options.max_body;
-    s.set_error_handler(
-      [this, max_body](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty())
-          return;
-        if (!authorized(req)) {
-          unauthorized(req, res);
-          return;
-        }
-        auto code = code_of_status(res.status);
-        if (res.status == 413)
-          answer_error(res, 413, code,
-                       "body larger than " + std::to_string(max_body)
-                         + " bytes");
-        else if (res.status == 404)
-          answer_error(res, 404, code, "no route " + req.method + " "
-                                         + req.path);
-        else
-          answer_error(res, res.status, code, code);
-      });
-    s.set_exception_handler(
-      [](const auto&, auto& res, std::exception_ptr ep) {
-        std::string what = "unexpected exception";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        log::error("fleet.handler_failed", {{"reason", what}});
-        answer_error(res, 500, "server_error", what);
-      });
+    s.set_error_handler([this, max_body](const httplib::Request& req,
+                                         httplib::Response& res) {
+      if (!res.body.empty())
+        return;
+      if (!authorized(req)) {
+        unauthorized(req, res);
+        return;
+      }
+      auto code = code_of_status(res.status);
+      if (res.status == 413)
+        answer_error(res, 413, code,
+                     "body larger than " + std::to_string(max_body) + " bytes");
+      else if (res.status == 404)
+        answer_error(res, 404, code, "no route " + req.method + " " + req.path);
+      else
+        answer_error(res, res.status, code, code);
+    });
+    s.set_exception_handler([](const auto&, auto& res, std::exception_ptr ep) {
+      std::string what = "unexpected exception";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      log::error("fleet.handler_failed", {{"reason", what}});
+      answer_error(res, 500, "server_error", what);
+    });
     s.Get("/v1/health",
           guarded([this](const auto&, auto& res) { health(res); }));
     s.Post("/v1/apply",
@@ -388,8 +385,8 @@ fleet_server::~fleet_server() = default;
 std::variant<uint16_t, std::string> fleet_server::bind() {
   impl_->make_server();
   if (!impl_->http->is_valid())
-    return std::string{"tls: cannot load certificate "} + impl_->options.tls_cert
-           + " with key " + impl_->options.tls_key;
+    return std::string{"tls: cannot load certificate "}
+           + impl_->options.tls_cert + " with key " + impl_->options.tls_key;
   impl_->route();
   auto& o = impl_->options;
   int port = o.port;

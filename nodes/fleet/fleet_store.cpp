@@ -27,13 +27,13 @@ std::string target_prefix(const endpoint::target_ref& x) {
   keys::put_u8(key, static_cast<uint8_t>(x.to.kind));
   keys::put_str(key, x.to.name);
   keys::put_str(key, x.to.kind == target_kind::device ? std::string_view{}
-                                                       : x.device.str());
+                                                      : x.device.str());
   return key;
 }
 
 endpoint::target_ref target_of_stream(const stream_id& x) {
-  return {x.to, x.to.kind == target_kind::device ? device_id{x.to.name}
-                                                 : x.device};
+  return {x.to,
+          x.to.kind == target_kind::device ? device_id{x.to.name} : x.device};
 }
 
 std::string log_key(uint64_t index) {

@@ -73,12 +73,13 @@ std::optional<std::string> read_token(const std::string& file,
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o",
                   static_cast<unsigned>(st.st_mode & 07777));
-    return file + ": token file is accessible by group or others (mode "
-           + mode + "); chmod 600 it";
+    return file + ": token file is accessible by group or others (mode " + mode
+           + "); chmod 600 it";
   }
   if (auto problem = read_text(file, token))
     return problem;
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+  while (!token.empty()
+         && std::isspace(static_cast<unsigned char>(token.back())))
     token.pop_back();
   if (token.empty())
     return file + ": the token is empty";
@@ -159,13 +160,12 @@ int run_server(program_options& o) {
   auto bound = server.bind();
   if (auto problem = std::get_if<std::string>(&bound))
     return refuse("listen", *problem);
-  log::info("fleet.listening",
-            {{"host", o.server.host},
-             {"port", std::get<uint16_t>(bound)},
-             {"tls", !o.server.tls_cert.empty()},
-             {"idempotent", core_opts.idempotent},
-             {"printers_added", *added},
-             {"data_dir", o.data_dir}});
+  log::info("fleet.listening", {{"host", o.server.host},
+                                {"port", std::get<uint16_t>(bound)},
+                                {"tls", !o.server.tls_cert.empty()},
+                                {"idempotent", core_opts.idempotent},
+                                {"printers_added", *added},
+                                {"data_dir", o.data_dir}});
   {
     stop_on_signal stopper{server};
     server.run();
@@ -217,29 +217,33 @@ void add_server_options(CLI::App& app, program_options& o) {
                  "printers it manages; added at start, kept if there");
   app.add_option("--token-file", o.token_file,
                  "File holding the bearer token (mode 600)");
-  app.add_option("--listen", o.server.host,
-                 "Address to listen on; not loopback only with TLS")
+  app
+    .add_option("--listen", o.server.host,
+                "Address to listen on; not loopback only with TLS")
     ->capture_default_str();
   app.add_option("--port", o.server.port, "Port; 0 picks a free one")
     ->capture_default_str();
   app.add_option("--tls-cert", o.server.tls_cert, "Serve HTTPS: certificate");
   app.add_option("--tls-key", o.server.tls_key, "Serve HTTPS: private key");
-  app.add_option("--max-body", o.server.max_body,
-                 "Largest request body, in bytes (larger: 413)")
+  app
+    .add_option("--max-body", o.server.max_body,
+                "Largest request body, in bytes (larger: 413)")
     ->capture_default_str();
-  app.add_option("--threads", o.server.threads,
-                 "Connections served at once")
+  app.add_option("--threads", o.server.threads, "Connections served at once")
     ->capture_default_str();
   app.add_flag("--state-only", o.state_only,
                "Keep no idempotency records (a state-only endpoint)");
-  app.add_option("--latency", o.latency_ms,
-                 "Fault: milliseconds added to every request")
+  app
+    .add_option("--latency", o.latency_ms,
+                "Fault: milliseconds added to every request")
     ->check(CLI::NonNegativeNumber);
-  app.add_option("--fail", o.server.faults.fail,
-                 "Fault: share of applies and reads answered 503")
+  app
+    .add_option("--fail", o.server.faults.fail,
+                "Fault: share of applies and reads answered 503")
     ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--lose-reply", o.server.faults.lose_reply,
-                 "Fault: share of applies committed and not answered")
+  app
+    .add_option("--lose-reply", o.server.faults.lose_reply,
+                "Fault: share of applies committed and not answered")
     ->check(CLI::Range(0.0, 1.0));
   app.add_option("--refuse", o.refuse,
                  "Fault: printers every instruction about is refused "

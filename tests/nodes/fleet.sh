@@ -93,20 +93,44 @@ call() {
   BODY=$(cat "$WORK/body" 2>/dev/null || true)
 }
 
-# digest TEXT: a 64-hex digest standing for one instruction content.
-digest() {
-  printf '%s' "$1" | sha256sum | cut -d' ' -f1
+# be32_prefixed: each line of stdin as its length (be32) and its bytes.
+be32_prefixed() {
+  local LC_ALL=C field n prefix
+  while IFS= read -r field; do
+    n=${#field}
+    prefix=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((n >> 24 & 255)) \
+      $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))
+    printf "$prefix%s" "$field"
+  done
 }
 
-# instr STREAM SEQ CONTENT-TAG KIND DEVICE [EXTRA-JSON]: one instruction.
+# content_digest INSTRUCTION: the digest Onset sends with it, the SHA-256
+# of the canonical content of messages/instruction_digest.cpp (bool, int
+# and enum setting values only). The endpoint refuses any other digest.
+content_digest() {
+  {
+    printf 'onset-instruction-1'
+    jq -r '.kind, .device, (.contract_version | tostring), (.firmware // ""),
+      ((.apps // []) | length | tostring), (.apps // [])[],
+      ((.settings // {}) | length | tostring),
+      ((.settings // {}) | to_entries | sort_by(.key)[]
+       | .key, (.value | if type == "boolean" then "bool", (if . then "1" else "0" end)
+                         elif type == "number" then "int", tostring
+                         else "enum", . end))' <<<"$1" | be32_prefixed
+  } | sha256sum | cut -d' ' -f1
+}
+
+# instr STREAM SEQ KIND DEVICE [EXTRA-JSON]: one instruction, with its
+# digest.
 instr() {
-  local stream=$1 seq=$2 tag=$3 kind=$4 device=$5 extra=${6:-"{}"}
+  local stream=$1 seq=$2 kind=$3 device=$4 extra=${5:-"{}"} x
   local target=${stream#*>}
   target=${target%@*}
-  jq -cn --arg s "$stream" --argjson q "$seq" --arg d "$(digest "$tag")" \
-    --arg t "$target" --arg k "$kind" --arg v "$device" --argjson x "$extra" \
-    '{stream:$s, seq:$q, digest:$d, target:$t, kind:$k, device:$v,
-      contract_version:1} + $x'
+  x=$(jq -cn --arg s "$stream" --argjson q "$seq" --arg t "$target" \
+    --arg k "$kind" --arg v "$device" --argjson x "$extra" \
+    '{stream:$s, seq:$q, target:$t, kind:$k, device:$v,
+      contract_version:1} + $x')
+  jq -c --arg d "$(content_digest "$x")" '. + {digest: $d}' <<<"$x"
 }
 
 # apply INSTRUCTION...: posts them as one batch.
@@ -124,9 +148,9 @@ expect_outcomes() {
 }
 
 S1='C-1>device/MFP-0001'
-FW=$(instr "$S1" 1 fw321 firmware MFP-0001 '{"firmware":"3.2.1"}')
-APPS=$(instr "$S1" 2 apps apps MFP-0001 '{"apps":["backup-agent"]}')
-SET=$(instr "$S1" 3 set settings MFP-0001 '{"settings":{"backup.enabled":true}}')
+FW=$(instr "$S1" 1 firmware MFP-0001 '{"firmware":"3.2.1"}')
+APPS=$(instr "$S1" 2 apps MFP-0001 '{"apps":["backup-agent"]}')
+SET=$(instr "$S1" 3 settings MFP-0001 '{"settings":{"backup.enabled":true}}')
 D1=$WORK/data
 
 step "a token file others may read is refused, naming it"
@@ -170,7 +194,7 @@ jq -e '.results[0].state.firmware == "3.2.1"' <<<"$BODY" >/dev/null \
   || fail "applied state: $BODY"
 apply "$FW"
 expect_outcomes already_applied
-apply "$(instr "$S1" 1 other-content firmware MFP-0001 '{"firmware":"3.3.0"}')"
+apply "$(instr "$S1" 1 firmware MFP-0001 '{"firmware":"3.3.0"}')"
 expect_outcomes conflict
 apply "$SET"
 expect_outcomes out_of_order
@@ -179,15 +203,15 @@ jq -e '.results[0].expected_seq == 2' <<<"$BODY" >/dev/null \
 
 step "a refused instruction does not move the stream; a skip does"
 S2='C-2>device/MFP-0003'
-apply "$(instr "$S2" 1 bad-app apps MFP-0003 '{"apps":["no-such-app"]}')"
+apply "$(instr "$S2" 1 apps MFP-0003 '{"apps":["no-such-app"]}')"
 expect_outcomes refused
 jq -e '.results[0].reason | test("unknown application")' <<<"$BODY" \
   >/dev/null || fail "refusal reason: $BODY"
-apply "$(instr "$S2" 2 x firmware MFP-0003 '{"firmware":"3.2.1"}')"
+apply "$(instr "$S2" 2 firmware MFP-0003 '{"firmware":"3.2.1"}')"
 expect_outcomes out_of_order
-apply "$(instr "$S2" 1 skip skip MFP-0003)"
+apply "$(instr "$S2" 1 skip MFP-0003)"
 expect_outcomes applied
-apply "$(instr "$S2" 2 x firmware MFP-0003 '{"firmware":"3.2.1"}')"
+apply "$(instr "$S2" 2 firmware MFP-0003 '{"firmware":"3.2.1"}')"
 expect_outcomes applied
 
 step "a batch of one stream is applied in order"
@@ -197,18 +221,18 @@ jq -e '.results[1].state.settings["backup.enabled"] == true' <<<"$BODY" \
   >/dev/null || fail "settings not applied: $BODY"
 
 step "unknown printers are refused, prepare included"
-apply "$(instr 'C-3>device/MFP-9999' 1 fw firmware MFP-9999 '{"firmware":"3.2.1"}')" \
-  "$(instr 'C-3>service/data_backup@MFP-9999' 1 prep prepare MFP-9999 '{"settings":{}}')"
+apply "$(instr 'C-3>device/MFP-9999' 1 firmware MFP-9999 '{"firmware":"3.2.1"}')" \
+  "$(instr 'C-3>service/data_backup@MFP-9999' 1 prepare MFP-9999 '{"settings":{}}')"
 expect_outcomes refused refused
 jq -e 'all(.results[]; .reason | test("unknown printer"))' <<<"$BODY" \
   >/dev/null || fail "unknown printer reasons: $BODY"
 
 step "service steps"
 S4='C-4>service/data_backup@MFP-0001'
-apply "$(instr "$S4" 1 act activate MFP-0001)"
+apply "$(instr "$S4" 1 activate MFP-0001)"
 expect_outcomes refused
-apply "$(instr "$S4" 1 prep prepare MFP-0001 '{"settings":{"backup_period":"daily"}}')" \
-  "$(instr "$S4" 2 act activate MFP-0001)"
+apply "$(instr "$S4" 1 prepare MFP-0001 '{"settings":{"backup_period":"daily"}}')" \
+  "$(instr "$S4" 2 activate MFP-0001)"
 expect_outcomes applied applied
 call GET /v1/services/data_backup/printers/MFP-0001
 [ "$STATUS" = 200 ] && jq -e '.registered and .active
@@ -263,13 +287,13 @@ stop_fleet
 
 step "--refuse and --fail"
 start_fleet "$D1" --refuse MFP-0002 --fail 0
-apply "$(instr 'C-5>device/MFP-0002' 1 fw firmware MFP-0002 '{"firmware":"3.3.0"}')"
+apply "$(instr 'C-5>device/MFP-0002' 1 firmware MFP-0002 '{"firmware":"3.3.0"}')"
 expect_outcomes refused
 jq -e '.results[0].reason | test("--refuse")' <<<"$BODY" >/dev/null \
   || fail "refuse reason: $BODY"
 stop_fleet
 start_fleet "$D1" --fail 1
-apply "$(instr 'C-5>device/MFP-0101' 1 fw firmware MFP-0101 '{"firmware":"3.3.0"}')"
+apply "$(instr 'C-5>device/MFP-0101' 1 firmware MFP-0101 '{"firmware":"3.3.0"}')"
 [ "$STATUS" = 503 ] || fail "--fail 1 answered $STATUS"
 call GET /v1/printers/MFP-0101
 [ "$(jq -r .firmware <<<"$BODY")" = 2.6.3 ] \
@@ -279,14 +303,14 @@ stop_fleet
 step "--lose-reply: applied and committed, no byte of an answer"
 start_fleet "$D1" --lose-reply 1
 S6='C-6>device/MFP-0101'
-apply "$(instr "$S6" 1 fw firmware MFP-0101 '{"firmware":"3.3.0"}')"
+apply "$(instr "$S6" 1 firmware MFP-0101 '{"firmware":"3.3.0"}')"
 [ "$CURL_RC" = 52 ] || fail "curl exit $CURL_RC (52: empty reply expected), status $STATUS: $(cat "$WORK/curl.err")"
 call GET /v1/printers/MFP-0101
 jq -e --arg s "$S6" '.firmware == "3.3.0" and .streams[$s] == 1' \
   <<<"$BODY" >/dev/null || fail "the lost reply's effect is missing: $BODY"
 kill_fleet
 start_fleet "$D1"
-apply "$(instr "$S6" 1 fw firmware MFP-0101 '{"firmware":"3.3.0"}')"
+apply "$(instr "$S6" 1 firmware MFP-0101 '{"firmware":"3.3.0"}')"
 expect_outcomes already_applied
 stop_fleet
 
@@ -305,11 +329,11 @@ start_fleet "$D2" --state-only
 call GET /v1/health
 jq -e '.idempotent == false' <<<"$BODY" >/dev/null || fail "health: $BODY"
 S7='C-7>device/MFP-0003'
-apply "$(instr "$S7" 1 fw firmware MFP-0003 '{"firmware":"3.2.1"}')"
+apply "$(instr "$S7" 1 firmware MFP-0003 '{"firmware":"3.2.1"}')"
 expect_outcomes applied
-apply "$(instr "$S7" 1 fw firmware MFP-0003 '{"firmware":"3.2.1"}')"
+apply "$(instr "$S7" 1 firmware MFP-0003 '{"firmware":"3.2.1"}')"
 expect_outcomes applied
-apply "$(instr "$S7" 3 fw firmware MFP-0003 '{"firmware":"3.2.1"}')"
+apply "$(instr "$S7" 3 firmware MFP-0003 '{"firmware":"3.2.1"}')"
 expect_outcomes applied
 jq -e '.results[0].state.streams == null or .results[0].state.streams == {}' \
   <<<"$BODY" >/dev/null || fail "a state-only endpoint reported streams: $BODY"
