@@ -1,7 +1,8 @@
 # Shared functions of the end-to-end tests (tests/nodes/*.sh). Each test
 # starts its own `onset-node` in a fresh temp directory, drives it only
-# through the `onset` CLI, and kills, on any exit, the node it started and
-# nothing else.
+# through the `onset` CLI, and kills, on any exit, the node it started (and
+# the onset-fleet of tests/nodes/fleet_lib.sh, FLEET_PID, if it started
+# one) and nothing else.
 #
 # Usage, at the top of a test:
 #   source "$(dirname "$0")/lib.sh" NODE_BIN ONSET_BIN SOURCE_DIR
@@ -42,10 +43,13 @@ step() {
 
 _cleanup() {
   local rc=$?
-  if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
-    kill -KILL "$NODE_PID" 2>/dev/null || true
-    wait "$NODE_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "$NODE_PID" "${FLEET_PID:-}"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [ "${ONSET_KEEP_WORK:-0}" = 1 ] || [ $rc -ne 0 ]; then
     echo "[$TEST_NAME] work directory kept: $WORK" >&2
   else
