@@ -1,7 +1,8 @@
 # onset_add_test_binary(NAME name SOURCES ... LIBRARIES ...)
 #
-# Builds one CAF test runner from SOURCES (one of which includes
-# caf/test/unit_test_impl.hpp) and adds one ctest entry per suite, found by
+# Builds one CAF test runner from SOURCES and the runner's main
+# (onset_test_main: tests/test_main.cpp, compiled once for every runner;
+# about eight seconds of CPU each) and adds one ctest entry per suite, found by
 # scanning SOURCES for `#define CAF_SUITE <suite>`. Each entry runs only its
 # suite (-s '^suite$') and fails when the runner executed no test, so a
 # renamed or emptied suite cannot pass silently (the CAF 0.17 runner exits 0
@@ -10,7 +11,8 @@ function(onset_add_test_binary)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
   set(target "onset-test-${ARG_NAME}")
   add_executable(${target} ${ARG_SOURCES})
-  target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES} CAF::core)
+  target_link_libraries(${target} PRIVATE onset_test_main ${ARG_LIBRARIES}
+    CAF::core)
   foreach(source IN LISTS ARG_SOURCES)
     file(STRINGS "${CMAKE_CURRENT_SOURCE_DIR}/${source}" suite_lines
          REGEX "^#define CAF_SUITE ")
