@@ -104,10 +104,19 @@ struct health {
 
 // -- the stream id on the wire ---------------------------------------------
 
-/// Parses `C-1>device/MFP-1` or `C-1>service/S@MFP-1` (the ids checked as
-/// messages/id_rules.hpp says); `field` names it in the refusal.
-outcome<stream_id> parse_stream_id(std::string_view text,
+/// The stream `text` names, given its target and printer, which the wire
+/// carries in fields of their own (ids may hold `>`, `/` and `@`, so the
+/// text alone can be ambiguous): `CONTRACT>device/ID` for `to` a printer,
+/// `CONTRACT>service/S@DEVICE` (or `CONTRACT>service/S`, a stream shared
+/// by a contract's printers, written before storage format 5) for `to` a
+/// service. Refuses anything else, and a contract id that messages/
+/// id_rules.hpp refuses, naming `field`.
+outcome<stream_id> parse_stream_id(std::string_view text, const target& to,
+                                   const device_id& device,
                                    const std::string& field);
+
+/// `device/ID` or `service/NAME`, the name checked as an id.
+outcome<target> parse_target(std::string_view text, const std::string& field);
 
 // -- POST /v1/apply ----------------------------------------------------------
 
