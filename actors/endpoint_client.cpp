@@ -4,11 +4,14 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include <httplib.h>
+
+#include "messages/log.hpp"
 
 namespace onset::actors {
 
@@ -129,67 +132,130 @@ struct endpoint_client::impl {
     return cli;
   }
 
-  void send_apply(httplib::Client& cli, std::vector<call>& calls) {
+  /// Posts `body` to `path`. A 200 answer's body is returned; on anything
+  /// else every call is answered with the failure and nothing is returned.
+  /// `answered`: whether the endpoint answered at all (any status).
+  std::optional<std::string> post(httplib::Client& cli, const char* path,
+                                  const std::string& body,
+                                  std::vector<call>& calls, bool& answered) {
+    auto res = cli.Post(path, body, "application/json");
+    answered = static_cast<bool>(res);
+    if (!res) {
+      answer_all(calls, no_answer(res.error()));
+      return std::nullopt;
+    }
+    if (res->status != 200) {
+      answer_all(calls, bad_status(*res));
+      return std::nullopt;
+    }
+    return std::move(res->body);
+  }
+
+  /// Whether the endpoint answered at all.
+  bool send_apply(httplib::Client& cli, std::vector<call>& calls) {
     std::vector<instruction> xs;
     xs.reserve(calls.size());
     for (auto& c : calls)
       xs.push_back(c.x);
-    auto res = cli.Post("/v1/apply", endpoint::encode_apply_request(xs),
-                        "application/json");
-    if (!res)
-      return answer_all(calls, no_answer(res.error()));
-    if (res->status != 200)
-      return answer_all(calls, bad_status(*res));
-    auto parsed = endpoint::parse_apply_response(res->body, xs);
-    if (!parsed)
-      return answer_all(calls,
-                        failed(status::violation,
+    bool answered = false;
+    auto body = post(cli, "/v1/apply", endpoint::encode_apply_request(xs),
+                     calls, answered);
+    if (!body)
+      return answered;
+    auto parsed = endpoint::parse_apply_response(*body, xs);
+    if (!parsed) {
+      answer_all(calls, failed(status::violation,
                                "apply answer: " + parsed.error().to_string()));
+      return true;
+    }
     for (size_t i = 0; i < calls.size(); ++i) {
       endpoint_answer x;
       x.result = std::move(parsed.value()[i]);
       calls[i].done(std::move(x));
     }
+    return true;
   }
 
-  void send_read(httplib::Client& cli, std::vector<call>& calls) {
+  /// Whether the endpoint answered at all.
+  bool send_read(httplib::Client& cli, std::vector<call>& calls) {
     std::vector<endpoint::target_ref> refs;
     refs.reserve(calls.size());
     for (auto& c : calls)
       refs.push_back(c.target);
-    auto res = cli.Post("/v1/read", endpoint::encode_read_request(refs),
-                        "application/json");
-    if (!res)
-      return answer_all(calls, no_answer(res.error()));
-    if (res->status != 200)
-      return answer_all(calls, bad_status(*res));
-    auto parsed = endpoint::parse_read_response(res->body, refs);
-    if (!parsed)
-      return answer_all(calls,
-                        failed(status::violation,
+    bool answered = false;
+    auto body = post(cli, "/v1/read", endpoint::encode_read_request(refs),
+                     calls, answered);
+    if (!body)
+      return answered;
+    auto parsed = endpoint::parse_read_response(*body, refs);
+    if (!parsed) {
+      answer_all(calls, failed(status::violation,
                                "read answer: " + parsed.error().to_string()));
+      return true;
+    }
     for (size_t i = 0; i < calls.size(); ++i) {
       endpoint_answer x;
       x.state = std::move(parsed.value()[i]);
       calls[i].done(std::move(x));
     }
+    return true;
   }
 
-  void run() {
+  /// `GET /v1/health`, at start (by the first thread) and after a silence:
+  /// logs whether the endpoint is up, and loudly if it is not of the kind
+  /// the endpoints file says (a state-only endpoint taken for an idempotent
+  /// one would get resends without a read first). A down endpoint stops
+  /// nothing.
+  void check_health(httplib::Client& cli) {
+    auto res = cli.Get("/v1/health");
+    if (!res || res->status != 200) {
+      log::warn("endpoint.down",
+                {{"endpoint", spec.name},
+                 {"what", res ? "status " + std::to_string(res->status)
+                              : httplib::to_string(res.error())}});
+      return;
+    }
+    auto parsed = endpoint::parse_health(res->body);
+    if (!parsed) {
+      log::error("endpoint.protocol_violation",
+                 {{"endpoint", spec.name},
+                  {"what", "health answer: " + parsed.error().to_string()}});
+      return;
+    }
+    if (parsed.value().idempotent != spec.idempotent)
+      log::error("endpoint.kind_mismatch",
+                 {{"endpoint", spec.name},
+                  {"configured_idempotent", spec.idempotent},
+                  {"endpoint_idempotent", parsed.value().idempotent}});
+    log::info("endpoint.up", {{"endpoint", spec.name},
+                              {"idempotent", parsed.value().idempotent}});
+  }
+
+  /// One thread: its connection, the calls it takes. The health is read
+  /// at start and when the endpoint answers again after a silence.
+  void run(bool first) {
     auto cli = connect();
+    if (first)
+      check_health(*cli);
+    bool silent = false;
     for (;;) {
       auto calls = take();
       if (calls.empty())
         return;
+      bool answered = false;
       try {
-        if (calls.front().what == call::kind::apply)
-          send_apply(*cli, calls);
-        else
-          send_read(*cli, calls);
+        answered = calls.front().what == call::kind::apply
+                     ? send_apply(*cli, calls)
+                     : send_read(*cli, calls);
       } catch (const std::exception& e) {
         answer_all(calls, failed(status::lost,
                                  std::string{"client failed: "} + e.what()));
       }
+      if (!answered && !silent)
+        log::warn("endpoint.silent", {{"endpoint", spec.name}});
+      else if (answered && silent)
+        check_health(*cli);
+      silent = !answered;
     }
   }
 
@@ -211,7 +277,7 @@ struct endpoint_client::impl {
 endpoint_client::endpoint_client(config::endpoint_spec spec)
   : impl_(std::make_unique<impl>(std::move(spec))) {
   for (size_t i = 0; i < impl_->spec.connections; ++i)
-    impl_->workers.emplace_back([this] { impl_->run(); });
+    impl_->workers.emplace_back([this, i] { impl_->run(i == 0); });
 }
 
 endpoint_client::~endpoint_client() {

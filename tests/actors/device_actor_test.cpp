@@ -587,13 +587,17 @@ CAF_TEST(a slow endpoint does not delay a DEVICE on the simulator) {
   slow.delay = std::chrono::milliseconds{300};
   server.set_script(slow);
   caf::scoped_actor waiting{*sys};
+  using handle = decltype(waiting->request(devices, std::chrono::seconds{10},
+                                           atom::apply_v, instruction{}));
+  std::vector<handle> pending;
   // Many steps queued at the slow endpoint, on many printers.
   for (int i = 3; i < 40; ++i) {
     auto id = "MFP-" + std::to_string(i);
     enroll(devices, id);
     auto x = step(device_stream("C-1", id), 1, step_kind::firmware, id);
     x.firmware = *firmware_version::parse("3.2.1");
-    waiting->request(devices, std::chrono::seconds{10}, atom::apply_v, x);
+    pending.push_back(
+      waiting->request(devices, std::chrono::seconds{10}, atom::apply_v, x));
   }
   auto x = step(device_stream("C-1", "MFP-2"), 1, step_kind::firmware, "MFP-2");
   x.firmware = *firmware_version::parse("3.2.1");
@@ -607,6 +611,13 @@ CAF_TEST(a slow endpoint does not delay a DEVICE on the simulator) {
     << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
     << " ms");
   CAF_CHECK(took < std::chrono::milliseconds{200});
+  CAF_MESSAGE("the slow endpoint's steps all arrive, several per request");
+  size_t acked = 0;
+  for (auto& h : pending)
+    h.receive([&](instruction_ack&) { ++acked; }, [](caf::error&) {});
+  CAF_CHECK_EQUAL(acked, pending.size());
+  CAF_CHECK_GREATER(server.largest_batch(), 1u);
+  CAF_CHECK_LESS(server.apply_requests(), static_cast<int>(pending.size()));
 }
 
 CAF_TEST(a state only endpoint is read and an effect present is not resent) {

@@ -46,6 +46,12 @@ public:
 
   /// `state_only`: keeps no per-stream record, performs every apply.
   explicit fake_endpoint(bool state_only = false) : state_only_(state_only) {
+    server_.Get("/v1/health", [this](const httplib::Request&,
+                                     httplib::Response& res) {
+      endpoint::health x;
+      x.idempotent = !state_only_;
+      res.set_content(endpoint::encode_health(x), "application/json");
+    });
     server_.Post("/v1/apply",
                  [this](const httplib::Request& req, httplib::Response& res) {
                    on_apply(req, res);
@@ -105,6 +111,12 @@ public:
   int apply_requests() {
     std::lock_guard<std::mutex> guard{mtx_};
     return apply_requests_;
+  }
+
+  /// The most instructions one apply request carried.
+  size_t largest_batch() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return largest_batch_;
   }
 
   int read_requests() {
@@ -252,6 +264,7 @@ private:
     {
       std::lock_guard<std::mutex> guard{mtx_};
       ++apply_requests_;
+      largest_batch_ = std::max(largest_batch_, parsed.value().size());
       wait = script_.delay;
       std::vector<endpoint::apply_result> results;
       for (auto& item : parsed.value())
@@ -305,6 +318,7 @@ private:
   std::map<std::pair<std::string, uint64_t>, std::string> digests_;
   std::map<std::pair<std::string, uint64_t>, int> effects_;
   int apply_requests_ = 0;
+  size_t largest_batch_ = 0;
   int read_requests_ = 0;
   httplib::Server server_;
   int port_ = 0;
