@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include "actors/endpoint_client.hpp"
 #include "actors/watermarks.hpp"
 #include "messages/error_code.hpp"
 #include "persistence/caf_error.hpp"
@@ -71,7 +72,8 @@ void run_step(self_ptr self, uint64_t op) {
       st.core->finish(
         op, execution{{},
                       state_batch(std::move(*current), std::move(result.state)),
-                      {}});
+                      {},
+                      std::nullopt});
       return;
     case driver_result::status::refused:
       st.core->finish(op, execution::failed(refusal(error_code::refused,
@@ -82,6 +84,25 @@ void run_step(self_ptr self, uint64_t op) {
                                                     std::move(result.reason))));
       return;
   }
+}
+
+/// Onset's mirror of the printer as its endpoint answered: firmware, apps
+/// and settings from `state`, the rest (registration, online) as stored.
+persistence::write_batch mirror_batch(device_id id,
+                                      endpoint::target_state state) {
+  return [id = std::move(id),
+          state = std::move(state)](persistence::write_txn& txn) -> caf::error {
+    auto stored = persistence::device_store::get(txn, id);
+    if (!stored)
+      return persistence::to_error(stored.error());
+    if (!*stored)
+      return refusal(error_code::unknown_device, id.str());
+    auto after = std::move(**stored);
+    after.firmware = state.firmware;
+    after.apps = state.apps;
+    after.values = state.values;
+    return persistence::to_error(persistence::device_store::put(txn, after));
+  };
 }
 
 /// The stored printer state with `online` set; written exclusively by the
@@ -119,6 +140,10 @@ caf::result<device_view> view(self_ptr self) {
 } // namespace
 
 void device_target::execute(const instruction& x, uint64_t op) {
+  if (self_->state.link) {
+    self_->state.link->execute(x, op);
+    return;
+  }
   auto latency = self_->state.driver->latency(x);
   if (latency.count() <= 0) {
     run_step(self_, op);
@@ -151,8 +176,21 @@ void device_target::reload() {
 
 namespace {
 
-/// Loads the printer and makes its driver: false (and the actor quits) if
-/// either fails.
+/// The link to the printer's endpoint, as its customer's endpoint says.
+std::unique_ptr<endpoint_link> make_link(self_ptr self,
+                                         const device_state& loaded) {
+  auto& st = self->state;
+  auto& client
+    = st.ctx->options.endpoints->for_customer(loaded.registration.customer);
+  return std::make_unique<endpoint_link>(
+    client, st.log, wake_by_message(self),
+    [id = st.id](const endpoint::target_state& state) {
+      return mirror_batch(id, state);
+    });
+}
+
+/// Loads the printer and makes its driver (or its endpoint link): false
+/// (and the actor quits) if either fails.
 bool start(self_ptr self, const driver_factory& make_driver) {
   auto& st = self->state;
   auto loaded = load(self);
@@ -163,7 +201,10 @@ bool start(self_ptr self, const driver_factory& make_driver) {
     return false;
   }
   try {
-    st.driver = make_driver(st.id);
+    if (st.ctx->options.endpoints)
+      st.link = make_link(self, *loaded);
+    else
+      st.driver = make_driver(st.id);
   } catch (const std::exception& e) {
     st.log.error("device.no_driver", {{"reason", e.what()}});
     self->quit(caf::make_error(caf::sec::runtime_error, std::string{e.what()}));
@@ -171,6 +212,8 @@ bool start(self_ptr self, const driver_factory& make_driver) {
   }
   st.target.bind(self);
   st.core.emplace(*st.ctx->env, st.log, st.target, st.ctx->options.executions);
+  if (st.link)
+    st.link->bind(*st.core);
   st.core->hold(!loaded->online);
   st.log.info("device.started", {{"firmware", loaded->firmware.to_string()},
                                  {"apps", loaded->apps.size()},
@@ -227,7 +270,12 @@ device_behavior(device_worker_actor::stateful_pointer<device_actor_state> self,
     [self](atom::online, const device_id&, bool online) {
       return switch_online(self, online);
     },
-    [self](atom::done, uint64_t op) { run_step(self, op); },
+    [self](atom::done, uint64_t op) {
+      if (self->state.link)
+        self->state.link->resume(op);
+      else
+        run_step(self, op);
+    },
   };
 }
 

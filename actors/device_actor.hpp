@@ -7,6 +7,9 @@
 // Per instruction: wait the driver's latency (a delayed message to itself),
 // read the printer's state, call the driver, then commit the printer's new
 // state with the watermark.
+// With an endpoints file, the printer is reached through its
+// printer-management endpoint instead (actors/endpoint_link.hpp): no driver,
+// the committed state is Onset's mirror of what the endpoint answered.
 // While the printer is offline (`device_state::online`, persisted), applies
 // wait unanswered; switched on line, they run in order at once.
 #pragma once
@@ -16,6 +19,7 @@
 #include <string>
 
 #include "actors/device_driver.hpp"
+#include "actors/endpoint_link.hpp"
 #include "actors/protocol.hpp"
 #include "actors/receiver_context.hpp"
 #include "actors/receiver_core.hpp"
@@ -52,7 +56,10 @@ struct device_actor_state {
   static inline const char* name = "device";
 
   device_id id;
+  /// The simulator's; none when delivering to an endpoint.
   std::unique_ptr<device_driver> driver;
+  /// Delivering to an endpoint; none with the simulator.
+  std::unique_ptr<endpoint_link> link;
   /// The supervisor's, shared.
   std::shared_ptr<const receiver_context> ctx;
   /// `device=MFP-0001` in every event.

@@ -85,7 +85,8 @@ using device_supervisor_actor
 /// messages it sends itself. Only the supervisor holds such handles.
 using device_worker_actor = device_actor::extend<
   // INTERNAL: the driver's latency for operation `op` (the apply in flight)
-  // has passed; a stale `op` is ignored.
+  // has passed, or, delivering to an endpoint, its answer to call `op` is
+  // waiting (actors/endpoint_link.hpp); a stale `op` is ignored.
   caf::reacts_to<atom::done, uint64_t>>;
 
 /// SERVICE: the smart-service server side of one catalog service. Also the
@@ -97,6 +98,12 @@ using service_actor = caf::typed_actor<
   caf::replies_to<atom::apply, instruction>::with<instruction_ack>,
   // One printer's state at one service.
   caf::replies_to<atom::get, service_id, device_id>::with<service_view>>;
+
+/// A SERVICE actor itself.
+using service_worker_actor = service_actor::extend<
+  // INTERNAL: an endpoint's answer to call `n` is waiting
+  // (actors/endpoint_link.hpp).
+  caf::reacts_to<atom::done, uint64_t>>;
 
 using service_supervisor_actor
   = service_actor::extend_with<step_batch_receiver>;

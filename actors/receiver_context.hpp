@@ -4,6 +4,10 @@
 
 #include <utility>
 
+#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
+
+#include "actors/endpoint_link.hpp"
 #include "actors/receiver_core.hpp"
 #include "actors/receiver_options.hpp"
 #include "messages/type_ids.hpp"
@@ -30,6 +34,17 @@ void commit_through_store(Self* self, const receiver_context& ctx,
   persistence::request_write(self, ctx.store, std::move(batch))
     .then([done](atom::ok) { done(caf::none); },
           [done](caf::error& err) { done(err); });
+}
+
+/// How an endpoint_link of actor `self` wakes it: a `done` message carrying
+/// the call, sent from an endpoint_client thread, dropped if `self` is gone
+/// (a weak handle: the link lives in `self`'s state).
+template <class Self>
+endpoint_link::wake_fn wake_by_message(Self* self) {
+  return [addr = self->address()](uint64_t call) {
+    if (auto hdl = caf::actor_cast<caf::actor>(addr))
+      caf::anon_send(hdl, atom::done_v, call);
+  };
 }
 
 /// What an actor function returns after it called `self->quit(...)`.

@@ -37,6 +37,24 @@ persistence::write_batch effect_batch(const instruction& x,
     };
 }
 
+/// Lowers the watermark of `x`'s stream to `behind`, if the stream is still
+/// at seq-1 (as effect_batch checks).
+persistence::write_batch lower_batch(const instruction& x, uint64_t behind) {
+  return [stream = x.stream, seq = x.seq,
+          behind](persistence::write_txn& txn) -> caf::error {
+    namespace ledger = persistence::receiver_ledger;
+    auto applied = ledger::applied(txn, stream);
+    if (!applied)
+      return persistence::to_error(applied.error());
+    if (*applied != seq - 1)
+      return refusal(error_code::wrong_state,
+                     "stream " + stream.to_string() + " is at "
+                       + std::to_string(*applied) + ", not "
+                       + std::to_string(seq - 1) + ": receiver state is stale");
+    return persistence::to_error(ledger::lower_applied(txn, stream, behind));
+  };
+}
+
 } // namespace
 
 receiver_core::receiver_core(persistence::environment& env,
@@ -94,13 +112,24 @@ void receiver_core::finish(uint64_t op, execution result) {
     return;
   }
   ++op_; // a late finish() for this operation is stale from here on
-  target_.commit(
-    effect_batch(x, std::move(result.effect)),
-    [this, on_commit = std::move(result.on_commit)](const caf::error& err) {
-      if (!err && on_commit)
-        on_commit();
-      committed(err);
-    });
+  if (result.behind && *result.behind + 1 < x.seq) {
+    auto behind = *result.behind;
+    log_.warn("step.target_behind", {{"stream", x.stream.to_string()},
+                                     {"seq", x.seq},
+                                     {"target_applied", behind}});
+    target_.commit(lower_batch(x, behind),
+                   [this, behind](const caf::error& err) {
+                     committed(err, behind);
+                   });
+    return;
+  }
+  target_.commit(effect_batch(x, std::move(result.effect)),
+                 [this, on_commit = std::move(result.on_commit),
+                  seq = x.seq](const caf::error& err) {
+                   if (!err && on_commit)
+                     on_commit();
+                   committed(err, seq);
+                 });
 }
 
 const instruction* receiver_core::in_flight(uint64_t op) const {
@@ -165,7 +194,8 @@ void receiver_core::pump() {
                            [](persistence::write_txn&) -> caf::error {
                              return caf::none;
                            },
-                           {}});
+                           {},
+                           std::nullopt});
     else {
       if (executions_)
         executions_->count(current_->x);
@@ -221,7 +251,7 @@ std::string receiver_core::kept_digest(const instruction& x) const {
   return kept ? std::move(*kept) : std::string{};
 }
 
-void receiver_core::committed(const caf::error& err) {
+void receiver_core::committed(const caf::error& err, uint64_t acked) {
   auto r = std::move(*current_);
   current_.reset();
   busy_ = false;
@@ -240,7 +270,7 @@ void receiver_core::committed(const caf::error& err) {
       log_.debug("step.applied", {{"stream", x.stream.to_string()},
                                   {"seq", x.seq},
                                   {"kind", to_string(x.kind)}});
-    r.reply(instruction_ack{x.stream, x.seq});
+    r.reply(instruction_ack{x.stream, acked});
   }
   pump();
 }

@@ -9,7 +9,11 @@
 //               seq == applied+1  -> executed by the target, then
 //                                    effect + watermark + effect counter
 //                                    committed in ONE write batch via the
-//                                    STORE, then acked {stream, seq}
+//                                    STORE, then acked {stream, seq}; or,
+//                                    if the target is behind (an endpoint
+//                                    restored from a backup), the watermark
+//                                    lowered to the target's, then answered
+//                                    with it (a gap)
 //
 // Applies are strictly serial per receiver: while one executes or commits,
 // later requests wait with their reply in the FIFO. A refusal or a
@@ -30,6 +34,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/error.hpp>
@@ -59,9 +64,18 @@ struct execution {
   /// Brings the target's in-memory state up to the committed effect; may be
   /// empty.
   std::function<void()> on_commit;
+  /// Set when the target is behind the watermark: it has applied the stream
+  /// only up to this seq (below seq-1: an endpoint restored from a backup).
+  /// Then no effect: the watermark is lowered to it in the store and the
+  /// apply is answered with it, a gap, so that the sender resyncs.
+  std::optional<uint64_t> behind;
 
   static execution failed(caf::error err) {
-    return {std::move(err), {}, {}};
+    return {std::move(err), {}, {}, std::nullopt};
+  }
+
+  static execution target_behind(uint64_t applied) {
+    return {{}, {}, {}, applied};
   }
 };
 
@@ -150,7 +164,9 @@ private:
   /// it did (false: `r` is the next instruction of its stream).
   bool answer_from_watermark(request& r);
 
-  void committed(const caf::error& err);
+  /// The batch of the apply in flight committed (or failed); `acked` is
+  /// what the apply is answered with.
+  void committed(const caf::error& err, uint64_t acked);
 
   persistence::environment& env_;
   std::shared_ptr<execution_log> executions_;

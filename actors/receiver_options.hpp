@@ -11,6 +11,8 @@
 
 namespace onset::actors {
 
+class endpoint_set;
+
 struct receiver_options {
   using duration = std::chrono::nanoseconds;
 
@@ -36,6 +38,11 @@ struct receiver_options {
   /// (actors/batch_collector.hpp). Nodes set it to their request timeout:
   /// by then the batch's sender has expired the steps still unanswered.
   duration batch_patience = std::chrono::seconds{5};
+
+  /// Where DEVICE and SERVICE actors deliver (`onset-node --endpoints`);
+  /// none: the embedded simulator (simulated printers, SERVICE state in the
+  /// node's store).
+  std::shared_ptr<endpoint_set> endpoints;
 
   /// Counts every execution of an instruction by a target (tests only;
   /// none in a node).

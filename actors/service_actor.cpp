@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "actors/endpoint_client.hpp"
 #include "actors/service_steps.hpp"
 #include "actors/watermarks.hpp"
 #include "messages/error_code.hpp"
@@ -13,7 +14,7 @@ namespace onset::actors {
 
 namespace {
 
-using self_ptr = service_actor::stateful_pointer<service_state>;
+using self_ptr = service_worker_actor::stateful_pointer<service_state>;
 
 /// Writes `after` if the stored state is still `before` (the state the step
 /// was computed from); a pure function of the transaction.
@@ -55,7 +56,41 @@ execution run_step(self_ptr self, const instruction& x) {
   return execution{{},
                    state_batch(st.id, x.device, std::move(before),
                                std::get<service_device_state>(std::move(next))),
-                   {}};
+                   {},
+                   std::nullopt};
+}
+
+/// Onset's mirror of one printer at the service as its endpoint answered.
+persistence::write_batch mirror_batch(service_id svc,
+                                      endpoint::target_state state) {
+  return [svc = std::move(svc),
+          state = std::move(state)](persistence::write_txn& txn) -> caf::error {
+    service_device_state after;
+    after.values = state.values;
+    after.registered = state.registered;
+    after.active = state.active;
+    return persistence::to_error(
+      persistence::service_store::put(txn, svc, state.ref.device, after));
+  };
+}
+
+/// The link to the service's endpoint; false (and the actor quits) if the
+/// endpoints file names none for it.
+bool link_endpoint(self_ptr self) {
+  auto& st = self->state;
+  auto client = st.ctx.options.endpoints->for_service(st.id);
+  if (client == nullptr) {
+    st.log.error("service.start_failed", {{"reason", "no endpoint"}});
+    self->quit(
+      refusal(error_code::unknown_service, st.id.str() + " has no endpoint"));
+    return false;
+  }
+  st.link = std::make_unique<endpoint_link>(
+    *client, st.log, wake_by_message(self),
+    [svc = st.id](const endpoint::target_state& state) {
+      return mirror_batch(svc, state);
+    });
+  return true;
 }
 
 caf::result<service_view> view(self_ptr self, const device_id& dev) {
@@ -76,6 +111,10 @@ caf::result<service_view> view(self_ptr self, const device_id& dev) {
 } // namespace
 
 void service_target::execute(const instruction& x, uint64_t op) {
+  if (self_->state.link) {
+    self_->state.link->execute(x, op);
+    return;
+  }
   self_->state.core->finish(op, run_step(self_, x));
 }
 
@@ -84,8 +123,8 @@ void service_target::commit(persistence::write_batch batch, commit_done done) {
                        std::move(done));
 }
 
-service_actor::behavior_type
-service_behavior(service_actor::stateful_pointer<service_state> self,
+service_worker_actor::behavior_type
+service_behavior(service_worker_actor::stateful_pointer<service_state> self,
                  service_id id, receiver_context ctx,
                  std::shared_ptr<const catalog> cat) {
   auto& st = self->state;
@@ -97,10 +136,14 @@ service_behavior(service_actor::stateful_pointer<service_state> self,
   if (st.spec == nullptr) {
     st.log.error("service.start_failed", {{"reason", "not in the catalog"}});
     self->quit(refusal(error_code::unknown_service, st.id.str()));
-    return stopped_behavior<service_actor>();
+    return stopped_behavior<service_worker_actor>();
   }
+  if (st.ctx.options.endpoints && !link_endpoint(self))
+    return stopped_behavior<service_worker_actor>();
   st.target.bind(self);
   st.core.emplace(*st.ctx.env, st.log, st.target, st.ctx.options.executions);
+  if (st.link)
+    st.link->bind(*st.core);
   st.log.info("service.started");
   return {
     [self](atom::apply, instruction& x) -> caf::result<instruction_ack> {
@@ -122,6 +165,10 @@ service_behavior(service_actor::stateful_pointer<service_state> self,
       if (svc != self->state.id)
         return refusal(error_code::unknown_service, svc.str());
       return view(self, dev);
+    },
+    [self](atom::done, uint64_t call) {
+      if (self->state.link)
+        self->state.link->resume(call);
     },
   };
 }

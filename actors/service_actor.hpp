@@ -10,12 +10,17 @@
 // Same delivery contract as a DEVICE (actors/receiver_core.hpp): next seq
 // only, duplicates re-acked, effect + watermark in one transaction, ack
 // after the commit. Spawned by the SERVICE SUPERVISOR.
+//
+// With an endpoints file, the steps are executed by the service's endpoint
+// instead (actors/endpoint_link.hpp), and the per-printer state committed is
+// Onset's mirror of what the endpoint answered.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "actors/endpoint_link.hpp"
 #include "actors/protocol.hpp"
 #include "actors/receiver_context.hpp"
 #include "actors/receiver_core.hpp"
@@ -29,7 +34,7 @@ struct service_state;
 /// Runs a SERVICE's receiver_core callbacks on its actor (service_actor.cpp).
 class service_target final : public receiver_target {
 public:
-  using self_ptr = service_actor::stateful_pointer<service_state>;
+  using self_ptr = service_worker_actor::stateful_pointer<service_state>;
 
   void bind(self_ptr self) {
     self_ = self;
@@ -55,6 +60,8 @@ struct service_state {
   receiver_context ctx;
   /// `service=data_backup` in every event.
   log::context log;
+  /// Delivering to an endpoint; none with the embedded simulator.
+  std::unique_ptr<endpoint_link> link;
   service_target target;
   /// Declared last: it refers to `log` and `target`.
   std::optional<receiver_core> core;
@@ -62,8 +69,8 @@ struct service_state {
 
 /// REQUIRES: `id` is a service of `cat`; otherwise the actor stops at once
 /// with `unknown_service`.
-service_actor::behavior_type
-service_behavior(service_actor::stateful_pointer<service_state> self,
+service_worker_actor::behavior_type
+service_behavior(service_worker_actor::stateful_pointer<service_state> self,
                  service_id id, receiver_context ctx,
                  std::shared_ptr<const catalog> cat);
 

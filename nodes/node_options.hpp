@@ -20,6 +20,10 @@ struct node_options {
   /// 0: any free port (written to DATA_DIR/gateway.port either way).
   uint16_t gateway_port = 7411;
   std::string catalog_file;
+  /// `--endpoints`: where DEVICE and SERVICE actors deliver
+  /// (docs/endpoints.md, "Onset's endpoints file"); empty: the embedded
+  /// simulator.
+  std::string endpoints_file;
   std::string log_level = "info";
   std::string log_format = "text";
   persistence::environment_options storage;

@@ -45,6 +45,10 @@ void add_node_options(CLI::App& app, node_options& x) {
                 "GATEWAY port; 0 picks a free one (written to "
                 "DATA_DIR/gateway.port)")
     ->capture_default_str();
+  app.add_option("--endpoints", x.endpoints_file,
+                 "Endpoints file (docs/endpoints.md): deliver to external "
+                 "printer-management and smart-service endpoints instead of "
+                 "the embedded simulator");
   app.add_option("--catalog", x.catalog_file, "Service catalog file")
     ->capture_default_str();
   app

@@ -137,7 +137,9 @@ int run_node(const node_options& options, const config::cluster_spec& spec,
   auto storage = open_node_storage(options);
   if (!storage)
     return 1;
-  auto exit_code = run_system(options, spec, me, kind, *storage, stop_signals);
+  auto wired = options;
+  wired.receivers.endpoints = storage->endpoints;
+  auto exit_code = run_system(wired, spec, me, kind, *storage, stop_signals);
   storage->env.reset();
   log::info("node.stopped", {{"name", me.name}, {"exit_code", exit_code}});
   return exit_code;

@@ -9,7 +9,9 @@
 #include <fstream>
 #include <thread>
 
+#include "actors/endpoint_client.hpp"
 #include "config/catalog_loader.hpp"
+#include "config/endpoints_file.hpp"
 #include "messages/log.hpp"
 
 namespace onset::nodes {
@@ -75,6 +77,18 @@ std::optional<node_storage> open_node_storage(const node_options& options) {
                 {"reason", loaded.error().to_string()}});
     return std::nullopt;
   }
+  std::shared_ptr<actors::endpoint_set> endpoints;
+  if (!options.endpoints_file.empty()) {
+    auto spec = config::load_endpoints_file(options.endpoints_file,
+                                            loaded.value());
+    if (!spec) {
+      log::error("node.endpoints_file_refused",
+                 {{"file", options.endpoints_file},
+                  {"reason", spec.error().to_string()}});
+      return std::nullopt;
+    }
+    endpoints = std::make_shared<actors::endpoint_set>(spec.value());
+  }
   auto storage = options.storage;
   storage.directory = options.data_dir;
   auto opened = persistence::environment::open(storage);
@@ -86,6 +100,7 @@ std::optional<node_storage> open_node_storage(const node_options& options) {
   }
   node_storage result;
   result.cat = std::make_shared<const catalog>(std::move(loaded).value());
+  result.endpoints = std::move(endpoints);
   result.env = std::move(*opened);
   return result;
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/endpoint_client.hpp"
 #include "messages/catalog.hpp"
 #include "nodes/node_options.hpp"
 #include "persistence/environment.hpp"
@@ -52,11 +53,13 @@ void remove_port_file(const std::string& dir, const std::string& name);
 /// The catalog and the LMDB environment of a node, opened once.
 struct node_storage {
   std::shared_ptr<const catalog> cat;
+  /// The endpoint clients of `--endpoints`; none without it.
+  std::shared_ptr<actors::endpoint_set> endpoints;
   std::unique_ptr<persistence::environment> env;
 };
 
-/// Loads the catalog and opens the data directory of `options`; logs why
-/// and returns nullopt if either fails.
+/// Loads the catalog and the endpoints file (if any), opens the data
+/// directory of `options`; logs why and returns nullopt if any fails.
 std::optional<node_storage> open_node_storage(const node_options& options);
 
 /// The scheduler threads `options` ask for (0: one per core, at least 1).

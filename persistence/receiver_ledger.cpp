@@ -95,6 +95,20 @@ status set_applied(write_txn& txn, const stream_id& stream, uint64_t seq) {
   return txn.put(db::ledger, applied_key(stream), keys::be64_value(seq));
 }
 
+status lower_applied(write_txn& txn, const stream_id& stream, uint64_t seq) {
+  auto current = applied(txn, stream);
+  if (!current)
+    return current.error();
+  if (seq == *current)
+    return {};
+  if (seq > *current)
+    return make_failure(error_code::invalid_input,
+                        "ledger " + stream.to_string() + ": cannot lower "
+                          + "applied seq " + std::to_string(*current) + " to "
+                          + std::to_string(seq));
+  return txn.put(db::ledger, applied_key(stream), keys::be64_value(seq));
+}
+
 result<uint64_t> count_effect(write_txn& txn, const stream_id& stream,
                               uint64_t seq, const std::string& digest) {
   auto key = effect_key(stream, seq);

@@ -20,7 +20,7 @@
 //
 // Reads take any `transaction&` (read or write) and return `result<...>`;
 // `count_effect` returns the new count; `set_applied` refuses a watermark that
-// goes back or skips.
+// goes back or skips; only `lower_applied` moves one back.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +39,12 @@ result<uint64_t> applied(transaction& txn, const stream_id& stream);
 /// anything but the current watermark or the next seq is refused
 /// (`invalid_input`): watermarks never go back and never skip.
 status set_applied(write_txn& txn, const stream_id& stream, uint64_t seq);
+
+/// Moves the applied watermark back to `seq`: the target behind it is an
+/// endpoint that lost what it applied (restored from a backup), and the
+/// stream is delivered to it again from seq+1. A seq above the current
+/// watermark is refused (`invalid_input`). Effect counts are kept.
+status lower_applied(write_txn& txn, const stream_id& stream, uint64_t seq);
 
 /// Counts one more application of the effect of instruction `seq`, whose
 /// content digest is `digest` (kept with the count); returns the new count.

@@ -1,6 +1,9 @@
 #define CAF_SUITE device_actor
+#include "persistence/caf_error.hpp"
+#include "tests/actors/endpoint_fixture.hpp"
 #include "tests/actors/receiver_fixture.hpp"
 #include "tests/support/log_capture.hpp"
+#include "tests/support/refusal.hpp"
 
 using namespace onset;
 using namespace onset::actors;
@@ -405,6 +408,240 @@ CAF_TEST(enroll is all or nothing and identical re - enrollment is a no - op) {
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
   CAF_CHECK(ask<atom::ok>(devices, atom::enroll_v, records_t{a}));
   CAF_CHECK_EQUAL(view().state.firmware, fw("3.2.1"));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// -- delivering to an endpoint over HTTP (actors/endpoint_link.hpp) ----------
+
+namespace {
+
+struct http_fixture : endpoint_fixture {
+  fake_endpoint server;
+  fake_endpoint state_only{true};
+  stream_id s1 = device_stream("C-1", "MFP-1");
+  actors::device_supervisor_actor devices;
+
+  ~http_fixture() {
+    devices = nullptr;
+    stop_actors();
+  }
+
+  http_fixture() {
+    server.add_printer("MFP-1", "2.4.0");
+    state_only.add_printer("MFP-1", "2.4.0");
+  }
+
+  void start(const fake_endpoint& x, bool idempotent = true) {
+    devices = spawn_devices(options_for(spec_of(x, idempotent),
+                                        spec_of(x, idempotent, "services.*")));
+    enroll(devices, "MFP-1");
+  }
+
+  instruction firmware(uint64_t seq, const char* version = "3.2.1") {
+    auto x = step(s1, seq, step_kind::firmware, "MFP-1");
+    x.firmware = *firmware_version::parse(version);
+    return x;
+  }
+
+  caf::expected<instruction_ack> apply(instruction x) {
+    return ask<instruction_ack>(devices, atom::apply_v, std::move(x));
+  }
+
+  /// Onset's mirror of the printer.
+  device_state mirror() {
+    auto v = ask<device_view>(devices, atom::get_v, device_id{"MFP-1"});
+    CAF_REQUIRE(v);
+    return v->state;
+  }
+
+  static endpoint::target_ref printer() {
+    return {target::device(device_id{"MFP-1"}), device_id{"MFP-1"}};
+  }
+};
+
+void check_transient(const caf::expected<instruction_ack>& x,
+                     const std::string& fragment) {
+  CAF_REQUIRE(!x);
+  CAF_CHECK(is(x.error(), error_code::transient));
+  check_contains(error_reason(x.error()), fragment);
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(device_endpoint_tests, http_fixture)
+
+CAF_TEST(an applied step commits the endpoint state and is acked) {
+  start(server);
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(server.performed(s1, 1), 1);
+  CAF_CHECK_EQUAL(mirror().firmware, fw("3.2.1"));
+  CAF_CHECK_EQUAL(watermark(s1), 1u);
+}
+
+CAF_TEST(an endpoint answer is acked only once its watermark is committed) {
+  start(server);
+  fake_endpoint::script slow;
+  slow.delay = std::chrono::milliseconds{300};
+  server.set_script(slow);
+  caf::scoped_actor requester{*sys};
+  auto pending = requester->request(devices, std::chrono::seconds{10},
+                                    atom::apply_v, firmware(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  CAF_MESSAGE("meanwhile a late batch moves the stream: the commit fails");
+  persistence::write_batch late = [s = s1](persistence::write_txn& txn) {
+    return persistence::to_error(
+      persistence::receiver_ledger::set_applied(txn, s, 1));
+  };
+  CAF_REQUIRE(ask<atom::ok>(store, atom::write_v, late));
+  caf::expected<instruction_ack> answer{caf::sec::request_timeout};
+  pending.receive([&](instruction_ack& x) { answer = x; },
+                  [&](caf::error& err) { answer = std::move(err); });
+  check_transient(answer, "commit failed");
+  CAF_CHECK_EQUAL(server.performed(s1, 1), 1);
+}
+
+CAF_TEST(a lost reply is read for and resent as already applied) {
+  start(server);
+  fake_endpoint::script lose;
+  lose.lose = 1;
+  server.set_script(lose);
+  check_transient(apply(firmware(1)), "answer lost");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  auto reads = server.read_requests();
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(server.read_requests(), reads + 1);
+  CAF_CHECK_EQUAL(server.performed(s1, 1), 1);
+  CAF_CHECK_EQUAL(watermark(s1), 1u);
+  CAF_CHECK_EQUAL(mirror().firmware, fw("3.2.1"));
+}
+
+CAF_TEST(a refusal is refused with the endpoint reason) {
+  start(server);
+  fake_endpoint::script refuse;
+  refuse.refuse = "firmware 3.2.1 not installable on MFP-C3000";
+  server.set_script(refuse);
+  auto x = apply(firmware(1));
+  CAF_REQUIRE(!x);
+  CAF_CHECK(is(x.error(), error_code::refused));
+  CAF_CHECK_EQUAL(error_reason(x.error()),
+                  "firmware 3.2.1 not installable on MFP-C3000");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+}
+
+CAF_TEST(retry_later is transient and the resend applies) {
+  start(server);
+  fake_endpoint::script later;
+  later.retry_later = 1;
+  server.set_script(later);
+  check_transient(apply(firmware(1)), "retry_later");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(server.performed(s1, 1), 1);
+}
+
+CAF_TEST(an endpoint behind the watermark is answered as a gap) {
+  start(server);
+  CAF_CHECK_EQUAL(apply(firmware(1, "2.5.0")), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(apply(firmware(2, "3.0.0")), (instruction_ack{s1, 2}));
+  server.restore_to(s1, 0);
+  CAF_MESSAGE("the endpoint expects seq 1: Onset's watermark goes back to 0");
+  CAF_CHECK_EQUAL(apply(firmware(3)), (instruction_ack{s1, 0}));
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_CHECK_EQUAL(apply(firmware(1, "2.5.0")), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(watermark(s1), 1u);
+}
+
+CAF_TEST(a malformed answer is a logged protocol violation and transient) {
+  start(server);
+  captured_log log;
+  fake_endpoint::script bad;
+  bad.malformed = 1;
+  server.set_script(bad);
+  check_transient(apply(firmware(1)), "protocol violation");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_CHECK(log.contains("endpoint.protocol_violation"));
+  CAF_CHECK(log.contains("endpoint=printers"));
+  CAF_MESSAGE("the resend reads first, finds it applied, and is acked once");
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(server.performed(s1, 1), 1);
+}
+
+CAF_TEST(applied for a seq never sent is a protocol violation not acked) {
+  start(server);
+  captured_log log;
+  fake_endpoint::script foreign;
+  foreign.foreign_seq = 1;
+  server.set_script(foreign);
+  check_transient(apply(firmware(1)), "protocol violation");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
+  CAF_CHECK(log.contains("endpoint.protocol_violation"));
+}
+
+CAF_TEST(a slow endpoint does not delay a DEVICE on the simulator) {
+  start(server);
+  actors::receiver_options simulated;
+  auto local = spawn_devices(simulated);
+  enroll(local, "MFP-2");
+  fake_endpoint::script slow;
+  slow.delay = std::chrono::milliseconds{300};
+  server.set_script(slow);
+  caf::scoped_actor waiting{*sys};
+  using handle = decltype(waiting->request(devices, std::chrono::seconds{10},
+                                           atom::apply_v, instruction{}));
+  std::vector<handle> pending;
+  // Many steps queued at the slow endpoint, on many printers.
+  for (int i = 3; i < 40; ++i) {
+    auto id = "MFP-" + std::to_string(i);
+    enroll(devices, id);
+    auto x = step(device_stream("C-1", id), 1, step_kind::firmware, id);
+    x.firmware = *firmware_version::parse("3.2.1");
+    pending.push_back(
+      waiting->request(devices, std::chrono::seconds{10}, atom::apply_v, x));
+  }
+  auto x = step(device_stream("C-1", "MFP-2"), 1, step_kind::firmware, "MFP-2");
+  x.firmware = *firmware_version::parse("3.2.1");
+  auto started = std::chrono::steady_clock::now();
+  auto quick = ask_within<instruction_ack>(std::chrono::milliseconds{200},
+                                           local, atom::apply_v, x);
+  auto took = std::chrono::steady_clock::now() - started;
+  CAF_CHECK(quick);
+  CAF_MESSAGE(
+    "the simulated printer answered in "
+    << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+    << " ms");
+  CAF_CHECK(took < std::chrono::milliseconds{200});
+  CAF_MESSAGE("the slow endpoint's steps all arrive, several per request");
+  size_t acked = 0;
+  for (auto& h : pending)
+    h.receive([&](instruction_ack&) { ++acked; }, [](caf::error&) {});
+  CAF_CHECK_EQUAL(acked, pending.size());
+  CAF_CHECK_GREATER(server.largest_batch(), 1u);
+  CAF_CHECK_LESS(server.apply_requests(), static_cast<int>(pending.size()));
+}
+
+CAF_TEST(a state only endpoint is read and an effect present is not resent) {
+  start(state_only, false);
+  fake_endpoint::script lose;
+  lose.lose = 1;
+  state_only.set_script(lose);
+  check_transient(apply(firmware(1)), "answer lost");
+  CAF_CHECK_EQUAL(state_only.performed(s1, 1), 1);
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(state_only.performed(s1, 1), 1);
+  CAF_CHECK_EQUAL(mirror().firmware, fw("3.2.1"));
+}
+
+CAF_TEST(a state only endpoint whose read back differs refuses the step) {
+  start(state_only, false);
+  fake_endpoint::script nothing;
+  nothing.no_effect = true;
+  state_only.set_script(nothing);
+  auto x = apply(firmware(1));
+  CAF_REQUIRE(!x);
+  CAF_CHECK(is(x.error(), error_code::refused));
+  check_contains(error_reason(x.error()), "read-back");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

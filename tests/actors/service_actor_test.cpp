@@ -1,4 +1,5 @@
 #define CAF_SUITE service_actor
+#include "tests/actors/endpoint_fixture.hpp"
 #include "tests/actors/receiver_fixture.hpp"
 #include "tests/support/log_capture.hpp"
 
@@ -160,6 +161,74 @@ CAF_TEST(state and watermarks survive a crash of the SERVICE actor) {
   CAF_CHECK_EQUAL(apply(prepare(1, backup_values("daily"))), ack(1));
   CAF_CHECK_EQUAL(apply(activate(2)), ack(2));
   CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// -- delivering to a service's endpoint over HTTP ----------------------------
+
+namespace {
+
+struct http_fixture : endpoint_fixture {
+  fake_endpoint server;
+  stream_id s1 = service_stream("C-1", "data_backup", "MFP-1");
+  actors::service_supervisor_actor services;
+
+  ~http_fixture() {
+    services = nullptr;
+    stop_actors();
+  }
+
+  http_fixture() {
+    services = spawn_services(
+      options_for(spec_of(server), spec_of(server, true, "services.*")));
+  }
+
+  caf::expected<instruction_ack> apply(instruction x) {
+    return ask<instruction_ack>(services, atom::apply_v, std::move(x));
+  }
+
+  service_device_state mirror() {
+    auto v = ask<service_view>(services, atom::get_v, service_id{"data_backup"},
+                               device_id{"MFP-1"});
+    CAF_REQUIRE(v);
+    return v->state;
+  }
+
+  static endpoint::target_ref at_service() {
+    return {target::service(service_id{"data_backup"}), device_id{"MFP-1"}};
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(service_endpoint_tests, http_fixture)
+
+CAF_TEST(a SERVICE delivers to its endpoint and mirrors its state) {
+  settings values{{"backup_period", setting_value::of_word("daily")}};
+  auto prepare = step(s1, 1, step_kind::service_prepare, "MFP-1");
+  prepare.values = values;
+  CAF_CHECK_EQUAL(apply(prepare), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(apply(step(s1, 2, step_kind::service_activate, "MFP-1")),
+                  (instruction_ack{s1, 2}));
+  CAF_CHECK(server.state(at_service()).active);
+  auto m = mirror();
+  CAF_CHECK(m.registered);
+  CAF_CHECK(m.active);
+  CAF_CHECK(m.values == values);
+  CAF_CHECK_EQUAL(server.performed(s1, 2), 1);
+  CAF_CHECK_EQUAL(watermark(s1), 2u);
+}
+
+CAF_TEST(a SERVICE step the endpoint refuses is refused) {
+  fake_endpoint::script refuse;
+  refuse.refuse = "printer not registered";
+  server.set_script(refuse);
+  auto x = apply(step(s1, 1, step_kind::service_activate, "MFP-1"));
+  CAF_REQUIRE(!x);
+  CAF_CHECK(is(x.error(), error_code::refused));
+  CAF_CHECK_EQUAL(error_reason(x.error()), "printer not registered");
+  CAF_CHECK_EQUAL(watermark(s1), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -229,3 +229,148 @@ CAF_TEST(a file that cannot be read is refused naming it) {
   CAF_CHECK_EQUAL(result.error().field, "/nonexistent/cluster.json");
   CAF_CHECK_EQUAL(result.error().reason, "cannot be read");
 }
+
+// -- the endpoints file (config/endpoints_file.hpp) --------------------------
+
+#undef CAF_SUITE
+#define CAF_SUITE endpoints_file
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "config/endpoints_file.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+struct endpoints_fixture {
+  test::temp_dir dir;
+  catalog cat = test::shipped_catalog();
+
+  endpoints_fixture() {
+    write("token", "s3cret\n", 0600);
+    write("open-token", "s3cret\n", 0644);
+  }
+
+  void write(const std::string& name, const std::string& text, mode_t mode) {
+    auto file = dir.path() + "/" + name;
+    std::ofstream{file} << text;
+    ::chmod(file.c_str(), mode);
+  }
+
+  static json endpoint(const char* url = "http://fleet.local:8080") {
+    return json{{"url", url}, {"token_file", "token"}};
+  }
+
+  /// Every catalog service through `*`.
+  static json good() {
+    return json{{"printers", endpoint()}, {"services", {{"*", endpoint()}}}};
+  }
+
+  outcome<config::endpoints_spec> parse(const json& doc) {
+    return config::parse_endpoints(doc.dump(), cat, dir.path());
+  }
+
+  void check_refused(const json& doc, const std::string& field,
+                     const std::string& fragment) {
+    test::check_refusal(parse(doc), field, fragment, doc.dump());
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(endpoints_file_tests, endpoints_fixture)
+
+CAF_TEST(an endpoints file is read as written with its defaults) {
+  auto doc = good();
+  doc["printers_by_customer"]["acme"] = endpoint("https://acme.example:443");
+  doc["printers_by_customer"]["acme"]["idempotent"] = false;
+  doc["printers_by_customer"]["acme"]["max_batch"] = 256;
+  doc["printers_by_customer"]["acme"]["connections"] = 4;
+  doc["printers_by_customer"]["acme"]["timeout_ms"] = 1500;
+  doc["services"]["data_backup"] = endpoint("http://backup.local:9000");
+  auto result = parse(doc);
+  CAF_REQUIRE(result);
+  auto& spec = result.value();
+  CAF_CHECK_EQUAL(spec.printers.url, "http://fleet.local:8080");
+  CAF_CHECK_EQUAL(spec.printers.token, "s3cret");
+  CAF_CHECK(spec.printers.idempotent);
+  CAF_CHECK_EQUAL(spec.printers.timeout.count(), 5000);
+  auto& acme = spec.for_customer("acme");
+  CAF_CHECK_EQUAL(acme.name, "printers_by_customer.acme");
+  CAF_CHECK(acme.https());
+  CAF_CHECK(!acme.idempotent);
+  CAF_CHECK_EQUAL(acme.max_batch, 256u);
+  CAF_CHECK_EQUAL(acme.connections, 4u);
+  CAF_CHECK_EQUAL(acme.timeout.count(), 1500);
+  CAF_CHECK_EQUAL(spec.for_customer("globex").name, "printers");
+  CAF_CHECK_EQUAL(spec.for_service("data_backup").url,
+                  "http://backup.local:9000");
+  CAF_CHECK_EQUAL(spec.for_service("failure_prediction").name, "services.*");
+}
+
+CAF_TEST(a bad endpoints file is refused naming the field) {
+  auto doc = good();
+  doc["extra"] = 1;
+  check_refused(doc, "extra", "unknown field");
+  doc = good();
+  doc.erase("printers");
+  check_refused(doc, "printers", "is missing");
+  doc = good();
+  doc["services"]["data_backup"] = endpoint("ftp://backup.local");
+  check_refused(doc, "services.data_backup.url", "http:// or https://");
+  doc["services"]["data_backup"] = endpoint("http://backup.local/api");
+  check_refused(doc, "services.data_backup.url", "path");
+  doc["services"]["data_backup"] = endpoint("http://:80");
+  check_refused(doc, "services.data_backup.url", "no host");
+  doc["services"]["data_backup"] = endpoint("http://backup.local:99999");
+  check_refused(doc, "services.data_backup.url", "bad port");
+  doc = good();
+  doc["services"]["data_backup"] = endpoint();
+  doc["services"]["data_backup"]["retries"] = 3;
+  check_refused(doc, "services.data_backup.retries", "unknown field");
+  doc = good();
+  doc["services"] = {{"data_backup", endpoint()}};
+  check_refused(doc, "services.cloud_doc_backup", "is missing");
+  doc = good();
+  doc["services"]["coffee"] = endpoint();
+  check_refused(doc, "services.coffee", "not a catalog service");
+  doc = good();
+  doc["printers"]["max_batch"] = 257;
+  check_refused(doc, "printers.max_batch", "256");
+  doc = good();
+  doc["printers"]["connections"] = 0;
+  check_refused(doc, "printers.connections", "");
+  doc = good();
+  doc["printers"]["idempotent"] = "yes";
+  check_refused(doc, "printers.idempotent", "true or false");
+  doc = good();
+  doc["printers"]["ca_file"] = "token";
+  check_refused(doc, "printers.ca_file", "https:// endpoints only");
+  doc = good();
+  doc["printers"] = endpoint("https://fleet.local");
+  doc["printers"]["client_cert"] = "token";
+  check_refused(doc, "printers.client_key", "is missing");
+  doc = good();
+  doc["printers"]["token_file"] = "nope";
+  check_refused(doc, "printers.token_file", "cannot be read");
+}
+
+CAF_TEST(a token file others can read is refused naming the file) {
+  auto doc = good();
+  doc["services"]["*"]["token_file"] = "open-token";
+  check_refused(doc, "services.*.token_file",
+                dir.path() + "/open-token is accessible by group or others");
+}
+
+CAF_TEST(a refused endpoints file names the file) {
+  write("endpoints.json", R"({"printers": {"url": "http://x"}})", 0600);
+  auto result = config::load_endpoints_file(dir.path() + "/endpoints.json",
+                                            cat);
+  CAF_REQUIRE(!result);
+  CAF_CHECK_EQUAL(result.error().field,
+                  dir.path() + "/endpoints.json: printers.token_file");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -129,6 +129,29 @@ if err=$("$NODE_BIN" --data-dir "$WORK/unused" --service-lanes 0 2>&1); then
 fi
 expect_contains "$err" "--service-lanes" "onset-node --service-lanes 0"
 
+step "a bad endpoints file stops the node with exit 1, naming the field"
+printf 's3cret\n' >"$WORK/token"
+chmod 600 "$WORK/token"
+cat >"$WORK/endpoints.json" <<'JSON'
+{"printers": {"url": "http://127.0.0.1:1", "token_file": "token"},
+ "services": {"data_backup": {"url": "ftp://backup", "token_file": "token"},
+              "*": {"url": "http://127.0.0.1:1", "token_file": "token"}}}
+JSON
+rc=0
+err=$("$NODE_BIN" --data-dir "$WORK/unused" --gateway-port 0 \
+  --endpoints "$WORK/endpoints.json" 2>&1) || rc=$?
+[ $rc -eq 1 ] || fail "onset-node with a bad endpoints file exited with $rc"
+expect_contains "$err" "services.data_backup.url: 'ftp://backup' must begin" \
+  "bad endpoints file"
+chmod 644 "$WORK/token"
+sed -i 's|ftp://backup|http://backup|' "$WORK/endpoints.json"
+rc=0
+err=$("$NODE_BIN" --data-dir "$WORK/unused" --gateway-port 0 \
+  --endpoints "$WORK/endpoints.json" 2>&1) || rc=$?
+[ $rc -eq 1 ] || fail "onset-node with an open token file exited with $rc"
+expect_contains "$err" "$WORK/token is accessible by group or others" \
+  "open token file"
+
 step "nothing changed"
 run_onset 0 status --json
 [ "$OUT" = "$before" ] || fail "status changed:

@@ -12,8 +12,7 @@ namespace onset::test {
 /// While it lives, events at `info` and above go to a string as
 /// `LEVEL event k=v ...` (text) or `{"level":..,"event":..,..}` (JSON)
 /// instead of the default logger. Restores the previous logger and the text
-/// format when it goes. REQUIRES: everything logs on the test's thread (the
-/// deterministic scheduler does).
+/// format when it goes. Lines may be written from any thread.
 class captured_log {
 public:
   explicit captured_log(log::format format = log::format::text);

@@ -1,0 +1,332 @@
+#include "actors/endpoint_client.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
+
+#include "messages/log.hpp"
+
+namespace onset::actors {
+
+namespace {
+
+using status = endpoint_answer::status;
+
+struct call {
+  enum class kind { apply, read };
+  kind what = kind::apply;
+  instruction x;
+  endpoint::target_ref target;
+  endpoint_callback done;
+};
+
+endpoint_answer failed(status s, std::string what) {
+  endpoint_answer result;
+  result.outcome = s;
+  result.what = std::move(what);
+  return result;
+}
+
+void answer_all(std::vector<call>& calls, const endpoint_answer& x) {
+  for (auto& c : calls)
+    c.done(x);
+}
+
+/// No answer: `unavailable` if the request cannot have reached the endpoint
+/// (no connection), else `lost`.
+endpoint_answer no_answer(httplib::Error err) {
+  auto what = "no answer: " + httplib::to_string(err);
+  switch (err) {
+    case httplib::Error::Connection:
+    case httplib::Error::BindIPAddress:
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification:
+    case httplib::Error::ConnectionTimeout:
+      return failed(status::unavailable, std::move(what));
+    default:
+      return failed(status::lost, std::move(what));
+  }
+}
+
+/// A non-200 status: 429 is "later", a 5xx may have come after the effect,
+/// anything else is outside the protocol.
+endpoint_answer bad_status(const httplib::Response& res) {
+  auto what = "status " + std::to_string(res.status) + ": "
+              + res.body.substr(0, 200);
+  if (res.status == 429)
+    return failed(status::unavailable, std::move(what));
+  if (res.status >= 500)
+    return failed(status::lost, std::move(what));
+  return failed(status::violation, std::move(what));
+}
+
+} // namespace
+
+struct endpoint_client::impl {
+  config::endpoint_spec spec;
+  std::mutex mtx;
+  std::condition_variable ready;
+  std::deque<call> queue;
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  explicit impl(config::endpoint_spec x) : spec(std::move(x)) {
+  }
+
+  void push(call c) {
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (!stopping) {
+        queue.push_back(std::move(c));
+        ready.notify_one();
+        return;
+      }
+    }
+    c.done(failed(status::unavailable, "endpoint client stopped"));
+  }
+
+  /// Up to max_batch queued calls of the kind of the oldest one; empty
+  /// once stopping.
+  std::vector<call> take() {
+    std::unique_lock<std::mutex> guard{mtx};
+    ready.wait(guard, [this] { return stopping || !queue.empty(); });
+    std::vector<call> result;
+    if (stopping)
+      return result;
+    auto kind = queue.front().what;
+    for (auto i = queue.begin();
+         i != queue.end() && result.size() < spec.max_batch;) {
+      if (i->what == kind) {
+        result.push_back(std::move(*i));
+        i = queue.erase(i);
+      } else {
+        ++i;
+      }
+    }
+    return result;
+  }
+
+  std::unique_ptr<httplib::Client> connect() const {
+    auto cli = spec.client_cert.empty()
+                 ? std::make_unique<httplib::Client>(spec.url)
+                 : std::make_unique<httplib::Client>(spec.url, spec.client_cert,
+                                                     spec.client_key);
+    cli->set_keep_alive(true);
+    cli->set_connection_timeout(spec.timeout);
+    cli->set_read_timeout(spec.timeout);
+    cli->set_write_timeout(spec.timeout);
+    cli->set_bearer_token_auth(spec.token);
+    if (spec.https()) {
+      cli->enable_server_certificate_verification(true);
+      if (!spec.ca_file.empty())
+        cli->set_ca_cert_path(spec.ca_file);
+    }
+    return cli;
+  }
+
+  /// Posts `body` to `path`. A 200 answer's body is returned; on anything
+  /// else every call is answered with the failure and nothing is returned.
+  /// `answered`: whether the endpoint answered at all (any status).
+  std::optional<std::string> post(httplib::Client& cli, const char* path,
+                                  const std::string& body,
+                                  std::vector<call>& calls, bool& answered) {
+    auto res = cli.Post(path, body, "application/json");
+    answered = static_cast<bool>(res);
+    if (!res) {
+      answer_all(calls, no_answer(res.error()));
+      return std::nullopt;
+    }
+    if (res->status != 200) {
+      answer_all(calls, bad_status(*res));
+      return std::nullopt;
+    }
+    return std::move(res->body);
+  }
+
+  /// Whether the endpoint answered at all.
+  bool send_apply(httplib::Client& cli, std::vector<call>& calls) {
+    std::vector<instruction> xs;
+    xs.reserve(calls.size());
+    for (auto& c : calls)
+      xs.push_back(c.x);
+    bool answered = false;
+    auto body = post(cli, "/v1/apply", endpoint::encode_apply_request(xs),
+                     calls, answered);
+    if (!body)
+      return answered;
+    auto parsed = endpoint::parse_apply_response(*body, xs);
+    if (!parsed) {
+      answer_all(calls, failed(status::violation,
+                               "apply answer: " + parsed.error().to_string()));
+      return true;
+    }
+    for (size_t i = 0; i < calls.size(); ++i) {
+      endpoint_answer x;
+      x.result = std::move(parsed.value()[i]);
+      calls[i].done(std::move(x));
+    }
+    return true;
+  }
+
+  /// Whether the endpoint answered at all.
+  bool send_read(httplib::Client& cli, std::vector<call>& calls) {
+    std::vector<endpoint::target_ref> refs;
+    refs.reserve(calls.size());
+    for (auto& c : calls)
+      refs.push_back(c.target);
+    bool answered = false;
+    auto body = post(cli, "/v1/read", endpoint::encode_read_request(refs),
+                     calls, answered);
+    if (!body)
+      return answered;
+    auto parsed = endpoint::parse_read_response(*body, refs);
+    if (!parsed) {
+      answer_all(calls, failed(status::violation,
+                               "read answer: " + parsed.error().to_string()));
+      return true;
+    }
+    for (size_t i = 0; i < calls.size(); ++i) {
+      endpoint_answer x;
+      x.state = std::move(parsed.value()[i]);
+      calls[i].done(std::move(x));
+    }
+    return true;
+  }
+
+  /// `GET /v1/health`, at start (by the first thread) and after a silence:
+  /// logs whether the endpoint is up, and loudly if it is not of the kind
+  /// the endpoints file says (a state-only endpoint taken for an idempotent
+  /// one would get resends without a read first). A down endpoint stops
+  /// nothing.
+  void check_health(httplib::Client& cli) {
+    auto res = cli.Get("/v1/health");
+    if (!res || res->status != 200) {
+      log::warn("endpoint.down",
+                {{"endpoint", spec.name},
+                 {"what", res ? "status " + std::to_string(res->status)
+                              : httplib::to_string(res.error())}});
+      return;
+    }
+    auto parsed = endpoint::parse_health(res->body);
+    if (!parsed) {
+      log::error("endpoint.protocol_violation",
+                 {{"endpoint", spec.name},
+                  {"what", "health answer: " + parsed.error().to_string()}});
+      return;
+    }
+    if (parsed.value().idempotent != spec.idempotent)
+      log::error("endpoint.kind_mismatch",
+                 {{"endpoint", spec.name},
+                  {"configured_idempotent", spec.idempotent},
+                  {"endpoint_idempotent", parsed.value().idempotent}});
+    log::info("endpoint.up", {{"endpoint", spec.name},
+                              {"idempotent", parsed.value().idempotent}});
+  }
+
+  /// One thread: its connection, the calls it takes. The health is read
+  /// at start and when the endpoint answers again after a silence.
+  void run(bool first) {
+    auto cli = connect();
+    if (first)
+      check_health(*cli);
+    bool silent = false;
+    for (;;) {
+      auto calls = take();
+      if (calls.empty())
+        return;
+      bool answered = false;
+      try {
+        answered = calls.front().what == call::kind::apply
+                     ? send_apply(*cli, calls)
+                     : send_read(*cli, calls);
+      } catch (const std::exception& e) {
+        answer_all(calls, failed(status::lost,
+                                 std::string{"client failed: "} + e.what()));
+      }
+      if (!answered && !silent)
+        log::warn("endpoint.silent", {{"endpoint", spec.name}});
+      else if (answered && silent)
+        check_health(*cli);
+      silent = !answered;
+    }
+  }
+
+  void stop() {
+    std::deque<call> left;
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      stopping = true;
+      left.swap(queue);
+    }
+    ready.notify_all();
+    for (auto& w : workers)
+      w.join();
+    for (auto& c : left)
+      c.done(failed(status::unavailable, "endpoint client stopped"));
+  }
+};
+
+endpoint_client::endpoint_client(config::endpoint_spec spec)
+  : impl_(std::make_unique<impl>(std::move(spec))) {
+  for (size_t i = 0; i < impl_->spec.connections; ++i)
+    impl_->workers.emplace_back([this, i] { impl_->run(i == 0); });
+}
+
+endpoint_client::~endpoint_client() {
+  impl_->stop();
+}
+
+const std::string& endpoint_client::name() const {
+  return impl_->spec.name;
+}
+
+bool endpoint_client::idempotent() const {
+  return impl_->spec.idempotent;
+}
+
+void endpoint_client::apply(instruction x, endpoint_callback done) {
+  call c;
+  c.what = call::kind::apply;
+  c.x = std::move(x);
+  c.done = std::move(done);
+  impl_->push(std::move(c));
+}
+
+void endpoint_client::read(endpoint::target_ref target,
+                           endpoint_callback done) {
+  call c;
+  c.what = call::kind::read;
+  c.target = std::move(target);
+  c.done = std::move(done);
+  impl_->push(std::move(c));
+}
+
+endpoint_set::endpoint_set(const config::endpoints_spec& spec)
+  : printers_(std::make_shared<endpoint_client>(spec.printers)) {
+  for (auto& [customer, x] : spec.printers_by_customer)
+    by_customer_.emplace(customer, std::make_shared<endpoint_client>(x));
+  for (auto& [service, x] : spec.services)
+    services_.emplace(service, std::make_shared<endpoint_client>(x));
+}
+
+endpoint_client& endpoint_set::for_customer(const customer_id& customer) {
+  auto i = by_customer_.find(customer.str());
+  return i != by_customer_.end() ? *i->second : *printers_;
+}
+
+endpoint_client* endpoint_set::for_service(const service_id& service) {
+  auto i = services_.find(service.str());
+  if (i == services_.end())
+    i = services_.find("*");
+  return i != services_.end() ? i->second.get() : nullptr;
+}
+
+} // namespace onset::actors
