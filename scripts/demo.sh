@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # The README's first command: builds Onset and runs its main job on this
 # machine, every role in one local node:
-#   1. starts onset-node (data in a fresh directory, simulated printers with
-#      a visible firmware install time),
+#   1. starts onset-fleet, the reference endpoint server (docs/endpoints.md),
+#      playing the printers' management server and every smart service's
+#      server, and onset-node delivering to it over HTTP (data in a fresh
+#      directory; each request to the fleet server takes 300 ms),
 #   2. registers the sample printers of config/samples/devices.json,
 #   3. submits the sample contracts (four start at once, one is
 #      device-only) and one more whose start date is a few seconds away,
 #   4. shows their progress until they are active,
 #   5. renews C-1001 with one changed setting and shows the delta it sent,
-#   6. ends with the status table.
-# It stops the node it started when it ends or is interrupted.
+#   6. ends with the status table, and what the fleet server holds for
+#      MFP-0001 and for MFP-0001 at data_backup.
+# It stops the processes it started when it ends or is interrupted.
+#
+# `scripts/demo.sh --embedded` delivers to onset-node's in-process simulated
+# printers instead (no onset-fleet; a visible firmware install time).
 #
 # `scripts/demo.sh --cluster` runs the same on the five-node local cluster of
 # deploy/cluster-local.json (ports 7411 and 7500-7504, docs/cluster.md),
@@ -18,12 +24,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ONSET_BUILD_DIR:-$root/build}
 cluster=""
+embedded=""
 [ "${1:-}" = "--cluster" ] && cluster=$root/deploy/cluster-local.json
-"$root/scripts/build.sh" --target onset onset-node >/dev/null
+[ "${1:-}" = "--embedded" ] && embedded=1
+"$root/scripts/build.sh" --target onset onset-node onset-fleet >/dev/null
 
 demo=$(mktemp -d /tmp/onset-demo.XXXXXX)
 latencies=(--firmware-latency 1500 --apps-latency 400 --settings-latency 150)
 node_pid=""
+fleet_pid=""
 stop_node() {
   if [ -n "$cluster" ]; then
     ONSET_NODE="$build/nodes/onset-node" "$root/scripts/local-cluster.sh" \
@@ -33,8 +42,42 @@ stop_node() {
     wait "$node_pid" 2>/dev/null || true
   fi
   node_pid=""
+  if [ -n "$fleet_pid" ] && kill -0 "$fleet_pid" 2>/dev/null; then
+    kill -TERM "$fleet_pid" 2>/dev/null || true
+    wait "$fleet_pid" 2>/dev/null || true
+  fi
+  fleet_pid=""
 }
 trap stop_node EXIT
+
+# Starts onset-fleet on a free loopback port with the sample printers and a
+# token of its own, and writes the endpoints file that sends every
+# instruction of onset-node there.
+start_fleet() {
+  echo "== starting onset-fleet (data: $demo/fleet, log: $demo/fleet.log)"
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$demo/fleet.token")
+  "$build/nodes/fleet/onset-fleet" --data-dir "$demo/fleet" --port 0 \
+    --printers "$root/config/samples/devices.json" \
+    --token-file "$demo/fleet.token" --latency 300 >"$demo/fleet.log" 2>&1 &
+  fleet_pid=$!
+  fleet_port=""
+  for _ in $(seq 1 100); do
+    fleet_port=$(sed -n 's/.*fleet\.listening .*port=\([0-9]*\).*/\1/p' "$demo/fleet.log")
+    [ -n "$fleet_port" ] && break
+    kill -0 "$fleet_pid" 2>/dev/null || { cat "$demo/fleet.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$fleet_port" ] || { echo "onset-fleet did not start" >&2; exit 1; }
+  jq -n --arg url "http://127.0.0.1:$fleet_port" --arg token "$demo/fleet.token" \
+    '{printers: {url: $url, token_file: $token},
+      services: {"*": {url: $url, token_file: $token}}}' >"$demo/endpoints.json"
+}
+
+# fleet GET-PATH: what the fleet server answers, pretty-printed.
+fleet() {
+  curl -sS -H "Authorization: Bearer $(cat "$demo/fleet.token")" \
+    "http://127.0.0.1:$fleet_port$1" | jq .
+}
 trap 'stop_node; exit 130' INT TERM
 
 if [ -n "$cluster" ]; then
@@ -43,6 +86,10 @@ if [ -n "$cluster" ]; then
     start "$demo" "$cluster" -- "${latencies[@]}"
   gateway=127.0.0.1:$(jq -r '.nodes[] | select(.roles | index("gateway")) | .gateway_port' "$cluster")
 else
+  if [ -z "$embedded" ]; then
+    start_fleet
+    latencies=(--endpoints "$demo/endpoints.json")
+  fi
   echo "== starting onset-node (data: $demo/data, log: $demo/node.log)"
   "$build/nodes/onset-node" --data-dir "$demo/data" --gateway-port 0 \
     "${latencies[@]}" >"$demo/node.log" 2>&1 &
@@ -88,7 +135,11 @@ onset submit "$samples/contract-initech-cloud.json"
 onset submit "$delayed"
 onset status
 
-echo "== provisioning (firmware installs take 1.5 s on the simulated printers)"
+if [ -n "$fleet_pid" ]; then
+  echo "== provisioning through onset-fleet (300 ms per request)"
+else
+  echo "== provisioning (firmware installs take 1.5 s on the simulated printers)"
+fi
 onset wait C-1001 C-1002 C-2001 C-3001 --state active --timeout 120
 echo "== waiting for C-2002's start date"
 onset wait C-2002 --state active --timeout 60
@@ -104,3 +155,9 @@ onset history C-1001 | awk '/version=2/ {on=1} on'
 echo "== final status"
 onset status
 [ -z "$cluster" ] || onset cluster
+if [ -n "$fleet_pid" ]; then
+  echo "== MFP-0001 as the fleet server holds it (not Onset's record)"
+  fleet /v1/printers/MFP-0001
+  echo "== MFP-0001 at data_backup, as the fleet server holds it"
+  fleet /v1/services/data_backup/printers/MFP-0001
+fi
