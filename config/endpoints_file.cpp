@@ -102,17 +102,6 @@ outcome<std::string> read_tls_file(const json& obj, const std::string& parent,
   return file;
 }
 
-outcome<bool> optional_bool(const json& obj, const std::string& parent,
-                            const char* key, bool fallback) {
-  auto i = obj.find(key);
-  if (i == obj.end())
-    return fallback;
-  if (!i->is_boolean())
-    return invalid_input{path(parent, key),
-                         "must be true or false, not " + type_name(*i)};
-  return i->get<bool>();
-}
-
 outcome<int64_t> optional_integer(const json& obj, const std::string& parent,
                                   const char* key, int64_t min, int64_t max,
                                   int64_t fallback) {

@@ -235,6 +235,22 @@ json to_json(const settings& xs) {
   return result;
 }
 
+json to_json(const instruction& x) {
+  auto result = json{{"target", x.stream.to.to_string()},
+                     {"stream", x.stream.to_string()},
+                     {"kind", to_string(x.kind)},
+                     {"seq", x.seq},
+                     {"device", x.device.str()},
+                     {"contract_version", x.contract_version}};
+  if (!x.firmware.parts.empty())
+    result["firmware"] = x.firmware.to_string();
+  if (!x.apps.empty())
+    result["apps"] = x.apps;
+  if (!x.values.empty())
+    result["settings"] = to_json(x.values);
+  return result;
+}
+
 json to_json(const contract& x) {
   json result;
   result["id"] = x.id.str();

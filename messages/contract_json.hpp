@@ -11,6 +11,7 @@
 
 #include "messages/catalog.hpp"
 #include "messages/contract.hpp"
+#include "messages/instruction.hpp"
 #include "messages/outcome.hpp"
 
 namespace onset {
@@ -39,6 +40,10 @@ nlohmann::json to_json(const contract& x);
 
 /// `{"name": value, ...}` with values in their JSON form.
 nlohmann::json to_json(const settings& xs);
+
+/// The step object of docs/cli.md: target, stream, kind, seq, device,
+/// contract_version, and firmware, apps, settings where the step has them.
+nlohmann::json to_json(const instruction& x);
 
 nlohmann::json to_json(const setting_value& x);
 

@@ -14,6 +14,7 @@ inline namespace messages {
 namespace endpoint {
 
 using json = nlohmann::json;
+using json_input::optional_bool;
 using json_input::path;
 
 namespace {
@@ -106,6 +107,47 @@ outcome<const json*> batch_array(const json& obj, const char* key) {
   return &*i;
 }
 
+/// `{"KEY": [to_json(x), ...]}`.
+template <class T, class F>
+std::string encode_batch(const char* key, const std::vector<T>& xs, F to_json) {
+  auto items = json::array();
+  for (auto& x : xs)
+    items.push_back(to_json(x));
+  return json{{key, std::move(items)}}.dump();
+}
+
+/// The elements of `{"KEY": [...]}`, 1 to max_batch of them (`expected`,
+/// when not 0, is the count they must have: what they answer), each read by
+/// `element(json, field, index)`.
+template <class T, class F>
+outcome<std::vector<T>> parse_batch(std::string_view body, const char* key,
+                                    size_t expected, const char* what,
+                                    F element) {
+  auto doc = parse_object(body, {key});
+  if (!doc)
+    return doc.error();
+  auto items = batch_array(doc.value(), key);
+  if (!items)
+    return items.error();
+  auto& xs = *items.value();
+  if (expected != 0 && xs.size() != expected)
+    return invalid_input{key, "holds " + std::to_string(xs.size())
+                                + " elements for " + std::to_string(expected)
+                                + " " + what};
+  std::vector<T> result;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    auto field = path(key, i);
+    if (!xs[i].is_object())
+      return invalid_input{field, "must be an object, not "
+                                    + json_input::type_name(xs[i])};
+    outcome<T> x = element(xs[i], field, i);
+    if (!x)
+      return x.error();
+    result.push_back(std::move(x).value());
+  }
+  return result;
+}
+
 outcome<uint64_t> required_seq(const json& obj, const std::string& parent,
                                const char* key) {
   auto n = json_input::required_integer(obj, parent, key, 1,
@@ -149,17 +191,6 @@ firmware_from(const json& obj, const std::string& parent, const char* key) {
     return invalid_input{path(parent, key),
                          "'" + text.value() + "' is not a firmware version"};
   return *version;
-}
-
-outcome<bool> optional_bool(const json& obj, const std::string& parent,
-                            const char* key, bool fallback) {
-  auto i = obj.find(key);
-  if (i == obj.end())
-    return fallback;
-  if (!i->is_boolean())
-    return invalid_input{path(parent, key),
-                         "must be a boolean, not " + json_input::type_name(*i)};
-  return i->get<bool>();
 }
 
 outcome<step_kind> kind_from(const json& obj, const std::string& parent) {
@@ -296,20 +327,10 @@ outcome<target_state> state_from(const json& obj, const std::string& parent) {
 
 // -- instructions ------------------------------------------------------------
 
+/// The step object with its digest.
 json instruction_to_json(const instruction& x) {
-  json result{{"stream", x.stream.to_string()},
-              {"seq", x.seq},
-              {"digest", to_hex(content_digest(x))},
-              {"target", x.stream.to.to_string()},
-              {"kind", to_string(x.kind)},
-              {"device", x.device.str()},
-              {"contract_version", x.contract_version}};
-  if (!x.firmware.parts.empty())
-    result["firmware"] = x.firmware.to_string();
-  if (!x.apps.empty())
-    result["apps"] = x.apps;
-  if (!x.values.empty())
-    result["settings"] = to_json(x.values);
+  auto result = to_json(x);
+  result["digest"] = to_hex(content_digest(x));
   return result;
 }
 
@@ -600,128 +621,60 @@ outcome<stream_id> parse_stream_id(std::string_view text, const target& to,
 }
 
 std::string encode_apply_request(const std::vector<instruction>& xs) {
-  auto items = json::array();
-  for (auto& x : xs)
-    items.push_back(instruction_to_json(x));
-  return json{{"instructions", std::move(items)}}.dump();
+  return encode_batch("instructions", xs, instruction_to_json);
 }
 
 outcome<std::vector<apply_item>> parse_apply_request(std::string_view body) {
-  auto doc = parse_object(body, {"instructions"});
-  if (!doc)
-    return doc.error();
-  auto items = batch_array(doc.value(), "instructions");
-  if (!items)
-    return items.error();
-  std::vector<apply_item> result;
-  auto& xs = *items.value();
-  for (size_t i = 0; i < xs.size(); ++i) {
-    auto item = item_from(xs[i], path("instructions", i));
-    if (!item)
-      return item.error();
-    result.push_back(std::move(item).value());
-  }
-  return result;
+  return parse_batch<apply_item>(body, "instructions", 0, "",
+                                 [](const json& x, const std::string& field,
+                                    size_t) { return item_from(x, field); });
 }
 
 std::string encode_apply_response(const std::vector<apply_result>& xs) {
-  auto results = json::array();
-  for (auto& x : xs)
-    results.push_back(result_to_json(x));
-  return json{{"results", std::move(results)}}.dump();
+  return encode_batch("results", xs, result_to_json);
 }
 
 outcome<std::vector<apply_result>>
 parse_apply_response(std::string_view body,
                      const std::vector<instruction>& sent) {
-  auto doc = parse_object(body, {"results"});
-  if (!doc)
-    return doc.error();
-  auto items = batch_array(doc.value(), "results");
-  if (!items)
-    return items.error();
-  auto& xs = *items.value();
-  if (xs.size() != sent.size())
-    return invalid_input{"results",
-                         "holds " + std::to_string(xs.size()) + " results for "
-                           + std::to_string(sent.size()) + " instructions"};
-  std::vector<apply_result> result;
-  for (size_t i = 0; i < xs.size(); ++i) {
-    auto item = result_from(xs[i], path("results", i), sent[i]);
-    if (!item)
-      return item.error();
-    result.push_back(std::move(item).value());
-  }
-  return result;
+  return parse_batch<apply_result>(body, "results", sent.size(), "instructions",
+                                   [&](const json& x, const std::string& field,
+                                       size_t i) {
+                                     return result_from(x, field, sent[i]);
+                                   });
 }
 
 std::string encode_read_request(const std::vector<target_ref>& xs) {
-  auto targets = json::array();
-  for (auto& x : xs)
-    targets.push_back(ref_to_json(x));
-  return json{{"targets", std::move(targets)}}.dump();
+  return encode_batch("targets", xs, ref_to_json);
 }
 
 outcome<std::vector<target_ref>> parse_read_request(std::string_view body) {
-  auto doc = parse_object(body, {"targets"});
-  if (!doc)
-    return doc.error();
-  auto items = batch_array(doc.value(), "targets");
-  if (!items)
-    return items.error();
-  std::vector<target_ref> result;
-  auto& xs = *items.value();
-  for (size_t i = 0; i < xs.size(); ++i) {
-    auto field = path("targets", i);
-    if (!xs[i].is_object())
-      return invalid_input{field, "must be an object, not "
-                                    + json_input::type_name(xs[i])};
-    if (auto bad = json_input::check_object(xs[i], field, {"target", "device"}))
-      return *bad;
-    auto ref = ref_from(xs[i], field);
-    if (!ref)
-      return ref.error();
-    result.push_back(std::move(ref).value());
-  }
-  return result;
+  return parse_batch<target_ref>(
+    body, "targets", 0, "",
+    [](const json& x, const std::string& field, size_t) -> outcome<target_ref> {
+      if (auto bad = json_input::check_object(x, field, {"target", "device"}))
+        return *bad;
+      return ref_from(x, field);
+    });
 }
 
 std::string encode_read_response(const std::vector<target_state>& xs) {
-  auto targets = json::array();
-  for (auto& x : xs)
-    targets.push_back(state_to_json(x));
-  return json{{"targets", std::move(targets)}}.dump();
+  return encode_batch("targets", xs, state_to_json);
 }
 
 outcome<std::vector<target_state>>
 parse_read_response(std::string_view body,
                     const std::vector<target_ref>& asked) {
-  auto doc = parse_object(body, {"targets"});
-  if (!doc)
-    return doc.error();
-  auto items = batch_array(doc.value(), "targets");
-  if (!items)
-    return items.error();
-  auto& xs = *items.value();
-  if (xs.size() != asked.size())
-    return invalid_input{"targets",
-                         "holds " + std::to_string(xs.size()) + " states for "
-                           + std::to_string(asked.size()) + " targets"};
-  std::vector<target_state> result;
-  for (size_t i = 0; i < xs.size(); ++i) {
-    auto field = path("targets", i);
-    if (!xs[i].is_object())
-      return invalid_input{field, "must be an object, not "
-                                    + json_input::type_name(xs[i])};
-    auto state = state_from(xs[i], field);
-    if (!state)
-      return state.error();
-    if (!(state.value().ref == asked[i]))
-      return invalid_input{path(field, "target"),
-                           "is not the target that was asked for"};
-    result.push_back(std::move(state).value());
-  }
-  return result;
+  return parse_batch<target_state>(
+    body, "targets", asked.size(), "targets",
+    [&](const json& x, const std::string& field,
+        size_t i) -> outcome<target_state> {
+      auto state = state_from(x, field);
+      if (state && !(state.value().ref == asked[i]))
+        return invalid_input{path(field, "target"),
+                             "is not the target that was asked for"};
+      return state;
+    });
 }
 
 std::string encode_target_state(const target_state& x) {

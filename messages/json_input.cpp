@@ -146,6 +146,17 @@ outcome<int64_t> required_integer(const json& obj, const std::string& parent,
   return value;
 }
 
+outcome<bool> optional_bool(const json& obj, const std::string& parent,
+                            const char* key, bool fallback) {
+  auto i = obj.find(key);
+  if (i == obj.end())
+    return fallback;
+  if (!i->is_boolean())
+    return invalid_input{path(parent, key),
+                         "must be true or false, not " + type_name(*i)};
+  return i->get<bool>();
+}
+
 outcome<std::vector<std::string>>
 string_array(const json& obj, const std::string& parent, const char* key,
              bool required, bool allow_empty) {

@@ -57,6 +57,10 @@ outcome<std::string> optional_id(const json& obj, const std::string& parent,
 outcome<int64_t> required_integer(const json& obj, const std::string& parent,
                                   const char* key, int64_t min, int64_t max);
 
+/// Reads an optional boolean member; `fallback` when absent.
+outcome<bool> optional_bool(const json& obj, const std::string& parent,
+                            const char* key, bool fallback);
+
 /// Reads an array of non-empty, distinct strings (`allow_empty` says whether
 /// `[]` is fine). Absent counts as `[]` when `required` is false.
 outcome<std::vector<std::string>>

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/catalog_loader.hpp"
+#include "messages/contract_json.hpp"
 #include "nodes/cli/exit_code.hpp"
 #include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/output.hpp"

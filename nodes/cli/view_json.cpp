@@ -60,22 +60,6 @@ json to_json(const contract_summary& x) {
               {"steps_total", x.steps_total}};
 }
 
-json to_json(const instruction& x) {
-  auto result = json{{"target", x.stream.to.to_string()},
-                     {"stream", x.stream.to_string()},
-                     {"kind", onset::to_string(x.kind)},
-                     {"seq", x.seq},
-                     {"device", x.device.str()},
-                     {"contract_version", x.contract_version}};
-  if (!x.firmware.parts.empty())
-    result["firmware"] = x.firmware.to_string();
-  if (!x.apps.empty())
-    result["apps"] = x.apps;
-  if (!x.values.empty())
-    result["settings"] = onset::to_json(x.values);
-  return result;
-}
-
 json to_json(const step_view& x) {
   auto result = to_json(x.step);
   result["state"] = x.acked ? "acked" : "sent";

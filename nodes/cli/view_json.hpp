@@ -25,10 +25,6 @@ nlohmann::json to_json(const service_view& x);
 /// "steps_total"}`.
 nlohmann::json to_json(const contract_summary& x);
 
-/// `{"target", "kind", "seq", "device", "contract_version"}` plus
-/// `firmware`, `apps` and `settings` when the step carries them.
-nlohmann::json to_json(const instruction& x);
-
 /// The instruction's fields plus `"state": "sent"|"acked"`.
 nlohmann::json to_json(const step_view& x);
 nlohmann::json to_json(const device_progress& x);

@@ -196,7 +196,7 @@ CAF_TEST(an apply answer must answer what was sent) {
               "target, an unknown outcome");
   test::check_refusal(
     ep::parse_apply_response(ep::encode_apply_response({applied}), sent),
-    "results", "1 results for 2", body);
+    "results", "1 elements for 2 instructions", body);
   auto other = applied;
   other.seq = 7;
   test::check_refusal(
