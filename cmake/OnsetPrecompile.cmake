@@ -16,6 +16,16 @@
 #
 # The test framework's headers stay out: unit_test.hpp defines CAF_SUITE
 # when a file has not, and every test file defines its own.
+#
+# nlohmann/json, CLI11 and cpp-httplib stay out too, measured (g++ 12, -O2
+# -g1, CPU of each compile). With json.hpp in the precompiled header a
+# translation unit that includes it compiles 0.8 s faster and one that does
+# not 0.7 s slower (loading the larger header, and the instantiations it
+# leaves pending): in every target the two about cancel, and a second
+# precompiled header for the JSON targets costs 9 s to build. CLI11 2.1
+# defines its validators as objects in every translation unit that sees it;
+# their code, about 6 s a file, is compiled whether or not the header is
+# precompiled. httplib.h is included by one file.
 set(ONSET_PRECOMPILED_HEADERS
   <caf/actor_system.hpp>
   <caf/actor_system_config.hpp>
