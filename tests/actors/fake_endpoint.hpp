@@ -248,15 +248,18 @@ private:
     return r;
   }
 
+  static void bad_request(httplib::Response& res, const invalid_input& why) {
+    res.status = 400;
+    res.set_content(endpoint::encode_error("bad_request", why.to_string()),
+                    "application/json");
+  }
+
   void on_apply(const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res))
       return;
     auto parsed = endpoint::parse_apply_request(req.body);
     if (!parsed) {
-      res.status = 400;
-      res.set_content(endpoint::encode_error("bad_request",
-                                             parsed.error().to_string()),
-                      "application/json");
+      bad_request(res, parsed.error());
       return;
     }
     std::chrono::milliseconds wait{0};
@@ -288,10 +291,7 @@ private:
       return;
     auto parsed = endpoint::parse_read_request(req.body);
     if (!parsed) {
-      res.status = 400;
-      res.set_content(endpoint::encode_error("bad_request",
-                                             parsed.error().to_string()),
-                      "application/json");
+      bad_request(res, parsed.error());
       return;
     }
     std::string body;
