@@ -58,5 +58,6 @@ refused --devices --devices 0
 refused "--contracts x --devices-per-contract" --devices 10 --contracts 6
 refused --services --services 9
 refused "--cluster: must be five or two" --cluster three
+refused "--endpoints: must be embedded or fleet" --endpoints http
 refused --frobnicate --frobnicate 1
 echo "PASS"
