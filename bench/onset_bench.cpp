@@ -113,6 +113,8 @@ void print_throughput(const char* label, const bench_options& o,
   if (t.fleet.ran) {
     auto& f = t.fleet.totals;
     row("fleet CPU s (start to last)", t.fleet.run_cpu_s, "%12.2f");
+    row("fleet written MB (start to last)",
+        static_cast<double>(t.fleet.run_written) / mib, "%12.1f");
     row("fleet applies", static_cast<double>(f.applies), "%12.0f");
     row("fleet instructions", static_cast<double>(f.instructions), "%12.0f");
     row("fleet reads", static_cast<double>(f.reads), "%12.0f");
@@ -141,14 +143,18 @@ void print_fleet(const throughput_result& e, const throughput_result& f,
     "ratio_to_in_process=%.2f step_p50_ms=%.3f step_p99_ms=%.3f "
     "last_active_s=%.2f http_requests_per_s=%.0f applies=%llu reads=%llu "
     "instructions=%llu instructions_per_request=%.1f fleet_cpu_s=%.2f "
-    "nodes_cpu_s=%.2f fleet_cpu_share=%.2f busy_pct=%.0f\n",
+    "nodes_cpu_s=%.2f fleet_cpu_share=%.2f fleet_write_mb=%.1f "
+    "run_write_mb=%.1f busy_pct=%.0f iowait_pct=%.0f\n",
     f.steps_per_s(), e.steps_per_s(),
     e.steps_per_s() > 0 ? f.steps_per_s() / e.steps_per_s() : 0.0,
     f.latency.p50_us / 1000, f.latency.p99_us / 1000, f.last_active_s,
     per_s(requests), static_cast<unsigned long long>(x.applies),
     static_cast<unsigned long long>(x.reads),
     static_cast<unsigned long long>(x.instructions), per_apply,
-    f.fleet.run_cpu_s, f.run_cpu_s(), share, f.cpus.busy_pct);
+    f.fleet.run_cpu_s, f.run_cpu_s(), share,
+    static_cast<double>(f.fleet.run_written) / mib,
+    static_cast<double>(f.run_written()) / mib, f.cpus.busy_pct,
+    f.cpus.iowait_pct);
 }
 
 int run_main(const bench_options& o, const std::string& dir) {

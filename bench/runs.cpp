@@ -272,13 +272,18 @@ throughput_result run_throughput(const bench_options& o, const std::string& dir,
   std::vector<uint64_t> written_at_start;
   std::vector<double> cpu_at_start;
   double fleet_cpu_at_start = 0;
+  uint64_t fleet_written_at_start = 0;
   auto fleet_cpu = [&] { return fleet ? cpu_seconds_of(fleet->pid()) : 0.0; };
+  auto fleet_written = [&] {
+    return fleet ? written_bytes_of(fleet->pid()) : uint64_t{0};
+  };
   for (watch.poll(); watch.count() < o.contracts; watch.poll()) {
     if (!at_start && clock_type::now() >= t0) {
       at_start = machine_cpu_now();
       written_at_start = written_now(cluster);
       cpu_at_start = cpu_now(cluster);
       fleet_cpu_at_start = fleet_cpu();
+      fleet_written_at_start = fleet_written();
     }
     if (std::chrono::duration<double>(clock_type::now() - t0).count()
         > o.timeout)
@@ -291,10 +296,12 @@ throughput_result run_throughput(const bench_options& o, const std::string& dir,
   auto written_at_end = written_now(cluster);
   auto cpu_at_end = cpu_now(cluster);
   auto fleet_cpu_at_end = fleet_cpu();
+  auto fleet_written_at_end = fleet_written();
   if (written_at_start.empty()) {
     written_at_start = written_at_end;
     cpu_at_start = cpu_at_end;
     fleet_cpu_at_start = fleet_cpu_at_end;
+    fleet_written_at_start = fleet_written_at_end;
   }
   result.first_active_s = std::max(0.0,
                                    (watch.first_ms() - start * 1000) / 1000.0);
@@ -321,6 +328,9 @@ throughput_result run_throughput(const bench_options& o, const std::string& dir,
   if (fleet) {
     result.fleet.ran = true;
     result.fleet.run_cpu_s = fleet_cpu_at_end - fleet_cpu_at_start;
+    result.fleet.run_written = fleet_written_at_end > fleet_written_at_start
+                                 ? fleet_written_at_end - fleet_written_at_start
+                                 : 0;
     result.fleet.totals = fleet->stop();
   }
   return result;

@@ -35,6 +35,8 @@ struct fleet_result {
   bool ran = false;
   /// CPU seconds between the same two moments as `node_result::run_cpu_s`.
   double run_cpu_s = 0;
+  /// Bytes it caused to be written to storage between the same moments.
+  uint64_t run_written = 0;
   /// Over its life (it is sent nothing before the start date).
   fleet_totals totals;
 };

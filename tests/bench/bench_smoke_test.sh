@@ -49,7 +49,7 @@ summary=$(echo "$out" | grep '^onset_bench_fleet ') || fail "no fleet summary"
 for field in steps_per_s in_process_steps_per_s ratio_to_in_process \
   step_p50_ms step_p99_ms last_active_s http_requests_per_s applies reads \
   instructions instructions_per_request fleet_cpu_s nodes_cpu_s \
-  fleet_cpu_share busy_pct; do
+  fleet_cpu_share fleet_write_mb run_write_mb busy_pct iowait_pct; do
   echo "$summary" | grep -Eq " $field=[0-9.]+( |$)" || fail "fleet summary lacks $field"
 done
 # At least one per step (a resend after a timeout would add one).
