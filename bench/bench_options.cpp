@@ -46,6 +46,10 @@ std::string check_options(const bench_options& x) {
            + std::to_string(x.activate) + ")";
   if (x.cluster != "five" && x.cluster != "two")
     return "--cluster: must be five or two (got " + x.cluster + ")";
+  if (x.endpoints != "embedded" && x.endpoints != "fleet")
+    return "--endpoints: must be embedded or fleet (got " + x.endpoints + ")";
+  if (x.endpoints == "fleet" && x.scale > 0)
+    return "--endpoints: fleet runs the throughput run, not --scale";
   if (!(x.timeout > 0))
     return "--timeout: must be more than 0 seconds";
   return {};
@@ -112,6 +116,12 @@ std::optional<int> parse_options(int argc, char** argv, bench_options& out) {
                 "nodes of the idle and throughput runs: five (gateway, two "
                 "contracts nodes, two devices nodes) or two (gateway and "
                 "contracts, devices and services)")
+    ->capture_default_str();
+  app
+    .add_option("--endpoints", out.endpoints,
+                "where the throughput run's nodes deliver: embedded (their "
+                "simulator) or fleet (also a second run delivering over HTTP "
+                "to an onset-fleet process, compared with the first)")
     ->capture_default_str();
   app
     .add_option("--timeout", out.timeout,

@@ -38,6 +38,11 @@ struct bench_options {
   /// on one node, devices and services on the other). The scale run always
   /// uses "two".
   std::string cluster = "five";
+  /// Where the throughput run's nodes deliver instructions: "embedded"
+  /// (each node's simulator) or "fleet" (the same run a second time with
+  /// every node delivering over HTTP to one onset-fleet process, after the
+  /// embedded one, to compare the two).
+  std::string endpoints = "embedded";
   /// Seconds until every contract must be active, or the run fails.
   double timeout = 300;
   /// Where the nodes' data and logs go (default: a fresh directory under

@@ -102,14 +102,54 @@ std::string tail_of(const std::string& path, size_t lines) {
   return result;
 }
 
-/// Reaps `pid` if it exited; returns whether it did.
+} // namespace
+
 bool reaped(int pid) {
   int status = 0;
   auto r = ::waitpid(pid, &status, WNOHANG);
   return r == pid || (r < 0 && errno == ECHILD);
 }
 
-} // namespace
+int start_logged(const std::vector<std::string>& argv, const std::string& log) {
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + log);
+  // Everything the child needs is prepared here: between fork and exec a
+  // multi-threaded parent's child may call only async-signal-safe functions.
+  std::vector<char*> args;
+  for (auto& x : argv)
+    args.push_back(const_cast<char*>(x.c_str()));
+  args.push_back(nullptr);
+  auto pid = ::fork();
+  if (pid == 0) {
+    // A child outlives no harness that dies without stopping it (Ctrl-C, a
+    // test timeout).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    for (int i = 3; i < 1024; ++i)
+      ::close(i);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(fd);
+  if (pid < 0)
+    throw std::runtime_error("cannot start " + argv.front());
+  return pid;
+}
+
+void stop_process(int pid, clock_type::time_point deadline) {
+  ::kill(pid, SIGCONT);
+  ::kill(pid, SIGTERM);
+  while (!reaped(pid) && clock_type::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  if (!reaped(pid)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+}
 
 std::vector<node_spec> five_nodes() {
   return {{"gw", {"gateway"}},
@@ -211,32 +251,7 @@ void local_cluster::launch(const std::string& node) {
     std::ofstream{log, std::ios::app} << "=== local-cluster: start "
                                       << utc_now() << " ===\n";
   }
-  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::runtime_error("cannot write " + log);
-  // Everything the child needs is prepared here: between fork and exec a
-  // multi-threaded parent's child may call only async-signal-safe functions.
-  std::vector<char*> argv;
-  for (auto& x : p.argv)
-    argv.push_back(const_cast<char*>(x.c_str()));
-  argv.push_back(nullptr);
-  auto pid = ::fork();
-  if (pid == 0) {
-    // A node outlives no harness that dies without stopping it (Ctrl-C, a
-    // test timeout).
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int null = ::open("/dev/null", O_RDONLY);
-    ::dup2(null, 0);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    for (int i = 3; i < 1024; ++i)
-      ::close(i);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(fd);
-  if (pid < 0)
-    throw std::runtime_error("cannot start node " + node);
+  auto pid = start_logged(p.argv, log);
   p.pid = pid;
   auto deadline = clock_type::now() + settings_.ready_timeout;
   for (;;) {

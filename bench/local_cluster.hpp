@@ -29,6 +29,18 @@ std::vector<node_spec> five_nodes();
 /// A gateway and contracts node and one devices (and services) node.
 std::vector<node_spec> two_nodes();
 
+/// Starts `argv` (argv[0] a path) with stdin from /dev/null and stdout and
+/// stderr appended to `log`, killed when this process dies; returns its
+/// PID. Throws std::runtime_error if `log` cannot be written or fork fails.
+int start_logged(const std::vector<std::string>& argv, const std::string& log);
+
+/// Reaps `pid` if it exited; returns whether it did (or is no child).
+bool reaped(int pid);
+
+/// SIGCONT and SIGTERM to `pid`, then waits for it until `deadline`, then
+/// SIGKILLs and reaps it.
+void stop_process(int pid, std::chrono::steady_clock::time_point deadline);
+
 struct cluster_settings {
   /// Options every node gets after --cluster, --node and --data-dir.
   std::vector<std::string> node_args;

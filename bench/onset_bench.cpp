@@ -5,6 +5,11 @@
 //
 //   onset_bench steps_per_s=... ratio_to_lmdb_batched=...
 //
+// With --endpoints fleet the throughput run is repeated with the nodes
+// delivering over HTTP to an onset-fleet process, printing
+//
+//   onset_bench_fleet steps_per_s=... ratio_to_in_process=...
+//
 // With --scale N it runs the scale run instead: N printers registered on one
 // devices node, then --activate DEVICE actors started, printing
 //
@@ -76,34 +81,12 @@ void print_nodes(const std::vector<node_result>& nodes, bool run_written) {
   }
 }
 
-int run_main(const bench_options& o, const std::string& dir) {
-  std::printf("onset-bench: sync=durable dir=%s node_threads=%u cluster=%s\n",
-              dir.c_str(), o.node_threads, o.cluster.c_str());
-  std::fflush(stdout);
-  auto lmdb = measure_ceilings(o, dir + "/lmdb");
-  std::printf("%-11s %-34s %12.0f\n", "lmdb", "durable commits/s, 1 record",
-              lmdb.single.commits_per_s());
-  std::printf("%-11s %-34s %12.0f\n", "lmdb", "records/s, 1000 per commit",
-              lmdb.batched.records_per_s());
-  std::fflush(stdout);
-  idle_result idle;
-  if (o.latency_contracts > 0) {
-    idle = run_idle(o, dir + "/idle");
-    std::printf("%-11s %-34s %12d\n", "idle", "single-printer contracts",
-                idle.contracts);
-    std::printf("%-11s %-34s %12llu\n", "idle", "steps",
-                static_cast<unsigned long long>(idle.latency.steps));
-    std::printf("%-11s %-34s %12.3f\n", "idle", "step latency p50 ms",
-                idle.latency.p50_us / 1000);
-    std::printf("%-11s %-34s %12.3f\n", "idle", "step latency p99 ms",
-                idle.latency.p99_us / 1000);
-    std::printf("%-11s %-34s %12.1f\n", "idle", "submit to active p50 ms",
-                idle.contract_p50_ms);
-    std::fflush(stdout);
-  }
-  auto t = run_throughput(o, dir + "/throughput");
-  auto row = [](const char* what, double value, const char* format) {
-    std::printf("%-11s %-34s ", "throughput", what);
+/// The table rows of a throughput run, each starting with `label`, then
+/// its node table.
+void print_throughput(const char* label, const bench_options& o,
+                      const throughput_result& t) {
+  auto row = [label](const char* what, double value, const char* format) {
+    std::printf("%-11s %-34s ", label, what);
     std::printf(format, value);
     std::printf("\n");
   };
@@ -126,7 +109,86 @@ int run_main(const bench_options& o, const std::string& dir) {
                              : 0.0;
   row("written MB (start to last)", run_written / mib, "%12.1f");
   row("written KB per step", kb_per_step, "%12.2f");
+  row("nodes CPU s (start to last)", t.run_cpu_s(), "%12.2f");
+  if (t.fleet.ran) {
+    auto& f = t.fleet.totals;
+    row("fleet CPU s (start to last)", t.fleet.run_cpu_s, "%12.2f");
+    row("fleet written MB (start to last)",
+        static_cast<double>(t.fleet.run_written) / mib, "%12.1f");
+    row("fleet applies", static_cast<double>(f.applies), "%12.0f");
+    row("fleet instructions", static_cast<double>(f.instructions), "%12.0f");
+    row("fleet reads", static_cast<double>(f.reads), "%12.0f");
+  }
   print_nodes(t.nodes, true);
+  std::fflush(stdout);
+}
+
+/// The rows and summary line comparing the run through onset-fleet `f`
+/// with the embedded run `e` of the same workload.
+void print_fleet(const throughput_result& e, const throughput_result& f,
+                 const bench_options& o) {
+  print_throughput("fleet", o, f);
+  auto& x = f.fleet.totals;
+  auto per_s = [&](double n) {
+    return f.last_active_s > 0 ? n / f.last_active_s : 0.0;
+  };
+  auto requests = static_cast<double>(x.applies + x.reads);
+  auto per_apply = x.applies ? static_cast<double>(x.instructions)
+                                 / static_cast<double>(x.applies)
+                             : 0.0;
+  auto cpu_total = f.fleet.run_cpu_s + f.run_cpu_s();
+  auto share = cpu_total > 0 ? f.fleet.run_cpu_s / cpu_total : 0.0;
+  std::printf(
+    "onset_bench_fleet steps_per_s=%.0f in_process_steps_per_s=%.0f "
+    "ratio_to_in_process=%.2f step_p50_ms=%.3f step_p99_ms=%.3f "
+    "last_active_s=%.2f http_requests_per_s=%.0f applies=%llu reads=%llu "
+    "instructions=%llu instructions_per_request=%.1f fleet_cpu_s=%.2f "
+    "nodes_cpu_s=%.2f fleet_cpu_share=%.2f fleet_write_mb=%.1f "
+    "run_write_mb=%.1f busy_pct=%.0f iowait_pct=%.0f\n",
+    f.steps_per_s(), e.steps_per_s(),
+    e.steps_per_s() > 0 ? f.steps_per_s() / e.steps_per_s() : 0.0,
+    f.latency.p50_us / 1000, f.latency.p99_us / 1000, f.last_active_s,
+    per_s(requests), static_cast<unsigned long long>(x.applies),
+    static_cast<unsigned long long>(x.reads),
+    static_cast<unsigned long long>(x.instructions), per_apply,
+    f.fleet.run_cpu_s, f.run_cpu_s(), share,
+    static_cast<double>(f.fleet.run_written) / mib,
+    static_cast<double>(f.run_written()) / mib, f.cpus.busy_pct,
+    f.cpus.iowait_pct);
+}
+
+int run_main(const bench_options& o, const std::string& dir) {
+  std::printf("onset-bench: sync=durable dir=%s node_threads=%u cluster=%s "
+              "endpoints=%s\n",
+              dir.c_str(), o.node_threads, o.cluster.c_str(),
+              o.endpoints.c_str());
+  std::fflush(stdout);
+  auto lmdb = measure_ceilings(o, dir + "/lmdb");
+  std::printf("%-11s %-34s %12.0f\n", "lmdb", "durable commits/s, 1 record",
+              lmdb.single.commits_per_s());
+  std::printf("%-11s %-34s %12.0f\n", "lmdb", "records/s, 1000 per commit",
+              lmdb.batched.records_per_s());
+  std::fflush(stdout);
+  idle_result idle;
+  if (o.latency_contracts > 0) {
+    idle = run_idle(o, dir + "/idle");
+    std::printf("%-11s %-34s %12d\n", "idle", "single-printer contracts",
+                idle.contracts);
+    std::printf("%-11s %-34s %12llu\n", "idle", "steps",
+                static_cast<unsigned long long>(idle.latency.steps));
+    std::printf("%-11s %-34s %12.3f\n", "idle", "step latency p50 ms",
+                idle.latency.p50_us / 1000);
+    std::printf("%-11s %-34s %12.3f\n", "idle", "step latency p99 ms",
+                idle.latency.p99_us / 1000);
+    std::printf("%-11s %-34s %12.1f\n", "idle", "submit to active p50 ms",
+                idle.contract_p50_ms);
+    std::fflush(stdout);
+  }
+  auto t = run_throughput(o, dir + "/throughput", false);
+  print_throughput("throughput", o, t);
+  auto run_written = static_cast<double>(t.run_written());
+  auto kb_per_step = t.steps ? run_written / 1024 / static_cast<double>(t.steps)
+                             : 0.0;
   double peak = 0;
   for (auto& n : t.nodes)
     peak = std::max(peak, n.mem.peak_rss / mib);
@@ -150,6 +212,9 @@ int run_main(const bench_options& o, const std::string& dir) {
     t.steps_per_s() / lmdb.single.commits_per_s(),
     t.steps_per_s() / lmdb.batched.records_per_s(), t.cpus.busy_pct,
     t.cpus.iowait_pct, run_written / mib, kb_per_step);
+  std::fflush(stdout);
+  if (o.endpoints == "fleet")
+    print_fleet(t, run_throughput(o, dir + "/throughput-fleet", true), o);
   return 0;
 }
 

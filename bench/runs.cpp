@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "actors/step_latency.hpp"
+#include "bench/fleet_process.hpp"
 #include "bench/gateway_pool.hpp"
 #include "bench/local_cluster.hpp"
 #include "bench/workload.hpp"
@@ -87,6 +88,14 @@ std::vector<uint64_t> written_now(const local_cluster& cluster) {
   return result;
 }
 
+/// Every node's cpu_seconds_of, in the cluster's order.
+std::vector<double> cpu_now(const local_cluster& cluster) {
+  std::vector<double> result;
+  for (auto& n : cluster.nodes())
+    result.push_back(cpu_seconds_of(cluster.pid(n.name)));
+  return result;
+}
+
 /// Every contracts node's histogram, merged.
 latency_result latency_of(const local_cluster& cluster) {
   std::vector<uint64_t> counts;
@@ -113,6 +122,7 @@ std::vector<node_result> finish(local_cluster& cluster) {
                       memory_of(pid),
                       cpu_seconds_of(pid),
                       written_bytes_of(pid),
+                      0,
                       0,
                       {}});
   }
@@ -145,6 +155,13 @@ uint64_t throughput_result::run_written() const {
   uint64_t result = 0;
   for (auto& n : nodes)
     result += n.run_written;
+  return result;
+}
+
+double throughput_result::run_cpu_s() const {
+  double result = 0;
+  for (auto& n : nodes)
+    result += n.run_cpu_s;
   return result;
 }
 
@@ -191,12 +208,21 @@ idle_result run_idle(const bench_options& o, const std::string& dir) {
   return result;
 }
 
-throughput_result run_throughput(const bench_options& o,
-                                 const std::string& dir) {
+throughput_result run_throughput(const bench_options& o, const std::string& dir,
+                                 bool through_fleet) {
   throughput_result result;
   result.devices = o.devices;
   result.contracts = o.contracts;
-  local_cluster cluster{fresh(dir), nodes_of(o), node_args(o)};
+  // Declared before the cluster, so that it outlives the nodes sending to
+  // it.
+  std::optional<fleet_process> fleet;
+  auto args = node_args(o);
+  if (through_fleet) {
+    fleet.emplace(fresh(dir) + "/fleet", devices("MFP", 1, o.devices),
+                  std::chrono::seconds{30});
+    args.insert(args.end(), {"--endpoints", fleet->endpoints_file()});
+  }
+  local_cluster cluster{fresh(dir), nodes_of(o), args};
   result.enroll_s = enroll(cluster.gateway(), "MFP", o.devices,
                            std::min(o.enroll_batch, 5000), o.clients);
   // Every contract starts at the same second, far enough ahead that all
@@ -244,10 +270,20 @@ throughput_result run_throughput(const bench_options& o,
   active_watch watch{logs};
   std::optional<machine_cpu> at_start;
   std::vector<uint64_t> written_at_start;
+  std::vector<double> cpu_at_start;
+  double fleet_cpu_at_start = 0;
+  uint64_t fleet_written_at_start = 0;
+  auto fleet_cpu = [&] { return fleet ? cpu_seconds_of(fleet->pid()) : 0.0; };
+  auto fleet_written = [&] {
+    return fleet ? written_bytes_of(fleet->pid()) : uint64_t{0};
+  };
   for (watch.poll(); watch.count() < o.contracts; watch.poll()) {
     if (!at_start && clock_type::now() >= t0) {
       at_start = machine_cpu_now();
       written_at_start = written_now(cluster);
+      cpu_at_start = cpu_now(cluster);
+      fleet_cpu_at_start = fleet_cpu();
+      fleet_written_at_start = fleet_written();
     }
     if (std::chrono::duration<double>(clock_type::now() - t0).count()
         > o.timeout)
@@ -258,8 +294,15 @@ throughput_result run_throughput(const bench_options& o,
   result.cpus = shares_between(at_start.value_or(machine_cpu_now()),
                                machine_cpu_now());
   auto written_at_end = written_now(cluster);
-  if (written_at_start.empty())
+  auto cpu_at_end = cpu_now(cluster);
+  auto fleet_cpu_at_end = fleet_cpu();
+  auto fleet_written_at_end = fleet_written();
+  if (written_at_start.empty()) {
     written_at_start = written_at_end;
+    cpu_at_start = cpu_at_end;
+    fleet_cpu_at_start = fleet_cpu_at_end;
+    fleet_written_at_start = fleet_written_at_end;
+  }
   result.first_active_s = std::max(0.0,
                                    (watch.first_ms() - start * 1000) / 1000.0);
   result.last_active_s = (watch.last_ms() - start * 1000) / 1000.0;
@@ -275,11 +318,21 @@ throughput_result run_throughput(const bench_options& o,
   }
   gw.reset();
   result.nodes = finish(cluster);
-  for (size_t i = 0; i < result.nodes.size(); ++i)
+  for (size_t i = 0; i < result.nodes.size(); ++i) {
     result.nodes[i].run_written = written_at_end[i] > written_at_start[i]
                                     ? written_at_end[i] - written_at_start[i]
                                     : 0;
+    result.nodes[i].run_cpu_s = cpu_at_end[i] - cpu_at_start[i];
+  }
   result.latency = latency_of(cluster);
+  if (fleet) {
+    result.fleet.ran = true;
+    result.fleet.run_cpu_s = fleet_cpu_at_end - fleet_cpu_at_start;
+    result.fleet.run_written = fleet_written_at_end > fleet_written_at_start
+                                 ? fleet_written_at_end - fleet_written_at_start
+                                 : 0;
+    result.fleet.totals = fleet->stop();
+  }
   return result;
 }
 

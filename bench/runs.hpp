@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bench/bench_options.hpp"
+#include "bench/fleet_process.hpp"
 #include "bench/node_figures.hpp"
 
 namespace onset::bench {
@@ -23,7 +24,21 @@ struct node_result {
   /// the last contract was active (the same two moments as the CPU
   /// shares); 0 in the other runs.
   uint64_t run_written = 0;
+  /// In a throughput run, CPU seconds from the common start date until the
+  /// last contract was active; 0 in the other runs.
+  double run_cpu_s = 0;
   store_totals store;
+};
+
+/// The onset-fleet process of a throughput run through it.
+struct fleet_result {
+  bool ran = false;
+  /// CPU seconds between the same two moments as `node_result::run_cpu_s`.
+  double run_cpu_s = 0;
+  /// Bytes it caused to be written to storage between the same moments.
+  uint64_t run_written = 0;
+  /// Over its life (it is sent nothing before the start date).
+  fleet_totals totals;
 };
 
 /// Per-step send-to-ack latency over every contracts node, microseconds.
@@ -58,6 +73,7 @@ struct throughput_result {
   cpu_shares cpus;
   latency_result latency;
   std::vector<node_result> nodes;
+  fleet_result fleet;
 
   double steps_per_s() const {
     return last_active_s > 0 ? static_cast<double>(steps) / last_active_s : 0;
@@ -69,6 +85,8 @@ struct throughput_result {
   uint64_t records() const;
   /// Every node's `run_written`.
   uint64_t run_written() const;
+  /// Every node's `run_cpu_s`.
+  double run_cpu_s() const;
 };
 
 struct scale_result {
@@ -84,8 +102,10 @@ struct scale_result {
 };
 
 idle_result run_idle(const bench_options& o, const std::string& dir);
-throughput_result run_throughput(const bench_options& o,
-                                 const std::string& dir);
+/// With `through_fleet`, the nodes deliver to an onset-fleet process
+/// started under DIR/fleet instead of their embedded simulators.
+throughput_result run_throughput(const bench_options& o, const std::string& dir,
+                                 bool through_fleet);
 scale_result run_scale(const bench_options& o, const std::string& dir);
 
 } // namespace onset::bench

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <random>
@@ -161,6 +162,10 @@ struct fleet_server::impl {
   std::unique_ptr<httplib::Server> http;
   std::mutex rng_mutex;
   std::mt19937_64 rng;
+  std::atomic<uint64_t> applies{0};
+  std::atomic<uint64_t> instructions{0};
+  std::atomic<uint64_t> reads{0};
+  std::atomic<uint64_t> read_targets{0};
 
   impl(endpoint_core& core, server_options opts)
     : core(core), options(std::move(opts)), rng(options.faults.seed) {
@@ -242,6 +247,8 @@ struct fleet_server::impl {
       storage_failed(res, "apply", results.error());
       return;
     }
+    applies.fetch_add(1, std::memory_order_relaxed);
+    instructions.fetch_add(results->size(), std::memory_order_relaxed);
     if (draw(options.faults.lose_reply)) {
       log::info("fleet.reply_lost", {{"instructions", items.value().size()},
                                      {"peer", req.remote_addr}});
@@ -271,6 +278,8 @@ struct fleet_server::impl {
       storage_failed(res, "read", states.error());
       return;
     }
+    reads.fetch_add(1, std::memory_order_relaxed);
+    read_targets.fetch_add(states->size(), std::memory_order_relaxed);
     res.set_content(endpoint::encode_read_response(*states), json_type);
   }
 
@@ -406,6 +415,14 @@ void fleet_server::run() {
 void fleet_server::stop() {
   if (impl_->http)
     impl_->http->stop();
+}
+
+request_totals fleet_server::totals() const {
+  auto load = [](const std::atomic<uint64_t>& x) {
+    return x.load(std::memory_order_relaxed);
+  };
+  return {load(impl_->applies), load(impl_->instructions), load(impl_->reads),
+          load(impl_->read_targets)};
 }
 
 } // namespace onset::fleet

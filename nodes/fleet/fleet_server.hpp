@@ -44,6 +44,16 @@ struct server_options {
   fault_options faults;
 };
 
+/// The applies and reads performed since start (answered, or performed
+/// and their reply lost), and the instructions and targets they carried:
+/// what onset-bench divides by the run's length.
+struct request_totals {
+  uint64_t applies = 0;
+  uint64_t instructions = 0;
+  uint64_t reads = 0;
+  uint64_t targets = 0;
+};
+
 /// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
 bool is_loopback(const std::string& host);
 
@@ -69,6 +79,9 @@ public:
 
   /// Makes `run` return. Safe from any thread.
   void stop();
+
+  /// Safe from any thread.
+  request_totals totals() const;
 
 private:
   struct impl;

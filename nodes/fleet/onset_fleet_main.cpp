@@ -170,7 +170,11 @@ int run_server(program_options& o) {
     stop_on_signal stopper{server};
     server.run();
   }
-  log::info("fleet.stopped");
+  auto t = server.totals();
+  log::info("fleet.stopped", {{"applies", t.applies},
+                              {"instructions", t.instructions},
+                              {"reads", t.reads},
+                              {"read_targets", t.targets}});
   return 0;
 }
 

@@ -2,7 +2,8 @@
 # onset-bench with tiny sizes, so that the benchmark cannot rot: it must
 # complete and print its summary line with every field (no figure is
 # checked: the benchmark prints figures, tests do not time them). Then the
-# scale run, and bad input refused naming the option.
+# run through onset-fleet, the scale run, and bad input refused naming the
+# option.
 #
 # Usage: bench_smoke_test.sh ONSET_BENCH
 set -euo pipefail
@@ -37,6 +38,24 @@ echo "$out" | grep -Eq '^gw +gateway,contracts ' || fail "two nodes: no gateway,
 echo "$out" | grep -Eq '^d1 +devices,services ' || fail "two nodes: no devices,services node"
 echo "$out" | grep -Eq '^c1 ' && fail "two nodes: a c1 node ran"
 
+# Through onset-fleet (about 6 s): the embedded run, then the same run
+# delivering over HTTP; every step reaches the server as an instruction.
+out=$("$bench" --endpoints fleet --devices 8 --contracts 4 \
+  --devices-per-contract 2 --latency-contracts 0 --lmdb-single 20 \
+  --lmdb-batched 2 --clients 2 --timeout 60) || fail "onset-bench --endpoints fleet failed: $out"
+echo "$out"
+echo "$out" | grep -Eq '^fleet +steps +40$' || fail "fleet: expected 40 steps"
+summary=$(echo "$out" | grep '^onset_bench_fleet ') || fail "no fleet summary"
+for field in steps_per_s in_process_steps_per_s ratio_to_in_process \
+  step_p50_ms step_p99_ms last_active_s http_requests_per_s applies reads \
+  instructions instructions_per_request fleet_cpu_s nodes_cpu_s \
+  fleet_cpu_share fleet_write_mb run_write_mb busy_pct iowait_pct; do
+  echo "$summary" | grep -Eq " $field=[0-9.]+( |$)" || fail "fleet summary lacks $field"
+done
+# At least one per step (a resend after a timeout would add one).
+sent=$(echo "$summary" | sed -n 's/.* instructions=\([0-9]*\) .*/\1/p')
+[ "${sent:-0}" -ge 40 ] || fail "fleet: fewer than 40 instructions: $summary"
+
 out=$("$bench" --scale 50 --enroll-batch 20 --activate 10 --clients 2) || fail "scale run failed: $out"
 echo "$out"
 summary=$(echo "$out" | grep '^onset_bench_scale ') || fail "no scale summary"
@@ -58,5 +77,6 @@ refused --devices --devices 0
 refused "--contracts x --devices-per-contract" --devices 10 --contracts 6
 refused --services --services 9
 refused "--cluster: must be five or two" --cluster three
+refused "--endpoints: must be embedded or fleet" --endpoints http
 refused --frobnicate --frobnicate 1
 echo "PASS"

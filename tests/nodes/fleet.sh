@@ -241,6 +241,14 @@ call POST /v1/apply "$WORK/huge.json"
 call GET /v1/health
 [ "$STATUS" = 200 ] || fail "the server no longer answers after bad bodies"
 
+step "at its stop it logs the applies and reads it performed"
+# 12 applies with 15 instructions and one read of 2 targets answered 200
+# above; the bodies refused with 400 and 413 are not counted.
+stop_fleet
+grep -q 'fleet\.stopped applies=12 instructions=15 reads=1 read_targets=2' \
+  "$FLEET_LOG" || fail "totals at stop: $(grep 'fleet\.stopped' "$FLEET_LOG")"
+start_fleet "$D1"
+
 step "SIGKILL, restart: the state and the idempotency records are kept"
 kill_fleet
 start_fleet "$D1"
