@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -62,8 +63,13 @@ public:
                  });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread{[this] { server_.listen_after_bind(); }};
-    while (!server_.is_running())
-      std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    // Listening begins on the thread; wait for it, at most 10 s.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (!server_.is_running()) {
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error{"fake endpoint: not listening after 10 s"};
+      std::this_thread::yield();
+    }
   }
 
   ~fake_endpoint() {
