@@ -50,6 +50,12 @@ std::string check_options(const bench_options& x) {
     return "--endpoints: must be embedded or fleet (got " + x.endpoints + ")";
   if (x.endpoints == "fleet" && x.scale > 0)
     return "--endpoints: fleet runs the throughput run, not --scale";
+  if (x.endpoint_batch > 256)
+    return "--endpoint-batch: at most 256 (got "
+           + std::to_string(x.endpoint_batch) + ")";
+  if (x.endpoint_connections > 16)
+    return "--endpoint-connections: at most 16 (got "
+           + std::to_string(x.endpoint_connections) + ")";
   if (!(x.timeout > 0))
     return "--timeout: must be more than 0 seconds";
   return {};
@@ -122,6 +128,16 @@ std::optional<int> parse_options(int argc, char** argv, bench_options& out) {
                 "where the throughput run's nodes deliver: embedded (their "
                 "simulator) or fleet (also a second run delivering over HTTP "
                 "to an onset-fleet process, compared with the first)")
+    ->capture_default_str();
+  app
+    .add_option("--endpoint-batch", out.endpoint_batch,
+                "with --endpoints fleet: the endpoints file's max_batch, "
+                "instructions per request (0: its default)")
+    ->capture_default_str();
+  app
+    .add_option("--endpoint-connections", out.endpoint_connections,
+                "with --endpoints fleet: the endpoints file's connections "
+                "per endpoint and node (0: its default)")
     ->capture_default_str();
   app
     .add_option("--timeout", out.timeout,

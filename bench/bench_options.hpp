@@ -3,6 +3,7 @@
 // machine, and the checks that refuse bad input naming the option. No CAF.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ struct bench_options {
   /// every node delivering over HTTP to one onset-fleet process, after the
   /// embedded one, to compare the two).
   std::string endpoints = "embedded";
+  /// With `endpoints` fleet: the endpoints file's `max_batch` and
+  /// `connections` (0: its defaults).
+  size_t endpoint_batch = 0;
+  size_t endpoint_connections = 0;
   /// Seconds until every contract must be active, or the run fails.
   double timeout = 300;
   /// Where the nodes' data and logs go (default: a fresh directory under

@@ -67,7 +67,8 @@ uint16_t listening_port(const std::string& log) {
 
 fleet_process::fleet_process(std::string dir,
                              const std::vector<device_record>& printers,
-                             std::chrono::seconds ready_timeout)
+                             std::chrono::seconds ready_timeout,
+                             endpoint_tuning tuning)
   : dir_(std::move(dir)) {
   std::filesystem::create_directories(dir_);
   auto token = dir_ + "/token";
@@ -108,6 +109,10 @@ fleet_process::fleet_process(std::string dir,
   }
   nlohmann::json endpoint{{"url", "http://127.0.0.1:" + std::to_string(port_)},
                           {"token_file", token}};
+  if (tuning.max_batch > 0)
+    endpoint["max_batch"] = tuning.max_batch;
+  if (tuning.connections > 0)
+    endpoint["connections"] = tuning.connections;
   nlohmann::json file{{"printers", endpoint}, {"services", {{"*", endpoint}}}};
   write_file(endpoints_file(), file.dump(2) + "\n");
 }

@@ -22,17 +22,25 @@ struct fleet_totals {
   uint64_t read_targets = 0;
 };
 
+/// How the nodes use the endpoint: the endpoints file's `max_batch` and
+/// `connections`; 0 leaves the file's default.
+struct endpoint_tuning {
+  size_t max_batch = 0;
+  size_t connections = 0;
+};
+
 class fleet_process {
 public:
   /// Writes DIR/token (mode 0600) and DIR/printers.json (`printers`),
   /// starts onset-fleet on a free loopback port with its data in DIR/data
   /// and its JSON log appended to DIR/fleet.log, waits until it logged
   /// `fleet.listening`, and writes DIR/endpoints.json (the printers and
-  /// every service at it). The binary is $ONSET_FLEET if set, else this
-  /// build's onset-fleet. Throws std::runtime_error (stopping it) if it
-  /// exits or does not listen within `ready_timeout`.
+  /// every service at it, used as `tuning` says). The binary is $ONSET_FLEET if
+  /// set, else this build's onset-fleet. Throws std::runtime_error (stopping
+  /// it) if it exits or does not listen within `ready_timeout`.
   fleet_process(std::string dir, const std::vector<device_record>& printers,
-                std::chrono::seconds ready_timeout);
+                std::chrono::seconds ready_timeout,
+                endpoint_tuning tuning = {});
 
   /// Stops it if it still runs.
   ~fleet_process();

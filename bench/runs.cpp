@@ -219,7 +219,8 @@ throughput_result run_throughput(const bench_options& o, const std::string& dir,
   auto args = node_args(o);
   if (through_fleet) {
     fleet.emplace(fresh(dir) + "/fleet", devices("MFP", 1, o.devices),
-                  std::chrono::seconds{30});
+                  std::chrono::seconds{30},
+                  endpoint_tuning{o.endpoint_batch, o.endpoint_connections});
     args.insert(args.end(), {"--endpoints", fleet->endpoints_file()});
   }
   local_cluster cluster{fresh(dir), nodes_of(o), args};

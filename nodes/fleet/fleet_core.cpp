@@ -95,21 +95,64 @@ endpoint_core::register_printers(const std::vector<device_record>& xs) {
 
 result<std::vector<apply_result>>
 endpoint_core::apply(const std::vector<endpoint::apply_item>& xs) {
+  pending_apply me{&xs, std::vector<apply_result>{}};
+  std::unique_lock<std::mutex> guard{group_mtx_};
+  waiting_.push_back(&me);
+  while (!me.done) {
+    if (committing_) {
+      group_committed_.wait(guard);
+      continue;
+    }
+    committing_ = true;
+    std::vector<pending_apply*> group;
+    group.swap(waiting_);
+    guard.unlock();
+    commit_group(group);
+    guard.lock();
+    for (auto* x : group)
+      x->done = true;
+    committing_ = false;
+    group_committed_.notify_all();
+  }
+  return std::move(me.results);
+}
+
+void endpoint_core::commit_group(const std::vector<pending_apply*>& group) {
+  auto st = commit_together(group);
+  if (st)
+    return;
+  if (group.size() == 1) {
+    group.front()->results = st.error();
+    return;
+  }
+  for (auto* x : group)
+    if (auto alone = commit_together({x}); !alone)
+      x->results = alone.error();
+}
+
+status
+endpoint_core::commit_together(const std::vector<pending_apply*>& group) {
   for (int growths = 0;; ++growths) {
+    status st;
     {
       auto txn = env_.begin_write();
       if (!txn)
         return txn.error();
-      auto results = apply_in(txn, xs);
-      status st = results ? txn.commit() : status{results.error()};
+      for (auto* x : group) {
+        x->results = apply_in(txn, *x->items);
+        if (!x->results) {
+          st = x->results.error();
+          break;
+        }
+      }
       if (st)
-        return results;
-      if (!st.map_full() || growths == max_map_growths)
-        return st.error();
+        st = txn.commit();
     }
-    // Nothing of the batch was committed: grow and apply it again.
-    if (auto st = env_.grow_map(); !st)
-      return st.error();
+    if (st || !st.map_full() || growths == max_map_growths)
+      return st;
+    // Nothing of the group was committed: grow and apply it again.
+    if (auto grown = env_.grow_map(); !grown)
+      return grown.error();
     log::info("fleet.map_grown", {{"size", env_.map_size()}});
   }
 }

@@ -3,11 +3,16 @@
 // preconditions are the embedded simulator's (actors/simulated_printer.hpp,
 // actors/service_steps.hpp), so that Onset behaves the same against either.
 //
-// Thread-safe: every call runs in its own LMDB transaction; applies are
-// serialized by LMDB's one writer.
+// Thread-safe. A read runs in its own LMDB read transaction. Applies use
+// group commit: the applies that arrive while one commits wait, then the
+// first of them applies them all, in arrival order, in one write
+// transaction, so that concurrent requests share one durable commit (its
+// page writes and its fsync) instead of queueing for LMDB's one writer.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <vector>
@@ -44,8 +49,9 @@ public:
   persistence::result<size_t>
   register_printers(const std::vector<device_record>& xs);
 
-  /// Applies `xs` in order, all in one write transaction committed before
-  /// this returns; one result per instruction.
+  /// Applies `xs` in order, in one write transaction (shared with the
+  /// applies of other threads waiting meanwhile) committed before this
+  /// returns; one result per instruction.
   persistence::result<std::vector<endpoint::apply_result>>
   apply(const std::vector<endpoint::apply_item>& xs);
 
@@ -56,6 +62,19 @@ public:
   endpoint::health health() const;
 
 private:
+  /// One apply waiting for its group's commit.
+  struct pending_apply {
+    const std::vector<endpoint::apply_item>* items;
+    persistence::result<std::vector<endpoint::apply_result>> results;
+    bool done = false;
+  };
+
+  /// Applies every apply of `group` in one transaction; if that fails
+  /// (not for a full map, which it handles), each apply again on its own,
+  /// so that one apply's storage failure is not another's.
+  void commit_group(const std::vector<pending_apply*>& group);
+  /// Applies `group` in one transaction, growing the map when it fills.
+  persistence::status commit_together(const std::vector<pending_apply*>& group);
   persistence::result<std::vector<endpoint::apply_result>>
   apply_in(persistence::write_txn& txn,
            const std::vector<endpoint::apply_item>& xs);
@@ -83,6 +102,13 @@ private:
   catalog catalog_;
   actors::printer_rules rules_;
   core_options options_;
+
+  std::mutex group_mtx_;
+  std::condition_variable group_committed_;
+  /// Applies waiting for the next group.
+  std::vector<pending_apply*> waiting_;
+  /// Whether a thread is applying a group now.
+  bool committing_ = false;
 };
 
 } // namespace onset::fleet

@@ -93,7 +93,11 @@ result<bool> is_fleet(persistence::transaction& txn) {
 status note_stream(persistence::write_txn& txn, const stream_id& stream) {
   auto key = target_prefix(target_of_stream(stream));
   keys::put_stream(key, stream);
-  return txn.put(db::ledger, key, {});
+  // A put of a key already there still rewrites its page: look first.
+  auto known = txn.get(db::ledger, key);
+  if (!known)
+    return known.error();
+  return known->has_value() ? status{} : txn.put(db::ledger, key, {});
 }
 
 result<std::vector<std::pair<stream_id, uint64_t>>>
