@@ -33,8 +33,12 @@ struct endpoint_spec {
   std::string client_key;
   /// Per request: connect, send, and wait for the answer each.
   std::chrono::milliseconds timeout{5000};
-  /// Instructions (or targets) per request, 1 to 256.
-  size_t max_batch = 64;
+  /// Instructions (or targets) per request, 1 to 256. The protocol's
+  /// maximum by default: a client sends what is queued and never waits to
+  /// fill a batch, so a short queue costs no latency, while a long one
+  /// shares each of the endpoint's durable commits among more instructions
+  /// (docs/bench.md: about twice the steps/s of 64 through onset-fleet).
+  size_t max_batch = 256;
   /// Keep-alive connections, each with its own thread, 1 to 16.
   size_t connections = 2;
 
