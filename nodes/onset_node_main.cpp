@@ -5,6 +5,7 @@
 
 #include "config/cluster_file.hpp"
 #include "messages/log.hpp"
+#include "nodes/api/token_command.hpp"
 #include "nodes/cluster_node.hpp"
 #include "nodes/embedded_node.hpp"
 #include "nodes/inspect_command.hpp"
@@ -44,10 +45,16 @@ int main(int argc, char** argv) {
                         "(give every node's data directory)");
   inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
   inspect_cmd->add_flag("--verbose", inspect.verbose, "List every stream");
+  onset::api::token_options token;
+  auto* token_cmd = onset::api::add_token_command(app, token);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (*token_cmd) {
+    onset::nodes::setup_logging("warn", "text");
+    return onset::api::run_token_command(token);
   }
   if (*inspect_cmd) {
     onset::nodes::setup_logging("warn", "text");
