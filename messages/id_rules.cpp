@@ -5,10 +5,6 @@
 namespace onset {
 inline namespace messages {
 
-namespace {
-
-/// True if `value` is valid UTF-8, by nlohmann's strict serializer (it throws
-/// type_error 316 on an invalid sequence).
 bool valid_utf8(std::string_view value) {
   try {
     nlohmann::json{std::string{value}}.dump();
@@ -17,6 +13,8 @@ bool valid_utf8(std::string_view value) {
     return false;
   }
 }
+
+namespace {
 
 /// The first control character's offset, if any: C0 and DEL as single
 /// bytes, C1 (U+0080..U+009F) as its UTF-8 form C2 80..C2 9F.

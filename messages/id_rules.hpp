@@ -16,6 +16,10 @@ inline namespace messages {
 /// The longest id in bytes (UTF-8).
 constexpr size_t max_id_bytes = 128;
 
+/// True if `value` is valid UTF-8, by nlohmann's strict serializer (it
+/// throws type_error 316 on an invalid sequence).
+bool valid_utf8(std::string_view value);
+
 /// Refuses, naming `field`, an id that is empty, longer than `max_id_bytes`,
 /// not valid UTF-8, or holds a control character (C0, DEL or C1).
 std::optional<invalid_input> check_id(std::string_view value,

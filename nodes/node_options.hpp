@@ -10,6 +10,7 @@
 #include "actors/fault_plan.hpp"
 #include "actors/receiver_options.hpp"
 #include "actors/simulated_printer.hpp"
+#include "nodes/api/api_server.hpp"
 #include "persistence/environment.hpp"
 
 namespace onset::nodes {
@@ -20,6 +21,11 @@ struct node_options {
   /// 0: any free port (written to DATA_DIR/gateway.port either way).
   uint16_t gateway_port = 7411;
   std::string catalog_file;
+  /// The HTTP API (docs/api.md) of a node with the gateway role.
+  api::api_options api;
+  /// Whether it is served: always by an embedded node, by a cluster node
+  /// when `--http-port` is given.
+  bool serve_api = true;
   /// `--endpoints`: where DEVICE and SERVICE actors deliver
   /// (docs/endpoints.md, "Onset's endpoints file"); empty: the embedded
   /// simulator.

@@ -45,6 +45,23 @@ void add_node_options(CLI::App& app, node_options& x) {
                 "GATEWAY port; 0 picks a free one (written to "
                 "DATA_DIR/gateway.port)")
     ->capture_default_str();
+  app
+    .add_option("--http-host", x.api.host,
+                "Address the HTTP API listens on (docs/api.md); beyond "
+                "loopback only with --tls-cert and --tls-key")
+    ->capture_default_str();
+  app
+    .add_option("--http-port", x.api.port,
+                "HTTP API port; 0 picks a free one (written to "
+                "DATA_DIR/http.port). A cluster node serves the API only "
+                "when this is given")
+    ->capture_default_str();
+  app.add_option("--tls-cert", x.api.tls_cert,
+                 "HTTPS for the API: certificate (PEM)");
+  app.add_option("--tls-key", x.api.tls_key,
+                 "HTTPS for the API: private key (PEM)");
+  app.add_flag("--insecure-http", x.api.insecure_http,
+               "Serve plain HTTP beyond loopback (tokens travel in the clear)");
   app.add_option("--endpoints", x.endpoints_file,
                  "Endpoints file (docs/endpoints.md): deliver to external "
                  "printer-management and smart-service endpoints instead of "

@@ -5,6 +5,7 @@
 
 #include "messages/log.hpp"
 #include "nodes/node_actors.hpp"
+#include "nodes/node_api.hpp"
 #include "nodes/node_runtime.hpp"
 #include "nodes/system_config.hpp"
 
@@ -79,6 +80,18 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
   watch_node_store(res.store, store_failed);
   auto node = wire_node(sys, spec, me, res, options);
   auto port = publish_node(sys, node, me, kind);
+  std::unique_ptr<running_api> api;
+  if (port && node.gateway && options.serve_api) {
+    auto started = start_api(sys, caf::actor_cast<caf::actor>(node.gateway),
+                             options, kind == node_kind::embedded, res.cat);
+    if (auto* problem = std::get_if<std::string>(&started)) {
+      log::error("api.refused", {{"reason", *problem}});
+      unpublish_node(sys, node, me, kind, *port);
+      port = caf::make_error(caf::sec::cannot_open_port);
+    } else {
+      api = std::move(std::get<std::unique_ptr<running_api>>(started));
+    }
+  }
   if (port) {
     if (*port != 0)
       write_port_file(options.data_dir, "gateway.port", *port);
@@ -86,6 +99,7 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
     auto signal_number = wait_for_stop(stop_signals, *store_failed);
     log_stopping(signal_number, *store_failed);
     arm_shutdown_watchdog();
+    api.reset();
     unpublish_node(sys, node, me, kind, *port);
     remove_port_file(options.data_dir, "gateway.port");
   }

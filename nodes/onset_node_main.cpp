@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   }
   if (cluster_file.empty())
     return onset::nodes::run_embedded_node(node);
+  node.serve_api = app.count("--http-port") > 0;
   auto spec = onset::config::load_cluster_file(cluster_file);
   if (!spec) {
     onset::log::error("node.cluster_file_refused",

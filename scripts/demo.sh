@@ -92,7 +92,7 @@ else
   fi
   echo "== starting onset-node (data: $demo/data, log: $demo/node.log)"
   "$build/nodes/onset-node" --data-dir "$demo/data" --gateway-port 0 \
-    "${latencies[@]}" >"$demo/node.log" 2>&1 &
+    --http-port 0 "${latencies[@]}" >"$demo/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 100); do
     [ -s "$demo/data/gateway.port" ] && break

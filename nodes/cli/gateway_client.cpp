@@ -26,16 +26,33 @@ std::string seconds_text(gateway_client::duration x) {
 
 struct gateway_client::impl {
   // Member order is destruction order reversed: the handles go before the
-  // actor system, the system before its config.
-  nodes::system_config cfg;
-  caf::actor_system sys;
+  // actor system, the system before its config. A local client owns
+  // neither.
+  std::unique_ptr<nodes::system_config> cfg;
+  std::unique_ptr<caf::actor_system> owned;
+  caf::actor_system& sys;
   caf::scoped_actor self;
   actors::gateway_actor gw;
   endpoint where;
   duration timeout;
 
+  /// A client with its own actor system, for a remote gateway.
   impl(endpoint where, duration timeout)
-    : sys(tuned(cfg)), self(sys), where(std::move(where)), timeout(timeout) {
+    : cfg(std::make_unique<nodes::system_config>()),
+      owned(std::make_unique<caf::actor_system>(tuned(*cfg))),
+      sys(*owned),
+      self(sys),
+      where(std::move(where)),
+      timeout(timeout) {
+  }
+
+  /// A client of `gw` in `sys`.
+  impl(caf::actor_system& sys, actors::gateway_actor gw, duration timeout)
+    : sys(sys),
+      self(sys),
+      gw(std::move(gw)),
+      where{"local", 0},
+      timeout(timeout) {
   }
 
   /// A CLI does one request at a time: two scheduler threads are plenty.
@@ -50,9 +67,9 @@ struct gateway_client::impl {
 
   failure to_failure(const caf::error& err) const {
     if (is(err, error_code::partial))
-      return {failure::partial, error_detail(err)};
+      return {failure::partial, error_detail(err), error_name(err)};
     if (is_onset_error(err))
-      return {failure::refused, error_detail(err)};
+      return {failure::refused, error_detail(err), error_name(err)};
     if (err == caf::sec::request_timeout)
       return unreachable("the gateway at " + where.to_string()
                          + " did not answer within " + seconds_text(timeout));
@@ -132,6 +149,14 @@ gateway_client::connect(const endpoint& where, duration timeout) {
       self.release(); // See failure::stranded.
     return std::move(*problem);
   }
+  return std::unique_ptr<gateway_client>{new gateway_client(std::move(self))};
+}
+
+std::unique_ptr<gateway_client> gateway_client::local(caf::actor_system& sys,
+                                                      const caf::actor& gw,
+                                                      duration timeout) {
+  auto self = std::make_unique<impl>(
+    sys, caf::actor_cast<actors::gateway_actor>(gw), timeout);
   return std::unique_ptr<gateway_client>{new gateway_client(std::move(self))};
 }
 

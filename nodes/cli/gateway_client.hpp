@@ -19,6 +19,11 @@
 #include "messages/views.hpp"
 #include "nodes/cli/endpoint.hpp"
 
+namespace caf {
+class actor;
+class actor_system;
+} // namespace caf
+
 namespace onset::cli {
 
 /// Why a connect or a request did not succeed.
@@ -37,6 +42,10 @@ struct failure {
   };
   kind_t kind = unreachable;
   std::string text;
+  /// For `refused` and `partial`: the error code's name (`invalid_input`,
+  /// `unknown_contract`, ...), so that callers can tell refusals apart
+  /// without parsing `text`.
+  std::string code{};
   /// The connect timed out while CAF may still be blocked in the TCP
   /// connect, which destroying the actor system would wait for: the client
   /// was left undestroyed, and the process must end with `std::_Exit`.
@@ -81,6 +90,13 @@ public:
   /// Connects to the gateway at `where`, waiting at most `timeout`.
   static reply<std::unique_ptr<gateway_client>> connect(const endpoint& where,
                                                         duration timeout);
+
+  /// A client of the gateway actor `gw` of this process's `sys` (the HTTP
+  /// API's): no connection, requests go straight to the actor. Each client
+  /// serves one thread at a time; `sys` must outlive it.
+  /// REQUIRES: `gw` is a gateway_actor.
+  static std::unique_ptr<gateway_client>
+  local(caf::actor_system& sys, const caf::actor& gw, duration timeout);
 
   ~gateway_client();
 

@@ -61,14 +61,15 @@ trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
 # start_node [ONSET-NODE OPTIONS...]: starts a node on DATA with the gateway
-# on a free loopback port, and waits (at most 15 s) until it has published
-# it; then exports ONSET_GATEWAY.
+# and the HTTP API on free loopback ports, and waits (at most 15 s) until it
+# has published the gateway; then exports ONSET_GATEWAY.
 start_node() {
   [ -z "$NODE_PID" ] || fail "start_node: a node is already running"
   mkdir -p "$DATA"
   # A SIGKILLed node leaves its port file behind.
   rm -f "$DATA/gateway.port"
-  "$NODE_BIN" --data-dir "$DATA" --gateway-port 0 --log-level info "$@" \
+  "$NODE_BIN" --data-dir "$DATA" --gateway-port 0 --http-port 0 \
+    --log-level info "$@" \
     >>"$NODE_LOG" 2>&1 &
   NODE_PID=$!
   local i

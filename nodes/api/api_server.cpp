@@ -1,0 +1,268 @@
+#include "nodes/api/api_server.hpp"
+
+#include <arpa/inet.h>
+
+#include <chrono>
+#include <exception>
+#include <regex>
+#include <thread>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <httplib.h>
+
+#include "messages/log.hpp"
+#include "nodes/api/routes.hpp"
+
+namespace onset::api {
+
+namespace {
+
+constexpr const char* json_type = "application/json";
+
+void answer(httplib::Response& res, const api_response& x) {
+  res.status = x.status;
+  // Replace, never throw: a message may quote what a client sent.
+  res.set_content(x.body.dump(-1, ' ', false,
+                              nlohmann::json::error_handler_t::replace),
+                  json_type);
+}
+
+/// `/v1/contracts/{id}` as httplib's pattern: each `{...}` one segment.
+std::string pattern_of(const std::string& path) {
+  static const std::regex param{R"(\{[^}/]+\})"};
+  return std::regex_replace(path, param, "([^/]+)");
+}
+
+const char* code_of_status(int status) {
+  switch (status) {
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "too_large";
+    case 414:
+      return "uri_too_long";
+    default:
+      return status >= 500 ? "server_error" : "bad_request";
+  }
+}
+
+/// The token of an `Authorization: Bearer TOKEN` header, empty if none.
+std::string bearer_of(const httplib::Request& req) {
+  static constexpr std::string_view scheme = "Bearer ";
+  auto header = req.get_header_value("Authorization");
+  if (header.compare(0, scheme.size(), scheme) != 0)
+    return {};
+  return header.substr(scheme.size());
+}
+
+} // namespace
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1")
+    return true;
+  in_addr addr{};
+  return inet_pton(AF_INET, host.c_str(), &addr) == 1
+         && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::optional<std::string> check_api_options(const api_options& x) {
+  if (x.tls_cert.empty() != x.tls_key.empty())
+    return "--tls-cert and --tls-key go together";
+  if (!is_loopback_host(x.host) && x.tls_cert.empty() && !x.insecure_http)
+    return "--http-host " + x.host
+           + " is not a loopback address: serving it needs --tls-cert and "
+             "--tls-key (or --insecure-http, which sends tokens in the "
+             "clear)";
+  if (x.threads == 0)
+    return "--http-threads: at least 1";
+  return std::nullopt;
+}
+
+struct api_server::impl {
+  api_options options;
+  caf::actor_system& sys;
+  caf::actor gateway;
+  token_store& tokens;
+  std::shared_ptr<const catalog> cat;
+  nlohmann::json catalog_doc;
+  std::unique_ptr<httplib::Server> http;
+  std::thread runner;
+
+  impl(api_options opts, caf::actor_system& sys, const caf::actor& gateway,
+       token_store& tokens, std::shared_ptr<const catalog> cat,
+       std::string catalog_text)
+    : options(std::move(opts)),
+      sys(sys),
+      gateway(gateway),
+      tokens(tokens),
+      cat(std::move(cat)),
+      catalog_doc(nlohmann::json::parse(catalog_text, nullptr, false)) {
+  }
+
+  /// The holder of the request's token, or the 401 answered.
+  std::optional<principal> authenticate(const httplib::Request& req,
+                                        httplib::Response& res) {
+    auto secret = bearer_of(req);
+    std::optional<principal> who;
+    if (!secret.empty()) {
+      auto found = tokens.authenticate(secret);
+      if (!found) {
+        log::error("api.token_store_failed",
+                   {{"reason", to_string(found.error())}});
+        answer(res, error_response(503, "unavailable", "",
+                                   "the token store failed"));
+        return std::nullopt;
+      }
+      who = std::move(*found);
+    }
+    if (!who) {
+      log::warn("api.unauthorized",
+                {{"path", req.path}, {"peer", req.remote_addr}});
+      answer(res, error_response(401, "unauthorized", "",
+                                 "a valid Authorization: Bearer token is "
+                                 "required"));
+      res.set_header("WWW-Authenticate", "Bearer");
+    }
+    return who;
+  }
+
+  void serve(const route& r, const httplib::Request& req,
+             httplib::Response& res) {
+    auto started = std::chrono::steady_clock::now();
+    auto who = authenticate(req, res);
+    if (!who)
+      return;
+    if (!allows(who->what, r.needs)) {
+      log::warn("api.forbidden", {{"path", req.path},
+                                  {"token", who->name},
+                                  {"action", to_string(r.needs)}});
+      answer(res, error_response(403, "forbidden", "",
+                                 std::string{"role "} + to_string(who->what)
+                                   + " may not " + to_string(r.needs)));
+      return;
+    }
+    api_request x;
+    for (size_t i = 1; i < req.matches.size(); ++i)
+      x.params.push_back(req.matches[i].str());
+    for (auto& [key, value] : req.params)
+      x.query[key] = value;
+    x.body = req.body;
+    x.idempotency_key = req.get_header_value("Idempotency-Key");
+    x.who = std::move(*who);
+    auto client = cli::gateway_client::local(sys, gateway,
+                                             options.gateway_timeout);
+    route_context ctx{*client, cat, catalog_doc};
+    auto out = r.handle(x, ctx);
+    answer(res, out);
+    auto ms = std::chrono::duration<double, std::milli>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+    log::debug("api.request", {{"method", req.method},
+                               {"route", r.path},
+                               {"status", out.status},
+                               {"token", x.who.name},
+                               {"ms", ms}});
+  }
+
+  void make_server() {
+    if (options.tls_cert.empty())
+      http = std::make_unique<httplib::Server>();
+    else
+      http = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
+                                                  options.tls_key.c_str());
+  }
+
+  void route_all() {
+    auto& s = *http;
+    auto threads = options.threads;
+    s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    s.set_payload_max_length(options.max_body);
+    s.set_read_timeout(std::chrono::seconds{10});
+    s.set_write_timeout(std::chrono::seconds{10});
+    s.set_keep_alive_timeout(5);
+    auto max_body = options.max_body;
+    s.set_error_handler([max_body](const httplib::Request& req,
+                                   httplib::Response& res) {
+      if (!res.body.empty())
+        return;
+      auto code = code_of_status(res.status);
+      if (res.status == 413)
+        answer(res, error_response(413, code, "",
+                                   "body larger than "
+                                     + std::to_string(max_body) + " bytes"));
+      else if (res.status == 404)
+        answer(res, error_response(404, code, "",
+                                   "no route " + req.method + " " + req.path));
+      else
+        answer(res, error_response(res.status, code, "", code));
+    });
+    s.set_exception_handler([](const auto&, auto& res, std::exception_ptr ep) {
+      std::string what = "unexpected exception";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      log::error("api.handler_failed", {{"reason", what}});
+      answer(res, error_response(500, "server_error", "", what));
+    });
+    for (auto& r : all_routes()) {
+      auto handler = [this, r](const httplib::Request& req,
+                               httplib::Response& res) { serve(r, req, res); };
+      auto pattern = pattern_of(r.path);
+      if (r.method == "GET")
+        s.Get(pattern, handler);
+      else
+        s.Post(pattern, handler);
+    }
+  }
+};
+
+api_server::api_server(api_options opts, caf::actor_system& sys,
+                       const caf::actor& gateway, token_store& tokens,
+                       std::shared_ptr<const catalog> cat,
+                       std::string catalog_doc)
+  : impl_(std::make_unique<impl>(std::move(opts), sys, gateway, tokens,
+                                 std::move(cat), std::move(catalog_doc))) {
+}
+
+api_server::~api_server() {
+  stop();
+}
+
+std::variant<uint16_t, std::string> api_server::bind() {
+  impl_->make_server();
+  if (!impl_->http->is_valid())
+    return "--tls-cert/--tls-key: cannot load certificate "
+           + impl_->options.tls_cert + " with key " + impl_->options.tls_key;
+  impl_->route_all();
+  auto& o = impl_->options;
+  int port = o.port;
+  if (port == 0)
+    port = impl_->http->bind_to_any_port(o.host);
+  else if (!impl_->http->bind_to_port(o.host, port))
+    port = -1;
+  if (port <= 0)
+    return "--http-port: cannot listen on " + o.host + ":"
+           + std::to_string(o.port);
+  return static_cast<uint16_t>(port);
+}
+
+void api_server::start() {
+  impl_->runner = std::thread{[this] { impl_->http->listen_after_bind(); }};
+}
+
+void api_server::stop() {
+  if (impl_->http)
+    impl_->http->stop();
+  if (impl_->runner.joinable())
+    impl_->runner.join();
+}
+
+} // namespace onset::api

@@ -1,0 +1,65 @@
+// What a route of the HTTP API (docs/api.md) sees and answers, without
+// httplib or CAF: the server turns an HTTP request into an `api_request`
+// for the holder of a valid token, and an `api_response` back into HTTP.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "messages/catalog.hpp"
+#include "nodes/api/access.hpp"
+#include "nodes/cli/gateway_client.hpp"
+
+namespace onset::api {
+
+struct api_request {
+  /// The `{...}` segments of the route's path, in order.
+  std::vector<std::string> params;
+  /// The query string's parameters (the last value of each).
+  std::map<std::string, std::string> query;
+  std::string body;
+  /// The `Idempotency-Key` header, empty if none.
+  std::string idempotency_key;
+  principal who;
+};
+
+struct api_response {
+  int status = 200;
+  nlohmann::json body;
+};
+
+/// What a route may use to answer.
+struct route_context {
+  /// A client of this node's GATEWAY for this request's thread.
+  cli::gateway_client& gateway;
+  std::shared_ptr<const catalog> cat;
+  /// The catalog document the node loaded (docs/catalog.md).
+  const nlohmann::json& catalog_doc;
+};
+
+/// `{"error": code, "field": field, "message": message}` with `status`.
+api_response error_response(int status, const std::string& code,
+                            const std::string& field,
+                            const std::string& message);
+
+/// A refusal of the GATEWAY (or no answer from it) as docs/api.md maps it:
+/// `invalid_input` 422 with the field its text names, unknown ids 404,
+/// conflicts with the contract's or printer's state 409, no answer 503.
+api_response gateway_failure(const cli::failure& x);
+
+/// The 404 of an id the token may not see, identical to the one of an id
+/// that does not exist, so that ids of other customers cannot be probed.
+api_response not_found(const std::string& code, const std::string& what);
+
+/// A query parameter `name` as a whole number in [min, max], else `fallback`
+/// when absent; nullopt and `problem` set when malformed.
+std::optional<long long> query_number(const api_request& req,
+                                      const std::string& name, long long min,
+                                      long long max, long long fallback,
+                                      std::optional<api_response>& problem);
+
+} // namespace onset::api

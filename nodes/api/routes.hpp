@@ -1,0 +1,41 @@
+// The routes of the HTTP API (docs/api.md, docs/openapi.json): one table,
+// which the server registers and `onset-node api-routes --check` compares
+// with the OpenAPI document, both ways.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nodes/api/api_types.hpp"
+
+namespace onset::api {
+
+using route_handler
+  = std::function<api_response(const api_request&, route_context&)>;
+
+struct route {
+  /// `GET`, `POST`.
+  std::string method;
+  /// OpenAPI form: `/v1/contracts/{id}`.
+  std::string path;
+  /// What the token's role must allow.
+  action needs = action::read;
+  route_handler handle;
+};
+
+/// Contracts: submit, start, cancel, retry, list, one, history, plan.
+std::vector<route> contract_routes();
+
+/// Printers, services and the catalog.
+std::vector<route> printer_routes();
+
+/// Every route of the API.
+std::vector<route> all_routes();
+
+/// Compares the routes with the OpenAPI document `openapi` (its `paths`);
+/// one line per route missing on either side, empty when they agree.
+std::vector<std::string> compare_with_openapi(const std::vector<route>& xs,
+                                              const nlohmann::json& openapi);
+
+} // namespace onset::api
