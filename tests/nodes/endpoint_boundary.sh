@@ -10,7 +10,8 @@
 # provisions; one trusting another CA, or reaching a server whose
 # certificate names another host, provisions nothing and says why; with
 # client certificates required (`--client-ca`), a node without one does not
-# get through.
+# get through. Then nodes without the devices and services roles, which
+# start no endpoint client.
 #
 # Usage: endpoint_boundary.sh ONSET_NODE_BIN ONSET_BIN SOURCE_DIR
 #        ONSET_FLEET_BIN
@@ -350,5 +351,34 @@ stop_side_node mtls-good
 expect_held_back mtls-none 'Read \(TLS: .*certificate required'
 stop_fleet
 unset FLEET_URL
+
+step "nodes without the devices and services roles start no endpoint client"
+endpoints_file "$PORT"
+base=$("$SRC/scripts/local-cluster.sh" free-ports 4)
+jq -n --argjson base "$base" '{nodes: [
+  {name: "gw", host: "127.0.0.1", port: $base, gateway_port: ($base + 3),
+   roles: ["gateway"]},
+  {name: "c1", host: "127.0.0.1", port: ($base + 1), roles: ["contracts"]},
+  {name: "d1", host: "127.0.0.1", port: ($base + 2),
+   roles: ["devices", "services"]}]}' >"$WORK/cluster.json"
+for n in gw c1 d1; do
+  start_side_node "cluster-$n" --cluster "$WORK/cluster.json" --node "$n" \
+    --endpoints "$WORK/endpoints.json"
+done
+for n in gw c1; do
+  grep -q 'endpoint\.' "$WORK/cluster-$n.log" \
+    && fail "cluster node $n (no devices or services role) started endpoint \
+clients: $(grep 'endpoint\.' "$WORK/cluster-$n.log" | head -3)"
+  grep -q 'node\.endpoints_unused ' "$WORK/cluster-$n.log" \
+    || fail "cluster node $n did not log node.endpoints_unused"
+done
+grep -q 'endpoint\.client_started endpoint=printers ' "$WORK/cluster-d1.log" \
+  || fail "cluster node d1 (devices, services) started no endpoint client"
+echo "endpoint clients started: gw $(grep -c 'endpoint\.client_started' "$WORK/cluster-gw.log"), \
+c1 $(grep -c 'endpoint\.client_started' "$WORK/cluster-c1.log"), \
+d1 $(grep -c 'endpoint\.client_started' "$WORK/cluster-d1.log")"
+for n in gw c1 d1; do
+  stop_side_node "cluster-$n"
+done
 
 step "passed"
