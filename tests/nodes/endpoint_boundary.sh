@@ -11,7 +11,8 @@
 # certificate names another host, provisions nothing and says why; with
 # client certificates required (`--client-ca`), a node without one does not
 # get through. Then nodes without the devices and services roles, which
-# start no endpoint client.
+# start no endpoint client; and printers routed by customer to two fleet
+# servers, each of which gets only its customer's printers.
 #
 # Usage: endpoint_boundary.sh ONSET_NODE_BIN ONSET_BIN SOURCE_DIR
 #        ONSET_FLEET_BIN
@@ -380,5 +381,54 @@ d1 $(grep -c 'endpoint\.client_started' "$WORK/cluster-d1.log")"
 for n in gw c1 d1; do
   stop_side_node "cluster-$n"
 done
+
+step "printers by customer: acme's to one fleet server, globex's to another"
+jq '[.[] | select(.customer == "globex")]' "$PRINTERS" >"$WORK/globex.json"
+FLEET_LOG=$WORK/fleet-globex.log
+PRINTERS=$WORK/globex.json start_fleet "$WORK/fleet-globex"
+GLOBEX_PID=$FLEET_PID
+EXTRA_PIDS+=("$FLEET_PID")
+FLEET_PID=
+FLEET_LOG=$WORK/fleet.log
+start_fleet "$WORK/fleet-acme"
+jq -n --arg acme "http://127.0.0.1:$PORT" \
+  --arg globex "http://127.0.0.1:$(sed -n 's/.*fleet\.listening .*port=\([0-9]*\).*/\1/p' "$WORK/fleet-globex.log")" \
+  --arg token "$WORK/token" \
+  '{printers: {url: $acme, token_file: $token},
+    printers_by_customer: {globex: {url: $globex, token_file: $token}},
+    services: {"*": {url: $acme, token_file: $token}}}' >"$WORK/by-customer.json"
+start_side_node by-customer --endpoints "$WORK/by-customer.json"
+side_onset by-customer 0 devices add "$PRINTERS"
+side_onset by-customer 0 submit "$SAMPLES/contract-acme-backup.json"
+side_onset by-customer 0 submit "$SAMPLES/contract-globex-device-only.json"
+side_onset by-customer 0 wait C-1001 --state active --timeout 60
+side_onset by-customer 0 wait C-2001 --state active --timeout 60
+# printers_of DATA: the printers the printer streams (not the services')
+# of the fleet server at DATA performed effects for.
+printers_of() {
+  "$FLEET_BIN" audit --data-dir "$1" --json \
+    | jq -r '[.streams[] | select(.effects > 0) | .stream
+              | select(contains(">device/")) | sub(".*>device/"; "")]
+             | unique | join(",")'
+}
+acme_printers=$(printers_of "$WORK/fleet-acme")
+globex_printers=$(printers_of "$WORK/fleet-globex")
+echo "printers with effects: acme's fleet $acme_printers, globex's fleet $globex_printers"
+[ "$acme_printers" = MFP-0001,MFP-0002 ] \
+  || fail "acme's fleet server performed effects for printers $acme_printers"
+[ "$globex_printers" = MFP-0101,MFP-0102 ] \
+  || fail "globex's fleet server performed effects for printers $globex_printers"
+# The services stay on the "*" endpoint, acme's fleet server.
+"$FLEET_BIN" audit --data-dir "$WORK/fleet-globex" --json \
+  | jq -e '[.streams[] | select(.stream | contains(">service/"))] | length == 0' \
+    >/dev/null || fail "globex's fleet server was sent service instructions"
+for n in printers printers_by_customer.globex 'services.\*'; do
+  grep -q "endpoint\.client_started endpoint=$n " "$WORK/by-customer.log" \
+    || fail "node by-customer logged no endpoint.client_started for $n"
+done
+stop_side_node by-customer
+kill -TERM "$GLOBEX_PID"
+wait "$GLOBEX_PID" || fail "onset-fleet (globex) did not stop cleanly"
+stop_fleet
 
 step "passed"
