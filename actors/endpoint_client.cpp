@@ -1,5 +1,10 @@
 #include "actors/endpoint_client.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -10,6 +15,10 @@
 #include <vector>
 
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include "messages/log.hpp"
 
@@ -39,10 +48,47 @@ void answer_all(std::vector<call>& calls, const endpoint_answer& x) {
     c.done(x);
 }
 
+/// The host of `http(s)://HOST[:PORT]` (config/endpoints_file.hpp).
+std::string url_host(const std::string& url) {
+  auto rest = url.substr(url.find("://") + 3);
+  return rest.substr(0, rest.find_first_of(":/"));
+}
+
+/// What OpenSSL says about the last failure of `cli` on this thread: the
+/// certificate check's verdict when the server was not verified, else the
+/// oldest error queued (an alert the server sent, such as a client
+/// certificate it required); empty if none. Empties the thread's queue.
+std::string tls_detail(const httplib::Client& cli, httplib::Error err) {
+  std::string result;
+  if (err == httplib::Error::SSLServerVerification) {
+    auto verdict = cli.get_openssl_verify_result();
+    result = verdict == X509_V_OK
+               ? "the certificate does not name the URL's host"
+               : X509_verify_cert_error_string(verdict);
+  } else if (auto code = ERR_peek_error(); code != 0) {
+    char text[256];
+    ERR_error_string_n(code, text, sizeof(text));
+    result = text;
+  }
+  ERR_clear_error();
+  return result;
+}
+
+/// Why `cli` got no answer: httplib's error, with OpenSSL's detail for an
+/// https endpoint.
+std::string failure_text(const httplib::Client& cli, httplib::Error err,
+                         bool https) {
+  auto what = httplib::to_string(err);
+  if (!https)
+    return what;
+  auto detail = tls_detail(cli, err);
+  return detail.empty() ? what : what + " (TLS: " + detail + ")";
+}
+
 /// No answer: `unavailable` if the request cannot have reached the endpoint
-/// (no connection), else `lost`.
-endpoint_answer no_answer(httplib::Error err) {
-  auto what = "no answer: " + httplib::to_string(err);
+/// (no connection), else `lost`. `what`: why, from `failure_text`.
+endpoint_answer no_answer(httplib::Error err, const std::string& what_failed) {
+  auto what = "no answer: " + what_failed;
   switch (err) {
     case httplib::Error::Connection:
     case httplib::Error::BindIPAddress:
@@ -128,8 +174,27 @@ struct endpoint_client::impl {
       cli->enable_server_certificate_verification(true);
       if (!spec.ca_file.empty())
         cli->set_ca_cert_path(spec.ca_file);
+      expect_host(*cli);
     }
     return cli;
+  }
+
+  /// Makes OpenSSL check, with the chain, that the server's certificate
+  /// names the URL's host (RFC 6125: a name in a DNS subjectAltName, an
+  /// address in an IP one; the common name only for a certificate without
+  /// DNS names). httplib's own check also accepts the common name when the
+  /// subjectAltName names other hosts; both must pass.
+  void expect_host(httplib::Client& cli) const {
+    auto* ctx = cli.ssl_context();
+    if (ctx == nullptr)
+      return; // The client certificate did not load: nothing will connect.
+    auto host = url_host(spec.url);
+    auto* param = SSL_CTX_get0_param(ctx);
+    in_addr addr{};
+    if (inet_pton(AF_INET, host.c_str(), &addr) == 1)
+      X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+    else
+      X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
   }
 
   /// Posts `body` to `path`. A 200 answer's body is returned; on anything
@@ -141,7 +206,8 @@ struct endpoint_client::impl {
     auto res = cli.Post(path, body, "application/json");
     answered = static_cast<bool>(res);
     if (!res) {
-      answer_all(calls, no_answer(res.error()));
+      answer_all(calls, no_answer(res.error(), failure_text(cli, res.error(),
+                                                            spec.https())));
       return std::nullopt;
     }
     if (res->status != 200) {
@@ -212,7 +278,7 @@ struct endpoint_client::impl {
       log::warn("endpoint.down",
                 {{"endpoint", spec.name},
                  {"what", res ? "status " + std::to_string(res->status)
-                              : httplib::to_string(res.error())}});
+                              : failure_text(cli, res.error(), spec.https())}});
       return;
     }
     auto parsed = endpoint::parse_health(res->body);
@@ -233,7 +299,15 @@ struct endpoint_client::impl {
 
   /// One thread: its connection, the calls it takes. The health is read
   /// at start and when the endpoint answers again after a silence.
+  /// SIGPIPE is blocked on this thread: a write to a connection the
+  /// endpoint closed (OpenSSL writes without MSG_NOSIGNAL, e.g. after a
+  /// server refused the client's certificate) fails with EPIPE instead of
+  /// ending the process. The signal, directed at this thread, stays pending.
   void run(bool first) {
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     auto cli = connect();
     if (first)
       check_health(*cli);

@@ -148,7 +148,9 @@ void unpublish_node(caf::actor_system& sys, const wired_node& node,
 int run_node(const node_options& options, const config::cluster_spec& spec,
              const config::cluster_node& me, node_kind kind) {
   auto stop_signals = block_stop_signals();
-  auto storage = open_node_storage(options);
+  auto delivers = me.has(config::node_role::devices)
+                  || me.has(config::node_role::services);
+  auto storage = open_node_storage(options, delivers);
   if (!storage)
     return 1;
   auto wired = options;

@@ -20,6 +20,27 @@ namespace {
 
 constexpr auto shutdown_limit = std::chrono::seconds{10};
 
+/// `endpoint.client_started`, one per client an endpoint_set starts.
+void log_client_started(const config::endpoint_spec& x) {
+  log::info("endpoint.client_started",
+            {{"endpoint", x.name},
+             {"url", x.url},
+             {"connections", x.connections},
+             {"client_cert", !x.client_cert.empty()}});
+}
+
+/// The clients of `spec`, started; logged one by one first, so that the
+/// start is logged before what their threads log.
+std::shared_ptr<actors::endpoint_set>
+start_endpoint_clients(const config::endpoints_spec& spec) {
+  log_client_started(spec.printers);
+  for (auto& entry : spec.printers_by_customer)
+    log_client_started(entry.second);
+  for (auto& entry : spec.services)
+    log_client_started(entry.second);
+  return std::make_shared<actors::endpoint_set>(spec);
+}
+
 } // namespace
 
 sigset_t block_stop_signals() {
@@ -69,7 +90,8 @@ void remove_port_file(const std::string& dir, const std::string& name) {
   std::filesystem::remove(std::filesystem::path{dir} / name, ignored);
 }
 
-std::optional<node_storage> open_node_storage(const node_options& options) {
+std::optional<node_storage> open_node_storage(const node_options& options,
+                                              bool delivers) {
   auto loaded = config::load_catalog(options.catalog_file);
   if (!loaded) {
     log::error("node.catalog_refused",
@@ -87,7 +109,12 @@ std::optional<node_storage> open_node_storage(const node_options& options) {
                   {"reason", spec.error().to_string()}});
       return std::nullopt;
     }
-    endpoints = std::make_shared<actors::endpoint_set>(spec.value());
+    if (delivers)
+      endpoints = start_endpoint_clients(spec.value());
+    else
+      log::info("node.endpoints_unused",
+                {{"file", options.endpoints_file},
+                 {"reason", "no devices or services role"}});
   }
   auto storage = options.storage;
   storage.directory = options.data_dir;

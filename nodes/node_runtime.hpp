@@ -59,8 +59,12 @@ struct node_storage {
 };
 
 /// Loads the catalog and the endpoints file (if any), opens the data
-/// directory of `options`; logs why and returns nullopt if any fails.
-std::optional<node_storage> open_node_storage(const node_options& options);
+/// directory of `options`; logs why and returns nullopt if any fails. The
+/// endpoint clients (and their threads) are started only when `delivers`:
+/// the node holds the devices or the services role. Another node still
+/// refuses a malformed endpoints file, so that one file serves a cluster.
+std::optional<node_storage> open_node_storage(const node_options& options,
+                                              bool delivers);
 
 /// The scheduler threads `options` ask for (0: one per core, at least 1).
 size_t scheduler_threads(const node_options& options);

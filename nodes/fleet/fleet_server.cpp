@@ -132,6 +132,30 @@ bool drop_connection(const httplib::Request& req) {
   return dropped;
 }
 
+/// The oldest error OpenSSL queued on this thread (the queue is emptied).
+std::string openssl_error() {
+  auto code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0)
+    return "no reason given";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof(text));
+  return text;
+}
+
+/// OpenSSL's verification of a client certificate chain: logs why a
+/// certificate was refused (the handshake then fails). A client without a
+/// certificate is refused without reaching this.
+int log_refused_client_cert(int preverify_ok, X509_STORE_CTX* ctx) {
+  if (preverify_ok != 1) {
+    auto err = X509_STORE_CTX_get_error(ctx);
+    log::warn("fleet.client_cert_refused",
+              {{"depth", X509_STORE_CTX_get_error_depth(ctx)},
+               {"reason", X509_verify_cert_error_string(err)}});
+  }
+  return preverify_ok;
+}
+
 } // namespace
 
 bool is_loopback(const std::string& host) {
@@ -147,6 +171,8 @@ std::optional<std::string> check_server_options(const server_options& x) {
     return "token: empty";
   if (x.tls_cert.empty() != x.tls_key.empty())
     return "tls: --tls-cert and --tls-key go together";
+  if (!x.client_ca.empty() && x.tls_cert.empty())
+    return "tls: --client-ca needs --tls-cert and --tls-key";
   if (!is_loopback(x.host) && x.tls_cert.empty())
     return "listen: " + x.host
            + " is not a loopback address; serving it needs --tls-cert and "
@@ -320,12 +346,51 @@ struct fleet_server::impl {
     answer_error(res, 500, "storage_failure", to_string(why));
   }
 
-  void make_server() {
-    if (options.tls_cert.empty())
+  /// The server, plain or HTTPS; why it cannot be made.
+  std::optional<std::string> make_server() {
+    if (options.tls_cert.empty()) {
       http = std::make_unique<httplib::Server>();
-    else
-      http = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
-                                                  options.tls_key.c_str());
+      return std::nullopt;
+    }
+    std::string problem;
+    http = std::make_unique<httplib::SSLServer>(
+      [this, &problem](SSL_CTX& ctx) { return setup_tls(ctx, problem); });
+    if (!http->is_valid())
+      return problem.empty() ? "tls: cannot set up the TLS context" : problem;
+    return std::nullopt;
+  }
+
+  /// The TLS context: TLS 1.2 at least, the certificate chain and its key
+  /// (checked to match), and with `client_ca` a client certificate signed
+  /// by it required (SSL_VERIFY_FAIL_IF_NO_PEER_CERT). `problem` names the
+  /// file that did not load.
+  bool setup_tls(SSL_CTX& ctx, std::string& problem) const {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION);
+    auto fail = [&problem](std::string what) {
+      problem = "tls: " + what + ": " + openssl_error();
+      return false;
+    };
+    const auto& o = options;
+    if (SSL_CTX_use_certificate_chain_file(&ctx, o.tls_cert.c_str()) != 1)
+      return fail("cannot load certificate " + o.tls_cert);
+    if (SSL_CTX_use_PrivateKey_file(&ctx, o.tls_key.c_str(), SSL_FILETYPE_PEM)
+        != 1)
+      return fail("cannot load key " + o.tls_key);
+    if (SSL_CTX_check_private_key(&ctx) != 1)
+      return fail("key " + o.tls_key + " is not the key of " + o.tls_cert);
+    if (o.client_ca.empty())
+      return true;
+    if (SSL_CTX_load_verify_locations(&ctx, o.client_ca.c_str(), nullptr) != 1)
+      return fail("cannot load client CA " + o.client_ca);
+    // The CA names the server sends in its request for a client certificate.
+    auto* names = SSL_load_client_CA_file(o.client_ca.c_str());
+    if (names == nullptr)
+      return fail("no CA certificate in " + o.client_ca);
+    SSL_CTX_set_client_CA_list(&ctx, names);
+    SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       log_refused_client_cert);
+    return true;
   }
 
   void route() {
@@ -392,10 +457,8 @@ fleet_server::fleet_server(endpoint_core& core, server_options opts)
 fleet_server::~fleet_server() = default;
 
 std::variant<uint16_t, std::string> fleet_server::bind() {
-  impl_->make_server();
-  if (!impl_->http->is_valid())
-    return std::string{"tls: cannot load certificate "}
-           + impl_->options.tls_cert + " with key " + impl_->options.tls_key;
+  if (auto problem = impl_->make_server())
+    return *problem;
   impl_->route();
   auto& o = impl_->options;
   int port = o.port;

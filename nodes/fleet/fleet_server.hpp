@@ -34,9 +34,14 @@ struct server_options {
   uint16_t port = 0;
   /// The bearer token every request must carry.
   std::string token;
-  /// Both set: HTTPS with this certificate and key (PEM files).
+  /// Both set: HTTPS with this certificate (chain) and key (PEM files),
+  /// TLS 1.2 at least.
   std::string tls_cert;
   std::string tls_key;
+  /// HTTPS only: the CA certificates (PEM) a client certificate must be
+  /// signed by; a client without one is refused during the handshake.
+  /// Empty: no client certificate is asked for.
+  std::string client_ca;
   /// Bodies larger than this are refused with 413 before they are read.
   size_t max_body = size_t{8} << 20;
   /// Requests served at once (one thread per open connection).
@@ -58,7 +63,7 @@ struct request_totals {
 bool is_loopback(const std::string& host);
 
 /// Why `x` cannot be served: a non-loopback host without TLS, half a TLS
-/// pair, an empty token. Nullopt when it can.
+/// pair, a client CA without TLS, an empty token. Nullopt when it can.
 std::optional<std::string> check_server_options(const server_options& x);
 
 class fleet_server {
@@ -71,7 +76,8 @@ public:
   fleet_server& operator=(const fleet_server&) = delete;
 
   /// Binds the listening socket; returns the port, or why it failed (a
-  /// TLS certificate or key that does not load, a port in use).
+  /// TLS certificate, key or client CA that does not load, a key that is
+  /// not the certificate's, a port in use).
   std::variant<uint16_t, std::string> bind();
 
   /// Serves until `stop`. REQUIRES: `bind` succeeded.

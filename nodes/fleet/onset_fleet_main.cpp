@@ -163,6 +163,7 @@ int run_server(program_options& o) {
   log::info("fleet.listening", {{"host", o.server.host},
                                 {"port", std::get<uint16_t>(bound)},
                                 {"tls", !o.server.tls_cert.empty()},
+                                {"client_certs", !o.server.client_ca.empty()},
                                 {"idempotent", core_opts.idempotent},
                                 {"printers_added", *added},
                                 {"data_dir", o.data_dir}});
@@ -229,6 +230,9 @@ void add_server_options(CLI::App& app, program_options& o) {
     ->capture_default_str();
   app.add_option("--tls-cert", o.server.tls_cert, "Serve HTTPS: certificate");
   app.add_option("--tls-key", o.server.tls_key, "Serve HTTPS: private key");
+  app.add_option("--client-ca", o.server.client_ca,
+                 "HTTPS: require a client certificate signed by these CA "
+                 "certificates (PEM)");
   app
     .add_option("--max-body", o.server.max_body,
                 "Largest request body, in bytes (larger: 413)")

@@ -139,6 +139,14 @@ rc=0
   || fail "--listen 0.0.0.0 without TLS: exit $rc, $(cat "$WORK/refused.log")"
 [ ! -e "$WORK/never" ] || fail "a refused start created its data directory"
 
+step "client certificates without TLS are refused"
+rc=0
+"$FLEET_BIN" --data-dir "$WORK/never" --token-file "$WORK/token" \
+  --client-ca "$WORK/token" --port 0 >"$WORK/refused.log" 2>&1 || rc=$?
+[ $rc -eq 2 ] && grep -q 'client-ca needs --tls-cert' "$WORK/refused.log" \
+  || fail "--client-ca without TLS: exit $rc, $(cat "$WORK/refused.log")"
+[ ! -e "$WORK/never" ] || fail "a refused start created its data directory"
+
 start_fleet "$D1"
 
 step "every route wants the token"

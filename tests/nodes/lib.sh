@@ -2,7 +2,7 @@
 # starts its own `onset-node` in a fresh temp directory, drives it only
 # through the `onset` CLI, and kills, on any exit, the node it started (and
 # the onset-fleet of tests/nodes/fleet_lib.sh, FLEET_PID, if it started
-# one) and nothing else.
+# one, and the processes a test appended to EXTRA_PIDS) and nothing else.
 #
 # Usage, at the top of a test:
 #   source "$(dirname "$0")/lib.sh" NODE_BIN ONSET_BIN SOURCE_DIR
@@ -23,6 +23,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/onset-e2e.XXXXXX")
 DATA=$WORK/data
 NODE_LOG=$WORK/node.log
 NODE_PID=
+EXTRA_PIDS=()
 TEST_NAME=$(basename "$0" .sh)
 unset ONSET_GATEWAY
 
@@ -44,7 +45,7 @@ step() {
 _cleanup() {
   local rc=$?
   local pid
-  for pid in "$NODE_PID" "${FLEET_PID:-}"; do
+  for pid in "$NODE_PID" "${FLEET_PID:-}" "${EXTRA_PIDS[@]}"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       kill -KILL "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
