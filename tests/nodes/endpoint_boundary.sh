@@ -193,7 +193,7 @@ start_side_node() {
   local name=$1 dir=$WORK/$1 i
   shift
   mkdir -p "$dir"
-  "$NODE_BIN" --data-dir "$dir" --gateway-port 0 --log-level info "$@" \
+  "$NODE_BIN" --data-dir "$dir" --gateway-port 0 --http-port 0 --log-level info "$@" \
     >"$WORK/$name.log" 2>&1 &
   SIDE_PID[$name]=$!
   EXTRA_PIDS+=("$!")
