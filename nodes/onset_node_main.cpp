@@ -5,6 +5,7 @@
 
 #include "config/cluster_file.hpp"
 #include "messages/log.hpp"
+#include "nodes/api/routes_command.hpp"
 #include "nodes/api/token_command.hpp"
 #include "nodes/cluster_node.hpp"
 #include "nodes/embedded_node.hpp"
@@ -47,11 +48,15 @@ int main(int argc, char** argv) {
   inspect_cmd->add_flag("--verbose", inspect.verbose, "List every stream");
   onset::api::token_options token;
   auto* token_cmd = onset::api::add_token_command(app, token);
+  onset::api::routes_options routes;
+  auto* routes_cmd = onset::api::add_routes_command(app, routes);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (*routes_cmd)
+    return onset::api::run_routes_command(routes);
   if (*token_cmd) {
     onset::nodes::setup_logging("warn", "text");
     return onset::api::run_token_command(token);

@@ -195,6 +195,13 @@ struct api_server::impl {
         answer(res, error_response(413, code, "",
                                    "body larger than "
                                      + std::to_string(max_body) + " bytes"));
+      else if (res.status == 400 && req.method == "POST"
+               && !req.has_header("Content-Length")
+               && !req.has_header("Transfer-Encoding"))
+        // httplib reads no POST body without a length.
+        answer(res, error_response(400, code, "Content-Length",
+                                   "a POST carries Content-Length (0 for no "
+                                   "body) or chunked encoding"));
       else if (res.status == 404)
         answer(res, error_response(404, code, "",
                                    "no route " + req.method + " " + req.path));

@@ -51,8 +51,8 @@ api_response error_response(int status, const std::string& code,
 /// conflicts with the contract's or printer's state 409, no answer 503.
 api_response gateway_failure(const cli::failure& x);
 
-/// The 404 of an id the token may not see, identical to the one of an id
-/// that does not exist, so that ids of other customers cannot be probed.
+/// The 404 of an id that does not exist, and of one the token may not see:
+/// the same answer, so that ids of other customers cannot be probed.
 api_response not_found(const std::string& code, const std::string& what);
 
 /// A query parameter `name` as a whole number in [min, max], else `fallback`

@@ -27,6 +27,8 @@ std::variant<contract_view, api_response>
 visible_contract(const api_request& req, route_context& ctx,
                  const std::string& id) {
   auto view = ctx.gateway.contract_details(contract_id{id});
+  if (!view && view.error().code == "unknown_contract")
+    return not_found("unknown_contract", "contract " + id);
   if (!view)
     return gateway_failure(view.error());
   if (!req.who.sees(view.value().summary.customer.str()))

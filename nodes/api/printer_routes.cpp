@@ -27,6 +27,8 @@ std::variant<device_view, api_response> visible_printer(const api_request& req,
                                                         route_context& ctx,
                                                         const std::string& id) {
   auto view = ctx.gateway.device(device_id{id});
+  if (!view && view.error().code == "unknown_device")
+    return not_found("unknown_device", "printer " + id);
   if (!view)
     return gateway_failure(view.error());
   if (!req.who.sees(view.value().state.registration.customer.str()))

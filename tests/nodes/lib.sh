@@ -68,7 +68,7 @@ start_node() {
   [ -z "$NODE_PID" ] || fail "start_node: a node is already running"
   mkdir -p "$DATA"
   # A SIGKILLed node leaves its port file behind.
-  rm -f "$DATA/gateway.port"
+  rm -f "$DATA/gateway.port" "$DATA/http.port"
   "$NODE_BIN" --data-dir "$DATA" --gateway-port 0 --http-port 0 \
     --log-level info "$@" \
     >>"$NODE_LOG" 2>&1 &

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The HTTP API (docs/api.md) through a real HTTP client (curl): tokens and
+# roles, customer scopes that answer 404 for what a token may not see, the
+# routes, bad input that changes nothing, the listener's safe defaults and
+# HTTPS.
+source "$(dirname "$0")/lib.sh" "$@"
+
+start_node
+for _ in $(seq 50); do [ -s "$DATA/http.port" ] && break; sleep 0.1; done
+API=http://127.0.0.1:$(cat "$DATA/http.port")
+ADMIN=$(cat "$DATA/admin.token")
+[ "$(stat -c %a "$DATA/admin.token")" = 600 ] || fail "admin.token not 0600"
+
+# call TOKEN METHOD PATH [CURL ARGS...]: sets STATUS and BODY.
+call() {
+  local token=$1 method=$2 path=$3 out
+  shift 3
+  out=$(curl -sS -X "$method" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -w '\n%{http_code}' "$@" \
+    "$API$path") || fail "curl $method $path failed"
+  STATUS=${out##*$'\n'}
+  BODY=${out%$'\n'*}
+}
+expect() {
+  [ "$STATUS" = "$1" ] || fail "$2: status $STATUS, not $1: $BODY"
+  [ -z "${3:-}" ] || expect_contains "$BODY" "$3" "$2"
+}
+token() { "$NODE_BIN" token --data-dir "$DATA" create "$@"; }
+
+step "no token, a bad token: 401"
+call "" GET /v1/contracts
+expect 401 "no token" '"error":"unauthorized"'
+call onset_0000000000000000000000000000000000000000000000000000000000000000 \
+  GET /v1/contracts
+expect 401 "unknown token"
+
+step "admin registers the printers and submits a globex contract"
+call "$ADMIN" POST /v1/printers --data-binary "@$SAMPLES/devices.json"
+expect 200 "register" '"registered":6'
+call "$ADMIN" POST /v1/contracts \
+  --data-binary "@$SAMPLES/contract-globex-device-only.json"
+expect 200 "submit globex" '"result":"accepted"'
+
+step "roles: a viewer reads but may not post (403)"
+VIEWER=$(token viewer --role viewer) || fail "token viewer"
+call "$VIEWER" GET /v1/contracts/C-2001
+expect 200 "viewer reads" '"id":"C-2001"'
+call "$VIEWER" POST /v1/contracts/C-2001/cancel -d ''
+expect 403 "viewer cancels" '"error":"forbidden"'
+
+step "a billing token limited to acme"
+BILLING=$(token billing-acme --role billing --customer acme) || fail "token"
+call "$BILLING" POST /v1/contracts \
+  --data-binary "@$SAMPLES/contract-acme-backup.json"
+expect 200 "billing submits acme" '"result":"accepted"'
+call "$BILLING" GET /v1/contracts/C-2001
+expect 404 "billing reads globex" '"error":"unknown_contract"'
+foreign=$BODY
+call "$BILLING" GET /v1/contracts/C-9999
+expect 404 "billing reads an unknown contract"
+[ "${foreign//C-2001/X}" = "${BODY//C-9999/X}" ] \
+  || fail "another customer's contract is told apart from an unknown one: $foreign / $BODY"
+call "$BILLING" POST /v1/contracts/C-2001/cancel -d ''
+expect 404 "billing cancels globex"
+call "$BILLING" POST /v1/contracts \
+  --data-binary "@$SAMPLES/contract-globex-device-only.json"
+expect 403 "billing submits for globex" '"field":"customer"'
+call "$BILLING" GET /v1/contracts
+expect 200 "billing lists" '"id":"C-1001"'
+[[ $BODY != *C-2001* ]] || fail "billing lists globex's contract: $BODY"
+call "$BILLING" GET /v1/printers/MFP-0101
+expect 404 "billing reads a globex printer" '"error":"unknown_device"'
+call "$BILLING" POST /v1/printers/MFP-0001/online -d '{"online": false}'
+expect 403 "billing switches a printer"
+call "$ADMIN" GET /v1/contracts/C-2001
+expect 200 "globex's contract untouched" '"state":"active"'
+
+step "contracts: one, history paged, plan, cancel, retry"
+call "$ADMIN" GET /v1/contracts/C-1001
+expect 200 "one" '"steps"'
+call "$ADMIN" GET "/v1/contracts/C-1001/history?limit=1"
+expect 200 "history page 1" '"next_cursor":"1"'
+call "$ADMIN" GET "/v1/contracts/C-1001/history?cursor=1&limit=1000"
+expect 200 "history page 2" '"next_cursor":null'
+call "$ADMIN" GET /v1/contracts/C-1001/plan
+expect 200 "plan" '"steps":['
+call "$ADMIN" POST /v1/contracts/C-1001/retry -d ''
+expect 200 "retry of a contract not degraded changes nothing" '"state":"active"'
+call "$ADMIN" POST /v1/contracts --data-binary @<(sed 's/2036/2037/; s/evt-0001/evt-0002/' \
+  "$SAMPLES/contract-acme-backup.json")
+expect 409 "another version 1" '"error":"stale_version"'
+call "$BILLING" POST /v1/contracts/C-1001/cancel
+expect 400 "a POST without a length" '"field":"Content-Length"'
+call "$BILLING" POST /v1/contracts/C-1001/cancel -d ''
+expect 200 "billing cancels acme" '"id":"C-1001"'
+call "$ADMIN" GET "/v1/contracts?customer=acme&state=ended"
+for _ in $(seq 50); do
+  [[ $BODY == *C-1001* ]] && break
+  sleep 0.1
+  call "$ADMIN" GET "/v1/contracts?customer=acme&state=ended"
+done
+expect 200 "cancelled contract listed as ended" '"id":"C-1001"'
+
+step "idempotent submission by Idempotency-Key"
+doc='{"id": "C-3001", "version": 1, "customer": "acme",
+  "start": "2030-01-01T00:00:00Z", "end": "2031-01-01T00:00:00Z",
+  "devices": ["MFP-0003"], "services": {"failure_prediction": {}}}'
+call "$ADMIN" POST /v1/contracts -H 'Idempotency-Key: ev-1' -d "$doc"
+expect 200 "first" '"result":"accepted"'
+call "$ADMIN" POST /v1/contracts -H 'Idempotency-Key: ev-1' -d "$doc"
+expect 200 "second" '"result":"duplicate"'
+
+step "printers: paged, filtered, one, online, at a service"
+call "$ADMIN" GET "/v1/printers?limit=2"
+expect 200 "page 1" '"next_cursor":"MFP-0002"'
+call "$ADMIN" GET "/v1/printers?cursor=MFP-0002&limit=1000&customer=globex"
+expect 200 "page 2" '"id":"MFP-0101"'
+[[ $BODY != *MFP-0003* ]] || fail "customer filter: $BODY"
+call "$ADMIN" GET "/v1/printers?firmware_below=3.0.0"
+expect 200 "firmware below" '"printers":['
+call "$ADMIN" POST /v1/printers/MFP-0003/online -d '{"online": false}'
+expect 200 "offline" '"online":false'
+call "$ADMIN" GET "/v1/printers?online=false"
+expect 200 "offline filter" '"id":"MFP-0003"'
+call "$ADMIN" GET /v1/services/failure_prediction/printers/MFP-0101
+expect 200 "service view" '"service":"failure_prediction"'
+call "$ADMIN" GET /v1/catalog
+expect 200 "catalog" '"services"'
+
+step "bad input: a clear 4xx, nothing changed"
+before=$(curl -sS -H "Authorization: Bearer $ADMIN" "$API/v1/contracts")
+call "$ADMIN" POST /v1/contracts -d '{"id": '
+expect 400 "malformed" '"field":"body"'
+call "$ADMIN" POST /v1/contracts -d "$(printf '[%.0s' $(seq 100))"
+expect 400 "deep nesting" 'nested deeper'
+call "$ADMIN" POST /v1/contracts --data-binary $'{"id": "\xff"}'
+expect 400 "invalid UTF-8" 'not valid UTF-8'
+call "$ADMIN" POST /v1/contracts -d "${doc/\"version\"/\"colour\": 1, \"version\"}"
+expect 422 "unknown field" '"error":"invalid_input"'
+call "$ADMIN" POST /v1/contracts -d "[$(printf '{},%.0s' $(seq 1000)){}]"
+expect 413 "1001 documents" '"error":"too_large"'
+head -c 5000000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
+call "$ADMIN" POST /v1/contracts --data-binary "@$WORK/big.json"
+expect 413 "a body over the limit" '"error":"too_large"'
+call "$ADMIN" GET "/v1/contracts?limit=0"
+expect 400 "limit 0" '"field":"limit"'
+call "$ADMIN" GET /v1/nothing
+expect 404 "no route"
+after=$(curl -sS -H "Authorization: Bearer $ADMIN" "$API/v1/contracts")
+[ "$before" = "$after" ] || fail "bad input changed the contracts"
+
+step "a revoked token is refused at once"
+"$NODE_BIN" token --data-dir "$DATA" revoke viewer >/dev/null
+call "$VIEWER" GET /v1/contracts
+expect 401 "revoked"
+stop_node
+
+step "beyond loopback only with TLS"
+rc=0
+out=$("$NODE_BIN" --data-dir "$WORK/open" --gateway-port 0 --http-port 0 \
+  --http-host 0.0.0.0 2>&1) || rc=$?
+[ $rc -eq 1 ] || fail "plain HTTP on 0.0.0.0 exited $rc"
+expect_contains "$out" "api.refused" "plain HTTP beyond loopback"
+expect_contains "$out" "--tls-cert" "plain HTTP beyond loopback"
+
+step "HTTPS"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null \
+  || fail "openssl could not make a certificate"
+start_node --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem"
+for _ in $(seq 50); do [ -s "$DATA/http.port" ] && break; sleep 0.1; done
+API=https://127.0.0.1:$(cat "$DATA/http.port")
+call "$ADMIN" GET /v1/contracts/C-2001 --cacert "$WORK/cert.pem"
+expect 200 "over HTTPS" '"id":"C-2001"'
+curl -sS --cacert "$WORK/cert.pem" "http${API#https}/v1/catalog" \
+  >/dev/null 2>&1 && fail "plain HTTP answered on the HTTPS port"
+stop_node
+echo "PASS [$TEST_NAME]"
