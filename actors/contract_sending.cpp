@@ -203,8 +203,14 @@ void transmit(contract_self self, const instruction& x) {
     give_back_permit(self);
     on_ack(self, requested, ack);
   };
-  auto fail = [self, stream = x.stream, seq = x.seq](caf::error& err) {
+  auto fail = [self, stream = x.stream, seq = x.seq,
+               kind = x.kind](caf::error& err) {
     give_back_permit(self);
+    // The answer to a copy of a step abandoned since (a resend answered
+    // after the first refusal) says nothing about the skip in its place.
+    auto* now = self->state.streams.pending(stream, seq);
+    if (now != nullptr && now->kind != kind)
+      return;
     on_send_error(self, stream, seq, err);
   };
   auto timeout = st.ctx->config.request_timeout;

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bench/chaos_client.hpp"
+#include "bench/chaos_fleet.hpp"
 #include "bench/chaos_runner.hpp"
 #include "bench/chaos_schedule.hpp"
 
@@ -26,7 +27,8 @@ constexpr const char* usage_text
   = R"(onset-chaos [--seed N] [--contracts N] [--kills N] [--pauses N]
             [--faults SPEC] [--settle-timeout S] [--work-dir DIR]
             [--keep] [--schedule-only] [--soak SECONDS]
-            [--without MOVES]
+            [--without MOVES] [--endpoints embedded|fleet]
+            [--fleet-faults SPEC]
 
 --seed N           schedule and workload seed (default: from the clock);
                    the same seed gives the same schedule and workload
@@ -46,6 +48,16 @@ constexpr const char* usage_text
 --without MOVES    leave out moves, comma-separated: crash (kills during
                    renewals and cancels), refuse (refused printers),
                    restore (a devices node restored from an older copy)
+--endpoints KIND   embedded (default): the nodes' simulator executes the
+                   instructions; fleet: the devices and services nodes
+                   deliver to an onset-fleet process, which the schedule
+                   kills and pauses too, and the audit reads its effect log
+--fleet-faults SPEC
+                   with --endpoints fleet: the fleet's faults, items of
+                   state_only | idempotent | lose_reply=P | fail=P |
+                   latency=MS | timeout=MS (the nodes' request timeout)
+                   over the default
+                   state_only,lose_reply=0.1,fail=0.05,latency=0,timeout=5000
 
 Prints one summary line per run:
   chaos seed=42 kills=57 pauses=12 contracts=40 lost=0 duplicated=0 ...
@@ -68,6 +80,9 @@ struct options {
   bool crash = true;
   bool refuse = true;
   bool restore = true;
+  std::string endpoints = "embedded";
+  std::string fleet_faults_spec;
+  fleet_faults fleet;
 };
 
 [[noreturn]] void bad(const std::string& what) {
@@ -108,7 +123,8 @@ options parse(int argc, char** argv) {
                   : opt == "--soak"           ? &o.soak
                                               : nullptr;
     if (count == nullptr && opt != "--faults" && opt != "--work-dir"
-        && opt != "--without")
+        && opt != "--without" && opt != "--endpoints"
+        && opt != "--fleet-faults")
       bad("unknown option '" + opt + "'");
     if (i + 1 >= argc)
       bad(opt + " needs a value");
@@ -119,6 +135,10 @@ options parse(int argc, char** argv) {
       o.work_dir = val;
     } else if (opt == "--without") {
       o.without = val;
+    } else if (opt == "--endpoints") {
+      o.endpoints = val;
+    } else if (opt == "--fleet-faults") {
+      o.fleet_faults_spec = val;
     } else {
       if (!is_count(val))
         bad(opt + ": '" + val + "' is not a whole number");
@@ -141,6 +161,13 @@ options parse(int argc, char** argv) {
   o.crash = o.without.find("crash") == std::string::npos;
   o.refuse = o.without.find("refuse") == std::string::npos;
   o.restore = o.without.find("restore") == std::string::npos;
+  if (o.endpoints != "embedded" && o.endpoints != "fleet")
+    bad("--endpoints: '" + o.endpoints + "' is not embedded or fleet");
+  if (!o.fleet_faults_spec.empty() && o.endpoints != "fleet")
+    bad("--fleet-faults: only with --endpoints fleet");
+  if (!o.fleet_faults_spec.empty())
+    if (auto problem = parse_fleet_faults(o.fleet_faults_spec, o.fleet))
+      bad("--fleet-faults: " + *problem);
   static const std::regex spec{"^[a-z_]+=[0-9.]+(,[a-z_]+=[0-9.]+)*$"};
   if (!o.faults.empty() && !std::regex_match(o.faults, spec))
     bad("--faults: '" + o.faults + "' is not NAME=VALUE,...");
@@ -161,11 +188,12 @@ std::string sizes_args(const options& o) {
     result += " --faults " + o.faults;
   if (!o.without.empty())
     result += " --without " + o.without;
+  if (o.endpoints == "fleet")
+    result += " --endpoints fleet --fleet-faults " + to_string(o.fleet);
   return result;
 }
 
-int run_one(const options& o, long seed, chaos_client& client,
-            const std::string& self) {
+chaos_sizes sizes_of(const options& o) {
   chaos_sizes sizes;
   sizes.contracts = static_cast<int>(o.contracts);
   sizes.kills = static_cast<int>(o.kills);
@@ -173,11 +201,19 @@ int run_one(const options& o, long seed, chaos_client& client,
   sizes.crash = o.crash;
   sizes.refuse = o.refuse;
   sizes.restore = o.restore;
-  auto plan = make_chaos_plan(static_cast<uint32_t>(seed), sizes);
+  sizes.fleet = o.endpoints == "fleet";
+  return sizes;
+}
+
+int run_one(const options& o, long seed, chaos_client& client,
+            const std::string& self) {
+  auto plan = make_chaos_plan(static_cast<uint32_t>(seed), sizes_of(o));
   print_plan(std::cout, plan, o.faults);
   std::cout.flush();
   chaos_run_options r;
   r.faults = o.faults;
+  if (o.endpoints == "fleet")
+    r.fleet = o.fleet;
   r.settle_timeout_s = static_cast<int>(o.settle_timeout);
   r.work_dir = o.work_dir;
   r.keep = o.keep;
@@ -191,14 +227,8 @@ int main(int argc, char** argv) {
   auto o = parse(argc, argv);
   std::string self = argv[0];
   if (o.schedule_only) {
-    chaos_sizes sizes;
-    sizes.contracts = static_cast<int>(o.contracts);
-    sizes.kills = static_cast<int>(o.kills);
-    sizes.pauses = static_cast<int>(o.pauses);
-    sizes.crash = o.crash;
-    sizes.refuse = o.refuse;
-    sizes.restore = o.restore;
-    print_plan(std::cout, make_chaos_plan(static_cast<uint32_t>(o.seed), sizes),
+    print_plan(std::cout,
+               make_chaos_plan(static_cast<uint32_t>(o.seed), sizes_of(o)),
                o.faults);
     return 0;
   }

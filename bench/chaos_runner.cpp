@@ -14,11 +14,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include <lmdb.h>
 #include <nlohmann/json.hpp>
 
 #include "actors/engine_config.hpp"
 #include "bench/chaos_client.hpp"
+#include "bench/chaos_documents.hpp"
+#include "bench/fleet_process.hpp"
 #include "bench/local_cluster.hpp"
 #include "bench/log_events.hpp"
 #include "config/catalog_loader.hpp"
@@ -46,52 +47,6 @@ std::string catalog_file() {
   return std::string{ONSET_SOURCE_DIR} + "/config/catalog.json";
 }
 
-/// The run's own service (service_mix::kiosk): an application and a
-/// setting that needs it, on the firmware every printer is registered with,
-/// so that installing the application is a printer's first step. Only the
-/// catalog of the nodes other than d2 lists it: the simulated printers of
-/// d2 refuse the application as unknown, as a printer model that cannot
-/// take it would.
-nlohmann::json kiosk_service() {
-  return {{"description", "Kiosk mode, for onset-chaos's refused steps."},
-          {"device",
-           {{"min_firmware", "2.0.0"},
-            {"install_firmware", "2.4.0"},
-            {"apps", {"kiosk-app"}},
-            {"settings", {{"kiosk.enabled", true}}}}}};
-}
-
-/// Copies the LMDB environment in `from` to `to` (a directory) with
-/// mdb_env_copy2. MDB_CP_COMPACT copies from one read transaction and
-/// never takes the writer's lock, which a SIGSTOPped node may hold. Returns
-/// an error message, empty on success.
-std::string copy_environment(const std::string& from, const std::string& to) {
-  MDB_env* env = nullptr;
-  auto fail = [&](const char* what, int rc) {
-    if (env != nullptr)
-      mdb_env_close(env);
-    return std::string{what} + ": " + mdb_strerror(rc);
-  };
-  if (auto rc = mdb_env_create(&env))
-    return fail("mdb_env_create", rc);
-  if (auto rc = mdb_env_set_maxdbs(env, 64))
-    return fail("mdb_env_set_maxdbs", rc);
-  if (auto rc = mdb_env_open(env, from.c_str(), MDB_RDONLY | MDB_NOTLS, 0640))
-    return fail("mdb_env_open", rc);
-  if (auto rc = mdb_env_copy2(env, to.c_str(), MDB_CP_COMPACT))
-    return fail("mdb_env_copy2", rc);
-  mdb_env_close(env);
-  return {};
-}
-
-std::string rfc3339(std::time_t t) {
-  char buf[32];
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string fixed1(double x) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.1f", x);
@@ -100,27 +55,6 @@ std::string fixed1(double x) {
 
 double seconds_since(clock_type::time_point t) {
   return std::chrono::duration<double>(clock_type::now() - t).count();
-}
-
-nlohmann::json services_of(const chaos_contract& c, int version) {
-  auto v = c.value + (version - 1) * 5;
-  switch (c.services) {
-    case service_mix::device_only:
-      return {{"failure_prediction", nlohmann::json::object()}};
-    case service_mix::backup:
-      return {
-        {"data_backup",
-         {{"backup_format", (v + version) % 2 == 0 ? "full" : "differential"}}},
-        {"failure_prediction", nlohmann::json::object()}};
-    case service_mix::delivery:
-      return {{"consumables_delivery",
-               {{"delivery_threshold_pct", v}, {"payment_method", "invoice"}}}};
-    case service_mix::kiosk:
-      return {{"chaos_kiosk", nlohmann::json::object()}};
-    default:
-      return {{"parts_life_prediction", {{"alert_threshold_pct", v + 50}}},
-              {"cloud_doc_backup", nlohmann::json::object()}};
-  }
 }
 
 class chaos_run {
@@ -146,9 +80,19 @@ public:
 
 private:
   void write_catalogs();
+  /// The workload's printers, as enrolled.
+  std::vector<device_record> printers() const;
+  /// --endpoints fleet: starts onset-fleet (the run's catalog, the printers
+  /// left behind refused, the faults) in WORK/fleet.
+  void start_fleet();
   void start_cluster();
   void prepare();
   void play(const chaos_move& x);
+  /// SIGKILL, SIGSTOP, SIGCONT a node or the fleet (`chaos_fleet`).
+  void kill(const std::string& target);
+  void pause(const std::string& target);
+  void resume(const std::string& target);
+  /// Starts killed nodes (or the fleet) again.
   void restart(const std::vector<std::string>& nodes);
   void submit(int first, int last);
   /// Renews or cancels contract `x.first` as `request` does, and SIGKILLs
@@ -194,6 +138,7 @@ private:
   clock_type::time_point t0_ = clock_type::now();
   clock_type::time_point last_restart_ = clock_type::now();
   std::unique_ptr<local_cluster> cluster_;
+  std::unique_ptr<fleet_process> fleet_;
   catalog catalog_;
   std::time_t t_docs_ = 0;
   std::map<int, int> version_;
@@ -207,13 +152,20 @@ private:
   /// retried.
   uint64_t interrupted_ = 0;
   uint64_t restored_ = 0;
+  /// --endpoints fleet: instructions a node found already performed at the
+  /// fleet by its read-before, and did not send.
+  uint64_t found_present_ = 0;
 };
 
 void chaos_run::show_logs() const {
   if (!cluster_)
     return;
-  for (auto& n : chaos_nodes()) {
-    auto path = cluster_->log_path(n);
+  std::vector<std::string> logs;
+  for (auto& n : chaos_nodes())
+    logs.push_back(cluster_->log_path(n));
+  if (fleet_)
+    logs.push_back(fleet_->log_path());
+  for (auto& path : logs) {
     std::ifstream in{path};
     std::vector<std::string> last;
     for (std::string line; std::getline(in, line);) {
@@ -229,6 +181,8 @@ void chaos_run::show_logs() const {
 
 std::pair<std::string, bool> chaos_run::run() {
   write_catalogs();
+  if (options_.fleet)
+    start_fleet();
   start_cluster();
   prepare();
   say("running " + std::to_string(plan_.moves.size()) + " events");
@@ -265,9 +219,16 @@ void chaos_run::start_cluster() {
                  "--settings-latency", "200",  "--request-timeout", "1000",
                  "--resend-cap",       "1000", "--threads",         "2",
                  "--log-format",       "json"};
+  // With the fleet, refusals are the fleet's: every node has the run's
+  // catalog, and the devices and services nodes deliver there.
   for (auto& n : chaos_nodes())
-    s.extra_args[n] = {
-      "--catalog", work_ + (n == "d2" ? "/catalog-d2.json" : "/catalog.json")};
+    s.extra_args[n]
+      = {"--catalog",
+         work_ + (n == "d2" && !fleet_ ? "/catalog-d2.json" : "/catalog.json")};
+  if (fleet_)
+    for (auto n : {"d1", "d2"})
+      s.extra_args[n].insert(s.extra_args[n].end(),
+                             {"--endpoints", fleet_->endpoints_file()});
   if (!options_.faults.empty()) {
     // Validated by onset-node itself; each contracts node its own seed.
     ::setenv("ONSET_ENABLE_TEST_FAULTS", "1", 1);
@@ -326,11 +287,9 @@ contract chaos_run::document(const chaos_contract& c, int version) const {
   return std::move(result.value());
 }
 
-void chaos_run::prepare() {
-  auto printers = 2 * plan_.workload.size();
-  say("registering " + std::to_string(printers) + " printers");
+std::vector<device_record> chaos_run::printers() const {
   auto docs = nlohmann::json::array();
-  for (size_t i = 1; i <= printers; ++i)
+  for (size_t i = 1; i <= 2 * plan_.workload.size(); ++i)
     docs.push_back({{"id", chaos_printer_id(static_cast<int>(i))},
                     {"customer", "acme"},
                     {"model", "imageRUNNER C3326"},
@@ -340,8 +299,37 @@ void chaos_run::prepare() {
   if (!records)
     throw chaos_error("the workload's printers are refused: "
                       + records.error().to_string());
-  retry("enroll", std::nullopt,
-        [&] { return client_.enroll(records.value()); });
+  return std::move(records.value());
+}
+
+void chaos_run::start_fleet() {
+  fleet_settings s;
+  s.args = fleet_args(*options_.fleet, plan_.seed);
+  s.args.insert(s.args.end(), {"--catalog", work_ + "/catalog.json"});
+  std::string refused;
+  for (auto& c : plan_.workload)
+    if (c.left_behind != 0)
+      refused += (refused.empty() ? "" : ",") + chaos_printer_id(c.left_behind);
+  if (!refused.empty())
+    s.args.insert(s.args.end(), {"--refuse", refused});
+  s.idempotent = !options_.fleet->state_only;
+  s.timeout_ms = options_.fleet->timeout_ms;
+  // Below the ephemeral range, so that no outgoing connection takes its
+  // port while it is down (local_cluster.hpp, free_ports).
+  s.port = free_ports(1);
+  say("starting onset-fleet (" + to_string(*options_.fleet) + ")");
+  try {
+    fleet_ = std::make_unique<fleet_process>(work_ + "/fleet", printers(),
+                                             std::chrono::seconds{30}, s);
+  } catch (const std::runtime_error& x) {
+    throw chaos_error(x.what());
+  }
+}
+
+void chaos_run::prepare() {
+  auto records = printers();
+  say("registering " + std::to_string(records.size()) + " printers");
+  retry("enroll", std::nullopt, [&] { return client_.enroll(records); });
   // An offline printer holds its steps until it is back (later, in the
   // schedule).
   for (auto& c : plan_.workload)
@@ -353,10 +341,34 @@ void chaos_run::prepare() {
   t_docs_ = std::time(nullptr);
 }
 
+void chaos_run::kill(const std::string& target) {
+  if (target == chaos_fleet)
+    fleet_->kill();
+  else
+    cluster_->kill(target);
+}
+
+void chaos_run::pause(const std::string& target) {
+  if (target == chaos_fleet)
+    fleet_->pause();
+  else
+    cluster_->pause(target);
+}
+
+void chaos_run::resume(const std::string& target) {
+  if (target == chaos_fleet)
+    fleet_->resume();
+  else
+    cluster_->resume(target);
+}
+
 void chaos_run::restart(const std::vector<std::string>& nodes) {
   for (auto& n : nodes) {
     try {
-      cluster_->restart(n);
+      if (n == chaos_fleet)
+        fleet_->restart();
+      else
+        cluster_->restart(n);
     } catch (const std::runtime_error& x) {
       throw chaos_error("node " + n + " did not come back: " + x.what());
     }
@@ -383,7 +395,7 @@ void chaos_run::crash_during(const chaos_move& x, const std::string& what,
                              const std::function<caf::error()>& request) {
   std::thread killer{[&] {
     std::this_thread::sleep_for(milliseconds{x.gap_ms});
-    cluster_->kill(x.node);
+    kill(x.node);
   }};
   auto err = request();
   killer.join();
@@ -449,35 +461,37 @@ void chaos_run::play(const chaos_move& x) {
       sleep(x.ms);
       break;
     case chaos_move::kill:
-      cluster_->kill(x.node);
+      kill(x.node);
       sleep(x.ms);
       restart({x.node});
       break;
     case chaos_move::kill2:
-      cluster_->kill(x.node);
+      kill(x.node);
       sleep(x.gap_ms);
-      cluster_->kill(x.other);
+      kill(x.other);
       sleep(x.ms);
       restart({x.node, x.other});
       break;
     case chaos_move::kill_recovering:
-      cluster_->kill(x.node);
+      kill(x.node);
       restart({x.node});
       sleep(x.gap_ms);
-      cluster_->kill(x.node);
+      kill(x.node);
       sleep(x.ms);
       restart({x.node});
       break;
-    case chaos_move::kill_all:
-      for (auto& n : chaos_nodes())
-        cluster_->kill(n);
+    case chaos_move::kill_all: {
+      auto& all = chaos_targets(plan_.fleet);
+      for (auto& n : all)
+        kill(n);
       sleep(x.ms);
-      restart(chaos_nodes());
+      restart(all);
       break;
+    }
     case chaos_move::pause:
-      cluster_->pause(x.node);
+      pause(x.node);
       sleep(x.ms);
-      cluster_->resume(x.node);
+      resume(x.node);
       break;
     case chaos_move::submit:
       submit(x.first, x.last);
@@ -588,6 +602,17 @@ nodes::audit_report chaos_run::read_stores() {
       a.left_behind[contract_id{chaos_contract_id(c.index)}].insert(
         device_id{chaos_printer_id(c.left_behind)});
   a.now = actors::system_wall_clock()();
+  if (fleet_) {
+    try {
+      fleet_->stop();
+      auto present
+        = found_present({cluster_->log_path("d1"), cluster_->log_path("d2")});
+      found_present_ = present.size();
+      a.endpoint = fleet_evidence(fleet_->data_dir(), catalog_, present);
+    } catch (const std::runtime_error& x) {
+      throw chaos_error(x.what());
+    }
+  }
   auto report = nodes::audit_cluster(ptrs, catalog_, a);
   if (!report)
     throw chaos_error("the audit read nothing: " + report.error().to_string());
@@ -653,6 +678,9 @@ std::pair<std::string, bool> chaos_run::audit() {
   if (!options_.faults.empty())
     line += " faults=" + options_.faults
             + " injected=" + n(count({"c1", "c2"}, "fault.injected"));
+  if (fleet_)
+    line += fleet_figures(plan_, *options_.fleet, fleet_->log_path(),
+                          found_present_, r.conflicts);
   write_report(r, wrong, reacked, resynced);
   uint64_t behind = 0;
   for (auto& c : plan_.workload)
@@ -674,6 +702,7 @@ void chaos_run::write_report(const nodes::audit_report& r, uint64_t wrong,
                      {"duplicated", r.duplicated},
                      {"gaps", r.gaps},
                      {"reordered", r.reordered},
+                     {"conflicts", r.conflicts},
                      {"lost", r.lost},
                      {"pending", r.pending},
                      {"unsettled", r.unsettled},

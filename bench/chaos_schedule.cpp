@@ -86,17 +86,46 @@ std::vector<chaos_contract> make_workload(draws& rnd, int contracts,
 
 /// Fault moves, each followed by a wait, until the kill and pause counts
 /// are reached and each special move was drawn once.
+/// Counts `x` against the fleet's kills and pauses when it hits the fleet.
+void count_fleet(const chaos_move& x, chaos_plan& plan) {
+  auto hits = [&](const std::string& n) { return n == chaos_fleet; };
+  switch (x.kind) {
+    case chaos_move::kill:
+      plan.fleet_kills += hits(x.node) ? 1 : 0;
+      break;
+    case chaos_move::kill2:
+      plan.fleet_kills += hits(x.node) || hits(x.other) ? 1 : 0;
+      break;
+    case chaos_move::kill_recovering:
+      plan.fleet_kills += hits(x.node) ? 2 : 0;
+      break;
+    case chaos_move::kill_all:
+      plan.fleet_kills += plan.fleet ? 1 : 0;
+      break;
+    case chaos_move::pause:
+      plan.fleet_pauses += hits(x.node) ? 1 : 0;
+      break;
+    default:
+      break;
+  }
+}
+
 std::vector<chaos_move> make_faults(draws& rnd, const chaos_sizes& sizes,
                                     chaos_plan& plan) {
-  auto& nodes = chaos_nodes();
+  auto& nodes = chaos_targets(sizes.fleet);
   auto count = static_cast<int>(nodes.size());
+  auto fleet_short = [&] {
+    return sizes.fleet
+           && (plan.fleet_kills < sizes.fleet_kills
+               || plan.fleet_pauses < sizes.fleet_pauses);
+  };
   std::deque<chaos_move::kind_t> special{chaos_move::kill2,
                                          chaos_move::kill_recovering,
                                          chaos_move::kill_all,
                                          chaos_move::kill};
   std::vector<chaos_move> result;
   while (plan.kills < sizes.kills || plan.pauses < sizes.pauses
-         || !special.empty()) {
+         || !special.empty() || fleet_short()) {
     auto r = rnd(100);
     auto n = rnd(count);
     auto m = rnd(count);
@@ -114,6 +143,12 @@ std::vector<chaos_move> make_faults(draws& rnd, const chaos_sizes& sizes,
     } else if (plan.pauses < sizes.pauses
                && (r < 45 || plan.kills >= sizes.kills)) {
       x.kind = chaos_move::pause;
+    } else if (plan.kills >= sizes.kills && plan.pauses >= sizes.pauses
+               && special.empty()) {
+      // Only the fleet's own share is missing: a move of the fleet.
+      x.node = chaos_fleet;
+      x.kind = plan.fleet_pauses < sizes.fleet_pauses ? chaos_move::pause
+                                                      : chaos_move::kill;
     } else {
       x.kind = chaos_move::kill;
     }
@@ -145,6 +180,7 @@ std::vector<chaos_move> make_faults(draws& rnd, const chaos_sizes& sizes,
         x.ms = rnd(pause_span) + pause_min;
         plan.pauses += 1;
     }
+    count_fleet(x, plan);
     result.push_back(std::move(x));
     chaos_move pause_after;
     pause_after.ms = rnd(wait_span);
@@ -253,6 +289,15 @@ const std::vector<std::string>& chaos_nodes() {
   return result;
 }
 
+const std::vector<std::string>& chaos_targets(bool fleet) {
+  static const std::vector<std::string> with_fleet = [] {
+    auto x = chaos_nodes();
+    x.push_back(chaos_fleet);
+    return x;
+  }();
+  return fleet ? with_fleet : chaos_nodes();
+}
+
 std::string chaos_contract_node(int index) {
   return "c"
          + std::to_string(config::owner_index(chaos_contract_id(index), 2) + 1);
@@ -336,6 +381,7 @@ chaos_plan make_chaos_plan(uint32_t seed, const chaos_sizes& sizes) {
   draws rnd{seed};
   chaos_plan result;
   result.seed = seed;
+  result.fleet = sizes.fleet;
   result.workload = make_workload(rnd, sizes.contracts, sizes.refuse);
   auto faults = make_faults(rnd, sizes, result);
   result.moves = interleave(rnd, sizes, result, std::move(faults));
@@ -352,8 +398,11 @@ void print_plan(std::ostream& out, const chaos_plan& plan,
   auto contracts = plan.workload.size();
   out << "chaos seed=" << plan.seed << " contracts=" << contracts
       << " printers=" << 2 * contracts << " kills=" << plan.kills
-      << " pauses=" << plan.pauses
-      << " faults=" << (faults.empty() ? "none" : faults)
+      << " pauses=" << plan.pauses;
+  if (plan.fleet)
+    out << " endpoints=fleet fleet_kills=" << plan.fleet_kills
+        << " fleet_pauses=" << plan.fleet_pauses;
+  out << " faults=" << (faults.empty() ? "none" : faults)
       << (plan.without.empty() ? "" : " without=" + plan.without) << '\n';
   out << "workload (start/end offsets in s from the submit of the first "
          "batch; 0 = past/far):\n";

@@ -17,6 +17,13 @@ namespace onset::bench {
 /// The nodes of the chaos cluster, in the order the schedule draws them.
 const std::vector<std::string>& chaos_nodes();
 
+/// What the schedule kills and pauses: the nodes, and with `fleet` the
+/// onset-fleet process too (named `fleet`, drawn last).
+const std::vector<std::string>& chaos_targets(bool fleet);
+
+/// The name of the onset-fleet process in the moves.
+inline const char* chaos_fleet = "fleet";
+
 /// The contracts node that owns contract `index`, the devices node that owns
 /// printer `index` (config/placement.hpp over c1, c2 and d1, d2).
 std::string chaos_contract_node(int index);
@@ -100,10 +107,16 @@ struct chaos_plan {
   std::vector<chaos_contract> workload;
   std::vector<chaos_move> moves;
   /// SIGKILLs and pauses the schedule holds (a kill2 counts two kills,
-  /// kill_recovering two, kill_all one per node, renew_crash, cancel_crash
-  /// and restore one).
+  /// kill_recovering two, kill_all one per node (and one for the fleet),
+  /// renew_crash, cancel_crash and restore one).
   int kills = 0;
   int pauses = 0;
+  /// Whether the devices and services nodes deliver to an onset-fleet
+  /// process, which the moves then kill and pause too; of `kills` and
+  /// `pauses`, those that hit it.
+  bool fleet = false;
+  int fleet_kills = 0;
+  int fleet_pauses = 0;
   /// The moves left out (chaos_sizes), as --without spells them; empty if
   /// none.
   std::string without;
@@ -122,12 +135,20 @@ struct chaos_sizes {
   bool crash = true;
   bool refuse = true;
   bool restore = true;
+  /// `onset-chaos --endpoints fleet`: the onset-fleet process is one more
+  /// target of kills and pauses (`kill fleet D`, `pause fleet D`, and in
+  /// kill2, kill_recovering and kill_all), at least `fleet_kills` and
+  /// `fleet_pauses` times, counted in `kills` and `pauses`.
+  bool fleet = false;
+  int fleet_kills = 5;
+  int fleet_pauses = 3;
 };
 
 /// The plan of `seed`: at least `sizes.kills` kills and `sizes.pauses`
 /// pauses, each special move (kill2, kill_recovering, kill_all, a kill
 /// restarted at once) once, and one snapshot of a devices node followed by
-/// its restore.
+/// its restore; with `sizes.fleet`, at least `sizes.fleet_kills` kills and
+/// `sizes.fleet_pauses` pauses of the fleet among them.
 chaos_plan make_chaos_plan(uint32_t seed, const chaos_sizes& sizes);
 
 /// Prints the plan as `onset-chaos --schedule-only` does; `faults` is the

@@ -1,5 +1,6 @@
 #include "bench/fleet_process.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -52,13 +54,17 @@ void write_token(const std::string& path) {
     throw std::runtime_error("cannot write " + path);
 }
 
-/// The port of the last `fleet.listening` event in `log`, 0 if none.
-uint16_t listening_port(const std::string& log) {
-  uint16_t result = 0;
+/// The `fleet.listening` events in `log`, and the port of the last (0 if
+/// none).
+std::pair<size_t, uint16_t> listening(const std::string& log) {
+  std::pair<size_t, uint16_t> result{0, 0};
   for_each_event(log, [&](const nlohmann::json& x) {
-    if (x.value("event", "") == "fleet.listening" && x.contains("port")
-        && x["port"].is_number_unsigned())
-      result = x["port"].get<uint16_t>();
+    if (x.value("event", "") != "fleet.listening")
+      return;
+    ++result.first;
+    result.second = x.contains("port") && x["port"].is_number_unsigned()
+                      ? x["port"].get<uint16_t>()
+                      : 0;
   });
   return result;
 }
@@ -68,8 +74,8 @@ uint16_t listening_port(const std::string& log) {
 fleet_process::fleet_process(std::string dir,
                              const std::vector<device_record>& printers,
                              std::chrono::seconds ready_timeout,
-                             endpoint_tuning tuning)
-  : dir_(std::move(dir)) {
+                             fleet_settings settings)
+  : dir_(std::move(dir)), ready_timeout_(ready_timeout) {
   std::filesystem::create_directories(dir_);
   auto token = dir_ + "/token";
   write_token(token);
@@ -77,22 +83,44 @@ fleet_process::fleet_process(std::string dir,
   for (auto& x : printers)
     records.push_back(to_json(x));
   write_file(dir_ + "/printers.json", records.dump() + "\n");
-  std::vector<std::string> argv{fleet_binary(),
-                                "--data-dir",
-                                dir_ + "/data",
-                                "--printers",
-                                dir_ + "/printers.json",
-                                "--token-file",
-                                token,
-                                "--port",
-                                "0",
-                                "--log-level",
-                                "info",
-                                "--log-format",
-                                "json"};
+  argv_ = {fleet_binary(),
+           "--data-dir",
+           data_dir(),
+           "--printers",
+           dir_ + "/printers.json",
+           "--token-file",
+           token,
+           "--log-level",
+           "info",
+           "--log-format",
+           "json"};
+  argv_.insert(argv_.end(), settings.args.begin(), settings.args.end());
+  launch(settings.port, listening(log_path()).first);
+  nlohmann::json endpoint{{"url", "http://127.0.0.1:" + std::to_string(port_)},
+                          {"token_file", token}};
+  if (!settings.idempotent)
+    endpoint["idempotent"] = false;
+  if (settings.timeout_ms > 0)
+    endpoint["timeout_ms"] = settings.timeout_ms;
+  if (settings.max_batch > 0)
+    endpoint["max_batch"] = settings.max_batch;
+  if (settings.connections > 0)
+    endpoint["connections"] = settings.connections;
+  nlohmann::json file{{"printers", endpoint}, {"services", {{"*", endpoint}}}};
+  write_file(endpoints_file(), file.dump(2) + "\n");
+}
+
+void fleet_process::launch(uint16_t port, size_t before) {
+  auto argv = argv_;
+  argv.insert(argv.end(), {"--port", std::to_string(port)});
   pid_ = start_logged(argv, log_path());
-  auto deadline = clock_type::now() + ready_timeout;
-  while ((port_ = listening_port(log_path())) == 0) {
+  auto deadline = clock_type::now() + ready_timeout_;
+  for (;;) {
+    auto [count, bound] = listening(log_path());
+    if (count > before && bound != 0) {
+      port_ = bound;
+      return;
+    }
     if (reaped(pid_)) {
       pid_ = 0;
       throw std::runtime_error("onset-fleet exited at start (log: " + log_path()
@@ -102,19 +130,35 @@ fleet_process::fleet_process(std::string dir,
       stop_process(pid_, clock_type::now() + std::chrono::seconds{15});
       pid_ = 0;
       throw std::runtime_error("onset-fleet not listening after "
-                               + std::to_string(ready_timeout.count())
+                               + std::to_string(ready_timeout_.count())
                                + " s (log: " + log_path() + ")");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
-  nlohmann::json endpoint{{"url", "http://127.0.0.1:" + std::to_string(port_)},
-                          {"token_file", token}};
-  if (tuning.max_batch > 0)
-    endpoint["max_batch"] = tuning.max_batch;
-  if (tuning.connections > 0)
-    endpoint["connections"] = tuning.connections;
-  nlohmann::json file{{"printers", endpoint}, {"services", {{"*", endpoint}}}};
-  write_file(endpoints_file(), file.dump(2) + "\n");
+}
+
+void fleet_process::kill() {
+  if (pid_ == 0)
+    return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = 0;
+}
+
+void fleet_process::pause() {
+  if (pid_ != 0)
+    ::kill(pid_, SIGSTOP);
+}
+
+void fleet_process::resume() {
+  if (pid_ != 0)
+    ::kill(pid_, SIGCONT);
+}
+
+void fleet_process::restart() {
+  if (pid_ != 0)
+    throw std::runtime_error("onset-fleet still runs");
+  launch(port_, listening(log_path()).first);
 }
 
 fleet_process::~fleet_process() {

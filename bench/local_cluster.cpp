@@ -45,12 +45,32 @@ bool listening(uint16_t port) {
   return result;
 }
 
-/// The first of `n` consecutive free loopback ports between 20000 and the
-/// kernel's ephemeral range, which hands ports to outgoing connections at
-/// any moment (a port found free there can be taken before the node binds
-/// it); below it only a listener holds a port, which the probe sees. The
-/// slot tried first derives from this process's PID, so that tests running
-/// in parallel pick different ones.
+std::string utc_now() {
+  char buf[32];
+  auto now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// The last lines of `path`, for an error message.
+std::string tail_of(const std::string& path, size_t lines) {
+  std::ifstream in{path};
+  std::vector<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(line);
+    if (last.size() > lines)
+      last.erase(last.begin());
+  }
+  std::string result;
+  for (auto& x : last)
+    result += "\n  " + x;
+  return result;
+}
+
+} // namespace
+
 uint16_t free_ports(int n) {
   int low = 20000;
   int ephemeral_low = 32768;
@@ -77,32 +97,6 @@ uint16_t free_ports(int n) {
   }
   throw std::runtime_error("no " + std::to_string(n) + " free ports found");
 }
-
-std::string utc_now() {
-  char buf[32];
-  auto now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-/// The last lines of `path`, for an error message.
-std::string tail_of(const std::string& path, size_t lines) {
-  std::ifstream in{path};
-  std::vector<std::string> last;
-  for (std::string line; std::getline(in, line);) {
-    last.push_back(line);
-    if (last.size() > lines)
-      last.erase(last.begin());
-  }
-  std::string result;
-  for (auto& x : last)
-    result += "\n  " + x;
-  return result;
-}
-
-} // namespace
 
 bool reaped(int pid) {
   int status = 0;

@@ -34,6 +34,15 @@ std::vector<node_spec> two_nodes();
 /// PID. Throws std::runtime_error if `log` cannot be written or fork fails.
 int start_logged(const std::vector<std::string>& argv, const std::string& log);
 
+/// The first of `n` consecutive free loopback ports between 20000 and the
+/// kernel's ephemeral range, which hands ports to outgoing connections at
+/// any moment (a port found free there can be taken before the node binds
+/// it, or while a killed process is down); below it only a listener holds a
+/// port, which the probe sees. The slot tried first derives from this
+/// process's PID, so that tests running in parallel pick different ones.
+/// Throws std::runtime_error if none is found.
+uint16_t free_ports(int n);
+
 /// Reaps `pid` if it exited; returns whether it did (or is no child).
 bool reaped(int pid);
 

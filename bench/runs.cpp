@@ -208,6 +208,19 @@ idle_result run_idle(const bench_options& o, const std::string& dir) {
   return result;
 }
 
+namespace {
+
+/// The fleet of a run through onset-fleet, with the endpoints file's batch
+/// and connections of --endpoint-batch and --endpoint-connections.
+fleet_settings tuned(const bench_options& o) {
+  fleet_settings x;
+  x.max_batch = o.endpoint_batch;
+  x.connections = o.endpoint_connections;
+  return x;
+}
+
+} // namespace
+
 throughput_result run_throughput(const bench_options& o, const std::string& dir,
                                  bool through_fleet) {
   throughput_result result;
@@ -219,8 +232,7 @@ throughput_result run_throughput(const bench_options& o, const std::string& dir,
   auto args = node_args(o);
   if (through_fleet) {
     fleet.emplace(fresh(dir) + "/fleet", devices("MFP", 1, o.devices),
-                  std::chrono::seconds{30},
-                  endpoint_tuning{o.endpoint_batch, o.endpoint_connections});
+                  std::chrono::seconds{30}, tuned(o));
     args.insert(args.end(), {"--endpoints", fleet->endpoints_file()});
   }
   local_cluster cluster{fresh(dir), nodes_of(o), args};

@@ -24,6 +24,9 @@ struct cluster_state {
   std::map<stream_id, std::map<uint64_t, uint64_t>> effects;
   /// Outbox side: per stream, the last written and the acked seq.
   std::map<stream_id, std::pair<uint64_t, uint64_t>> outbox;
+  /// Only read for an endpoint's evidence: per stream, the acked seqs that
+  /// are a `skip` (the receiver takes them without the endpoint).
+  std::map<stream_id, std::set<uint64_t>> acked_skips;
   std::vector<contract_record> contracts;
   std::map<device_id, device_state> devices;
   std::map<std::pair<service_id, device_id>, service_device_state> services;
@@ -85,10 +88,25 @@ std::optional<invalid_input> read_node(persistence::environment& env,
   return std::nullopt;
 }
 
-/// The outbox streams of the contracts read so far from `env`.
+/// The acked seqs of `s` (up to `acked`) that are a `skip`.
+persistence::result<std::set<uint64_t>>
+acked_skips(persistence::transaction& txn, const stream_id& s, uint64_t acked) {
+  std::set<uint64_t> result;
+  for (uint64_t seq = 1; seq <= acked; ++seq) {
+    auto x = persistence::outbox_store::get(txn, s, seq);
+    if (!x)
+      return x.error();
+    if (*x && (*x)->kind == step_kind::skip)
+      result.insert(seq);
+  }
+  return result;
+}
+
+/// The outbox streams of the contracts read so far from `env`, and with
+/// `skips` their acked skips.
 std::optional<invalid_input>
 read_outboxes(persistence::environment& env,
-              const std::vector<contract_record>& contracts,
+              const std::vector<contract_record>& contracts, bool skips,
               cluster_state& out) {
   namespace p = persistence;
   auto txn = env.begin_read();
@@ -106,6 +124,13 @@ read_outboxes(persistence::environment& env,
       if (!acked)
         return read_failure(env, acked.error());
       out.outbox[s] = {*last, *acked};
+      if (!skips)
+        continue;
+      auto found = acked_skips(txn, s, *acked);
+      if (!found)
+        return read_failure(env, found.error());
+      if (!found->empty())
+        out.acked_skips[s] = std::move(*found);
     }
   }
   return std::nullopt;
@@ -126,6 +151,65 @@ private:
   audit_report& report_;
   size_t max_;
 };
+
+/// The outbox streams against an endpoint's evidence (cluster_audit.hpp):
+/// acked seqs it neither performed nor held, and its own log's duplicates,
+/// disorders and conflicts. The receivers' effect counts are not checked.
+void check_endpoint_streams(const cluster_state& st,
+                            const endpoint_evidence& ev, audit_report& r,
+                            checker& c) {
+  // By their text, as the endpoint names them.
+  std::map<std::string, const std::pair<uint64_t, uint64_t>*> outbox;
+  std::map<std::string, const std::set<uint64_t>*> skips;
+  for (auto& [s, x] : st.outbox)
+    outbox[s.to_string()] = &x;
+  for (auto& [s, x] : st.acked_skips)
+    skips[s.to_string()] = &x;
+  std::set<std::string> all;
+  for (auto& [s, _] : ev.streams)
+    all.insert(s);
+  for (auto& [s, _] : outbox)
+    all.insert(s);
+  static const endpoint_evidence::stream none;
+  for (auto& s : all) {
+    audit_stream a;
+    a.stream = s;
+    auto e = ev.streams.find(s);
+    auto& at = e == ev.streams.end() ? none : e->second;
+    a.effects = at.effects;
+    a.duplicated = at.duplicated;
+    a.gaps = at.disorders;
+    for (auto& p : at.problems)
+      c.problem(p);
+    if (auto o = outbox.find(s); o != outbox.end()) {
+      ++r.outbox_streams;
+      a.last = o->second->first;
+      a.acked = o->second->second;
+      auto k = skips.find(s);
+      for (uint64_t seq = 1; seq <= a.acked; ++seq)
+        if (at.delivered.count(seq) == 0
+            && (k == skips.end() || k->second->count(seq) == 0))
+          ++a.lost;
+      if (a.lost > 0)
+        c.problem("lost: " + a.stream + " acked " + std::to_string(a.acked)
+                  + " but " + std::to_string(a.lost)
+                  + " of those seqs (skips apart) were neither performed at "
+                    "the endpoint nor found there");
+      r.acked += a.acked;
+      r.pending += a.last - a.acked;
+      r.lost += a.lost;
+    }
+    if (!at.delivered.empty())
+      ++r.streams;
+    r.instructions += a.effects;
+    r.duplicated += a.duplicated;
+    r.gaps += a.gaps;
+    r.conflicts += at.conflicts;
+    if (a.gaps > 0)
+      ++r.reordered;
+    r.per_stream.push_back(std::move(a));
+  }
+}
 
 void check_streams(const cluster_state& st, audit_report& r, checker& c) {
   std::set<stream_id> all;
@@ -290,6 +374,9 @@ bool check_left_behind(const contract_record& rec,
 
 void check_settled(const cluster_state& st, const catalog& cat,
                    const audit_options& options, audit_report& r, checker& c) {
+  // Where the effects live: the receivers' stores, or the endpoint.
+  auto& devices = options.endpoint ? options.endpoint->devices : st.devices;
+  auto& services = options.endpoint ? options.endpoint->services : st.services;
   for (auto& rec : st.contracts) {
     audit_contract a;
     a.id = rec.doc.id;
@@ -312,8 +399,8 @@ void check_settled(const cluster_state& st, const catalog& cat,
   }
   auto w = wanted_state(st, cat, options);
   for (auto& [id, want] : w.devices) {
-    auto d = st.devices.find(id);
-    if (d == st.devices.end()) {
+    auto d = devices.find(id);
+    if (d == devices.end()) {
       ++r.mismatched;
       c.problem("mismatched: printer " + id.str() + " is wanted but unknown");
       continue;
@@ -333,15 +420,15 @@ void check_settled(const cluster_state& st, const catalog& cat,
   std::set<std::pair<service_id, device_id>> keys;
   for (auto& [k, _] : w.services)
     keys.insert(k);
-  for (auto& [k, _] : st.services)
+  for (auto& [k, _] : services)
     keys.insert(k);
   for (auto& k : keys) {
     auto want = w.services.find(k);
-    auto have = st.services.find(k);
+    auto have = services.find(k);
     auto wanted_x = want == w.services.end() ? service_device_state{}
                                              : want->second;
-    auto have_x = have == st.services.end() ? service_device_state{}
-                                            : have->second;
+    auto have_x = have == services.end() ? service_device_state{}
+                                         : have->second;
     if (!(wanted_x == have_x)) {
       ++r.mismatched;
       c.problem(
@@ -365,13 +452,17 @@ audit_cluster(const std::vector<persistence::environment*>& envs,
       return *problem;
     std::vector<contract_record> mine(st.contracts.begin() + first,
                                       st.contracts.end());
-    if (auto problem = read_outboxes(*env, mine, st))
+    if (auto problem = read_outboxes(*env, mine, options.endpoint.has_value(),
+                                     st))
       return *problem;
   }
   audit_report r;
   checker c{r, options.max_problems};
   r.devices = st.devices.size();
-  check_streams(st, r, c);
+  if (options.endpoint)
+    check_endpoint_streams(st, *options.endpoint, r, c);
+  else
+    check_streams(st, r, c);
   if (options.expect_settled) {
     r.settled_checked = true;
     check_settled(st, cat, options, r, c);

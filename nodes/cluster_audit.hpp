@@ -16,21 +16,59 @@
 // once started, else `scheduled`), nothing pending in any outbox, and every
 // printer's and service's applied state equal to what the latest versions
 // of its contracts want (messages/desired_state.hpp via `desired_for`).
+//
+// When the devices and services nodes deliver to an external endpoint
+// (onset-node --endpoints), the effects live there, and so does the
+// evidence (`audit_options::endpoint`): `lost` counts acked seqs the
+// endpoint neither performed nor was found to hold already (a `skip` is
+// taken by the receiver without the endpoint, and is exempt), `duplicated`,
+// `reordered` and `conflicts` come from the endpoint's effect log, and the
+// applied state compared is the endpoint's. The receivers' own effect
+// counts prove nothing there (after an `out_of_order` a node lowers its
+// watermark and counts the seq again when it is re-acked, while the
+// endpoint performed it once), so they are not checked.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "messages/catalog.hpp"
+#include "messages/device_state.hpp"
 #include "messages/ids.hpp"
 #include "messages/outcome.hpp"
 #include "messages/utc_time.hpp"
 #include "persistence/environment.hpp"
 
 namespace onset::nodes {
+
+/// What an external endpoint holds and logged, for a cluster whose
+/// receivers deliver there.
+struct endpoint_evidence {
+  struct stream {
+    /// Seqs the endpoint performed (a `skip` included), or that a receiver
+    /// found already there before sending them (a state-only endpoint's
+    /// read-before).
+    std::set<uint64_t> delivered;
+    /// Seqs performed more than once, gaps and order violations, conflicts
+    /// answered (the endpoint's effect log).
+    uint64_t duplicated = 0;
+    uint64_t disorders = 0;
+    uint64_t conflicts = 0;
+    /// Effects performed, skips excluded.
+    uint64_t effects = 0;
+    /// How the endpoint's log describes its violations, one line each.
+    std::vector<std::string> problems;
+  };
+  /// By `stream_id::to_string()`.
+  std::map<std::string, stream> streams;
+  /// Every printer and (service, printer) as the endpoint holds it.
+  std::map<device_id, device_state> devices;
+  std::map<std::pair<service_id, device_id>, service_device_state> services;
+};
 
 struct audit_options {
   /// Check contract states, pending steps and applied state too. REQUIRES:
@@ -47,6 +85,9 @@ struct audit_options {
   /// expected `ended`), its other printers holding what it wants and the
   /// printers left behind nothing of it (their refused step abandoned).
   std::map<contract_id, std::set<device_id>> left_behind;
+  /// Set: the receivers deliver to this endpoint, whose evidence replaces
+  /// theirs (above).
+  std::optional<endpoint_evidence> endpoint;
 };
 
 /// One stream as the receiver and the outbox hold it.
@@ -76,6 +117,8 @@ struct audit_report {
   uint64_t duplicated = 0;
   uint64_t gaps = 0;
   uint64_t reordered = 0;
+  /// Conflicts an endpoint answered (a reused seq: a defect).
+  uint64_t conflicts = 0;
   uint64_t max_effect_count = 0;
   uint64_t outbox_streams = 0;
   uint64_t acked = 0;
@@ -97,7 +140,7 @@ struct audit_report {
   bool settled_checked = false;
 
   bool ok() const {
-    return duplicated == 0 && gaps == 0 && lost == 0
+    return duplicated == 0 && gaps == 0 && lost == 0 && conflicts == 0
            && (!settled_checked
                || (unsettled == 0 && mismatched == 0 && pending == 0));
   }

@@ -311,7 +311,41 @@ struct refuse_rule {
   step_kind kind = step_kind::apps_install;
   device_id device{"MFP-1"};
   size_t refused = 0;
+  /// While set, the requests to refuse and the skips of `device` go to this
+  /// actor instead (holding_printer), which answers them when the test
+  /// says.
+  caf::actor hold;
 };
+
+/// Holds the requests it gets unanswered; each `flush` answers the oldest:
+/// a refusal for the kind `rule` refuses, else what `inner` answers.
+caf::behavior holding_printer(caf::event_based_actor* self,
+                              actors::device_actor inner,
+                              std::shared_ptr<refuse_rule> rule) {
+  using held_request = std::pair<caf::response_promise, instruction>;
+  auto held = std::make_shared<std::deque<held_request>>();
+  return {
+    [self, held](atom::apply, instruction& x) {
+      held->emplace_back(self->make_response_promise(), std::move(x));
+      return held->back().first;
+    },
+    [self, held, inner, rule](atom::flush) {
+      if (held->empty())
+        return;
+      auto [rp, x] = std::move(held->front());
+      held->pop_front();
+      if (x.kind == rule->kind) {
+        ++rule->refused;
+        rp.deliver(refusal(error_code::refused, "model cannot take this step"));
+        return;
+      }
+      self->request(inner, caf::infinite, atom::apply_v, std::move(x))
+        .then([rp](instruction_ack& a) mutable { rp.deliver(a); },
+              [rp](caf::error& err) mutable { rp.deliver(err); });
+    },
+    [held](atom::get) { return held->size(); },
+  };
+}
 
 /// Stands in front of the DEVICE SUPERVISOR and refuses as `rule` says, as
 /// a printer does whose model cannot take an application.
@@ -321,6 +355,11 @@ refusing_devices(actors::device_actor::pointer self, actors::device_actor inner,
   return {
     [self, inner, rule](atom::apply,
                         instruction& x) -> caf::result<instruction_ack> {
+      if (rule->hold && x.device == rule->device
+          && (x.kind == rule->kind || x.kind == step_kind::skip)) {
+        self->delegate(rule->hold, atom::apply_v, std::move(x));
+        return caf::delegated<instruction_ack>{};
+      }
       if (rule->active && x.kind == rule->kind && x.device == rule->device) {
         ++rule->refused;
         return refusal(error_code::refused, "model cannot take this step");
@@ -602,6 +641,60 @@ CAF_TEST(a skip whose ack died with its CONTRACT is sent again) {
     CAF_CHECK_EQUAL(s.acked, s.last_seq);
   }
   CAF_CHECK_EQUAL(watermark(stream), 2u);
+  check_effects_once();
+}
+
+CAF_TEST(a late refusal of a step already skipped degrades only its printer) {
+  enroll("MFP-1");
+  enroll("MFP-2");
+  view_of = "C-10";
+  // MFP-2's service steps are put off: the contract still provisions it
+  // when the late refusal comes.
+  stall->device = device_id{"MFP-2"};
+  stall->active = true;
+  rule->hold = sys.spawn(holding_printer, devices, rule);
+  auto held = [&] {
+    auto n = ask<size_t>(rule->hold, atom::get_v);
+    CAF_REQUIRE(n);
+    return *n;
+  };
+
+  self->send(contracts, atom::submit_v,
+             make("C-10", 1, backup, R"(["MFP-1","MFP-2"])", started));
+  CAF_MESSAGE("MFP-1's refused step is held at the printer");
+  run();
+  for (int i = 0; i < 100 && held() == 0; ++i) {
+    advance_time(std::chrono::milliseconds{10});
+    run();
+  }
+  CAF_REQUIRE_EQUAL(held(), 1u);
+  CAF_MESSAGE("a peer back: the CONTRACT sends it once more");
+  self->send(contracts, atom::resend_v);
+  run();
+  CAF_REQUIRE_EQUAL(held(), 2u);
+  CAF_MESSAGE("the first is refused: the step is abandoned, its skip sent");
+  self->send(rule->hold, atom::flush_v);
+  run();
+  CAF_REQUIRE_EQUAL(held(), 2u);
+  CAF_MESSAGE("then the second, while the skip is on its way: it is no "
+              "answer to the skip");
+  self->send(rule->hold, atom::flush_v);
+  run();
+  self->send(rule->hold, atom::flush_v);
+  run();
+  CAF_CHECK_EQUAL(rule->refused, 2u);
+  stop(rule->hold);
+  rule->hold = nullptr;
+  run();
+  CAF_MESSAGE("MFP-2's service takes its steps now: they must still go");
+  stall->active = false;
+  pass(std::chrono::seconds{10});
+  CAF_CHECK_EQUAL(state_of("C-10"), contract_state::degraded);
+  check_contains(view("C-10").summary.reason, "1 printer degraded: MFP-1 (");
+  for (auto& h : history("C-10"))
+    CAF_CHECK(h.kind != history_kind::problem
+              || h.detail.find("kind=skip") == std::string::npos);
+  check_provisioned("MFP-2");
   check_effects_once();
 }
 

@@ -83,6 +83,68 @@ CAF_TEST(a plan holds each special move once) {
   }
 }
 
+CAF_TEST(with the fleet the plan kills and pauses the fleet too) {
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    chaos_sizes sizes;
+    sizes.fleet = true;
+    auto plan = make_chaos_plan(seed, sizes);
+    CAF_CHECK(plan.fleet);
+    CAF_CHECK_GREATER_OR_EQUAL(plan.kills, 50);
+    CAF_CHECK_GREATER_OR_EQUAL(plan.pauses, 10);
+    CAF_CHECK_GREATER_OR_EQUAL(plan.fleet_kills, sizes.fleet_kills);
+    CAF_CHECK_GREATER_OR_EQUAL(plan.fleet_pauses, sizes.fleet_pauses);
+    int kills = 0;
+    int fleet_kills = 0;
+    int fleet_pauses = 0;
+    for (auto& x : plan.moves) {
+      auto fleet = x.node == "fleet" || x.other == "fleet";
+      switch (x.kind) {
+        case chaos_move::kill:
+          kills += 1;
+          fleet_kills += fleet ? 1 : 0;
+          break;
+        case chaos_move::kill2:
+          kills += 2;
+          fleet_kills += fleet ? 1 : 0;
+          break;
+        case chaos_move::kill_recovering:
+          kills += 2;
+          fleet_kills += fleet ? 2 : 0;
+          break;
+        case chaos_move::kill_all:
+          kills += 6;
+          fleet_kills += 1;
+          break;
+        case chaos_move::renew_crash:
+        case chaos_move::cancel_crash:
+        case chaos_move::restore:
+          kills += 1;
+          CAF_CHECK_NOT_EQUAL(x.node, "fleet");
+          break;
+        case chaos_move::pause:
+          fleet_pauses += fleet ? 1 : 0;
+          break;
+        default:
+          break;
+      }
+    }
+    CAF_CHECK_EQUAL(kills, plan.kills);
+    CAF_CHECK_EQUAL(fleet_kills, plan.fleet_kills);
+    CAF_CHECK_EQUAL(fleet_pauses, plan.fleet_pauses);
+  }
+  chaos_sizes none;
+  none.fleet = true;
+  none.kills = 0;
+  none.pauses = 0;
+  auto plan = make_chaos_plan(7, none);
+  CAF_CHECK_GREATER_OR_EQUAL(plan.fleet_kills, none.fleet_kills);
+  CAF_CHECK_GREATER_OR_EQUAL(plan.fleet_pauses, none.fleet_pauses);
+  auto five = make_chaos_plan(7, chaos_sizes{});
+  CAF_CHECK_EQUAL(five.fleet_kills, 0);
+  for (auto& x : five.moves)
+    CAF_CHECK(x.node != "fleet" && x.other != "fleet");
+}
+
 CAF_TEST(even a plan of no kills and no pauses holds the special moves) {
   chaos_sizes sizes;
   sizes.kills = 0;

@@ -26,6 +26,14 @@ refused "--kills: '-3' is not a whole number" --kills -3
 refused "--seed needs a value" --seed
 refused "--faults: 'drop' is not NAME=VALUE" --faults drop
 refused "--without: 'kills' is not a list of crash, refuse, restore" --without kills
+refused "--endpoints: 'http' is not embedded or fleet" --endpoints http
+refused "--fleet-faults: only with --endpoints fleet" --fleet-faults fail=0.1
+refused "--fleet-faults: fail: '2' is not a share in 0..1" --endpoints fleet --fleet-faults fail=2
+refused "--fleet-faults: 'drop=0.1' is not state_only" --endpoints fleet --fleet-faults drop=0.1
+f=$("$chaos" --seed 7 --contracts 20 --endpoints fleet --schedule-only)
+grep -q "endpoints=fleet fleet_kills=" <<<"$f" || fail "no fleet figures in the fleet's plan"
+grep -Eq "kill fleet [0-9]+$" <<<"$f" || fail "no kill of the fleet in the fleet's plan"
+grep -Eq "pause fleet [0-9]+$" <<<"$f" || fail "no pause of the fleet in the fleet's plan"
 a=$("$chaos" --seed 7 --contracts 20 --schedule-only)
 b=$("$chaos" --seed 7 --contracts 20 --schedule-only)
 c=$("$chaos" --seed 8 --contracts 20 --schedule-only)
@@ -41,6 +49,7 @@ grep -Eq "cancel_crash [0-9]+ c[12] " <<<"$a" || fail "no kill during a cancel"
 grep -Eq "snapshot d[12]$" <<<"$a" || fail "no snapshot of a devices node"
 grep -Eq "restore d[12] [0-9]+$" <<<"$a" || fail "no restore of a devices node"
 grep -q "fate=refuse left_behind=MFP-" <<<"$a" || fail "no refused printer"
+! grep -q "fleet" <<<"$a" || fail "the fleet in a plan without --endpoints fleet"
 node_refused() { # expected-text args...
   local want=$1 out rc=0
   shift
