@@ -14,6 +14,7 @@ packages=(
   libcli11-dev
   libjemalloc-dev
   jq
+  curl openssl
   clang-format-14
 )
 
