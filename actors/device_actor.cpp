@@ -157,6 +157,10 @@ void device_target::execute(const instruction& x, uint64_t op) {
   self_->delayed_send(self_, latency, atom::done_v, op);
 }
 
+bool device_target::executes_skips() const {
+  return self_->state.link && self_->state.link->keeps_seqs();
+}
+
 void device_target::commit(persistence::write_batch batch, commit_done done) {
   commit_through_store(self_, *self_->state.ctx, std::move(batch),
                        std::move(done));

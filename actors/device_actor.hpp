@@ -40,6 +40,7 @@ public:
   }
 
   void execute(const instruction& x, uint64_t op) override;
+  bool executes_skips() const override;
   void commit(persistence::write_batch batch, commit_done done) override;
   void reload() override;
 

@@ -99,6 +99,10 @@ void endpoint_link::on_read_before(const instruction& x,
   send_apply(x);
 }
 
+bool endpoint_link::keeps_seqs() const {
+  return client_.idempotent();
+}
+
 void endpoint_link::on_apply(const instruction& x, const endpoint_answer& a) {
   if (a.outcome != status::ok) {
     on_failed(x, a);

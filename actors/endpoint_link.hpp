@@ -54,6 +54,10 @@ public:
     core_ = &core;
   }
 
+  /// Whether the endpoint keeps an applied seq per stream (an idempotent
+  /// one), so that it must be sent skips too.
+  bool keeps_seqs() const;
+
   /// Starts executing `x`, operation `op` of the core.
   void execute(const instruction& x, uint64_t op);
 

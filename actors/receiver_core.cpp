@@ -189,7 +189,7 @@ void receiver_core::pump() {
     current_ = std::make_unique<request>(std::move(r));
     busy_ = true;
     auto op = ++op_;
-    if (current_->x.kind == step_kind::skip)
+    if (current_->x.kind == step_kind::skip && !target_.executes_skips())
       finish(op, execution{{},
                            [](persistence::write_txn&) -> caf::error {
                              return caf::none;

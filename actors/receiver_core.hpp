@@ -89,6 +89,12 @@ public:
   /// handler.
   virtual void execute(const instruction& x, uint64_t op) = 0;
 
+  /// Whether a `skip` goes to `execute` too. A skip has no effect, so a
+  /// target whose watermark is Onset's own takes it without executing
+  /// anything; an endpoint that keeps its own applied seq per stream must
+  /// be sent it (docs/endpoints.md), or its next seq arrives out of order.
+  virtual bool executes_skips() const = 0;
+
   /// Hands `batch` to the STORE; `done` runs in a later handler.
   virtual void commit(persistence::write_batch batch, commit_done done) = 0;
 

@@ -118,6 +118,10 @@ void service_target::execute(const instruction& x, uint64_t op) {
   self_->state.core->finish(op, run_step(self_, x));
 }
 
+bool service_target::executes_skips() const {
+  return self_->state.link && self_->state.link->keeps_seqs();
+}
+
 void service_target::commit(persistence::write_batch batch, commit_done done) {
   commit_through_store(self_, self_->state.ctx, std::move(batch),
                        std::move(done));

@@ -41,6 +41,7 @@ public:
   }
 
   void execute(const instruction& x, uint64_t op) override;
+  bool executes_skips() const override;
   void commit(persistence::write_batch batch, commit_done done) override;
   /// Nothing cached: a SERVICE reads its per-printer state in each step.
   void reload() override {

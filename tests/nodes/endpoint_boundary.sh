@@ -122,6 +122,13 @@ wait_state C-2001 degraded
 run_onset 0 status C-2001
 expect_contains "$OUT" "MFP-0102" "status of C-2001"
 audit_clean "$WORK/fleet"
+
+step "once the printer takes instructions again, a retry provisions it"
+stop_fleet
+start_fleet "$WORK/fleet"
+run_onset 0 retry C-2001
+wait_state C-2001 active 60
+audit_clean "$WORK/fleet"
 stop_node
 stop_fleet
 
