@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
+#include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -15,6 +17,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 #include "nodes/cli/cluster_client.hpp"
 
@@ -71,6 +74,22 @@ std::string tail_of(const std::string& path, size_t lines) {
 
 } // namespace
 
+namespace {
+
+/// $ONSET_PORT_RANGE (`LOW-HIGH`), if set and well formed.
+std::optional<std::pair<int, int>> port_range_from_env() {
+  auto* text = std::getenv("ONSET_PORT_RANGE");
+  int low = 0;
+  int high = 0;
+  char dash = 0;
+  if (text == nullptr || !(std::istringstream{text} >> low >> dash >> high)
+      || dash != '-' || low < 1024 || high > 65535 || high - low < 100)
+    return std::nullopt;
+  return std::pair<int, int>{low, high};
+}
+
+} // namespace
+
 uint16_t free_ports(int n) {
   int low = 20000;
   int ephemeral_low = 32768;
@@ -81,6 +100,10 @@ uint16_t free_ports(int n) {
   if (high - low + 1 < n + 100) {
     low = ephemeral_high + 1;
     high = 65535;
+  }
+  if (auto range = port_range_from_env()) {
+    low = range->first;
+    high = range->second;
   }
   int slots = (high - low + 1 - n) / 10 + 1;
   if (slots <= 0)

@@ -40,7 +40,10 @@ int start_logged(const std::vector<std::string>& argv, const std::string& log);
 /// it, or while a killed process is down); below it only a listener holds a
 /// port, which the probe sees. The slot tried first derives from this
 /// process's PID, so that tests running in parallel pick different ones.
-/// Throws std::runtime_error if none is found.
+/// $ONSET_PORT_RANGE=LOW-HIGH (at least 100 ports, above 1023) replaces
+/// that range: tests that kill nodes take disjoint ranges, so that one
+/// never probes free a port of another's killed node. Throws std::runtime_error
+/// if none is found.
 uint16_t free_ports(int n);
 
 /// Reaps `pid` if it exited; returns whether it did (or is no child).
