@@ -1,7 +1,5 @@
 #include "nodes/api/api_server.hpp"
 
-#include <arpa/inet.h>
-
 #include <chrono>
 #include <exception>
 #include <regex>
@@ -11,6 +9,7 @@
 #include <caf/actor_system.hpp>
 #include <httplib.h>
 
+#include "config/listen_address.hpp"
 #include "messages/log.hpp"
 #include "nodes/api/routes.hpp"
 
@@ -34,23 +33,6 @@ std::string pattern_of(const std::string& path) {
   return std::regex_replace(path, param, "([^/]+)");
 }
 
-const char* code_of_status(int status) {
-  switch (status) {
-    case 400:
-      return "bad_request";
-    case 404:
-      return "not_found";
-    case 405:
-      return "method_not_allowed";
-    case 413:
-      return "too_large";
-    case 414:
-      return "uri_too_long";
-    default:
-      return status >= 500 ? "server_error" : "bad_request";
-  }
-}
-
 /// The token of an `Authorization: Bearer TOKEN` header, empty if none.
 std::string bearer_of(const httplib::Request& req) {
   static constexpr std::string_view scheme = "Bearer ";
@@ -62,18 +44,10 @@ std::string bearer_of(const httplib::Request& req) {
 
 } // namespace
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost" || host == "::1")
-    return true;
-  in_addr addr{};
-  return inet_pton(AF_INET, host.c_str(), &addr) == 1
-         && (ntohl(addr.s_addr) >> 24) == 127;
-}
-
 std::optional<std::string> check_api_options(const api_options& x) {
   if (x.tls_cert.empty() != x.tls_key.empty())
     return "--tls-cert and --tls-key go together";
-  if (!is_loopback_host(x.host) && x.tls_cert.empty() && !x.insecure_http)
+  if (!config::is_loopback(x.host) && x.tls_cert.empty() && !x.insecure_http)
     return "--http-host " + x.host
            + " is not a loopback address: serving it needs --tls-cert and "
              "--tls-key (or --insecure-http, which sends tokens in the "
@@ -190,7 +164,7 @@ struct api_server::impl {
                                    httplib::Response& res) {
       if (!res.body.empty())
         return;
-      auto code = code_of_status(res.status);
+      auto code = config::code_of_http_status(res.status);
       if (res.status == 413)
         answer(res, error_response(413, code, "",
                                    "body larger than "

@@ -45,9 +45,6 @@ struct api_options {
 /// `insecure_http`), half a TLS pair, no threads. Nullopt when it can.
 std::optional<std::string> check_api_options(const api_options& x);
 
-/// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
-bool is_loopback_host(const std::string& host);
-
 class api_server {
 public:
   /// REQUIRES: check_api_options(opts) is nullopt; `sys`, `gateway` (a

@@ -57,6 +57,11 @@ api_response not_found(const std::string& code, const std::string& what) {
   return error_response(404, code, "", what + " is not known");
 }
 
+std::string query_text(const api_request& req, const std::string& name) {
+  auto i = req.query.find(name);
+  return i == req.query.end() ? std::string{} : i->second;
+}
+
 std::optional<long long> query_number(const api_request& req,
                                       const std::string& name, long long min,
                                       long long max, long long fallback,

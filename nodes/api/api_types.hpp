@@ -55,6 +55,14 @@ api_response gateway_failure(const cli::failure& x);
 /// the same answer, so that ids of other customers cannot be probed.
 api_response not_found(const std::string& code, const std::string& what);
 
+/// Page sizes of lists (`limit`): the default and the most a client may ask
+/// for.
+constexpr long long default_page = 100;
+constexpr long long max_page = 1000;
+
+/// The query parameter `name`, empty when absent.
+std::string query_text(const api_request& req, const std::string& name);
+
 /// A query parameter `name` as a whole number in [min, max], else `fallback`
 /// when absent; nullopt and `problem` set when malformed.
 std::optional<long long> query_number(const api_request& req,

@@ -17,9 +17,6 @@ using json = nlohmann::json;
 
 /// The largest array of documents one submission takes.
 constexpr size_t max_documents = 1000;
-/// Page sizes of lists: the default and the most a client may ask for.
-constexpr long long default_page = 100;
-constexpr long long max_page = 1000;
 
 /// The contract `id` if the token may see it, else the 404 of an unknown
 /// contract.
@@ -221,13 +218,9 @@ api_response list(const api_request& req, route_context& ctx) {
       return error_response(400, "invalid_input", "state",
                             "state: not a contract state: " + i->second);
   }
-  auto value_of = [&](const char* key) {
-    auto i = req.query.find(key);
-    return i == req.query.end() ? std::string{} : i->second;
-  };
-  auto customer = value_of("customer");
-  auto device = value_of("device");
-  auto cursor = value_of("cursor");
+  auto customer = query_text(req, "customer");
+  auto device = query_text(req, "device");
+  auto cursor = query_text(req, "cursor");
   auto all = ctx.gateway.list_contracts();
   if (!all)
     return gateway_failure(all.error());

@@ -18,8 +18,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr size_t max_printers = 10000;
-constexpr long long default_page = 100;
-constexpr long long max_page = 1000;
 
 /// The printer `id` if the token may see it, else the 404 of an unknown
 /// printer.
@@ -82,26 +80,22 @@ api_response list(const api_request& req, route_context& ctx) {
   auto limit = query_number(req, "limit", 1, max_page, default_page, problem);
   if (problem)
     return std::move(*problem);
-  auto value_of = [&](const char* key) {
-    auto i = req.query.find(key);
-    return i == req.query.end() ? std::string{} : i->second;
-  };
   std::optional<firmware_version> below;
-  if (auto text = value_of("firmware_below"); !text.empty()) {
+  if (auto text = query_text(req, "firmware_below"); !text.empty()) {
     below = firmware_version::parse(text);
     if (!below)
       return error_response(400, "invalid_input", "firmware_below",
                             "firmware_below: not a firmware version: " + text);
   }
   std::optional<bool> online;
-  if (auto text = value_of("online"); !text.empty()) {
+  if (auto text = query_text(req, "online"); !text.empty()) {
     if (text != "true" && text != "false")
       return error_response(400, "invalid_input", "online",
                             "online: true or false");
     online = text == "true";
   }
-  auto customer = value_of("customer");
-  auto cursor = value_of("cursor");
+  auto customer = query_text(req, "customer");
+  auto cursor = query_text(req, "cursor");
   auto all = ctx.gateway.list_devices();
   if (!all)
     return gateway_failure(all.error());

@@ -15,6 +15,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "config/listen_address.hpp"
 #include "messages/log.hpp"
 
 namespace onset::fleet {
@@ -27,29 +28,6 @@ void answer_error(httplib::Response& res, int status, std::string_view code,
                   std::string_view message) {
   res.status = status;
   res.set_content(endpoint::encode_error(code, message), json_type);
-}
-
-/// The error code of an answer httplib itself gave (an unknown route, a
-/// body over the limit, a request it could not read).
-const char* code_of_status(int status) {
-  switch (status) {
-    case 400:
-      return "bad_request";
-    case 401:
-      return "unauthorized";
-    case 404:
-      return "not_found";
-    case 405:
-      return "method_not_allowed";
-    case 413:
-      return "too_large";
-    case 414:
-      return "uri_too_long";
-    case 503:
-      return "unavailable";
-    default:
-      return status >= 500 ? "server_error" : "bad_request";
-  }
 }
 
 /// Compares in time independent of where the texts differ.
@@ -158,14 +136,6 @@ int log_refused_client_cert(int preverify_ok, X509_STORE_CTX* ctx) {
 
 } // namespace
 
-bool is_loopback(const std::string& host) {
-  if (host == "localhost" || host == "::1")
-    return true;
-  in_addr addr{};
-  return inet_pton(AF_INET, host.c_str(), &addr) == 1
-         && (ntohl(addr.s_addr) >> 24) == 127;
-}
-
 std::optional<std::string> check_server_options(const server_options& x) {
   if (x.token.empty())
     return "token: empty";
@@ -173,7 +143,7 @@ std::optional<std::string> check_server_options(const server_options& x) {
     return "tls: --tls-cert and --tls-key go together";
   if (!x.client_ca.empty() && x.tls_cert.empty())
     return "tls: --client-ca needs --tls-cert and --tls-key";
-  if (!is_loopback(x.host) && x.tls_cert.empty())
+  if (!config::is_loopback(x.host) && x.tls_cert.empty())
     return "listen: " + x.host
            + " is not a loopback address; serving it needs --tls-cert and "
              "--tls-key";
@@ -411,7 +381,7 @@ struct fleet_server::impl {
         unauthorized(req, res);
         return;
       }
-      auto code = code_of_status(res.status);
+      auto code = config::code_of_http_status(res.status);
       if (res.status == 413)
         answer_error(res, 413, code,
                      "body larger than " + std::to_string(max_body) + " bytes");

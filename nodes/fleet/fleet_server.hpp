@@ -59,9 +59,6 @@ struct request_totals {
   uint64_t targets = 0;
 };
 
-/// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
-bool is_loopback(const std::string& host);
-
 /// Why `x` cannot be served: a non-loopback host without TLS, half a TLS
 /// pair, a client CA without TLS, an empty token. Nullopt when it can.
 std::optional<std::string> check_server_options(const server_options& x);
