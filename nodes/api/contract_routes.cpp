@@ -67,19 +67,10 @@ std::optional<api_response> check_scope(const api_request& req,
 /// array's).
 std::variant<std::vector<contract>, api_response>
 read_documents(const api_request& req, route_context& ctx, bool& many) {
-  auto parsed = parse_json_body(req.body);
+  auto parsed = parse_json_items(req.body, max_documents, "document", many);
   if (auto* problem = std::get_if<api_response>(&parsed))
     return std::move(*problem);
-  auto& doc = std::get<json>(parsed);
-  many = doc.is_array();
-  if (many && doc.size() > max_documents)
-    return error_response(413, "too_large", "",
-                          "more than " + std::to_string(max_documents)
-                            + " documents in one submission");
-  if (many && doc.empty())
-    return error_response(422, "invalid_input", "", "no document");
-  std::vector<json> items = many ? doc.get<std::vector<json>>()
-                                 : std::vector<json>{std::move(doc)};
+  auto& items = std::get<std::vector<json>>(parsed);
   std::vector<contract> result;
   for (size_t i = 0; i < items.size(); ++i) {
     auto field = many ? "[" + std::to_string(i) + "]." : std::string{};

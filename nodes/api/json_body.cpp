@@ -55,4 +55,23 @@ parse_json_body(std::string_view text) {
   }
 }
 
+std::variant<std::vector<nlohmann::json>, api_response>
+parse_json_items(std::string_view text, size_t most, const std::string& noun,
+                 bool& many) {
+  auto parsed = parse_json_body(text);
+  if (auto* problem = std::get_if<api_response>(&parsed))
+    return std::move(*problem);
+  auto& doc = std::get<nlohmann::json>(parsed);
+  many = doc.is_array();
+  if (many && doc.size() > most)
+    return error_response(413, "too_large", "",
+                          "more than " + std::to_string(most) + " " + noun
+                            + "s in one request");
+  if (many && doc.empty())
+    return error_response(422, "invalid_input", "", "no " + noun);
+  if (!many)
+    return std::vector<nlohmann::json>{std::move(doc)};
+  return doc.get<std::vector<nlohmann::json>>();
+}
+
 } // namespace onset::api

@@ -35,19 +35,11 @@ std::variant<device_view, api_response> visible_printer(const api_request& req,
 }
 
 api_response register_printers(const api_request& req, route_context& ctx) {
-  auto parsed = parse_json_body(req.body);
+  bool many = false;
+  auto parsed = parse_json_items(req.body, max_printers, "printer", many);
   if (auto* problem = std::get_if<api_response>(&parsed))
     return std::move(*problem);
-  auto& doc = std::get<json>(parsed);
-  bool many = doc.is_array();
-  if (many && doc.size() > max_printers)
-    return error_response(413, "too_large", "",
-                          "more than " + std::to_string(max_printers)
-                            + " printers in one request");
-  if (many && doc.empty())
-    return error_response(422, "invalid_input", "", "no printer");
-  std::vector<json> items = many ? doc.get<std::vector<json>>()
-                                 : std::vector<json>{std::move(doc)};
+  auto& items = std::get<std::vector<json>>(parsed);
   std::vector<device_record> records;
   std::set<device_id> seen;
   for (size_t i = 0; i < items.size(); ++i) {
