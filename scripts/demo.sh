@@ -161,3 +161,10 @@ if [ -n "$fleet_pid" ]; then
   echo "== MFP-0001 at data_backup, as the fleet server holds it"
   fleet /v1/services/data_backup/printers/MFP-0001
 fi
+if [ -z "$cluster" ]; then
+  echo "== globex's contracts through the HTTP API (docs/api.md), with the admin token"
+  echo "   the node made on its first start ($demo/data/admin.token, mode 0600)"
+  curl -sS -H "Authorization: Bearer $(cat "$demo/data/admin.token")" \
+    "http://127.0.0.1:$(cat "$demo/data/http.port")/v1/contracts?customer=globex" \
+    | jq .
+fi
