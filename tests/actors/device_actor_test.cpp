@@ -487,7 +487,13 @@ CAF_TEST(an endpoint answer is acked only once its watermark is committed) {
   caf::scoped_actor requester{*sys};
   auto pending = requester->request(devices, std::chrono::seconds{10},
                                     atom::apply_v, firmware(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  // The apply is at the endpoint (which holds it 300 ms) before the late
+  // batch goes in.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (server.apply_requests() == 0
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  CAF_REQUIRE_EQUAL(server.apply_requests(), 1);
   CAF_MESSAGE("meanwhile a late batch moves the stream: the commit fails");
   persistence::write_batch late = [s = s1](persistence::write_txn& txn) {
     return persistence::to_error(
