@@ -32,18 +32,21 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
           std::shared_ptr<const catalog> cat) {
   if (auto problem = api::check_api_options(options.api))
     return *problem;
+  if (auto problem
+      = api::make_private_directory(api::tokens_directory(options.data_dir)))
+    return "tokens: " + *problem;
+  auto tokens = api::token_store::open(api::tokens_directory(options.data_dir));
+  if (!tokens)
+    return "tokens: " + persistence::to_string(tokens.error());
   if (embedded) {
     try {
-      if (auto written = api::ensure_admin_token(options.data_dir);
+      if (auto written = api::ensure_admin_token(**tokens, options.data_dir);
           !written.empty())
         log::info("api.admin_token_created", {{"file", written}});
     } catch (const std::exception& e) {
       return std::string{"admin token: "} + e.what();
     }
   }
-  auto tokens = api::token_store::open(api::tokens_directory(options.data_dir));
-  if (!tokens)
-    return "tokens: " + persistence::to_string(tokens.error());
   auto result = std::make_unique<running_api>();
   result->tokens = std::move(*tokens);
   result->data_dir = options.data_dir;

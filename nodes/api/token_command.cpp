@@ -96,8 +96,8 @@ int revoke(token_store& store, const token_options& o) {
   return 0;
 }
 
-/// Creates `dir` (and its parents) for its owner only; why not, if it
-/// cannot.
+} // namespace
+
 std::optional<std::string> make_private_directory(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -108,8 +108,6 @@ std::optional<std::string> make_private_directory(const std::string& dir) {
     return dir + ": " + ec.message();
   return std::nullopt;
 }
-
-} // namespace
 
 std::string tokens_directory(const std::string& data_dir) {
   return data_dir + "/tokens";
@@ -149,13 +147,9 @@ int run_token_command(const token_options& o) {
   return revoke(**store, o);
 }
 
-std::string ensure_admin_token(const std::string& data_dir) {
-  if (auto problem = make_private_directory(tokens_directory(data_dir)))
-    throw std::runtime_error(*problem);
-  auto store = token_store::open(tokens_directory(data_dir));
-  if (!store)
-    throw std::runtime_error(text(store.error()));
-  auto none = (*store)->empty();
+std::string ensure_admin_token(token_store& store,
+                               const std::string& data_dir) {
+  auto none = store.empty();
   if (!none)
     throw std::runtime_error(text(none.error()));
   if (!*none)
@@ -167,21 +161,21 @@ std::string ensure_admin_token(const std::string& data_dir) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     throw std::runtime_error(path + ": " + std::strerror(errno));
-  auto secret = (*store)->create("admin", role::admin, {});
+  auto secret = store.create("admin", role::admin, {});
   if (!secret) {
     ::close(fd);
     ::unlink(path.c_str());
     throw std::runtime_error(text(secret.error()));
   }
-  auto text = *secret + "\n";
-  bool written = ::write(fd, text.data(), text.size())
-                 == static_cast<ssize_t>(text.size());
+  auto line = *secret + "\n";
+  bool written = ::write(fd, line.data(), line.size())
+                 == static_cast<ssize_t>(line.size());
   written = ::fsync(fd) == 0 && written;
   ::close(fd);
   if (!written) {
     // A token nobody holds would keep every later start from making one.
     ::unlink(path.c_str());
-    (void) (*store)->revoke("admin");
+    (void) store.revoke("admin");
     throw std::runtime_error(path + ": cannot write the admin token");
   }
   return path;

@@ -5,6 +5,7 @@
 // each naming the option). No CAF in this header.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ class App;
 }
 
 namespace onset::api {
+
+class token_store;
 
 struct token_options {
   std::string data_dir = "onset-data";
@@ -33,14 +36,18 @@ CLI::App* add_token_command(CLI::App& app, token_options& o);
 /// stderr. Returns the exit code.
 int run_token_command(const token_options& o);
 
+/// Creates `dir` (and its parents) for its owner only (mode 0700); why
+/// not, if it cannot.
+std::optional<std::string> make_private_directory(const std::string& dir);
+
 /// The tokens directory of data directory `data_dir`.
 std::string tokens_directory(const std::string& data_dir);
 
-/// On a node's first start: if the store of `data_dir` holds no token,
-/// creates `admin` (role admin) and writes it to `DATA_DIR/admin.token`,
-/// mode 0600, so that the CLI on the same machine finds it. Returns the
-/// path written, empty when tokens existed; throws std::runtime_error when
-/// the store or the file cannot be written.
-std::string ensure_admin_token(const std::string& data_dir);
+/// On a node's first start: if `store` (the store of `data_dir`) holds no
+/// token, creates `admin` (role admin) and writes it to
+/// `DATA_DIR/admin.token`, mode 0600, so that the CLI on the same machine
+/// finds it. Returns the path written, empty when tokens existed; throws
+/// std::runtime_error when the store or the file cannot be written.
+std::string ensure_admin_token(token_store& store, const std::string& data_dir);
 
 } // namespace onset::api
