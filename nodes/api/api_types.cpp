@@ -57,6 +57,22 @@ api_response not_found(const std::string& code, const std::string& what) {
   return error_response(404, code, "", what + " is not known");
 }
 
+bool id_page::add(const std::string& id, nlohmann::json item) {
+  if (items_.size() == limit_) {
+    more_ = true;
+    return false;
+  }
+  items_.push_back(std::move(item));
+  last_ = id;
+  return true;
+}
+
+nlohmann::json id_page::finish(const char* key) {
+  nlohmann::json page{{key, std::move(items_)}};
+  page["next_cursor"] = more_ ? nlohmann::json(last_) : nlohmann::json(nullptr);
+  return page;
+}
+
 std::string query_text(const api_request& req, const std::string& name) {
   auto i = req.query.find(name);
   return i == req.query.end() ? std::string{} : i->second;

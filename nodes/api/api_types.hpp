@@ -63,6 +63,33 @@ constexpr long long max_page = 1000;
 /// The query parameter `name`, empty when absent.
 std::string query_text(const api_request& req, const std::string& name);
 
+/// One page of a list ordered by id: takes items after the request's
+/// `cursor` until `limit` are taken, then says where the next page starts.
+class id_page {
+public:
+  id_page(std::string cursor, size_t limit)
+    : cursor_(std::move(cursor)), limit_(limit) {
+  }
+
+  /// Whether `id` is on an earlier page.
+  bool before_cursor(const std::string& id) const {
+    return !cursor_.empty() && id <= cursor_;
+  }
+
+  /// Adds the item `id`; false (nothing added) once the page is full.
+  bool add(const std::string& id, nlohmann::json item);
+
+  /// `{key: [...], "next_cursor": ID or null}`.
+  nlohmann::json finish(const char* key);
+
+private:
+  std::string cursor_;
+  size_t limit_;
+  nlohmann::json items_ = nlohmann::json::array();
+  std::string last_;
+  bool more_ = false;
+};
+
 /// A query parameter `name` as a whole number in [min, max], else `fallback`
 /// when absent; nullopt and `problem` set when malformed.
 std::optional<long long> query_number(const api_request& req,

@@ -211,15 +211,12 @@ api_response list(const api_request& req, route_context& ctx) {
   }
   auto customer = query_text(req, "customer");
   auto device = query_text(req, "device");
-  auto cursor = query_text(req, "cursor");
+  id_page page{query_text(req, "cursor"), static_cast<size_t>(*limit)};
   auto all = ctx.gateway.list_contracts();
   if (!all)
     return gateway_failure(all.error());
-  auto out = json::array();
-  std::string last;
-  bool more = false;
   for (auto& x : all.value()) {
-    if (!cursor.empty() && x.id.str() <= cursor)
+    if (page.before_cursor(x.id.str()))
       continue;
     if (!req.who.sees(x.customer.str())
         || (!customer.empty() && x.customer.str() != customer)
@@ -234,16 +231,10 @@ api_response list(const api_request& req, route_context& ctx) {
           == devices.end())
         continue;
     }
-    if (out.size() == static_cast<size_t>(*limit)) {
-      more = true;
+    if (!page.add(x.id.str(), cli::to_json(x)))
       break;
-    }
-    out.push_back(cli::to_json(x));
-    last = x.id.str();
   }
-  json page{{"contracts", std::move(out)}};
-  page["next_cursor"] = more ? json(last) : json(nullptr);
-  return {200, std::move(page)};
+  return {200, page.finish("contracts")};
 }
 
 } // namespace

@@ -87,16 +87,12 @@ api_response list(const api_request& req, route_context& ctx) {
     online = text == "true";
   }
   auto customer = query_text(req, "customer");
-  auto cursor = query_text(req, "cursor");
+  id_page page{query_text(req, "cursor"), static_cast<size_t>(*limit)};
   auto all = ctx.gateway.list_devices();
   if (!all)
     return gateway_failure(all.error());
-  auto out = json::array();
-  std::string last;
-  bool more = false;
   for (auto& x : all.value()) {
-    if ((!cursor.empty() && x.id.str() <= cursor)
-        || !req.who.sees(x.customer.str())
+    if (page.before_cursor(x.id.str()) || !req.who.sees(x.customer.str())
         || (!customer.empty() && x.customer.str() != customer))
       continue;
     std::optional<device_view> view;
@@ -109,16 +105,10 @@ api_response list(const api_request& req, route_context& ctx) {
           || (online && view->state.online != *online))
         continue;
     }
-    if (out.size() == static_cast<size_t>(*limit)) {
-      more = true;
+    if (!page.add(x.id.str(), view ? cli::to_json(*view) : to_json(x)))
       break;
-    }
-    out.push_back(view ? cli::to_json(*view) : to_json(x));
-    last = x.id.str();
   }
-  json page{{"printers", std::move(out)}};
-  page["next_cursor"] = more ? json(last) : json(nullptr);
-  return {200, std::move(page)};
+  return {200, page.finish("printers")};
 }
 
 api_response one(const api_request& req, route_context& ctx) {
