@@ -15,14 +15,13 @@ namespace {
 
 contract_actor::behavior_type running(contract_self self) {
   return {
-    [self](atom::submit, contract& doc, std::vector<device_record>& records) {
-      return renew(self, doc, records);
+    [self](atom::submit, contract& doc, std::vector<device_record>& records,
+           requester& by) { return renew(self, doc, records, std::move(by)); },
+    [self](atom::start, std::string& event_id, requester& by) {
+      return start_now(self, event_id, std::move(by));
     },
-    [self](atom::start, std::string& event_id) {
-      return start_now(self, event_id);
-    },
-    [self](atom::cancel) { return cancel(self); },
-    [self](atom::retry) { return retry(self); },
+    [self](atom::cancel, requester& by) { return cancel(self, std::move(by)); },
+    [self](atom::retry, requester& by) { return retry(self, std::move(by)); },
     [self](atom::due, timer_kind kind) { on_due(self, kind); },
     [self](atom::resend, stream_id& stream, uint64_t seq) {
       on_resend(self, stream, seq);
@@ -36,13 +35,13 @@ contract_actor::behavior_type running(contract_self self) {
 /// actor started: every message waits in the mailbox.
 contract_actor::behavior_type waiting_for_store() {
   return {
-    [](atom::submit, contract&, std::vector<device_record>&)
-      -> caf::result<submit_result> { return caf::skip; },
-    [](atom::start, std::string&) -> caf::result<atom::ok> {
+    [](atom::submit, contract&, std::vector<device_record>&,
+       requester&) -> caf::result<submit_result> { return caf::skip; },
+    [](atom::start, std::string&, requester&) -> caf::result<atom::ok> {
       return caf::skip;
     },
-    [](atom::cancel) -> caf::result<atom::ok> { return caf::skip; },
-    [](atom::retry) -> caf::result<atom::ok> { return caf::skip; },
+    [](atom::cancel, requester&) -> caf::result<atom::ok> { return caf::skip; },
+    [](atom::retry, requester&) -> caf::result<atom::ok> { return caf::skip; },
     [](atom::due, timer_kind) -> caf::result<void> { return caf::skip; },
     [](atom::resend, stream_id&, uint64_t) -> caf::result<void> {
       return caf::skip;

@@ -15,6 +15,7 @@
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "messages/requester.hpp"
 #include "persistence/contract_delta.hpp"
 
 namespace onset::actors {
@@ -34,6 +35,10 @@ struct contract_change {
   std::vector<due_timer> add_timers;
   std::vector<due_timer> remove_timers;
   std::vector<std::string> events;
+  /// Who asked for this change: its history lines of kind `accepted` and
+  /// `transition` end in `by=NAME` (messages/requester.hpp). Not written
+  /// itself, and not merged by `absorb`: the lines carry it.
+  requester by;
 
   bool empty() const {
     return !record && !delta && appended.empty() && replaced.empty()

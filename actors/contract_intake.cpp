@@ -42,7 +42,7 @@ contract_record after_end(contract_record rec, const contract& doc) {
 
 /// Writes a new contract (or, given `ended`, the renewal of an ended one:
 /// a new period over its ledger), then spawns its actor and answers.
-void create(supervisor_self self, contract doc,
+void create(supervisor_self self, contract doc, requester by,
             std::vector<device_record> records,
             caf::typed_response_promise<submit_result> rp,
             std::optional<contract_record> ended) {
@@ -61,8 +61,8 @@ void create(supervisor_self self, contract doc,
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::accepted,
                   "version=" + std::to_string(doc.version)
-                    + (again ? " renewal after the end" : " new")
-                    + " devices=" + std::to_string(doc.devices.size())});
+                    + (again ? " renewal after the end" : " new") + " devices="
+                    + std::to_string(doc.devices.size()) + history_suffix(by)});
   auto id = doc.id;
   auto result = submit_result{id, doc.version, again, false};
   auto event = doc.event_id;
@@ -87,7 +87,7 @@ void create(supervisor_self self, contract doc,
 }
 
 /// Routes a renewal to the contract's actor.
-void renew(supervisor_self self, contract doc,
+void renew(supervisor_self self, contract doc, requester by,
            std::vector<device_record> records,
            caf::typed_response_promise<submit_result> rp) {
   auto& st = self->state;
@@ -100,7 +100,7 @@ void renew(supervisor_self self, contract doc,
   }
   self
     ->request(*target, st.ctx->config.local_timeout, atom::submit_v,
-              std::move(doc), std::move(records))
+              std::move(doc), std::move(records), std::move(by))
     .then(
       [self, event, rp](submit_result& result) mutable {
         self->state.events_in_flight.erase(event);
@@ -137,7 +137,7 @@ void drop_submission(supervisor_self self, const contract& doc, bool renewal) {
 /// Fetches the registration records of the printers of `doc`, checks
 /// tenancy, then creates or renews the contract.
 caf::result<submit_result> with_records(supervisor_self self, contract doc,
-                                        bool renewal,
+                                        requester by, bool renewal,
                                         std::optional<contract_record> ended) {
   auto& st = self->state;
   auto rp = self->make_response_promise<submit_result>();
@@ -146,16 +146,16 @@ caf::result<submit_result> with_records(supervisor_self self, contract doc,
     ->request(st.registry, st.ctx->config.local_timeout, atom::records_v,
               std::move(devices))
     .then(
-      [self, doc, renewal, rp,
+      [self, doc, by, renewal, rp,
        ended](std::vector<device_record>& records) mutable {
         auto& st = self->state;
         if (auto err = check_tenancy(doc, *st.ctx->cat, records)) {
           drop_submission(self, doc, renewal);
           rp.deliver(err);
         } else if (renewal) {
-          renew(self, std::move(doc), std::move(records), rp);
+          renew(self, std::move(doc), std::move(by), std::move(records), rp);
         } else {
-          create(self, std::move(doc), std::move(records), rp,
+          create(self, std::move(doc), std::move(by), std::move(records), rp,
                  std::move(ended));
         }
       },
@@ -168,7 +168,8 @@ caf::result<submit_result> with_records(supervisor_self self, contract doc,
 
 } // namespace
 
-caf::result<submit_result> submit(supervisor_self self, contract doc) {
+caf::result<submit_result> submit(supervisor_self self, contract doc,
+                                  requester by) {
   auto& st = self->state;
   if (auto problem = check_contract(doc, *st.ctx->cat))
     return refusal(error_code::invalid_input, problem->to_string());
@@ -203,7 +204,8 @@ caf::result<submit_result> submit(supervisor_self self, contract doc) {
   }
   if (!doc.event_id.empty())
     st.events_in_flight.insert(doc.event_id);
-  return with_records(self, std::move(doc), renewal, std::move(ended));
+  return with_records(self, std::move(doc), std::move(by), renewal,
+                      std::move(ended));
 }
 
 } // namespace onset::actors::supervisor_ops

@@ -26,6 +26,8 @@ caf::expected<contract_actor> find_contract(supervisor_self self,
 
 /// Answers a submission once a new contract is written or its renewal
 /// accepted by the contract's actor; a duplicate event id answers at once.
-caf::result<submit_result> submit(supervisor_self self, contract doc);
+/// `by` is recorded in the history line of the acceptance.
+caf::result<submit_result> submit(supervisor_self self, contract doc,
+                                  requester by);
 
 } // namespace onset::actors::supervisor_ops

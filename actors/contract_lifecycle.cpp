@@ -15,9 +15,12 @@ namespace onset::actors::contract_ops {
 
 namespace {
 
-/// Adds a history line to `change`.
+/// Adds a history line to `change`; one saying what was accepted or which
+/// state was entered names the change's requester.
 void note(contract_self self, contract_change& change, history_kind kind,
           std::string detail) {
+  if (kind == history_kind::accepted || kind == history_kind::transition)
+    detail += history_suffix(change.by);
   change.history.push_back(
     history_entry{self->state.ctx->now(), kind, std::move(detail)});
 }
@@ -368,11 +371,13 @@ bool recover(contract_self self) {
 }
 
 caf::result<submit_result> renew(contract_self self, contract& doc,
-                                 std::vector<device_record>& records) {
+                                 std::vector<device_record>& records,
+                                 requester by) {
   auto& st = self->state;
   if (auto err = check_renewal(st, doc))
     return err;
   contract_change change;
+  change.by = std::move(by);
   take_document(self, change, doc, records);
   auto version = st.rec.doc.version;
   auto resend = reset_degraded(self, change,
@@ -388,10 +393,11 @@ caf::result<submit_result> renew(contract_self self, contract& doc,
                             std::move(resend));
 }
 
-caf::result<atom::ok> start_now(contract_self self,
-                                const std::string& event_id) {
+caf::result<atom::ok> start_now(contract_self self, const std::string& event_id,
+                                requester by) {
   auto& st = self->state;
   contract_change change;
+  change.by = std::move(by);
   if (!event_id.empty())
     change.events.push_back(event_id);
   if (!st.rec.started && !st.rec.ending) {
@@ -406,13 +412,14 @@ caf::result<atom::ok> start_now(contract_self self,
   return reply_after_commit(self, std::move(change), atom::ok_v);
 }
 
-caf::result<atom::ok> cancel(contract_self self) {
+caf::result<atom::ok> cancel(contract_self self, requester by) {
   contract_change change;
+  change.by = std::move(by);
   begin_ending(self, change, "cancelled");
   return reply_after_commit(self, std::move(change), atom::ok_v);
 }
 
-caf::result<atom::ok> retry(contract_self self) {
+caf::result<atom::ok> retry(contract_self self, requester by) {
   auto& st = self->state;
   auto whole = st.rec.state == contract_state::degraded;
   if (!whole && st.rec.degraded_devices.empty())
@@ -423,6 +430,7 @@ caf::result<atom::ok> retry(contract_self self) {
                      + " cannot resume: " + st.want_problem
                      + "; renew it without that service, or cancel it");
   contract_change change;
+  change.by = std::move(by);
   auto resend = reset_degraded(self, change, "retry");
   if (whole) {
     auto resume = st.rec.ending    ? contract_state::deprovisioning

@@ -52,21 +52,25 @@ void abandon(contract_self self, const instruction& x, const std::string& why);
 /// cannot be loaded or has ended.
 bool recover(contract_self self);
 
+// The changes asked for from outside: each names its requester `by` in
+// the history lines it writes.
+
 /// A new version of the contract: the renewal path (claim 7). Plans only
 /// what changed; a degraded contract is reset and resumes.
 caf::result<submit_result> renew(contract_self self, contract& doc,
-                                 std::vector<device_record>& records);
+                                 std::vector<device_record>& records,
+                                 requester by);
 
 /// The start event (claim 2): starts provisioning now.
-caf::result<atom::ok> start_now(contract_self self,
-                                const std::string& event_id);
+caf::result<atom::ok> start_now(contract_self self, const std::string& event_id,
+                                requester by);
 
 /// Cancels the contract: it deprovisions what it applied.
-caf::result<atom::ok> cancel(contract_self self);
+caf::result<atom::ok> cancel(contract_self self, requester by);
 
 /// An operator's retry of a degraded contract, or of the degraded printers
 /// of a running one: the reset path; resumes only what is degraded.
-caf::result<atom::ok> retry(contract_self self);
+caf::result<atom::ok> retry(contract_self self, requester by);
 
 /// A start or end date of the contract came due.
 void on_due(contract_self self, timer_kind kind);

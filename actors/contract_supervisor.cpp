@@ -265,7 +265,7 @@ void start(self_ptr self) {
 
 /// A start event for contract `id`, passed to its actor unless seen before.
 caf::result<atom::ok> start_event(self_ptr self, const contract_id& id,
-                                  std::string event_id) {
+                                  std::string event_id, requester by) {
   auto& st = self->state;
   if (!event_id.empty()) {
     auto seen = contract_storage::find_event(*st.ctx->env, event_id);
@@ -277,7 +277,8 @@ caf::result<atom::ok> start_event(self_ptr self, const contract_id& id,
   auto target = find_contract(self, id);
   if (!target)
     return target.error();
-  return self->delegate(*target, atom::start_v, std::move(event_id));
+  return self->delegate(*target, atom::start_v, std::move(event_id),
+                        std::move(by));
 }
 
 /// A peer came back: every running CONTRACT actor resends what it has
@@ -318,24 +319,26 @@ contract_supervisor_actor::behavior_type contract_supervisor_behavior(
   stop_children_at_exit(self);
   start(self);
   return {
-    [self](atom::submit, contract& doc) {
-      return submit(self, std::move(doc));
+    [self](atom::submit, contract& doc, requester& by) {
+      return submit(self, std::move(doc), std::move(by));
     },
-    [self](atom::start, contract_id& id, std::string& event_id) {
-      return start_event(self, id, std::move(event_id));
+    [self](atom::start, contract_id& id, std::string& event_id, requester& by) {
+      return start_event(self, id, std::move(event_id), std::move(by));
     },
-    [self](atom::cancel, contract_id& id) -> caf::result<atom::ok> {
+    [self](atom::cancel, contract_id& id,
+           requester& by) -> caf::result<atom::ok> {
       auto target = find_contract(self, id);
       if (!target)
         return target.error();
-      return self->delegate(*target, atom::cancel_v);
+      return self->delegate(*target, atom::cancel_v, std::move(by));
     },
-    [self](atom::retry, contract_id& id) -> caf::result<atom::ok> {
+    [self](atom::retry, contract_id& id,
+           requester& by) -> caf::result<atom::ok> {
       self->state.crashes.erase(id);
       auto target = find_contract(self, id);
       if (!target)
         return target.error();
-      return self->delegate(*target, atom::retry_v);
+      return self->delegate(*target, atom::retry_v, std::move(by));
     },
     [self](atom::get, contract_id& id) -> caf::result<contract_view> {
       auto& st = self->state;

@@ -35,21 +35,48 @@ caf::error check_records(const std::vector<device_record>& records) {
   return caf::none;
 }
 
+/// Refuses an id that could not be stored (messages/id_rules.hpp).
+caf::error check_id_of(const std::string& id, const char* field) {
+  if (auto problem = check_id(id, field))
+    return refusal(error_code::invalid_input, problem->to_string());
+  return caf::none;
+}
+
+/// Refuses a requester name that is not a name (messages/id_rules.hpp); an
+/// empty one is a caller without a token, inside the cluster.
+caf::error check_requester(const requester& by) {
+  if (by.name.empty())
+    return caf::none;
+  if (auto problem = check_name(by.name, "requester"))
+    return refusal(error_code::invalid_input, problem->to_string());
+  return caf::none;
+}
+
+/// Refuses a start, cancel or retry whose contract id or requester could
+/// not be stored.
+caf::error check_change(const contract_id& id, const requester& by) {
+  if (auto err = check_id_of(id.str(), "id"))
+    return err;
+  return check_requester(by);
+}
+
 /// Submits `docs[next..]` one after the other; each reply comes once the
 /// supervisor has recorded that document durably.
 void submit_from(self_ptr self, std::shared_ptr<std::vector<contract>> docs,
-                 size_t next, std::vector<submit_result> done,
+                 size_t next, requester by, std::vector<submit_result> done,
                  submit_promise rp) {
   if (next == docs->size()) {
     rp.deliver(std::move(done));
     return;
   }
   auto& st = self->state;
-  self->request(st.routes.contracts, st.timeout, atom::submit_v, (*docs)[next])
+  self
+    ->request(st.routes.contracts, st.timeout, atom::submit_v, (*docs)[next],
+              by)
     .then(
-      [self, docs, next, done, rp](submit_result& result) mutable {
+      [self, docs, next, by, done, rp](submit_result& result) mutable {
         done.push_back(std::move(result));
-        submit_from(self, docs, next + 1, std::move(done), rp);
+        submit_from(self, docs, next + 1, std::move(by), std::move(done), rp);
       },
       [self, docs, next, rp](caf::error& err) mutable {
         if (docs->size() > 1) {
@@ -67,9 +94,11 @@ void submit_from(self_ptr self, std::shared_ptr<std::vector<contract>> docs,
 }
 
 /// Checks rules and tenancy of every document, then submits them in order.
-caf::result<std::vector<submit_result>> submit(self_ptr self,
-                                               std::vector<contract> docs) {
+caf::result<std::vector<submit_result>>
+submit(self_ptr self, std::vector<contract> docs, requester by) {
   auto& st = self->state;
+  if (auto err = check_requester(by))
+    return err;
   if (docs.empty())
     return refusal(error_code::invalid_input, "document: no contract");
   std::vector<device_id> devices;
@@ -80,12 +109,12 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
     devices.insert(devices.end(), docs[i].devices.begin(),
                    docs[i].devices.end());
   }
-  log::info("gateway.submit", {{"contracts", docs.size()}});
+  log::info("gateway.submit", {{"contracts", docs.size()}, {"by", by.name}});
   auto rp = self->make_response_promise<std::vector<submit_result>>();
   auto shared = std::make_shared<std::vector<contract>>(std::move(docs));
   self->request(st.routes.devices, st.timeout, atom::records_v, devices)
     .then(
-      [self, shared, rp](std::vector<device_record>& records) mutable {
+      [self, shared, by, rp](std::vector<device_record>& records) mutable {
         auto lookup = lookup_in(records);
         for (size_t i = 0; i < shared->size(); ++i) {
           auto want = compute_desired_state((*shared)[i], *self->state.cat,
@@ -97,17 +126,10 @@ caf::result<std::vector<submit_result>> submit(self_ptr self,
             return;
           }
         }
-        submit_from(self, shared, 0, {}, rp);
+        submit_from(self, shared, 0, std::move(by), {}, rp);
       },
       [rp](caf::error& err) mutable { rp.deliver(err); });
   return rp;
-}
-
-/// Refuses an id that could not be stored (messages/id_rules.hpp).
-caf::error check_id_of(const std::string& id, const char* field) {
-  if (auto problem = check_id(id, field))
-    return refusal(error_code::invalid_input, problem->to_string());
-  return caf::none;
 }
 
 /// Forwards a request to the CONTRACT SUPERVISOR (or its ROUTER), which
@@ -176,31 +198,34 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
       log::info("gateway.online", {{"device", id.str()}, {"online", online}});
       return to_devices(self, atom::online_v, std::move(id), online);
     },
-    [self](atom::submit, std::vector<contract>& docs) {
-      return submit(self, std::move(docs));
+    [self](atom::submit, std::vector<contract>& docs, requester& by) {
+      return submit(self, std::move(docs), std::move(by));
     },
-    [self](atom::start, contract_id& id,
-           std::string& event_id) -> caf::result<atom::ok> {
-      if (auto err = check_id_of(id.str(), "id"))
+    [self](atom::start, contract_id& id, std::string& event_id,
+           requester& by) -> caf::result<atom::ok> {
+      if (auto err = check_change(id, by))
         return err;
       if (!event_id.empty())
         if (auto err = check_id_of(event_id, "event_id"))
           return err;
-      log::info("gateway.start", {{"contract", id.str()}, {"event", event_id}});
+      log::info("gateway.start",
+                {{"contract", id.str()}, {"event", event_id}, {"by", by.name}});
       return to_contracts(self, atom::start_v, std::move(id),
-                          std::move(event_id));
+                          std::move(event_id), std::move(by));
     },
-    [self](atom::cancel, contract_id& id) -> caf::result<atom::ok> {
-      if (auto err = check_id_of(id.str(), "id"))
+    [self](atom::cancel, contract_id& id,
+           requester& by) -> caf::result<atom::ok> {
+      if (auto err = check_change(id, by))
         return err;
-      log::info("gateway.cancel", {{"contract", id.str()}});
-      return to_contracts(self, atom::cancel_v, std::move(id));
+      log::info("gateway.cancel", {{"contract", id.str()}, {"by", by.name}});
+      return to_contracts(self, atom::cancel_v, std::move(id), std::move(by));
     },
-    [self](atom::retry, contract_id& id) -> caf::result<atom::ok> {
-      if (auto err = check_id_of(id.str(), "id"))
+    [self](atom::retry, contract_id& id,
+           requester& by) -> caf::result<atom::ok> {
+      if (auto err = check_change(id, by))
         return err;
-      log::info("gateway.retry", {{"contract", id.str()}});
-      return to_contracts(self, atom::retry_v, std::move(id));
+      log::info("gateway.retry", {{"contract", id.str()}, {"by", by.name}});
+      return to_contracts(self, atom::retry_v, std::move(id), std::move(by));
     },
     [self](atom::get, contract_id& id) {
       return to_contracts(self, atom::get_v, std::move(id));

@@ -115,14 +115,16 @@ using contract_actor = caf::typed_actor<
   // A renewal: a higher version of this contract, already validated by the
   // supervisor; the records are those of its printers (for printers new to
   // the contract). Errors: `stale_version`, `wrong_state` (ending).
-  caf::replies_to<atom::submit, contract,
-                  std::vector<device_record>>::with<submit_result>,
+  // The requester of this and the following changes is recorded in the
+  // history (messages/requester.hpp).
+  caf::replies_to<atom::submit, contract, std::vector<device_record>,
+                  requester>::with<submit_result>,
   // External "period started" (claim 2), with the event id (may be empty).
-  caf::replies_to<atom::start, std::string>::with<atom::ok>,
+  caf::replies_to<atom::start, std::string, requester>::with<atom::ok>,
   // Cancels: deprovisions in reverse order, then `ended`.
-  caf::replies_to<atom::cancel>::with<atom::ok>,
+  caf::replies_to<atom::cancel, requester>::with<atom::ok>,
   // Resumes a `degraded` contract.
-  caf::replies_to<atom::retry>::with<atom::ok>,
+  caf::replies_to<atom::retry, requester>::with<atom::ok>,
   // The start or end date has come (from the supervisor's due timers).
   caf::reacts_to<atom::due, timer_kind>,
   // INTERNAL: resend the instruction of this stream and seq if still unacked.
@@ -141,11 +143,13 @@ using contract_actor = caf::typed_actor<
 using contract_supervisor_actor = caf::typed_actor<
   // A new contract or a renewal. Errors: `invalid_input`, `stale_version`,
   // `unknown_device`, `foreign_device`, `wrong_state`.
-  caf::replies_to<atom::submit, contract>::with<submit_result>,
+  // The requester is recorded in the contract's history.
+  caf::replies_to<atom::submit, contract, requester>::with<submit_result>,
   // External start event (claim 2); a known event id changes nothing.
-  caf::replies_to<atom::start, contract_id, std::string>::with<atom::ok>,
-  caf::replies_to<atom::cancel, contract_id>::with<atom::ok>,
-  caf::replies_to<atom::retry, contract_id>::with<atom::ok>,
+  caf::replies_to<atom::start, contract_id, std::string,
+                  requester>::with<atom::ok>,
+  caf::replies_to<atom::cancel, contract_id, requester>::with<atom::ok>,
+  caf::replies_to<atom::retry, contract_id, requester>::with<atom::ok>,
   // `onset status ID`: the contract, its state and every step.
   caf::replies_to<atom::get, contract_id>::with<contract_view>,
   // `onset status`: every contract.
@@ -191,11 +195,13 @@ using gateway_actor = caf::typed_actor<
   // New contracts and renewals, in order. Every document is checked (rules
   // and tenancy) before the first is submitted; a refusal names the
   // document's index. Errors: as the CONTRACT SUPERVISOR's submit.
-  caf::replies_to<atom::submit,
-                  std::vector<contract>>::with<std::vector<submit_result>>,
-  caf::replies_to<atom::start, contract_id, std::string>::with<atom::ok>,
-  caf::replies_to<atom::cancel, contract_id>::with<atom::ok>,
-  caf::replies_to<atom::retry, contract_id>::with<atom::ok>,
+  // The requester is recorded in the history of every contract changed.
+  caf::replies_to<atom::submit, std::vector<contract>,
+                  requester>::with<std::vector<submit_result>>,
+  caf::replies_to<atom::start, contract_id, std::string,
+                  requester>::with<atom::ok>,
+  caf::replies_to<atom::cancel, contract_id, requester>::with<atom::ok>,
+  caf::replies_to<atom::retry, contract_id, requester>::with<atom::ok>,
   caf::replies_to<atom::get, contract_id>::with<contract_view>,
   caf::replies_to<atom::list,
                   atom::contracts>::with<std::vector<contract_summary>>,

@@ -18,6 +18,9 @@ namespace {
 constexpr auto connect_timeout = std::chrono::seconds{2};
 constexpr auto request_timeout = std::chrono::seconds{3};
 
+/// The requester the harness's changes are recorded as made by.
+const requester harness{"onset-chaos"};
+
 } // namespace
 
 struct chaos_client::impl {
@@ -112,13 +115,13 @@ caf::error chaos_client::set_online(const device_id& id, bool online) {
 }
 
 caf::error chaos_client::submit(std::vector<contract> docs) {
-  auto result = impl_->ask<std::vector<submit_result>>(atom::submit_v,
-                                                       std::move(docs));
+  auto result = impl_->ask<std::vector<submit_result>>(
+    atom::submit_v, std::move(docs), harness);
   return result ? caf::error{} : result.error();
 }
 
 caf::error chaos_client::cancel(const contract_id& id) {
-  return impl_->ask_done(atom::cancel_v, id);
+  return impl_->ask_done(atom::cancel_v, id, harness);
 }
 
 caf::expected<std::vector<contract_summary>> chaos_client::list_contracts() {

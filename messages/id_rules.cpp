@@ -32,6 +32,11 @@ std::optional<size_t> control_at(std::string_view value) {
   return std::nullopt;
 }
 
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+         || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
 } // namespace
 
 std::optional<invalid_input> check_id(std::string_view value,
@@ -47,6 +52,19 @@ std::optional<invalid_input> check_id(std::string_view value,
   if (auto at = control_at(value))
     return invalid_input{field, "holds a control character at byte "
                                   + std::to_string(*at)};
+  return std::nullopt;
+}
+
+std::optional<invalid_input> check_name(std::string_view value,
+                                        const std::string& field) {
+  if (value.empty() || value.size() > max_name_bytes)
+    return invalid_input{
+      field, "a name has 1 to " + std::to_string(max_name_bytes)
+               + " characters (got " + std::to_string(value.size()) + ")"};
+  for (char c : value)
+    if (!is_name_char(c))
+      return invalid_input{field,
+                           "a name is letters, digits, '.', '_' and '-'"};
   return std::nullopt;
 }
 

@@ -25,5 +25,15 @@ bool valid_utf8(std::string_view value);
 std::optional<invalid_input> check_id(std::string_view value,
                                       const std::string& field);
 
+/// The longest name of a token or requester, in bytes.
+constexpr size_t max_name_bytes = 64;
+
+/// Refuses, naming `field`, a name (of an API token, of the requester of a
+/// change) that is empty, longer than `max_name_bytes`, or holds anything
+/// but ASCII letters, digits, '.', '_' and '-': names end up in history
+/// lines as `by=NAME` and in file names.
+std::optional<invalid_input> check_name(std::string_view value,
+                                        const std::string& field);
+
 } // namespace messages
 } // namespace onset

@@ -16,6 +16,7 @@
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
 #include "messages/node_status.hpp"
+#include "messages/requester.hpp"
 #include "messages/step_answer.hpp"
 #include "messages/views.hpp"
 
@@ -56,6 +57,7 @@ CAF_ADD_TYPE_ID(onset, (onset::node_status))
 CAF_ADD_TYPE_ID(onset, (std::vector<onset::node_status>) )
 CAF_ADD_TYPE_ID(onset, (onset::step_answer))
 CAF_ADD_TYPE_ID(onset, (std::vector<onset::step_answer>) )
+CAF_ADD_TYPE_ID(onset, (onset::requester))
 
 CAF_ADD_ATOM(onset, onset::atom, write, "write")
 CAF_ADD_ATOM(onset, onset::atom, flush, "flush")

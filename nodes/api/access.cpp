@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "messages/id_rules.hpp"
+
 namespace onset::api {
 
 namespace {
@@ -13,11 +15,6 @@ constexpr std::array<std::pair<role, const char*>, 4> role_names{{
   {role::billing, "billing"},
   {role::viewer, "viewer"},
 }};
-
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-         || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
 
 } // namespace
 
@@ -78,12 +75,8 @@ bool principal::sees(std::string_view customer) const {
 
 std::optional<std::string> check_token_name(std::string_view name,
                                             const std::string& field) {
-  if (name.empty() || name.size() > 64)
-    return field + ": a token name has 1 to 64 characters (got "
-           + std::to_string(name.size()) + ")";
-  for (char c : name)
-    if (!is_name_char(c))
-      return field + ": a token name is letters, digits, '.', '_' and '-'";
+  if (auto bad = check_name(name, field))
+    return bad->to_string();
   return std::nullopt;
 }
 

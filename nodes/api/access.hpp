@@ -62,8 +62,9 @@ struct principal {
   bool sees(std::string_view customer) const;
 };
 
-/// Refuses, naming `field`, a token name that is not 1 to 64 of
-/// [A-Za-z0-9._-]: names appear in histories, logs and file names.
+/// Refuses, naming `field`, a token name that is not a name of
+/// messages/id_rules.hpp (`check_name`): names appear in histories, logs
+/// and file names.
 std::optional<std::string> check_token_name(std::string_view name,
                                             const std::string& field);
 

@@ -130,6 +130,7 @@ struct api_server::impl {
     x.who = std::move(*who);
     auto client = cli::gateway_client::local(sys, gateway,
                                              options.gateway_timeout);
+    client->set_requester(x.who.name);
     route_context ctx{*client, cat, catalog_doc};
     auto out = r.handle(x, ctx);
     answer(res, out);

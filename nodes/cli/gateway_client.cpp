@@ -35,6 +35,7 @@ struct gateway_client::impl {
   actors::gateway_actor gw;
   endpoint where;
   duration timeout;
+  requester by;
 
   /// A client with its own actor system, for a remote gateway.
   impl(endpoint where, duration timeout)
@@ -164,6 +165,10 @@ void gateway_client::set_timeout(duration timeout) {
   impl_->timeout = timeout;
 }
 
+void gateway_client::set_requester(std::string name) {
+  impl_->by = requester{std::move(name)};
+}
+
 reply<done> gateway_client::enroll(std::vector<device_record> records) {
   return impl_->ask_done(atom::enroll_v, std::move(records));
 }
@@ -182,21 +187,21 @@ reply<done> gateway_client::set_online(const device_id& id, bool online) {
 
 reply<std::vector<submit_result>>
 gateway_client::submit(std::vector<contract> docs) {
-  return impl_->ask<std::vector<submit_result>>(atom::submit_v,
-                                                std::move(docs));
+  return impl_->ask<std::vector<submit_result>>(atom::submit_v, std::move(docs),
+                                                impl_->by);
 }
 
 reply<done> gateway_client::start(const contract_id& id,
                                   const std::string& event_id) {
-  return impl_->ask_done(atom::start_v, id, event_id);
+  return impl_->ask_done(atom::start_v, id, event_id, impl_->by);
 }
 
 reply<done> gateway_client::cancel(const contract_id& id) {
-  return impl_->ask_done(atom::cancel_v, id);
+  return impl_->ask_done(atom::cancel_v, id, impl_->by);
 }
 
 reply<done> gateway_client::retry(const contract_id& id) {
-  return impl_->ask_done(atom::retry_v, id);
+  return impl_->ask_done(atom::retry_v, id, impl_->by);
 }
 
 reply<contract_view> gateway_client::contract_details(const contract_id& id) {

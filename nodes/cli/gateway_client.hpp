@@ -106,6 +106,10 @@ public:
   /// How long each following request waits for its reply.
   void set_timeout(duration timeout);
 
+  /// Who the following changes are recorded as made by (a token's name,
+  /// messages/requester.hpp); none by default.
+  void set_requester(std::string name);
+
   reply<done> enroll(std::vector<device_record> records);
   reply<std::vector<device_record>> list_devices();
   reply<device_view> device(const device_id& id);

@@ -42,19 +42,20 @@ actors::contract_router_actor::behavior_type contract_router(
   st.log = log::context{{"router", "contracts"}};
   st.log.info("router.up", {{"nodes", st.owners.size()}});
   return {
-    [self](atom::submit, contract& doc) {
+    [self](atom::submit, contract& doc, requester& by) {
       auto id = doc.id;
-      return to_owner<submit_result>(self, id, atom::submit_v, std::move(doc));
+      return to_owner<submit_result>(self, id, atom::submit_v, std::move(doc),
+                                     std::move(by));
     },
-    [self](atom::start, contract_id& id, std::string& event_id) {
+    [self](atom::start, contract_id& id, std::string& event_id, requester& by) {
       return to_owner<atom::ok>(self, id, atom::start_v, id,
-                                std::move(event_id));
+                                std::move(event_id), std::move(by));
     },
-    [self](atom::cancel, contract_id& id) {
-      return to_owner<atom::ok>(self, id, atom::cancel_v, id);
+    [self](atom::cancel, contract_id& id, requester& by) {
+      return to_owner<atom::ok>(self, id, atom::cancel_v, id, std::move(by));
     },
-    [self](atom::retry, contract_id& id) {
-      return to_owner<atom::ok>(self, id, atom::retry_v, id);
+    [self](atom::retry, contract_id& id, requester& by) {
+      return to_owner<atom::ok>(self, id, atom::retry_v, id, std::move(by));
     },
     [self](atom::get, contract_id& id) {
       return to_owner<contract_view>(self, id, atom::get_v, id);

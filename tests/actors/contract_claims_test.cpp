@@ -52,13 +52,13 @@ CAF_TEST(claim 2 an external start event starts the period) {
   CAF_CHECK_EQUAL(state_of("C-2"), contract_state::scheduled);
   CAF_MESSAGE("the billing system says the period started");
   CAF_REQUIRE(ask<atom::ok>(contracts, atom::start_v, contract_id{"C-2"},
-                            std::string{"billing-42"}));
+                            std::string{"billing-42"}, requester{}));
   CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
   CAF_CHECK_EQUAL(sent("C-2").size(), 5u);
   CAF_MESSAGE("the same event again changes nothing");
   auto before = history("C-2").size();
   CAF_REQUIRE(ask<atom::ok>(contracts, atom::start_v, contract_id{"C-2"},
-                            std::string{"billing-42"}));
+                            std::string{"billing-42"}, requester{}));
   CAF_CHECK_EQUAL(history("C-2").size(), before);
 }
 

@@ -53,7 +53,7 @@ struct fixture : engine_fixture {
     enroll("MFP-1");
     g->open = false;
     self->send(contracts, atom::submit_v,
-               make("C-1", 1, backup, R"(["MFP-1"])", started));
+               make("C-1", 1, backup, R"(["MFP-1"])", started), requester{});
     run();
     release();
     self->receive([](submit_result&) {}); // the submit's answer
@@ -140,7 +140,7 @@ CAF_TEST(acks during a commit in flight make one following commit) {
     enroll(dev);
   g->open = false;
   auto doc = make("C-1", 1, backup, R"(["MFP-1","MFP-2","MFP-3"])", started);
-  self->send(contracts, atom::submit_v, doc);
+  self->send(contracts, atom::submit_v, doc, requester{});
   run();
   CAF_REQUIRE_EQUAL(g->held.size(), 1u);
   CAF_MESSAGE("the supervisor's write of the new contract");
@@ -202,7 +202,7 @@ CAF_TEST(a failed commit fails every merged change and quits) {
   submit_with_first_step_held();
   CAF_MESSAGE("a cancel arrives while the first commit is in flight");
   auto cancel = self->request(contracts, caf::infinite, atom::cancel_v,
-                              contract_id{"C-1"});
+                              contract_id{"C-1"}, requester{});
   run();
   CAF_CHECK(self->mailbox().empty());
   CAF_MESSAGE("the first commit fails: the CONTRACT fails the cancel, quits");
@@ -241,7 +241,8 @@ CAF_TEST(a CONTRACT restarted while its last commit is held sees that commit) {
   g->open = false;
   self->send(contracts, atom::submit_v,
              make("C-1", 2, R"({"data_backup":{},"failure_prediction":{}})",
-                  R"(["MFP-1"])", started));
+                  R"(["MFP-1"])", started),
+             requester{});
   run();
   CAF_REQUIRE_EQUAL(g->held.size(), 1u);
   CAF_MESSAGE("the CONTRACT dies with that commit in the STORE's queue");
@@ -435,12 +436,12 @@ struct fixture : engine_fixture {
 
   bool cancel(const std::string& id) {
     return static_cast<bool>(
-      ask<atom::ok>(contracts, atom::cancel_v, contract_id{id}));
+      ask<atom::ok>(contracts, atom::cancel_v, contract_id{id}, requester{}));
   }
 
   bool retry(const std::string& id) {
     return static_cast<bool>(
-      ask<atom::ok>(contracts, atom::retry_v, contract_id{id}));
+      ask<atom::ok>(contracts, atom::retry_v, contract_id{id}, requester{}));
   }
 
   /// `onset status ID`'s line for printer `dev`.
@@ -498,7 +499,8 @@ CAF_TEST(retry after the cause is fixed plans the abandoned step again) {
   CAF_REQUIRE(submit(make("C-2", 1, backup, R"(["MFP-1"])", started)));
   CAF_REQUIRE_EQUAL(state_of("C-2"), contract_state::degraded);
   rule->active = false;
-  CAF_REQUIRE(ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-2"}));
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-2"}, requester{}));
   pass(std::chrono::seconds{3});
   CAF_CHECK_EQUAL(state_of("C-2"), contract_state::active);
   CAF_CHECK(!device("MFP-1").state.apps.empty());
@@ -545,7 +547,7 @@ CAF_TEST(an answer to a request sent before a retry does not degrade again) {
               "held, while that old request times out");
   rule->active = false;
   g->open = false;
-  self->send(contracts, atom::retry_v, contract_id{"C-5"});
+  self->send(contracts, atom::retry_v, contract_id{"C-5"}, requester{});
   run();
   pass(std::chrono::seconds{6});
   drain(*g, contract_store, [this] { run(); });
@@ -617,7 +619,8 @@ CAF_TEST(a skip whose ack died with its CONTRACT is sent again) {
   enroll("MFP-2");
   view_of = "C-9";
   self->send(contracts, atom::submit_v,
-             make("C-9", 1, backup, R"(["MFP-1","MFP-2"])", started));
+             make("C-9", 1, backup, R"(["MFP-1","MFP-2"])", started),
+             requester{});
   // MFP-1's stream: firmware (seq 1), then the refused apps (seq 2), whose
   // skip takes seq 2.
   auto stream = device_stream("C-9", "MFP-1");
@@ -660,7 +663,8 @@ CAF_TEST(a late refusal of a step already skipped degrades only its printer) {
   };
 
   self->send(contracts, atom::submit_v,
-             make("C-10", 1, backup, R"(["MFP-1","MFP-2"])", started));
+             make("C-10", 1, backup, R"(["MFP-1","MFP-2"])", started),
+             requester{});
   CAF_MESSAGE("MFP-1's refused step is held at the printer");
   run();
   for (int i = 0; i < 100 && held() == 0; ++i) {

@@ -52,7 +52,7 @@ CAF_TEST(a duplicate delivery is re acknowledged and applied once) {
 CAF_TEST(a contract killed before it records an ack resends and finishes) {
   enroll("MFP-1");
   self->send(contracts, atom::submit_v,
-             make("C-2", 1, backup, R"(["MFP-1"])", started));
+             make("C-2", 1, backup, R"(["MFP-1"])", started), requester{});
   auto stream = device_stream("C-2", "MFP-1");
   CAF_MESSAGE("step until the printer has committed its first step");
   auto victim = step_until_committed(stream, 1);
@@ -110,7 +110,8 @@ CAF_TEST(a step past its deadline degrades the contract and retry resumes) {
   CAF_CHECK_EQUAL(sent("C-4").size(), sends);
   CAF_MESSAGE("the printer is back and the operator retries");
   set_online("MFP-1", true);
-  CAF_REQUIRE(ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-4"}));
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-4"}, requester{}));
   pass(std::chrono::seconds{2});
   auto resumed = view("C-4").summary;
   CAF_CHECK_EQUAL(resumed.state, contract_state::active);
@@ -144,7 +145,8 @@ struct fixture : engine_fixture {
     enroll("MFP-1");
     CAF_REQUIRE(
       submit(make(id, 1, R"({"data_backup":{}})", R"(["MFP-1"])", started)));
-    CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{id}));
+    CAF_REQUIRE(
+      ask<atom::ok>(contracts, atom::cancel_v, contract_id{id}, requester{}));
     pass(std::chrono::seconds{5});
     CAF_REQUIRE_EQUAL(state_of(id), contract_state::ended);
     auto s = device_stream(id, "MFP-1");

@@ -39,7 +39,7 @@ struct flow_fixture : engine_fixture {
   /// provision at the same time.
   void submit_together(const std::vector<contract>& docs) {
     for (auto& doc : docs)
-      self->send(contracts, atom::submit_v, doc);
+      self->send(contracts, atom::submit_v, doc, requester{});
     run();
   }
 

@@ -84,7 +84,8 @@ CAF_TEST(cancel deprovisions in reverse order and ends the contract) {
   CAF_REQUIRE(submit(make("C-4", 1, backup, R"(["MFP-1"])", started)));
   CAF_REQUIRE_EQUAL(state_of("C-4"), contract_state::active);
   auto provisioned = sent("C-4").size();
-  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-4"}));
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-4"}, requester{}));
   CAF_CHECK_EQUAL(state_of("C-4"), contract_state::ended);
   auto all = sent("C-4");
   CAF_CHECK_EQUAL(words(all.begin() + provisioned, all.end()),
@@ -160,7 +161,8 @@ CAF_TEST(a renewal whose end date is past leaves no timer behind) {
 CAF_TEST(a timer of an ended contract is removed when it fires) {
   enroll("MFP-1");
   CAF_REQUIRE(submit(make("C-9", 1, backup, R"(["MFP-1"])", started)));
-  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-9"}));
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-9"}, requester{}));
   CAF_REQUIRE_EQUAL(state_of("C-9"), contract_state::ended);
   CAF_MESSAGE("a timer left by an older version of onset");
   auto stale = due_timer{now, contract_id{"C-9"}, timer_kind::end};
@@ -256,7 +258,8 @@ CAF_TEST(a service gone from the catalog degrades its contracts only) {
                                             contract_id{"C-1"});
   CAF_REQUIRE(!plan);
   check_contains(refusal_text(plan.error()), "failure_prediction");
-  auto retried = ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-1"});
+  auto retried = ask<atom::ok>(contracts, atom::retry_v, contract_id{"C-1"},
+                               requester{});
   CAF_REQUIRE(!retried);
   CAF_CHECK(is(retried.error(), error_code::unknown_service));
   CAF_CHECK_EQUAL(state_of("C-1"), contract_state::degraded);
@@ -274,7 +277,8 @@ CAF_TEST(a contract naming a removed service can be cancelled) {
   CAF_REQUIRE_EQUAL(state_of("C-3"), contract_state::active);
   restart_without("failure_prediction");
   CAF_REQUIRE_EQUAL(state_of("C-3"), contract_state::degraded);
-  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-3"}));
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-3"}, requester{}));
   CAF_CHECK_EQUAL(state_of("C-3"), contract_state::ended);
   CAF_CHECK(device("MFP-1").state.apps.empty());
 }
@@ -410,8 +414,8 @@ struct gateway_fixture : engine_fixture {
   }
 
   caf::expected<std::vector<submit_result>> submit_one(contract doc) {
-    return ask<std::vector<submit_result>>(gateway, atom::submit_v,
-                                           std::vector<contract>{doc});
+    return ask<std::vector<submit_result>>(
+      gateway, atom::submit_v, std::vector<contract>{doc}, requester{});
   }
 
   std::string refused_text(const caf::error& err) {
@@ -452,13 +456,59 @@ CAF_TEST(printer customer and event ids are checked too) {
   check_contains(refused_text(submit_one(doc).error()),
                  "event_id: is not valid UTF-8");
   auto started = ask<atom::ok>(gateway, atom::start_v, contract_id{"C-2"},
-                               std::string(300, 'E'));
+                               std::string(300, 'E'), requester{});
   CAF_REQUIRE(!started);
   check_contains(refused_text(started.error()), "event_id: is 300 bytes long");
-  auto cancelled = ask<atom::ok>(gateway, atom::cancel_v,
-                                 contract_id{std::string(600, 'C')});
+  auto cancelled = ask<atom::ok>(
+    gateway, atom::cancel_v, contract_id{std::string(600, 'C')}, requester{});
   CAF_REQUIRE(!cancelled);
   check_contains(refused_text(cancelled.error()), "id: is 600 bytes long");
+}
+
+CAF_TEST(every change names its requester in the history) {
+  enroll("MFP-1");
+  auto doc = make("C-7", 1, backup, R"(["MFP-1"])", "2030-01-01T00:00:00Z",
+                  "2031-01-01T00:00:00Z");
+  CAF_REQUIRE(ask<std::vector<submit_result>>(gateway, atom::submit_v,
+                                              std::vector<contract>{doc},
+                                              requester{"billing-7"}));
+  CAF_REQUIRE(ask<atom::ok>(gateway, atom::start_v, contract_id{"C-7"},
+                            std::string{"ev-1"}, requester{"billing-7"}));
+  CAF_REQUIRE(ask<atom::ok>(gateway, atom::cancel_v, contract_id{"C-7"},
+                            requester{"ops.night"}));
+  auto lines = history("C-7");
+  auto line = [&](history_kind kind, const std::string& part) {
+    for (auto& h : lines)
+      if (h.kind == kind && h.detail.find(part) != std::string::npos)
+        return h.detail;
+    CAF_FAIL("no " << to_string(kind) << " line with " << part);
+    return std::string{};
+  };
+  check_contains(line(history_kind::accepted, "new"), "by=billing-7");
+  check_contains(line(history_kind::accepted, "start event"), "by=billing-7");
+  check_contains(line(history_kind::transition, "scheduled->provisioning"),
+                 "by=billing-7");
+  check_contains(line(history_kind::transition, "reason=cancelled"),
+                 "by=ops.night");
+  for (auto& h : lines)
+    if (h.kind == history_kind::sent || h.kind == history_kind::acked)
+      CAF_CHECK_EQUAL(h.detail.find("by="), std::string::npos);
+}
+
+CAF_TEST(a requester that is not a name is refused and nothing changes) {
+  enroll("MFP-1");
+  auto refused = ask<std::vector<submit_result>>(
+    gateway, atom::submit_v, std::vector<contract>{make("C-8", 1, backup)},
+    requester{"a b"});
+  CAF_REQUIRE(!refused);
+  check_contains(refused_text(refused.error()), "requester: a name is");
+  auto all = ask<std::vector<contract_summary>>(contracts, atom::list_v);
+  CAF_REQUIRE(all);
+  CAF_CHECK(all->empty());
+  auto cancelled = ask<atom::ok>(gateway, atom::cancel_v, contract_id{"C-8"},
+                                 requester{std::string(65, 'x')});
+  CAF_REQUIRE(!cancelled);
+  check_contains(refused_text(cancelled.error()), "requester: a name has");
 }
 
 CAF_TEST(a catalog too large to plan against is refused before routing) {

@@ -82,8 +82,8 @@ CAF_TEST_FIXTURE_SCOPE(contract_supervisor_tests, supervisor_fixture)
 CAF_TEST(a due date during the write of a new contract spawns one actor) {
   enroll_printer();
   auto doc = contract_starting("2026-11-01T00:00:00Z");
-  self->send(contracts, atom::submit_v, doc);
-  expect((atom::submit, contract), from(self).to(contracts));
+  self->send(contracts, atom::submit_v, doc, requester{});
+  expect((atom::submit, contract, requester), from(self).to(contracts));
   expect((atom::records, std::vector<device_id>), from(contracts).to(devices));
   expect((std::vector<device_record>), from(devices).to(contracts));
   CAF_MESSAGE("the supervisor asked the STORE to write C-1 and its dates; "
@@ -99,7 +99,7 @@ CAF_TEST(a start date fires at the start of its second) {
   using std::chrono::milliseconds;
   enroll_printer();
   auto doc = contract_starting("2026-11-30T00:00:01Z");
-  self->send(contracts, atom::submit_v, doc);
+  self->send(contracts, atom::submit_v, doc, requester{});
   sched.run();
   self->receive([](submit_result&) {});
   auto state = [this] {

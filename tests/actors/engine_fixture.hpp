@@ -104,7 +104,8 @@ struct engine_fixture : receiver_fixture {
   }
 
   caf::expected<submit_result> submit(contract doc) {
-    return ask<submit_result>(contracts, atom::submit_v, std::move(doc));
+    return ask<submit_result>(contracts, atom::submit_v, std::move(doc),
+                              requester{});
   }
 
   contract_view view(const std::string& id) {

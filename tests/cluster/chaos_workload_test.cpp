@@ -68,7 +68,8 @@ void submit_c1(cluster_fixture& f, const std::vector<std::string>& printers) {
   CAF_REQUIRE(
     f.ask<atom::ok>(f.earth, f.c1_device_router, atom::enroll_v, records));
   CAF_REQUIRE(f.ask<submit_result>(f.earth, f.c1_contracts, atom::submit_v,
-                                   f.make_contract("C-1", list + "]")));
+                                   f.make_contract("C-1", list + "]"),
+                                   requester{}));
 }
 
 struct chaos_fixture : cluster_fixture {
@@ -141,8 +142,9 @@ struct chaos_fixture : cluster_fixture {
     auto doc = parse_contract(text, *cat);
     if (!doc)
       CAF_FAIL("bad workload contract: " << doc.error().to_string());
-    return static_cast<bool>(ask<submit_result>(
-      earth, c1_contracts, atom::submit_v, std::move(doc).value()));
+    return static_cast<bool>(
+      ask<submit_result>(earth, c1_contracts, atom::submit_v,
+                         std::move(doc).value(), requester{}));
   }
 
   // -- the workload's moves -------------------------------------------------
@@ -191,7 +193,7 @@ struct chaos_fixture : cluster_fixture {
     if (c == contracts.end())
       return;
     if (!ask<atom::ok>(earth, c1_contracts, atom::cancel_v,
-                       contract_id{c->first}))
+                       contract_id{c->first}, requester{}))
       return;
     CAF_MESSAGE("cancelled " << c->first);
     c->second.cancelled = true;
@@ -213,9 +215,11 @@ struct chaos_fixture : cluster_fixture {
       auto doc = parse_contract(document(c->first, m, devices_of(c->first)),
                                 *cat);
       CAF_REQUIRE(doc);
-      caf::anon_send(c1_contracts, atom::submit_v, std::move(doc).value());
+      caf::anon_send(c1_contracts, atom::submit_v, std::move(doc).value(),
+                     requester{});
     } else {
-      caf::anon_send(c1_contracts, atom::cancel_v, contract_id{c->first});
+      caf::anon_send(c1_contracts, atom::cancel_v, contract_id{c->first},
+                     requester{});
     }
     // Every CONTRACT seen with a message waiting is killed after the
     // random number of messages ran: before it handled the change, with
@@ -279,7 +283,8 @@ struct chaos_fixture : cluster_fixture {
     if (xs.empty())
       return;
     auto& id = xs[std::uniform_int_distribution<size_t>{0, xs.size() - 1}(rng)];
-    if (ask<atom::ok>(earth, c1_contracts, atom::retry_v, contract_id{id})) {
+    if (ask<atom::ok>(earth, c1_contracts, atom::retry_v, contract_id{id},
+                      requester{})) {
       CAF_MESSAGE("retry of " << id);
       ++seen.retries;
     }
@@ -516,7 +521,7 @@ struct chaos_fixture : cluster_fixture {
         for (auto& [id, _] : contracts)
           if (needs_retry(id)
               && ask<atom::ok>(earth, c1_contracts, atom::retry_v,
-                               contract_id{id}))
+                               contract_id{id}, requester{}))
             ++seen.retries;
       pass(std::chrono::seconds{1});
     }

@@ -42,7 +42,8 @@ CAF_TEST(a contract on one node provisions a printer on another) {
   CAF_CHECK_EQUAL(on_mars->size(), 1u);
   CAF_MESSAGE("earth's CONTRACT SUPERVISOR checks tenancy on mars");
   auto submitted = ask<submit_result>(earth, c1_contracts, atom::submit_v,
-                                      make_contract("C-1", R"(["MFP-1"])"));
+                                      make_contract("C-1", R"(["MFP-1"])"),
+                                      requester{});
   CAF_REQUIRE(submitted);
   CAF_MESSAGE("the CONTRACT sends each step to mars and records the acks");
   pass(std::chrono::seconds{3});
@@ -66,7 +67,8 @@ CAF_TEST(a broken link leads to a resend and exactly one effect) {
     ask<atom::ok>(earth, c1_device_router, atom::enroll_v,
                   std::vector<device_record>{printer_record("MFP-1")}));
   CAF_REQUIRE(ask<submit_result>(earth, c1_contracts, atom::submit_v,
-                                 make_contract("C-2", R"(["MFP-1"])")));
+                                 make_contract("C-2", R"(["MFP-1"])"),
+                                 requester{}));
   CAF_MESSAGE("the printer installs firmware (1 s); the link breaks meanwhile");
   pass(std::chrono::milliseconds{300});
   CAF_REQUIRE_EQUAL(state_of("C-2"), contract_state::provisioning);

@@ -93,6 +93,10 @@ call "$BILLING" POST /v1/contracts/C-1001/cancel
 expect 400 "a POST without a length" '"field":"Content-Length"'
 call "$BILLING" POST /v1/contracts/C-1001/cancel -d ''
 expect 200 "billing cancels acme" '"id":"C-1001"'
+call "$ADMIN" GET "/v1/contracts/C-1001/history?limit=1000"
+expect 200 "the history names who submitted" ' new devices=2 by=billing-acme'
+expect_contains "$BODY" 'reason=cancelled by=billing-acme' \
+  "the history names who cancelled"
 call "$ADMIN" GET "/v1/contracts?customer=acme&state=ended"
 for _ in $(seq 50); do
   [[ $BODY == *C-1001* ]] && break

@@ -61,9 +61,9 @@ struct request_record {
   std::shared_ptr<bool> replied;
 };
 
-caf::behavior requester(caf::event_based_actor* self, store_actor store,
-                        write_batch batch, std::shared_ptr<bool> replied,
-                        std::shared_ptr<caf::error> reply) {
+caf::behavior write_requester(caf::event_based_actor* self, store_actor store,
+                              write_batch batch, std::shared_ptr<bool> replied,
+                              std::shared_ptr<caf::error> reply) {
   self->request(store, caf::infinite, atom::write_v, std::move(batch))
     .then([=](atom::ok) { *replied = true; },
           [=](caf::error& err) {
@@ -136,7 +136,7 @@ CAF_TEST(the STORE grows the map and replays without losing anything) {
                          5, std::make_shared<int>(0),
                          std::make_shared<caf::error>(),
                          std::make_shared<bool>(false)};
-      sys.spawn(requester, store,
+      sys.spawn(write_requester, store,
                 devices_batch(req.prefix, req.count, req.runs), req.replied,
                 req.reply);
       requests.push_back(req);
@@ -178,7 +178,8 @@ CAF_TEST(a batch bigger than one growth step grows the map several times) {
   auto replied = std::make_shared<bool>(false);
   auto reply = std::make_shared<caf::error>();
   // About 600 KiB in one batch, with 128 KiB growth steps.
-  sys.spawn(requester, store, devices_batch("BIG", 600, runs), replied, reply);
+  sys.spawn(write_requester, store, devices_batch("BIG", 600, runs), replied,
+            reply);
   consume_messages();
   auto& st = deref<store_impl>(store).state;
   CAF_CHECK(*replied);
