@@ -1,9 +1,12 @@
 #include "nodes/api/api_server.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <regex>
 #include <thread>
+
+#include <sys/socket.h>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -18,6 +21,14 @@ namespace onset::api {
 namespace {
 
 constexpr const char* json_type = "application/json";
+
+/// Connections the kernel may hold for the listener before it accepts
+/// them: a burst of a few hundred clients connecting at once.
+constexpr int accept_backlog = 1024;
+
+/// How long the listener waits for each read of a request (a slow client
+/// is answered 400 once a read waits longer).
+constexpr std::chrono::seconds read_timeout{10};
 
 void answer(httplib::Response& res, const api_response& x) {
   res.status = x.status;
@@ -66,6 +77,8 @@ struct api_server::impl {
   nlohmann::json catalog_doc;
   std::unique_ptr<httplib::Server> http;
   std::thread runner;
+  /// The listening socket, once bound (see `widen_backlog`).
+  int listener = -1;
 
   impl(api_options opts, caf::actor_system& sys, const caf::actor& gateway,
        token_store& tokens, std::shared_ptr<const catalog> cat,
@@ -152,14 +165,54 @@ struct api_server::impl {
                                                   options.tls_key.c_str());
   }
 
+  /// Debian's httplib is built with a listen backlog of 5: beyond 5
+  /// connections waiting for accept, new clients' handshakes are dropped
+  /// and retried by their kernels, and a burst of clients sees resets.
+  /// Listening again on the bound socket raises the backlog (Linux keeps
+  /// the socket and changes only its queue length).
+  void widen_backlog() {
+    if (listener >= 0 && ::listen(listener, accept_backlog) != 0)
+      log::warn("api.backlog_unchanged", {{"errno", errno}});
+  }
+
+  /// A request httplib could not read: its head malformed or cut short,
+  /// or its body shorter than its Content-Length, within the read timeout
+  /// (a slow or stalled client). The connection is closed: what follows on
+  /// it cannot be trusted to start a request.
+  static void answer_unreadable(const httplib::Request& req,
+                                httplib::Response& res) {
+    auto body_cut = req.has_header("Content-Length") && !req.method.empty();
+    log::warn("api.unreadable_request", {{"peer", req.remote_addr},
+                                         {"method", req.method},
+                                         {"body_cut", body_cut}});
+    answer(res,
+           body_cut
+             ? error_response(400, "bad_request", "body",
+                              "fewer bytes than Content-Length arrived within "
+                                + std::to_string(read_timeout.count()) + " s")
+             : error_response(400, "bad_request", "",
+                              "the request head is malformed or did not "
+                              "arrive within "
+                                + std::to_string(read_timeout.count()) + " s"));
+    res.set_header("Connection", "close");
+  }
+
   void route_all() {
     auto& s = *http;
     auto threads = options.threads;
     s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     s.set_payload_max_length(options.max_body);
-    s.set_read_timeout(std::chrono::seconds{10});
+    s.set_read_timeout(read_timeout);
     s.set_write_timeout(std::chrono::seconds{10});
     s.set_keep_alive_timeout(5);
+    // httplib writes a response's head and body separately: with Nagle on,
+    // the body waits for the client's delayed ACK of the head (40 ms on
+    // Linux) on every keep-alive request.
+    s.set_tcp_nodelay(true);
+    s.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listener = sock;
+    });
     auto max_body = options.max_body;
     s.set_error_handler([max_body](const httplib::Request& req,
                                    httplib::Response& res) {
@@ -180,6 +233,8 @@ struct api_server::impl {
       else if (res.status == 404)
         answer(res, error_response(404, code, "",
                                    "no route " + req.method + " " + req.path));
+      else if (res.status == 400)
+        answer_unreadable(req, res);
       else
         answer(res, error_response(res.status, code, "", code));
     });
@@ -233,6 +288,7 @@ std::variant<uint16_t, std::string> api_server::bind() {
   if (port <= 0)
     return "--http-port: cannot listen on " + o.host + ":"
            + std::to_string(o.port);
+  impl_->widen_backlog();
   return static_cast<uint16_t>(port);
 }
 

@@ -370,6 +370,9 @@ struct fleet_server::impl {
     s.set_payload_max_length(options.max_body);
     s.set_keep_alive_max_count(100000);
     s.set_keep_alive_timeout(30);
+    // A response's head and body are two writes: without this the body
+    // waits for the client's delayed ACK of the head (40 ms).
+    s.set_tcp_nodelay(true);
     s.set_pre_routing_handler(
       [this](const auto& req, auto& res) { return before_routing(req, res); });
     auto max_body = options.max_body;

@@ -153,6 +153,27 @@ expect 404 "no route"
 after=$(curl -sS -H "Authorization: Bearer $ADMIN" "$API/v1/contracts")
 [ "$before" = "$after" ] || fail "bad input changed the contracts"
 
+step "slow clients: a 400 after the read timeout, others served meanwhile"
+PORT=$(cat "$DATA/http.port")
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /v1/contracts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n' \
+  "$ADMIN" >&5
+exec 6<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'POST /v1/contracts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"id": "C-9001", ' \
+  "$ADMIN" >&6
+began=$SECONDS
+call "$ADMIN" GET /v1/catalog
+expect 200 "served beside two stalled clients"
+slow_head=$(timeout 30 cat <&5) || fail "the stalled head was not closed"
+expect_contains "$slow_head" "HTTP/1.1 400" "a head that never ends"
+expect_contains "$slow_head" "did not arrive within 10 s" "a head that never ends"
+slow_body=$(timeout 30 cat <&6) || fail "the stalled body was not closed"
+expect_contains "$slow_body" '"field":"body"' "a body that never ends"
+exec 5>&- 6>&-
+[ $((SECONDS - began)) -lt 20 ] || fail "stalled clients held for $((SECONDS - began)) s"
+call "$ADMIN" GET /v1/contracts/C-9001
+expect 404 "nothing of the stalled body was stored"
+
 step "a revoked token is refused at once"
 "$NODE_BIN" token --data-dir "$DATA" revoke viewer >/dev/null
 call "$VIEWER" GET /v1/contracts
