@@ -5,13 +5,17 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <httplib.h>
@@ -27,6 +31,7 @@ namespace onset::actors {
 namespace {
 
 using status = endpoint_answer::status;
+using steady = std::chrono::steady_clock;
 
 struct call {
   enum class kind { apply, read };
@@ -34,6 +39,8 @@ struct call {
   instruction x;
   endpoint::target_ref target;
   endpoint_callback done;
+  /// Not sent before (a read held past a lost apply's deadline).
+  steady::time_point not_before;
 };
 
 endpoint_answer failed(status s, std::string what) {
@@ -123,6 +130,10 @@ struct endpoint_client::impl {
   std::deque<call> queue;
   bool stopping = false;
   std::vector<std::thread> workers;
+  /// State-only endpoints: targets of applies sent and not answered, with
+  /// the time before which they are not read (the apply's deadline plus
+  /// the margin, on this clock). An entry past is dropped when seen.
+  std::map<endpoint::target_ref, steady::time_point> held;
 
   explicit impl(config::endpoint_spec x) : spec(std::move(x)) {
   }
@@ -131,6 +142,8 @@ struct endpoint_client::impl {
     {
       std::lock_guard<std::mutex> guard{mtx};
       if (!stopping) {
+        if (c.what == call::kind::read)
+          hold_if_needed(c);
         queue.push_back(std::move(c));
         ready.notify_one();
         return;
@@ -139,18 +152,80 @@ struct endpoint_client::impl {
     c.done(failed(status::unavailable, "endpoint client stopped"));
   }
 
-  /// Up to max_batch queued calls of the kind of the oldest one; empty
-  /// once stopping.
+  /// Delays the read `c` while its target is held. REQUIRES: `mtx` held.
+  void hold_if_needed(call& c) {
+    auto i = held.find(c.target);
+    if (i == held.end())
+      return;
+    auto now = steady::now();
+    if (i->second <= now) {
+      held.erase(i);
+      return;
+    }
+    c.not_before = i->second;
+    auto wait
+      = std::chrono::duration_cast<std::chrono::milliseconds>(i->second - now);
+    log::info("endpoint.read_held", {{"endpoint", spec.name},
+                                     {"target", c.target.to.to_string()},
+                                     {"device", c.target.device.str()},
+                                     {"wait_ms", wait.count()}});
+  }
+
+  /// Holds the reads of the targets of `calls` until `until`, unless
+  /// the endpoint answers (`release_reads`). State-only endpoints only.
+  void hold_reads(const std::vector<call>& calls, steady::time_point until) {
+    if (spec.idempotent)
+      return;
+    std::lock_guard<std::mutex> guard{mtx};
+    for (auto& c : calls) {
+      auto& t = held[endpoint::target_of(c.x)];
+      t = std::max(t, until);
+    }
+  }
+
+  /// The endpoint answered the apply of `calls` (held until `until`): it
+  /// holds nothing of it any more.
+  void release_reads(const std::vector<call>& calls, steady::time_point until) {
+    if (spec.idempotent)
+      return;
+    std::lock_guard<std::mutex> guard{mtx};
+    for (auto& c : calls)
+      if (auto i = held.find(endpoint::target_of(c.x));
+          i != held.end() && i->second == until)
+        held.erase(i);
+  }
+
+  /// Up to max_batch queued calls that are due, of the kind of the oldest
+  /// one; waits for one to be due. Empty once stopping.
   std::vector<call> take() {
     std::unique_lock<std::mutex> guard{mtx};
-    ready.wait(guard, [this] { return stopping || !queue.empty(); });
+    for (;;) {
+      if (stopping)
+        return {};
+      auto now = steady::now();
+      auto due = [now](const call& c) { return c.not_before <= now; };
+      auto first = std::find_if(queue.begin(), queue.end(), due);
+      if (first != queue.end())
+        return take_due(first->what, now);
+      if (queue.empty()) {
+        ready.wait(guard);
+        continue;
+      }
+      auto next = std::min_element(queue.begin(), queue.end(),
+                                   [](const call& x, const call& y) {
+                                     return x.not_before < y.not_before;
+                                   });
+      ready.wait_until(guard, next->not_before);
+    }
+  }
+
+  /// The queued calls of `kind` due at `now`, up to max_batch, in order.
+  /// REQUIRES: `mtx` held.
+  std::vector<call> take_due(call::kind kind, steady::time_point now) {
     std::vector<call> result;
-    if (stopping)
-      return result;
-    auto kind = queue.front().what;
     for (auto i = queue.begin();
          i != queue.end() && result.size() < spec.max_batch;) {
-      if (i->what == kind) {
+      if (i->what == kind && i->not_before <= now) {
         result.push_back(std::move(*i));
         i = queue.erase(i);
       } else {
@@ -200,38 +275,62 @@ struct endpoint_client::impl {
       X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
   }
 
-  /// Posts `body` to `path`. A 200 answer's body is returned; on anything
-  /// else every call is answered with the failure and nothing is returned.
-  /// `answered`: whether the endpoint answered at all (any status).
-  std::optional<std::string> post(httplib::Client& cli, const char* path,
-                                  const std::string& body,
-                                  std::vector<call>& calls, bool& answered) {
+  /// Posts `body` to `path`: a 200 answer's body, else the answer every
+  /// call gets instead. `answered`: whether the endpoint answered at all
+  /// (any status).
+  std::variant<std::string, endpoint_answer>
+  post(httplib::Client& cli, const char* path, const std::string& body,
+       bool& answered) {
     auto res = cli.Post(path, body, "application/json");
     answered = static_cast<bool>(res);
-    if (!res) {
-      answer_all(calls, no_answer(res.error(), failure_text(cli, res.error(),
-                                                            spec.https())));
-      return std::nullopt;
-    }
-    if (res->status != 200) {
-      answer_all(calls, bad_status(*res));
-      return std::nullopt;
-    }
+    if (!res)
+      return no_answer(res.error(),
+                       failure_text(cli, res.error(), spec.https()));
+    if (res->status != 200)
+      return bad_status(*res);
     return std::move(res->body);
   }
 
-  /// Whether the endpoint answered at all.
+  /// The body of a 200 answer to `path`; on anything else every call is
+  /// answered with the failure and nothing is returned.
+  std::optional<std::string> post(httplib::Client& cli, const char* path,
+                                  const std::string& body,
+                                  std::vector<call>& calls, bool& answered) {
+    auto posted = post(cli, path, body, answered);
+    if (auto* failure = std::get_if<endpoint_answer>(&posted)) {
+      answer_all(calls, *failure);
+      return std::nullopt;
+    }
+    return std::move(std::get<std::string>(posted));
+  }
+
+  /// Whether the endpoint answered at all. The request's deadline is the
+  /// timeout from now; on a state-only endpoint, the targets are held from
+  /// the send until an answer says the request is over (anything but a
+  /// lost answer), else until the deadline plus the margin.
   bool send_apply(httplib::Client& cli, std::vector<call>& calls) {
     std::vector<instruction> xs;
     xs.reserve(calls.size());
     for (auto& c : calls)
       xs.push_back(c.x);
+    auto deadline = std::chrono::system_clock::now() + spec.timeout;
+    auto until = steady::now() + spec.timeout + spec.deadline_margin;
+    auto not_after = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       deadline.time_since_epoch())
+                       .count();
+    hold_reads(calls, until);
     bool answered = false;
-    auto body = post(cli, "/v1/apply", endpoint::encode_apply_request(xs),
-                     calls, answered);
-    if (!body)
+    auto posted = post(cli, "/v1/apply",
+                       endpoint::encode_apply_request(xs, not_after), answered);
+    if (auto* failure = std::get_if<endpoint_answer>(&posted)) {
+      if (failure->outcome != status::lost)
+        release_reads(calls, until);
+      answer_all(calls, *failure);
       return answered;
-    auto parsed = endpoint::parse_apply_response(*body, xs);
+    }
+    release_reads(calls, until);
+    auto& body = std::get<std::string>(posted);
+    auto parsed = endpoint::parse_apply_response(body, xs);
     if (!parsed) {
       answer_all(calls, failed(status::violation,
                                "apply answer: " + parsed.error().to_string()));

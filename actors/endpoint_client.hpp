@@ -8,6 +8,13 @@
 // caller (a DEVICE or SERVICE actor) hands it to its own mailbox. A slow
 // endpoint only fills its own queue.
 //
+// Every apply carries its deadline, `not_after` = now + the timeout
+// (docs/endpoints.md, "Deadlines"). For a state-only endpoint, the targets
+// of an apply that got no answer are not read before that deadline plus
+// `deadline_margin`: the reads wait in the queue (other calls go on), so
+// that the read before a resend comes when the lost apply can no longer
+// take effect.
+//
 // No CAF and no httplib in this header.
 #pragma once
 
@@ -67,7 +74,8 @@ public:
   void apply(instruction x, endpoint_callback done);
 
   /// Queues a read of `target` for `POST /v1/read`; `done` runs once, on a
-  /// client thread.
+  /// client thread. Sent no earlier than the deadline (plus margin) of the
+  /// last apply to `target` that got no answer, on a state-only endpoint.
   void read(endpoint::target_ref target, endpoint_callback done);
 
 private:

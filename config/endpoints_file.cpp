@@ -132,10 +132,11 @@ std::optional<invalid_input> check_tls(const endpoint_spec& x) {
 
 outcome<endpoint_spec> read_endpoint(const json& x, const std::string& field,
                                      const std::string& base_dir) {
-  if (auto problem = check_object(x, field,
-                                  {"url", "token_file", "idempotent", "ca_file",
-                                   "client_cert", "client_key", "timeout_ms",
-                                   "max_batch", "connections"}))
+  if (auto problem
+      = check_object(x, field,
+                     {"url", "token_file", "idempotent", "ca_file",
+                      "client_cert", "client_key", "timeout_ms",
+                      "deadline_margin_ms", "max_batch", "connections"}))
     return *problem;
   endpoint_spec result;
   result.name = field;
@@ -174,6 +175,12 @@ outcome<endpoint_spec> read_endpoint(const json& x, const std::string& field,
   if (!timeout)
     return timeout.error();
   result.timeout = std::chrono::milliseconds{timeout.value()};
+  auto margin = optional_integer(x, field, "deadline_margin_ms", 0,
+                                 max_timeout_ms,
+                                 result.deadline_margin.count());
+  if (!margin)
+    return margin.error();
+  result.deadline_margin = std::chrono::milliseconds{margin.value()};
   auto batch = optional_integer(x, field, "max_batch", 1,
                                 static_cast<int64_t>(endpoint::max_batch),
                                 static_cast<int64_t>(result.max_batch));

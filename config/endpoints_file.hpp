@@ -31,8 +31,14 @@ struct endpoint_spec {
   std::string ca_file;
   std::string client_cert;
   std::string client_key;
-  /// Per request: connect, send, and wait for the answer each.
+  /// Per request: connect, send, and wait for the answer each. Also an
+  /// apply's deadline: it must not take effect later than this after it
+  /// was sent (`not_after`, docs/endpoints.md, "Deadlines").
   std::chrono::milliseconds timeout{5000};
+  /// State-only endpoints: after an apply got no answer, how long past its
+  /// deadline its targets are not read (the clock difference allowed
+  /// between node and endpoint, and the endpoint's commit time).
+  std::chrono::milliseconds deadline_margin{1000};
   /// Instructions (or targets) per request, 1 to 256. The protocol's
   /// maximum by default: a client sends what is queued and never waits to
   /// fill a batch, so a short queue costs no latency, while a long one

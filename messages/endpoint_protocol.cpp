@@ -1,6 +1,7 @@
 #include "messages/endpoint_protocol.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -8,6 +9,7 @@
 #include "messages/id_rules.hpp"
 #include "messages/instruction_digest.hpp"
 #include "messages/json_input.hpp"
+#include "messages/utc_time.hpp"
 
 namespace onset {
 inline namespace messages {
@@ -116,17 +118,14 @@ std::string encode_batch(const char* key, const std::vector<T>& xs, F to_json) {
   return json{{key, std::move(items)}}.dump();
 }
 
-/// The elements of `{"KEY": [...]}`, 1 to max_batch of them (`expected`,
-/// when not 0, is the count they must have: what they answer), each read by
-/// `element(json, field, index)`.
+/// The elements of the array `KEY` of `doc`, 1 to max_batch of them
+/// (`expected`, when not 0, is the count they must have: what they
+/// answer), each read by `element(json, field, index)`.
 template <class T, class F>
-outcome<std::vector<T>> parse_batch(std::string_view body, const char* key,
-                                    size_t expected, const char* what,
-                                    F element) {
-  auto doc = parse_object(body, {key});
-  if (!doc)
-    return doc.error();
-  auto items = batch_array(doc.value(), key);
+outcome<std::vector<T>> batch_elements(const json& doc, const char* key,
+                                       size_t expected, const char* what,
+                                       F element) {
+  auto items = batch_array(doc, key);
   if (!items)
     return items.error();
   auto& xs = *items.value();
@@ -146,6 +145,43 @@ outcome<std::vector<T>> parse_batch(std::string_view body, const char* key,
     result.push_back(std::move(x).value());
   }
   return result;
+}
+
+/// The elements of `{"KEY": [...]}`, as `batch_elements` reads them.
+template <class T, class F>
+outcome<std::vector<T>> parse_batch(std::string_view body, const char* key,
+                                    size_t expected, const char* what,
+                                    F element) {
+  auto doc = parse_object(body, {key});
+  if (!doc)
+    return doc.error();
+  return batch_elements<T>(doc.value(), key, expected, what, element);
+}
+
+/// The optional RFC 3339 UTC time `key` of `obj`, in milliseconds since
+/// the Unix epoch (fraction digits past the third are dropped).
+outcome<std::optional<int64_t>> optional_time_ms(const json& obj,
+                                                 const char* key) {
+  auto i = obj.find(key);
+  if (i == obj.end())
+    return std::optional<int64_t>{};
+  if (!i->is_string())
+    return invalid_input{key, "must be a string (an RFC 3339 UTC time such "
+                              "as 2026-12-01T00:00:00.000Z), not "
+                                + json_input::type_name(*i)};
+  auto text = i->get<std::string>();
+  utc_time::parse_problem problem;
+  auto seconds = utc_time::parse_rfc3339(text, &problem);
+  if (!seconds)
+    return invalid_input{key, problem.reason};
+  int64_t ms = 0;
+  if (text.size() > 19 && text[19] == '.')
+    for (size_t pos = 20, scale = 100; scale > 0; ++pos, scale /= 10) {
+      if (pos >= text.size() || text[pos] < '0' || text[pos] > '9')
+        break;
+      ms += (text[pos] - '0') * static_cast<int64_t>(scale);
+    }
+  return std::optional<int64_t>{seconds->seconds * 1000 + ms};
 }
 
 outcome<uint64_t> required_seq(const json& obj, const std::string& parent,
@@ -620,14 +656,43 @@ outcome<stream_id> parse_stream_id(std::string_view text, const target& to,
   return result;
 }
 
-std::string encode_apply_request(const std::vector<instruction>& xs) {
-  return encode_batch("instructions", xs, instruction_to_json);
+std::string time_ms_to_rfc3339(int64_t ms) {
+  auto seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  char fraction[8];
+  std::snprintf(fraction, sizeof(fraction), ".%03lld",
+                static_cast<long long>(ms - seconds * 1000));
+  auto text = utc_time{seconds}.to_rfc3339();
+  text.insert(text.size() - 1, fraction);
+  return text;
+}
+
+std::string encode_apply_request(const std::vector<instruction>& xs,
+                                 std::optional<int64_t> not_after_ms) {
+  auto items = json::array();
+  for (auto& x : xs)
+    items.push_back(instruction_to_json(x));
+  json doc{{"instructions", std::move(items)}};
+  if (not_after_ms)
+    doc["not_after"] = time_ms_to_rfc3339(*not_after_ms);
+  return doc.dump();
 }
 
 outcome<std::vector<apply_item>> parse_apply_request(std::string_view body) {
-  return parse_batch<apply_item>(body, "instructions", 0, "",
+  auto doc = parse_object(body, {"not_after", "instructions"});
+  if (!doc)
+    return doc.error();
+  auto not_after = optional_time_ms(doc.value(), "not_after");
+  if (!not_after)
+    return not_after.error();
+  auto items
+    = batch_elements<apply_item>(doc.value(), "instructions", 0, "",
                                  [](const json& x, const std::string& field,
                                     size_t) { return item_from(x, field); });
+  if (!items)
+    return items.error();
+  for (auto& item : items.value())
+    item.not_after_ms = not_after.value();
+  return items;
 }
 
 std::string encode_apply_response(const std::vector<apply_result>& xs) {

@@ -45,6 +45,10 @@ struct apply_item {
   instruction x;
   /// content_digest(x), 32 bytes (hex on the wire).
   std::string digest;
+  /// The request's deadline (`not_after`), in milliseconds since the Unix
+  /// epoch, UTC: the endpoint must not perform `x` once its clock is past
+  /// it (docs/endpoints.md, "Deadlines"). Nullopt: the request had none.
+  std::optional<int64_t> not_after_ms;
 };
 
 /// A target as a read names it: `device/MFP-1`, or `service/S` with the
@@ -120,14 +124,22 @@ outcome<target> parse_target(std::string_view text, const std::string& field);
 
 // -- POST /v1/apply ----------------------------------------------------------
 
-/// The request body for `xs` (each with its digest computed here).
-/// REQUIRES: 1 <= xs.size() <= max_batch.
-std::string encode_apply_request(const std::vector<instruction>& xs);
+/// The request body for `xs` (each with its digest computed here), with
+/// the deadline `not_after_ms` (milliseconds since the Unix epoch) when
+/// given. REQUIRES: 1 <= xs.size() <= max_batch.
+std::string
+encode_apply_request(const std::vector<instruction>& xs,
+                     std::optional<int64_t> not_after_ms = std::nullopt);
 
 /// Refuses a body that is not an apply request of 1 to max_batch
 /// instructions, each with a valid stream, seq >= 1, a 64-hex digest, a
-/// known kind that fits its target and the fields its kind needs.
+/// known kind that fits its target and the fields its kind needs, and an
+/// optional `not_after` (an RFC 3339 UTC time), which every item carries.
 outcome<std::vector<apply_item>> parse_apply_request(std::string_view body);
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`: `ms` milliseconds since the Unix epoch, as
+/// `not_after` is written.
+std::string time_ms_to_rfc3339(int64_t ms);
 
 std::string encode_apply_response(const std::vector<apply_result>& xs);
 

@@ -171,10 +171,30 @@ endpoint_core::apply_in(persistence::write_txn& txn,
   return results;
 }
 
+std::optional<apply_result>
+endpoint_core::past_deadline(const endpoint::apply_item& item) const {
+  if (!item.not_after_ms)
+    return std::nullopt;
+  auto late = now_ms() - *item.not_after_ms;
+  if (late <= 0)
+    return std::nullopt;
+  auto& x = item.x;
+  log::info("fleet.deadline_passed", {{"stream", x.stream.to_string()},
+                                      {"seq", x.seq},
+                                      {"late_ms", late}});
+  auto r = result_for(x, outcome_kind::retry_later);
+  r.reason = "deadline_passed: not_after "
+             + endpoint::time_ms_to_rfc3339(*item.not_after_ms) + " passed "
+             + std::to_string(late) + " ms before the endpoint came to it";
+  return r;
+}
+
 result<apply_result>
 endpoint_core::apply_one(persistence::write_txn& txn,
                          const endpoint::apply_item& item) {
   auto& x = item.x;
+  if (auto late = past_deadline(item))
+    return std::move(*late);
   if (options_.idempotent) {
     auto settled = check_key(txn, item);
     if (!settled)

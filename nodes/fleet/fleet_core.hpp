@@ -51,7 +51,9 @@ public:
 
   /// Applies `xs` in order, in one write transaction (shared with the
   /// applies of other threads waiting meanwhile) committed before this
-  /// returns; one result per instruction.
+  /// returns; one result per instruction. An instruction whose deadline
+  /// (`not_after_ms`) has passed when its turn comes in that transaction
+  /// is `retry_later` (`deadline_passed`), with nothing performed.
   persistence::result<std::vector<endpoint::apply_result>>
   apply(const std::vector<endpoint::apply_item>& xs);
 
@@ -80,6 +82,11 @@ private:
            const std::vector<endpoint::apply_item>& xs);
   persistence::result<endpoint::apply_result>
   apply_one(persistence::write_txn& txn, const endpoint::apply_item& item);
+  /// `retry_later` if the request's deadline has passed (docs/endpoints.md,
+  /// "Deadlines"): checked in the transaction that would perform `item`,
+  /// right before it, so that a request held anywhere before is caught.
+  std::optional<endpoint::apply_result>
+  past_deadline(const endpoint::apply_item& item) const;
   /// Whether `x` is already settled by the stream's record: an
   /// already_applied, conflict or out_of_order result, or nullopt when `x`
   /// is the next seq.

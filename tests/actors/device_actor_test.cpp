@@ -638,6 +638,38 @@ CAF_TEST(a state only endpoint is read and an effect present is not resent) {
   CAF_CHECK_EQUAL(mirror().firmware, fw("3.2.1"));
 }
 
+CAF_TEST(a stale apply landing after the client gave up is not performed) {
+  start(state_only, false);
+  fake_endpoint::script stale;
+  stale.hold = 1;
+  stale.hold_for = std::chrono::milliseconds{700};
+  state_only.set_script(stale);
+  check_transient(apply(firmware(1)), "answer lost");
+  CAF_MESSAGE("the first apply lands past its deadline: not performed");
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_REQUIRE(state_only.await_held(1));
+  CAF_CHECK_EQUAL(state_only.performed(s1, 1), 1);
+  CAF_CHECK_EQUAL(mirror().firmware, fw("3.2.1"));
+}
+
+CAF_TEST(the read before a resend waits until the deadline of the lost apply) {
+  start(state_only, false);
+  fake_endpoint::script stale;
+  stale.hold = 1;
+  stale.hold_for = std::chrono::milliseconds{600};
+  // An endpoint that performs late applies: only the wait protects it.
+  stale.ignore_deadline = true;
+  state_only.set_script(stale);
+  check_transient(apply(firmware(1)), "answer lost");
+  auto not_after = state_only.last_not_after();
+  CAF_MESSAGE("the stale apply lands before the read: the effect is found");
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_REQUIRE(state_only.await_held(1));
+  CAF_CHECK_EQUAL(state_only.performed(s1, 1), 1);
+  CAF_REQUIRE(not_after);
+  CAF_CHECK_GREATER_OR_EQUAL(state_only.last_read_at(), *not_after + 500);
+}
+
 CAF_TEST(a state only endpoint whose read back differs refuses the step) {
   start(state_only, false);
   fake_endpoint::script nothing;

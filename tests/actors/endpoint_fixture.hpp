@@ -75,7 +75,7 @@ struct endpoint_fixture {
     store = nullptr;
   }
 
-  /// An endpoint of the fake server `x`, with a short timeout.
+  /// An endpoint of the fake server `x`, with a short timeout and margin.
   static config::endpoint_spec spec_of(const fake_endpoint& x,
                                        bool idempotent = true,
                                        std::string name = "printers") {
@@ -85,6 +85,7 @@ struct endpoint_fixture {
     result.token = fake_endpoint::token;
     result.idempotent = idempotent;
     result.timeout = std::chrono::milliseconds{400};
+    result.deadline_margin = std::chrono::milliseconds{500};
     result.max_batch = 16;
     result.connections = 2;
     return result;

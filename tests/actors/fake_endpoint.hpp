@@ -9,6 +9,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,14 @@ public:
     bool no_effect = false;
     /// Before every answer.
     std::chrono::milliseconds delay{0};
+    /// Hold the next N applies for `hold_for` before performing them (a
+    /// request queued at a slow or paused endpoint), past the client's
+    /// timeout: the client gives up while they are still to come.
+    int hold = 0;
+    std::chrono::milliseconds hold_for{700};
+    /// Perform an apply whose `not_after` has passed (an endpoint that
+    /// breaks docs/endpoints.md, "Deadlines"), instead of `retry_later`.
+    bool ignore_deadline = false;
   };
 
   /// `state_only`: keeps no per-stream record, performs every apply.
@@ -130,6 +139,42 @@ public:
     return read_requests_;
   }
 
+  /// Held applies (script::hold) that have been dealt with.
+  int held_done() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return held_done_;
+  }
+
+  /// The deadline of the last apply request come (held or not), ms since
+  /// the Unix epoch.
+  std::optional<int64_t> last_not_after() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return last_not_after_;
+  }
+
+  /// When the last read request came, ms since the Unix epoch.
+  int64_t last_read_at() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return last_read_at_;
+  }
+
+  static int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
+      .count();
+  }
+
+  /// Waits up to 10 s until `n` held applies have been dealt with.
+  bool await_held(int n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (held_done() < n) {
+      if (std::chrono::steady_clock::now() > deadline)
+        return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    }
+    return true;
+  }
+
 private:
   bool authorized(const httplib::Request& req, httplib::Response& res) {
     if (req.get_header_value("Authorization") == std::string{"Bearer "} + token)
@@ -211,6 +256,12 @@ private:
     endpoint::apply_result r;
     r.stream = x.stream;
     r.seq = x.seq;
+    if (item.not_after_ms && now_ms() > *item.not_after_ms
+        && !script_.ignore_deadline) {
+      r.outcome = endpoint::outcome_kind::retry_later;
+      r.reason = "deadline_passed";
+      return r;
+    }
     if (script_.retry_later > 0) {
       --script_.retry_later;
       r.outcome = endpoint::outcome_kind::retry_later;
@@ -268,10 +319,22 @@ private:
       bad_request(res, parsed.error());
       return;
     }
+    std::chrono::milliseconds held{0};
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      last_not_after_ = parsed.value().front().not_after_ms;
+      if (script_.hold > 0) {
+        --script_.hold;
+        held = script_.hold_for;
+      }
+    }
+    std::this_thread::sleep_for(held);
     std::chrono::milliseconds wait{0};
     std::string body;
     {
       std::lock_guard<std::mutex> guard{mtx_};
+      if (held.count() > 0)
+        ++held_done_;
       ++apply_requests_;
       largest_batch_ = std::max(largest_batch_, parsed.value().size());
       wait = script_.delay;
@@ -305,6 +368,7 @@ private:
     {
       std::lock_guard<std::mutex> guard{mtx_};
       ++read_requests_;
+      last_read_at_ = now_ms();
       wait = script_.delay;
       std::vector<endpoint::target_state> states;
       for (auto& ref : parsed.value())
@@ -326,6 +390,9 @@ private:
   int apply_requests_ = 0;
   size_t largest_batch_ = 0;
   int read_requests_ = 0;
+  int held_done_ = 0;
+  std::optional<int64_t> last_not_after_;
+  int64_t last_read_at_ = 0;
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;

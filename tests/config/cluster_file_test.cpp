@@ -289,6 +289,7 @@ CAF_TEST(an endpoints file is read as written with its defaults) {
   doc["printers_by_customer"]["acme"]["max_batch"] = 256;
   doc["printers_by_customer"]["acme"]["connections"] = 4;
   doc["printers_by_customer"]["acme"]["timeout_ms"] = 1500;
+  doc["printers_by_customer"]["acme"]["deadline_margin_ms"] = 250;
   doc["services"]["data_backup"] = endpoint("http://backup.local:9000");
   auto result = parse(doc);
   CAF_REQUIRE(result);
@@ -297,6 +298,7 @@ CAF_TEST(an endpoints file is read as written with its defaults) {
   CAF_CHECK_EQUAL(spec.printers.token, "s3cret");
   CAF_CHECK(spec.printers.idempotent);
   CAF_CHECK_EQUAL(spec.printers.timeout.count(), 5000);
+  CAF_CHECK_EQUAL(spec.printers.deadline_margin.count(), 1000);
   auto& acme = spec.for_customer("acme");
   CAF_CHECK_EQUAL(acme.name, "printers_by_customer.acme");
   CAF_CHECK(acme.https());
@@ -304,6 +306,7 @@ CAF_TEST(an endpoints file is read as written with its defaults) {
   CAF_CHECK_EQUAL(acme.max_batch, 256u);
   CAF_CHECK_EQUAL(acme.connections, 4u);
   CAF_CHECK_EQUAL(acme.timeout.count(), 1500);
+  CAF_CHECK_EQUAL(acme.deadline_margin.count(), 250);
   CAF_CHECK_EQUAL(spec.for_customer("globex").name, "printers");
   CAF_CHECK_EQUAL(spec.for_service("data_backup").url,
                   "http://backup.local:9000");
@@ -342,6 +345,9 @@ CAF_TEST(a bad endpoints file is refused naming the field) {
   doc = good();
   doc["printers"]["connections"] = 0;
   check_refused(doc, "printers.connections", "");
+  doc = good();
+  doc["printers"]["deadline_margin_ms"] = -1;
+  check_refused(doc, "printers.deadline_margin_ms", "");
   doc = good();
   doc["printers"]["idempotent"] = "yes";
   check_refused(doc, "printers.idempotent", "true or false");

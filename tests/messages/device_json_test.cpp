@@ -135,6 +135,42 @@ CAF_TEST(an apply request survives a round trip with its digests) {
   CAF_CHECK_EQUAL(parsed.value()[1].x.stream.contract, contract_id{"C>1@x"});
 }
 
+CAF_TEST(an apply request carries its deadline to every instruction) {
+  auto sent = std::vector<instruction>{firmware_step(), prepare_step()};
+  int64_t not_after = 1796610367123; // 2026-12-07T02:26:07.123Z
+  auto request = ep::encode_apply_request(sent, not_after);
+  CAF_CHECK_EQUAL(
+    nlohmann::json::parse(request).at("not_after").get<std::string>(),
+    "2026-12-07T02:26:07.123Z");
+  auto parsed = ep::parse_apply_request(request);
+  CAF_REQUIRE(parsed);
+  for (auto& item : parsed.value())
+    CAF_CHECK_EQUAL(item.not_after_ms, std::optional<int64_t>{not_after});
+  CAF_MESSAGE("without not_after there is no deadline");
+  parsed = ep::parse_apply_request(ep::encode_apply_request(sent));
+  CAF_REQUIRE(parsed);
+  CAF_CHECK(!parsed.value()[0].not_after_ms);
+  CAF_MESSAGE("a fraction is read to the millisecond, none is .000");
+  auto x = nlohmann::json::parse(request);
+  x["not_after"] = "2026-12-07T02:26:07.1239Z";
+  parsed = ep::parse_apply_request(x.dump());
+  CAF_REQUIRE(parsed);
+  CAF_CHECK_EQUAL(parsed.value()[0].not_after_ms,
+                  std::optional<int64_t>{not_after});
+  x["not_after"] = "2026-12-07T02:26:07Z";
+  parsed = ep::parse_apply_request(x.dump());
+  CAF_REQUIRE(parsed);
+  CAF_CHECK_EQUAL(parsed.value()[0].not_after_ms,
+                  std::optional<int64_t>{not_after - 123});
+  CAF_CHECK_EQUAL(ep::time_ms_to_rfc3339(0), "1970-01-01T00:00:00.000Z");
+  x["not_after"] = 1796610367123;
+  check_request_refused(x, "not_after", "must be a string");
+  x["not_after"] = "2026-12-07T02:26:07.123+01:00";
+  check_request_refused(x, "not_after", "not in UTC");
+  x["not_after"] = "tomorrow";
+  check_request_refused(x, "not_after", "RFC 3339");
+}
+
 CAF_TEST(an apply request that does not follow the protocol is refused) {
   auto x = request_of(firmware_step());
   check_request_refused(x.at("instructions"), "document",

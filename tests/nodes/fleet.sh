@@ -115,6 +115,24 @@ expect_outcomes() {
   [ "$got" = "$*" ] || fail "outcomes '$got', expected '$*': $BODY"
 }
 
+# apply_until NOT_AFTER INSTRUCTION...: posts them as one batch with the
+# deadline NOT_AFTER.
+apply_until() {
+  local not_after=$1
+  shift
+  printf '%s\n' "$@" \
+    | jq -cs --arg t "$not_after" '{not_after: $t, instructions: .}' \
+      >"$WORK/req.json"
+  call POST /v1/apply "$WORK/req.json"
+}
+
+# in_ms MS: the RFC 3339 UTC time MS milliseconds from now.
+in_ms() {
+  local ms=$(($(date +%s%3N) + $1))
+  date -u -d "@$((ms / 1000)).$(printf %03d $((ms % 1000)))" \
+    +%Y-%m-%dT%H:%M:%S.%3NZ
+}
+
 S1='C-1>device/MFP-0001'
 FW=$(instr "$S1" 1 firmware MFP-0001 '{"firmware":"3.2.1"}')
 APPS=$(instr "$S1" 2 apps MFP-0001 '{"apps":["backup-agent"]}')
@@ -329,5 +347,34 @@ jq -e --arg s "$S7" '.clean == false
        | .duplicated == [1] and .effects == 3 and .gaps == [])' \
   "$WORK/audit2.json" >/dev/null || fail "audit2: $(cat "$WORK/audit2.json")"
 stop_fleet
+
+step "deadlines: an apply held past its not_after is not performed"
+D3=$WORK/data-deadline
+start_fleet "$D3" --state-only --latency 1000
+S8='C-8>device/MFP-0101'
+FW8=$(instr "$S8" 1 firmware MFP-0101 '{"firmware":"3.3.0"}')
+call GET /v1/printers/MFP-0101
+BEFORE=$(jq -r .firmware <<<"$BODY")
+[ "$BEFORE" != 3.3.0 ] || fail "MFP-0101 already runs 3.3.0"
+# Valid when it arrives, passed once the request waited its second.
+apply_until "$(in_ms 300)" "$FW8"
+expect_outcomes retry_later
+jq -e '.results[0].reason | startswith("deadline_passed")' <<<"$BODY" \
+  >/dev/null || fail "reason of a late apply: $BODY"
+grep -q "fleet\.deadline_passed stream=$S8 seq=1" "$FLEET_LOG" \
+  || fail "no fleet.deadline_passed logged"
+call GET /v1/printers/MFP-0101
+[ "$(jq -r .firmware <<<"$BODY")" = "$BEFORE" ] \
+  || fail "a late apply changed the printer: $BODY"
+apply_until "$(in_ms 10000)" "$FW8"
+expect_outcomes applied
+apply_until "tomorrow" "$FW8"
+[ "$STATUS" = 400 ] && jq -e '.message | startswith("not_after")' \
+  <<<"$BODY" >/dev/null || fail "a bad not_after answered $STATUS: $BODY"
+stop_fleet
+"$FLEET_BIN" audit --data-dir "$D3" --json >"$WORK/audit3.json" \
+  || fail "audit after the late apply: $(cat "$WORK/audit3.json")"
+jq -e --arg s "$S8" '(.streams[] | select(.stream == $s) | .effects == 1)' \
+  "$WORK/audit3.json" >/dev/null || fail "audit3: $(cat "$WORK/audit3.json")"
 
 echo "ok [$TEST_NAME]"
