@@ -78,10 +78,12 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
 
 void on_ack(contract_self self, uint64_t requested, const instruction_ack& ack);
 
-/// Sends `x`, acknowledged before, once more: no permit, no resend of its
-/// own (if it is lost, the pending step's resend meets the gap again).
-void transmit_again(contract_self self, const instruction& x) {
+/// Sends `x`, acknowledged before, once more, marked so
+/// (`instruction::acked_before`): no permit, no resend of its own (if it is
+/// lost, the pending step's resend meets the gap again).
+void transmit_again(contract_self self, instruction x) {
   auto& st = self->state;
+  x.acked_before = true;
   auto ok = [self, requested = x.seq](const instruction_ack& ack) {
     on_ack(self, requested, ack);
   };
@@ -96,8 +98,10 @@ void transmit_again(contract_self self, const instruction& x) {
 /// The target of `stream` is behind what it acknowledged before (a store
 /// restored from a backup, or writes lost with a relaxed sync mode): sends
 /// it again, in order, what it lost, from the outbox, which keeps
-/// instructions after their ack. The ledger already has them; their acks
-/// change nothing here. Noted in the history.
+/// instructions after their ack, each marked as acknowledged before (a
+/// receiver whose effects live at an endpoint that keeps no records takes
+/// them without performing them again). The ledger already has them; their
+/// acks change nothing here. Noted in the history.
 void resync(contract_self self, const stream_id& stream, uint64_t applied) {
   auto& st = self->state;
   auto acked = st.streams.acked(stream);

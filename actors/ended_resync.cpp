@@ -59,12 +59,14 @@ void done_one(resync_self self) {
     round_done(self);
 }
 
-/// Sends `x` to its target; `then` gets the answer. No answer, or an
+/// Sends `x`, acknowledged before, to its target, marked so
+/// (`instruction::acked_before`); `then` gets the answer. No answer, or an
 /// error a resend may change (printer off line, peer down, timeout),
 /// leaves the round not whole.
 template <class F>
-void send_to_target(resync_self self, const instruction& x, F then) {
+void send_to_target(resync_self self, instruction x, F then) {
   auto& st = self->state;
+  x.acked_before = true;
   ++st.outstanding;
   auto timeout = st.ctx->config.request_timeout;
   auto ok = [self, then](instruction_ack& ack) {

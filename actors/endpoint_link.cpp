@@ -96,6 +96,16 @@ void endpoint_link::on_read_before(const instruction& x,
     commit(a.state);
     return;
   }
+  if (x.acked_before) {
+    // This receiver acked it before its store went back: the endpoint
+    // performed it then, and a later seq changed what it wrote. Performing
+    // it again would be a duplicate, and undo that later seq.
+    log_.info("endpoint.performed_before", {{"endpoint", client_.name()},
+                                            {"stream", x.stream.to_string()},
+                                            {"seq", x.seq}});
+    commit(a.state);
+    return;
+  }
   send_apply(x);
 }
 

@@ -10,7 +10,14 @@
 //        target's state (from the answer) with the watermark, then ack
 // on a state-only endpoint:
 //   read -> effect present: commit the mirror, no apply
+//        -> acked before (`instruction::acked_before`: a resync after this
+//           receiver's store went back): commit the mirror, no apply
 //        -> else apply -> read back -> effect present: commit, else refused
+//
+// An idempotent endpoint is sent what was acked before like any step: its
+// records answer `already_applied`, or `out_of_order` if it went back too.
+// The embedded simulator performs it again: its effect went back with the
+// store.
 //
 // Answers map to the receiver core's results: refused -> `refused`;
 // retry_later, no connection, a timeout, 429, 5xx -> `transient`;

@@ -111,6 +111,13 @@ struct instruction {
   firmware_version firmware;
   std::vector<std::string> apps;
   settings values;
+  /// Set by the sender on an instruction its receiver acknowledged before,
+  /// sent again because the receiver went back behind its acks (a store
+  /// restored from an older copy): the effect was performed once. A
+  /// receiver whose effect lives outside its own store (an endpoint that
+  /// keeps no records) commits it without performing it again. Not content:
+  /// not kept in the outbox, not part of the digest, not compared by ==.
+  bool acked_before = false;
 };
 
 bool operator==(const instruction& x, const instruction& y);
@@ -137,7 +144,8 @@ typename Inspector::result_type inspect(Inspector& f, stream_id& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, instruction& x) {
   return f(caf::meta::type_name("instruction"), x.stream, x.seq, x.kind,
-           x.device, x.contract_version, x.firmware, x.apps, x.values);
+           x.device, x.contract_version, x.firmware, x.apps, x.values,
+           x.acked_before);
 }
 
 template <class Inspector>

@@ -1,4 +1,6 @@
 #define CAF_SUITE device_actor
+#include "actors/contract_supervisor.hpp"
+#include "messages/contract_json.hpp"
 #include "persistence/caf_error.hpp"
 #include "tests/actors/endpoint_fixture.hpp"
 #include "tests/actors/receiver_fixture.hpp"
@@ -13,6 +15,21 @@ using namespace std::chrono_literals;
 namespace {
 
 const setting_value on = setting_value::of_flag(true);
+
+/// Puts the receiver's watermark of `stream` back to `seq`, as a restore of
+/// its node's store from an older copy would.
+persistence::write_batch watermark_back(stream_id stream, uint64_t seq) {
+  return [stream = std::move(stream), seq](persistence::write_txn& txn) {
+    return persistence::to_error(
+      persistence::receiver_ledger::lower_applied(txn, stream, seq));
+  };
+}
+
+/// `x`, sent again by a resync: its receiver acked it before.
+instruction acked_before(instruction x) {
+  x.acked_before = true;
+  return x;
+}
 
 struct fixture : receiver_fixture {
   stream_id s1 = device_stream("C-1", "MFP-1");
@@ -194,6 +211,16 @@ CAF_TEST(a lost ack is resent and re - acked without a second effect) {
   CAF_MESSAGE("the sender's timeout fires and it resends");
   CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
   CAF_CHECK_EQUAL(effects(s1, 1), 1u);
+}
+
+CAF_TEST(the simulated printer performs again what was acked before) {
+  CAF_CHECK_EQUAL(apply(firmware(1)), ack(1));
+  CAF_MESSAGE("the store goes back: the simulated printer's state lives in "
+              "it, so the effect went back too");
+  CAF_REQUIRE(ask<atom::ok>(store, atom::write_v, watermark_back(s1, 0)));
+  CAF_CHECK_EQUAL(apply(acked_before(firmware(1))), ack(1));
+  CAF_CHECK_EQUAL(executed(s1, 1), 2u);
+  CAF_CHECK_EQUAL(watermark(s1), 1u);
 }
 
 CAF_TEST(the simulated printer refuses apps below their firmware) {
@@ -680,6 +707,196 @@ CAF_TEST(a state only endpoint whose read back differs refuses the step) {
   CAF_CHECK(is(x.error(), error_code::refused));
   check_contains(error_reason(x.error()), "read-back");
   CAF_CHECK_EQUAL(watermark(s1), 0u);
+}
+
+CAF_TEST(a state only endpoint is read and not applied what was acked before) {
+  start(state_only, false);
+  captured_log log;
+  auto toner = step(s1, 1, step_kind::settings_apply, "MFP-1");
+  toner.values = {{"telemetry.toner_level", on}};
+  auto off = step(s1, 2, step_kind::settings_revert, "MFP-1");
+  off.values = toner.values;
+  CAF_CHECK_EQUAL(apply(toner), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(apply(off), (instruction_ack{s1, 2}));
+  CAF_MESSAGE("the store goes back to seq 0; the endpoint keeps seq 2's "
+              "effect, so seq 1's is not there any more");
+  CAF_REQUIRE(ask<atom::ok>(store, atom::write_v, watermark_back(s1, 0)));
+  auto applies = state_only.apply_requests();
+  CAF_CHECK_EQUAL(apply(acked_before(toner)), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(apply(acked_before(off)), (instruction_ack{s1, 2}));
+  CAF_CHECK_EQUAL(state_only.apply_requests(), applies);
+  CAF_CHECK_EQUAL(state_only.performed(s1, 1), 1);
+  CAF_CHECK(log.contains("endpoint.performed_before"));
+  CAF_MESSAGE("the mirror is what the endpoint holds");
+  CAF_CHECK(mirror().values.empty());
+  CAF_MESSAGE("a step not acked before is applied as ever");
+  auto again = toner;
+  again.seq = 3;
+  CAF_CHECK_EQUAL(apply(again), (instruction_ack{s1, 3}));
+  CAF_CHECK_EQUAL(state_only.performed(s1, 3), 1);
+}
+
+CAF_TEST(an idempotent endpoint is sent what was acked before) {
+  start(server);
+  CAF_CHECK_EQUAL(apply(firmware(1)), (instruction_ack{s1, 1}));
+  CAF_REQUIRE(ask<atom::ok>(store, atom::write_v, watermark_back(s1, 0)));
+  auto applies = server.apply_requests();
+  CAF_MESSAGE("its records answer already_applied");
+  CAF_CHECK_EQUAL(apply(acked_before(firmware(1))), (instruction_ack{s1, 1}));
+  CAF_CHECK_EQUAL(server.apply_requests(), applies + 1);
+  CAF_CHECK_EQUAL(server.performed(s1, 1), 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// -- a devices node restored from an older copy, at a state-only endpoint ----
+
+namespace {
+
+/// The CONTRACT SUPERVISOR delivering to DEVICE and SERVICE actors at a
+/// state-only endpoint, which keeps no records: what a receiver acked
+/// before its store went back must not be performed there again.
+struct restored_fixture : http_fixture {
+  actors::service_supervisor_actor services;
+  actors::contract_supervisor_actor contracts;
+
+  restored_fixture() {
+    state_only.add_printer("MFP-2", "2.4.0");
+    start(state_only, false);
+    enroll(devices, "MFP-2");
+    services = spawn_services(options_for(
+      spec_of(state_only, false), spec_of(state_only, false, "services.*")));
+    auto ctx = std::make_shared<actors::contract_context>();
+    ctx->cat = cat;
+    ctx->env = env.get();
+    ctx->store = store;
+    ctx->devices = caf::actor_cast<actors::device_actor>(devices);
+    ctx->services = caf::actor_cast<actors::service_actor>(services);
+    ctx->config.request_timeout = std::chrono::seconds{5};
+    ctx->config.resend_base = std::chrono::milliseconds{100};
+    ctx->config.resend_cap = std::chrono::seconds{1};
+    ctx->config.step_deadline = std::chrono::seconds{60};
+    ctx->config.timer_poll = std::chrono::seconds{1};
+    ctx->now = [] { return *utc_time::parse_rfc3339("2026-11-30T00:00:00Z"); };
+    contracts = sys->spawn(actors::contract_supervisor_behavior,
+                           std::shared_ptr<const actors::contract_context>{ctx},
+                           devices);
+    spawned.push_back(caf::actor_cast<caf::actor>(contracts));
+  }
+
+  ~restored_fixture() {
+    services = nullptr;
+    contracts = nullptr;
+  }
+
+  void submit(const std::string& id, uint64_t version,
+              const std::string& services_json, const std::string& dev) {
+    auto doc = parse_contract(
+      R"({"id":")" + id + R"(","version":)" + std::to_string(version)
+        + R"(,"customer":"acme","start":"2026-11-01T00:00:00Z",)"
+        + R"("end":"2027-12-01T00:00:00Z","devices":[")" + dev
+        + R"("],"services":)" + services_json + "}",
+      *cat);
+    CAF_REQUIRE(doc);
+    CAF_REQUIRE(ask<submit_result>(contracts, atom::submit_v, doc.value()));
+  }
+
+  contract_view contract(const std::string& id) {
+    auto v = ask<contract_view>(contracts, atom::get_v, contract_id{id});
+    CAF_REQUIRE(v);
+    return std::move(*v);
+  }
+
+  /// Waits up to 20 s for `done`.
+  template <class F>
+  bool eventually(F done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline)
+        return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    return true;
+  }
+
+  /// Contract `id` on printer `dev` with nothing pending, in `state`.
+  bool settled(const std::string& id, contract_state state) {
+    auto v = contract(id);
+    if (v.summary.state != state)
+      return false;
+    for (auto& s : v.steps)
+      if (!s.acked)
+        return false;
+    return true;
+  }
+
+  void set_back(const stream_id& stream, uint64_t seq) {
+    CAF_REQUIRE(
+      ask<atom::ok>(store, atom::write_v, watermark_back(stream, seq)));
+  }
+
+  /// How often the endpoint performed each seq of `stream`, from 1 to `last`.
+  std::vector<int> performed(const stream_id& stream, uint64_t last) {
+    std::vector<int> result;
+    for (uint64_t seq = 1; seq <= last; ++seq)
+      result.push_back(state_only.performed(stream, seq));
+    return result;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(restored_receiver_tests, restored_fixture)
+
+CAF_TEST(a state only endpoint is not sent again what a restored receiver acked
+           before) {
+  CAF_MESSAGE("C-1 provisions MFP-1 and is cancelled: it ends");
+  submit("C-1", 1, R"({"data_backup":{}})", "MFP-1");
+  CAF_REQUIRE(
+    eventually([&] { return settled("C-1", contract_state::active); }));
+  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-1"}));
+  CAF_REQUIRE(
+    eventually([&] { return settled("C-1", contract_state::ended); }));
+  CAF_MESSAGE("C-2 provisions MFP-2, then a renewal changes its services");
+  submit("C-2", 1, R"({"data_backup":{}})", "MFP-2");
+  CAF_REQUIRE(
+    eventually([&] { return settled("C-2", contract_state::active); }));
+  submit("C-2", 2, R"({"failure_prediction":{}})", "MFP-2");
+  CAF_REQUIRE(eventually([&] {
+    return settled("C-2", contract_state::active)
+           && contract("C-2").summary.version == 2;
+  }));
+  std::vector<stream_id> streams{device_stream("C-1", "MFP-1"),
+                                 service_stream("C-1", "data_backup", "MFP-1"),
+                                 device_stream("C-2", "MFP-2")};
+  std::vector<uint64_t> acked;
+  std::vector<std::vector<int>> before;
+  for (auto& s : streams) {
+    acked.push_back(watermark(s));
+    CAF_REQUIRE_GREATER(acked.back(), 2u);
+    before.push_back(performed(s, acked.back()));
+  }
+  auto printer1 = state_only.state(printer());
+  CAF_MESSAGE("the devices node comes back on a copy from after seq 1");
+  for (auto& s : streams)
+    set_back(s, 1);
+  caf::anon_send(contracts, atom::resend_v);
+  CAF_REQUIRE(eventually([&] {
+    for (size_t i = 0; i < streams.size(); ++i)
+      if (watermark(streams[i]) != acked[i])
+        return false;
+    return true;
+  }));
+  CAF_MESSAGE("every receiver is back at its acks; nothing was performed "
+              "twice at the endpoint");
+  for (size_t i = 0; i < streams.size(); ++i) {
+    CAF_MESSAGE(streams[i].to_string());
+    CAF_CHECK_EQUAL(performed(streams[i], acked[i]), before[i]);
+  }
+  CAF_CHECK(state_only.state(printer()) == printer1);
+  CAF_CHECK_EQUAL(mirror().firmware, printer1.firmware);
+  CAF_CHECK(mirror().apps == printer1.apps);
+  CAF_CHECK(mirror().values == printer1.values);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
