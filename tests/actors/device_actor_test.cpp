@@ -798,7 +798,8 @@ struct restored_fixture : http_fixture {
         + R"("],"services":)" + services_json + "}",
       *cat);
     CAF_REQUIRE(doc);
-    CAF_REQUIRE(ask<submit_result>(contracts, atom::submit_v, doc.value()));
+    CAF_REQUIRE(
+      ask<submit_result>(contracts, atom::submit_v, doc.value(), requester{}));
   }
 
   contract_view contract(const std::string& id) {
@@ -854,7 +855,8 @@ CAF_TEST(a state only endpoint is not sent again what a restored receiver acked
   submit("C-1", 1, R"({"data_backup":{}})", "MFP-1");
   CAF_REQUIRE(
     eventually([&] { return settled("C-1", contract_state::active); }));
-  CAF_REQUIRE(ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-1"}));
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-1"}, requester{}));
   CAF_REQUIRE(
     eventually([&] { return settled("C-1", contract_state::ended); }));
   CAF_MESSAGE("C-2 provisions MFP-2, then a renewal changes its services");
