@@ -170,6 +170,8 @@ std::vector<route> all_routes() {
   auto xs = contract_routes();
   for (auto& x : printer_routes())
     xs.push_back(std::move(x));
+  for (auto& x : cluster_routes())
+    xs.push_back(std::move(x));
   return xs;
 }
 

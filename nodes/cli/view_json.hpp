@@ -7,6 +7,7 @@
 
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "messages/node_status.hpp"
 #include "messages/views.hpp"
 
 namespace onset::cli {
@@ -41,5 +42,9 @@ nlohmann::json to_json(const submit_result& x);
 
 /// `accepted`, `renewal` or `duplicate`.
 const char* outcome_name(const submit_result& x);
+
+/// `{"name", "address", "roles", "reachable", "contracts", "devices",
+/// "peers", "peers_up"}`.
+nlohmann::json to_json(const node_status& x);
 
 } // namespace onset::cli
