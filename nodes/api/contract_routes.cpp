@@ -234,6 +234,7 @@ api_response list(const api_request& req, route_context& ctx) {
   auto all = ctx.gateway.list_contracts();
   if (!all)
     return gateway_failure(all.error());
+  sort_by_id(all.value());
   for (auto& x : all.value()) {
     if (page.before_cursor(x.id.str()))
       continue;

@@ -91,6 +91,7 @@ api_response list(const api_request& req, route_context& ctx) {
   auto all = ctx.gateway.list_devices();
   if (!all)
     return gateway_failure(all.error());
+  sort_by_id(all.value());
   for (auto& x : all.value()) {
     if (page.before_cursor(x.id.str()) || !req.who.sees(x.customer.str())
         || (!customer.empty() && x.customer.str() != customer))

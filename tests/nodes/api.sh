@@ -181,6 +181,15 @@ expect 404 "no route"
 after=$(curl -sS -H "Authorization: Bearer $ADMIN" "$API/v1/contracts")
 [ "$before" = "$after" ] || fail "bad input changed the contracts"
 
+step "onset lists follow the pages: 1006 printers, pages of at most 1000"
+jq -n '[range(1; 1001) | {id: ("P-\(. + 10000)"), customer: "acme",
+  firmware: "2.4.0"}]' >"$WORK/many.json"
+run_onset 0 devices add "$WORK/many.json"
+run_onset 0 devices list --json
+[ "$(jq length <<<"$OUT")" = 1006 ] \
+  || fail "onset devices list shows $(jq length <<<"$OUT") of 1006 printers"
+[ "$(jq -r '.[-1].id' <<<"$OUT")" = P-11000 ] || fail "the last page is missing"
+
 step "a revoked token is refused at once"
 "$NODE_BIN" token --data-dir "$DATA" revoke viewer >/dev/null
 call "$VIEWER" GET /v1/contracts
