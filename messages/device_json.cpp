@@ -83,11 +83,13 @@ std::optional<invalid_input> check_device_record(const device_record& x,
 }
 
 json to_json(const device_record& x) {
-  return json{{"id", x.id.str()},
-              {"customer", x.customer.str()},
-              {"model", x.model},
-              {"firmware", x.firmware.to_string()},
-              {"apps", x.apps}};
+  json result{{"id", x.id.str()}, {"customer", x.customer.str()}};
+  // `model` is optional and never empty in the document form.
+  if (!x.model.empty())
+    result["model"] = x.model;
+  result["firmware"] = x.firmware.to_string();
+  result["apps"] = x.apps;
+  return result;
 }
 
 json to_json(const desired_state& x) {

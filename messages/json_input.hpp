@@ -23,6 +23,11 @@ using json = nlohmann::json;
 /// `document` and the byte offset.
 outcome<json> parse_document(std::string_view text);
 
+/// The deepest nesting of arrays and objects in the JSON text `text`,
+/// strings skipped; stops counting once past `limit`. Checked before parsing
+/// text from outside, so that no parse recurses without bound.
+size_t json_nesting(std::string_view text, size_t limit);
+
 /// `parent.key`, or `key` at the top.
 std::string path(const std::string& parent, const std::string& key);
 

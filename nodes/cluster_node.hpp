@@ -12,9 +12,9 @@
 namespace onset::nodes {
 
 /// Runs node `name` of `spec` until SIGTERM or SIGINT, then stops it
-/// cleanly (the GATEWAY and the NODE DIRECTORY are unpublished first).
-/// `options.gateway_host` and `options.gateway_port` are ignored: the
-/// cluster file says where the node listens. Returns the process exit code
+/// cleanly (the GATEWAY and the NODE DIRECTORY are unpublished first). The
+/// cluster file says where the node listens; a gateway node publishes its
+/// GATEWAY on loopback only (see publish_node). Returns the process exit code
 /// (1 if the node cannot start: unknown name, bad catalog, unusable data
 /// directory, address in use).
 /// REQUIRES: called from main before any other thread exists.

@@ -7,10 +7,10 @@ namespace onset::nodes {
 config::cluster_spec embedded_cluster(const node_options& options) {
   config::cluster_node me;
   me.name = "embedded";
-  me.host = options.gateway_host;
-  // The node's address, as `onset cluster` shows it, is its GATEWAY's.
-  me.port = options.gateway_port;
-  me.gateway_port = options.gateway_port;
+  // The node's address, as `onset cluster` shows it, is its HTTP API's:
+  // its GATEWAY is not published.
+  me.host = options.api.host;
+  me.port = options.api.port;
   me.roles = {config::node_role::gateway, config::node_role::contracts,
               config::node_role::devices, config::node_role::services};
   config::cluster_spec result;

@@ -1,5 +1,5 @@
 // Everything `onset-node` is told on its command line, with defaults: where
-// its data lives, where the GATEWAY listens, the catalog, and the tunables of
+// its data lives, where its HTTP API listens, the catalog, and the tunables of
 // the engine, the printers' simulator and the storage.
 #pragma once
 
@@ -17,9 +17,6 @@ namespace onset::nodes {
 
 struct node_options {
   std::string data_dir = "onset-data";
-  std::string gateway_host = "127.0.0.1";
-  /// 0: any free port (written to DATA_DIR/gateway.port either way).
-  uint16_t gateway_port = 7411;
   std::string catalog_file;
   /// The HTTP API (docs/api.md) of a node with the gateway role.
   api::api_options api;

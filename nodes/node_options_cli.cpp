@@ -37,15 +37,6 @@ void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--data-dir", x.data_dir, "Data directory (LMDB)")
     ->capture_default_str();
   app
-    .add_option("--gateway-host", x.gateway_host,
-                "Address the GATEWAY listens on")
-    ->capture_default_str();
-  app
-    .add_option("--gateway-port", x.gateway_port,
-                "GATEWAY port; 0 picks a free one (written to "
-                "DATA_DIR/gateway.port)")
-    ->capture_default_str();
-  app
     .add_option("--http-host", x.api.host,
                 "Address the HTTP API listens on (docs/api.md); beyond "
                 "loopback only with --tls-cert and --tls-key")

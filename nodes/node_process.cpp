@@ -25,9 +25,9 @@ void announce(const node_options& options, const config::cluster_spec& spec,
               const config::cluster_node& me, node_kind kind,
               const node_storage& storage, const wired_node& node,
               uint16_t gateway_port) {
-  auto gateway = gateway_port == 0
-                   ? std::string{"-"}
-                   : me.host + ":" + std::to_string(gateway_port);
+  auto gateway = gateway_port == 0 ? std::string{"-"}
+                                   : std::string{gateway_loopback} + ":"
+                                       + std::to_string(gateway_port);
   auto sync = persistence::to_string(storage.env->sync());
   if (kind == node_kind::embedded) {
     log::info("node.up", {{"name", me.name},
@@ -125,13 +125,16 @@ publish_node(caf::actor_system& sys, const wired_node& node,
       return published.error();
     }
   }
-  if (!node.gateway)
+  // Operators and contract systems come in through the HTTP API; the CAF
+  // port is for the benchmarks on the gateway node's own machine.
+  if (!node.gateway || kind == node_kind::embedded)
     return uint16_t{0};
-  auto port = mm.publish(node.gateway, me.gateway_port, me.host.c_str(), true);
+  auto port = mm.publish(node.gateway, me.gateway_port, gateway_loopback, true);
   if (!port)
     log::error("node.publish_failed",
                {{"actor", "gateway"},
-                {"address", me.host + ":" + std::to_string(me.gateway_port)},
+                {"address", std::string{gateway_loopback} + ":"
+                              + std::to_string(me.gateway_port)},
                 {"error", sys.render(port.error())}});
   return port;
 }
@@ -139,7 +142,7 @@ publish_node(caf::actor_system& sys, const wired_node& node,
 void unpublish_node(caf::actor_system& sys, const wired_node& node,
                     const config::cluster_node& me, node_kind kind,
                     uint16_t gateway_port) {
-  if (node.gateway)
+  if (node.gateway && gateway_port != 0)
     sys.middleman().unpublish(node.gateway, gateway_port);
   if (kind == node_kind::cluster)
     sys.middleman().unpublish(node.directory, me.port);

@@ -31,8 +31,15 @@ enum class node_kind { cluster, embedded };
 int run_node(const node_options& options, const config::cluster_spec& spec,
              const config::cluster_node& me, node_kind kind);
 
+/// Where a gateway node of a cluster publishes its GATEWAY (on
+/// `gateway_port`): loopback only, for the benchmarks (onset-bench,
+/// onset-chaos) on that machine. Operators and contract systems use the
+/// HTTP API.
+constexpr const char* gateway_loopback = "127.0.0.1";
+
 /// Publishes the NODE DIRECTORY on `me`'s address (a cluster node) and the
-/// GATEWAY on `me.host` and `me.gateway_port` (a `gateway` node). Returns
+/// GATEWAY on `gateway_loopback` and `me.gateway_port` (a `gateway` node of
+/// a cluster; an embedded node publishes nothing). Returns
 /// the GATEWAY's port, 0 for none; logs `node.publish_failed` and returns
 /// the error if either cannot listen.
 caf::expected<uint16_t>

@@ -134,7 +134,7 @@ void spawn_peer_links(caf::actor_system& sys, const config::cluster_spec& spec,
 }
 
 /// Name, address and roles, as `onset cluster` shows the node. A node whose
-/// port is picked at start (the embedded node, `--gateway-port 0`) shows
+/// port is picked at start (the embedded node, `--http-port 0`) shows
 /// `auto`.
 node_status identity_of(const config::cluster_node& me) {
   node_status result;

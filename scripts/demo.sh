@@ -20,6 +20,10 @@
 # `scripts/demo.sh --cluster` runs the same on the five-node local cluster of
 # deploy/cluster-local.json (ports 7411 and 7500-7504, docs/cluster.md),
 # started and stopped with scripts/local-cluster.sh, and shows its nodes.
+#
+# `onset` talks to the node's HTTP API (docs/cli.md): one node makes an
+# admin token on its first start, which `onset` finds in the data
+# directory; on the cluster the demo makes one with `onset-node token`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ONSET_BUILD_DIR:-$root/build}
@@ -83,26 +87,33 @@ trap 'stop_node; exit 130' INT TERM
 if [ -n "$cluster" ]; then
   echo "== starting the five nodes of $cluster (data and logs: $demo)"
   ONSET_NODE="$build/nodes/onset-node" "$root/scripts/local-cluster.sh" \
-    start "$demo" "$cluster" -- "${latencies[@]}"
-  gateway=127.0.0.1:$(jq -r '.nodes[] | select(.roles | index("gateway")) | .gateway_port' "$cluster")
+    start "$demo" "$cluster" -- --http-port 0 "${latencies[@]}"
+  gw=$(jq -r '.nodes[] | select(.roles | index("gateway")) | .name' "$cluster")
+  server=http://127.0.0.1:$(cat "$demo/$gw/http.port")
+  "$build/nodes/onset-node" token --data-dir "$demo/$gw" create demo \
+    --role admin >"$demo/demo.token"
+  onset_env=(ONSET_TOKEN="$(cat "$demo/demo.token")")
 else
   if [ -z "$embedded" ]; then
     start_fleet
     latencies=(--endpoints "$demo/endpoints.json")
   fi
   echo "== starting onset-node (data: $demo/data, log: $demo/node.log)"
-  "$build/nodes/onset-node" --data-dir "$demo/data" --gateway-port 0 \
+  "$build/nodes/onset-node" --data-dir "$demo/data" \
     --http-port 0 "${latencies[@]}" >"$demo/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 100); do
-    [ -s "$demo/data/gateway.port" ] && break
+    [ -s "$demo/data/http.port" ] && break
     kill -0 "$node_pid" 2>/dev/null || { cat "$demo/node.log" >&2; exit 1; }
     sleep 0.1
   done
-  gateway=127.0.0.1:$(cat "$demo/data/gateway.port")
+  [ -s "$demo/data/http.port" ] || { cat "$demo/node.log" >&2; exit 1; }
+  server=http://127.0.0.1:$(cat "$demo/data/http.port")
+  # Where the admin token the node made on its first start is.
+  onset_env=(ONSET_DATA_DIR="$demo/data")
 fi
 onset() {
-  ONSET_GATEWAY=$gateway "$build/nodes/onset" "$@"
+  env ONSET_SERVER="$server" "${onset_env[@]}" "$build/nodes/onset" "$@"
 }
 if [ -n "$cluster" ]; then
   for _ in $(seq 1 50); do

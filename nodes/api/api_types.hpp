@@ -3,6 +3,7 @@
 // for the holder of a valid token, and an `api_response` back into HTTP.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,6 +63,15 @@ constexpr long long max_page = 1000;
 
 /// The query parameter `name`, empty when absent.
 std::string query_text(const api_request& req, const std::string& name);
+
+/// Orders `xs` (items with an `id`) by id, as pages by cursor need them:
+/// the GATEWAY lists in its stores' order, which is not the ids' (a cluster
+/// concatenates its nodes' lists).
+template <class T>
+void sort_by_id(std::vector<T>& xs) {
+  std::sort(xs.begin(), xs.end(),
+            [](const T& x, const T& y) { return x.id.str() < y.id.str(); });
+}
 
 /// One page of a list ordered by id: takes items after the request's
 /// `cursor` until `limit` are taken, then says where the next page starts.

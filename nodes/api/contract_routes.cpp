@@ -160,15 +160,34 @@ api_response one(const api_request& req, route_context& ctx) {
   });
 }
 
+/// The steps of a plan as `{"steps": [...]}`.
+api_response steps_answer(cli::reply<std::vector<instruction>> steps) {
+  if (!steps)
+    return gateway_failure(steps.error());
+  auto out = json::array();
+  for (auto& x : steps.value())
+    out.push_back(to_json(x));
+  return api_response{200, json{{"steps", std::move(out)}}};
+}
+
 api_response plan(const api_request& req, route_context& ctx) {
   return on_contract(req, ctx, [&](const contract_id& id, contract_view&) {
-    auto steps = ctx.gateway.plan(id);
-    if (!steps)
-      return gateway_failure(steps.error());
-    auto out = json::array();
-    for (auto& x : steps.value())
-      out.push_back(to_json(x));
-    return api_response{200, json{{"steps", std::move(out)}}};
+    return steps_answer(ctx.gateway.plan(id));
+  });
+}
+
+/// `POST /v1/contracts/{id}/plan`: the steps the contract would send once
+/// its node restarts with the catalog in the body (docs/catalog.md), which
+/// the node checks with its own loader. Nothing changes.
+api_response plan_against(const api_request& req, route_context& ctx) {
+  auto parsed = parse_json_body(req.body);
+  if (auto* problem = std::get_if<api_response>(&parsed))
+    return std::move(*problem);
+  if (!std::get<json>(parsed).is_object())
+    return error_response(422, "invalid_input", "body",
+                          "body: a catalog document (an object)");
+  return on_contract(req, ctx, [&](const contract_id& id, contract_view&) {
+    return steps_answer(ctx.gateway.plan(id, req.body));
   });
 }
 
@@ -215,6 +234,7 @@ api_response list(const api_request& req, route_context& ctx) {
   auto all = ctx.gateway.list_contracts();
   if (!all)
     return gateway_failure(all.error());
+  sort_by_id(all.value());
   for (auto& x : all.value()) {
     if (page.before_cursor(x.id.str()))
       continue;
@@ -249,6 +269,7 @@ std::vector<route> contract_routes() {
     {"POST", "/v1/contracts/{id}/retry", action::retry, retry},
     {"GET", "/v1/contracts/{id}/history", action::read, history},
     {"GET", "/v1/contracts/{id}/plan", action::read, plan},
+    {"POST", "/v1/contracts/{id}/plan", action::read, plan_against},
   };
 }
 

@@ -1,46 +1,13 @@
 #include "nodes/api/json_body.hpp"
 
 #include "messages/id_rules.hpp"
+#include "messages/json_input.hpp"
 
 namespace onset::api {
 
-namespace {
-
-/// The deepest nesting of arrays and objects in `text`, strings skipped;
-/// stops counting past `limit`.
-size_t nesting(std::string_view text, size_t limit) {
-  size_t depth = 0;
-  size_t deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit)
-        return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-} // namespace
-
 std::variant<nlohmann::json, api_response>
 parse_json_body(std::string_view text) {
-  if (nesting(text, max_json_depth) > max_json_depth)
+  if (json_input::json_nesting(text, max_json_depth) > max_json_depth)
     return error_response(400, "invalid_input", "body",
                           "body: nested deeper than "
                             + std::to_string(max_json_depth) + " levels");

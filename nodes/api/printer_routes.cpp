@@ -91,6 +91,7 @@ api_response list(const api_request& req, route_context& ctx) {
   auto all = ctx.gateway.list_devices();
   if (!all)
     return gateway_failure(all.error());
+  sort_by_id(all.value());
   for (auto& x : all.value()) {
     if (page.before_cursor(x.id.str()) || !req.who.sees(x.customer.str())
         || (!customer.empty() && x.customer.str() != customer))
@@ -169,6 +170,8 @@ std::vector<route> printer_routes() {
 std::vector<route> all_routes() {
   auto xs = contract_routes();
   for (auto& x : printer_routes())
+    xs.push_back(std::move(x));
+  for (auto& x : cluster_routes())
     xs.push_back(std::move(x));
   return xs;
 }

@@ -30,6 +30,9 @@ std::vector<route> contract_routes();
 /// Printers, services and the catalog.
 std::vector<route> printer_routes();
 
+/// The cluster's nodes.
+std::vector<route> cluster_routes();
+
 /// Every route of the API.
 std::vector<route> all_routes();
 

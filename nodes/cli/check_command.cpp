@@ -13,6 +13,7 @@
 #include "messages/device_json.hpp"
 #include "nodes/cli/commands.hpp"
 #include "nodes/cli/read_file.hpp"
+#include "nodes/cli/server_options.hpp"
 
 namespace onset::cli {
 
@@ -54,14 +55,8 @@ void print_text(const contract& x, const catalog& cat,
   }
 }
 
-} // namespace
-
-int run_check(const check_options& options) {
-  auto cat = config::load_catalog(options.catalog_file);
-  if (!cat) {
-    std::cerr << "onset: " << cat.error().to_string() << '\n';
-    return 1;
-  }
+/// Checks the files of `options` against `cat`.
+int check_against(const check_options& options, const catalog& cat) {
   std::map<device_id, device_record> registry;
   if (!options.devices_file.empty()) {
     auto text = read_file(options.devices_file);
@@ -82,18 +77,18 @@ int run_check(const check_options& options) {
     auto text = read_file(file);
     if (!text)
       return refuse(file, {"", "cannot be read"});
-    auto contracts = parse_contracts(*text, cat.value());
+    auto contracts = parse_contracts(*text, cat);
     if (!contracts)
       return refuse(file, contracts.error());
     for (auto& x : contracts.value()) {
-      auto want = compute_desired_state(x, cat.value(), lookup);
+      auto want = compute_desired_state(x, cat, lookup);
       if (!want)
         return refuse(file, want.error());
       if (options.json)
         out.push_back(
           json{{"contract", to_json(x)}, {"desired", to_json(want.value())}});
       else
-        print_text(x, cat.value(), want.value());
+        print_text(x, cat, want.value());
     }
   }
   if (options.json)
@@ -101,14 +96,31 @@ int run_check(const check_options& options) {
   return 0;
 }
 
+} // namespace
+
+int run_check(const check_options& options) {
+  if (options.catalog_file.empty())
+    return with_server(options.server, [&](api_client& api) {
+      auto cat = node_catalog(api);
+      if (!cat)
+        return report(cat.error());
+      return check_against(options, cat.value());
+    });
+  auto cat = config::load_catalog(options.catalog_file);
+  if (!cat) {
+    std::cerr << "onset: " << cat.error().to_string() << '\n';
+    return 1;
+  }
+  return check_against(options, cat.value());
+}
+
 void add_check_command(CLI::App& app, int& rc) {
   auto o = std::make_shared<check_options>();
-  o->catalog_file = ONSET_DEFAULT_CATALOG;
   auto* check = app.add_subcommand(
-    "check", "Validate contract files offline and print the desired state "
-             "computed for each");
-  check->add_option("--catalog", o->catalog_file, "Catalog file")
-    ->capture_default_str();
+    "check", "Validate contract files and print the desired state computed "
+             "for each (offline with --catalog)");
+  check->add_option("--catalog", o->catalog_file,
+                    "Catalog file (default: the node's, from its API)");
   check->add_option("--devices", o->devices_file, "JSON file of device records")
     ->required();
   check
@@ -116,6 +128,7 @@ void add_check_command(CLI::App& app, int& rc) {
                  "Contract files (one contract or an array each)")
     ->required();
   check->add_flag("--json", o->json, "Print JSON");
+  add_server_options(*check, o->server);
   check->callback([o, &rc] { rc = run_check(*o); });
 }
 

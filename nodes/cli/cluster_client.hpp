@@ -1,6 +1,7 @@
-// The one question `onset cluster` asks the GATEWAY: every node of the
-// cluster and its status. Keeps CAF out of the command file; the connect
-// and the request each wait at most `timeout`.
+// Every node of the cluster and its status, asked of a gateway node's
+// loopback CAF port (the benchmarks' local clusters; `onset cluster` asks
+// the HTTP API). Keeps CAF out of the caller; the connect and the request
+// each wait at most `timeout`.
 #pragma once
 
 #include <chrono>

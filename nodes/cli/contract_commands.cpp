@@ -1,9 +1,10 @@
 // `onset submit`, `onset start`, `onset cancel`, `onset retry`: the contract
-// events an operator injects through the GATEWAY.
+// events an operator injects through the node's API.
 #include "nodes/cli/commands.hpp"
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -11,8 +12,8 @@
 #include "config/catalog_loader.hpp"
 #include "messages/contract_json.hpp"
 #include "nodes/cli/exit_code.hpp"
-#include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/output.hpp"
+#include "nodes/cli/server_options.hpp"
 #include "nodes/cli/view_json.hpp"
 
 namespace onset::cli {
@@ -20,8 +21,9 @@ namespace onset::cli {
 namespace {
 
 struct contract_options {
-  gateway_options gateway;
-  std::string catalog_file = ONSET_DEFAULT_CATALOG;
+  server_options server;
+  /// `onset submit --catalog FILE`; empty: the node's (GET /v1/catalog).
+  std::string catalog_file;
   std::string file;
   std::string id;
   std::string event_id;
@@ -29,21 +31,31 @@ struct contract_options {
 };
 
 int run_submit(const contract_options& o) {
-  auto cat = config::load_catalog(o.catalog_file);
-  if (!cat) {
-    std::cerr << "onset: " << cat.error().to_string() << '\n';
-    return exit_refused;
-  }
   std::string text;
   if (!read_input(o.file, text))
     return exit_refused;
-  // Checked here first, so that a bad document is refused with its field
-  // before anything is sent; the gateway checks again.
-  auto docs = parse_contracts(text, cat.value());
-  if (!docs)
-    return refuse_input(docs.error());
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
-    auto results = gw.submit(std::move(docs.value()));
+  std::optional<catalog> local;
+  if (!o.catalog_file.empty()) {
+    auto cat = config::load_catalog(o.catalog_file);
+    if (!cat) {
+      std::cerr << "onset: " << cat.error().to_string() << '\n';
+      return exit_refused;
+    }
+    local = std::move(cat.value());
+  }
+  return with_server(o.server, [&](api_client& api) {
+    if (!local) {
+      auto cat = node_catalog(api);
+      if (!cat)
+        return report(cat.error());
+      local = std::move(cat.value());
+    }
+    // Checked here first, so that a bad document is refused with its field
+    // before anything is sent; the node checks again.
+    auto docs = parse_contracts(text, *local);
+    if (!docs)
+      return refuse_input(docs.error());
+    auto results = api.submit(docs.value());
     if (!results)
       return report(results.error());
     if (o.json) {
@@ -64,7 +76,7 @@ int run_submit(const contract_options& o) {
 template <class Request>
 int run_event(const contract_options& o, const std::string& what,
               Request request) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto answer = request(gw, contract_id{o.id});
     if (!answer)
       return report(answer.error());
@@ -84,11 +96,11 @@ void add_contract_commands(CLI::App& app, int& rc) {
     ->required()
     ->check(CLI::ExistingFile);
   submit
-    ->add_option("--catalog", o->catalog_file, "Catalog for the local checks")
-    ->check(CLI::ExistingFile)
-    ->capture_default_str();
+    ->add_option("--catalog", o->catalog_file,
+                 "Catalog for the local checks (default: the node's)")
+    ->check(CLI::ExistingFile);
   submit->add_flag("--json", o->json, "Print JSON");
-  add_gateway_options(*submit, o->gateway);
+  add_server_options(*submit, o->server);
   submit->callback([o, &rc] { rc = run_submit(*o); });
 
   auto* start = app.add_subcommand(
@@ -96,10 +108,10 @@ void add_contract_commands(CLI::App& app, int& rc) {
   start->add_option("id", o->id, "Contract id")->required();
   start->add_option("--event-id", o->event_id,
                     "Event id; a repeated id changes nothing");
-  add_gateway_options(*start, o->gateway);
+  add_server_options(*start, o->server);
   start->callback([o, &rc] {
     rc = run_event(*o, "start recorded",
-                   [o](gateway_client& gw, const contract_id& id) {
+                   [o](api_client& gw, const contract_id& id) {
                      return gw.start(id, o->event_id);
                    });
   });
@@ -107,20 +119,20 @@ void add_contract_commands(CLI::App& app, int& rc) {
   auto* cancel = app.add_subcommand(
     "cancel", "Cancel a contract: deprovision in reverse order, then end");
   cancel->add_option("id", o->id, "Contract id")->required();
-  add_gateway_options(*cancel, o->gateway);
+  add_server_options(*cancel, o->server);
   cancel->callback([o, &rc] {
     rc = run_event(*o, "cancel recorded",
-                   [](gateway_client& gw, const contract_id& id) {
+                   [](api_client& gw, const contract_id& id) {
                      return gw.cancel(id);
                    });
   });
 
   auto* retry = app.add_subcommand("retry", "Resume a degraded contract");
   retry->add_option("id", o->id, "Contract id")->required();
-  add_gateway_options(*retry, o->gateway);
+  add_server_options(*retry, o->server);
   retry->callback([o, &rc] {
     rc = run_event(*o, "retry recorded",
-                   [](gateway_client& gw, const contract_id& id) {
+                   [](api_client& gw, const contract_id& id) {
                      return gw.retry(id);
                    });
   });

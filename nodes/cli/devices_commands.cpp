@@ -9,8 +9,8 @@
 
 #include "messages/device_json.hpp"
 #include "nodes/cli/exit_code.hpp"
-#include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/output.hpp"
+#include "nodes/cli/server_options.hpp"
 #include "nodes/cli/text_table.hpp"
 #include "nodes/cli/view_json.hpp"
 
@@ -19,7 +19,7 @@ namespace onset::cli {
 namespace {
 
 struct device_options {
-  gateway_options gateway;
+  server_options server;
   std::string file;
   std::string id;
   bool online = true;
@@ -33,7 +33,7 @@ int run_add(const device_options& o) {
   auto records = parse_device_records(text);
   if (!records)
     return refuse_input(records.error());
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto count = records.value().size();
     auto answer = gw.enroll(std::move(records.value()));
     if (!answer)
@@ -45,7 +45,7 @@ int run_add(const device_options& o) {
 }
 
 int run_list(const device_options& o) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto records = gw.list_devices();
     if (!records)
       return report(records.error());
@@ -80,7 +80,7 @@ void print_device(const device_view& x) {
 }
 
 int run_show(const device_options& o) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto view = gw.device(device_id{o.id});
     if (!view)
       return report(view.error());
@@ -93,7 +93,7 @@ int run_show(const device_options& o) {
 }
 
 int run_set_online(const device_options& o) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto answer = gw.set_online(device_id{o.id}, o.online);
     if (!answer)
       return report(answer.error());
@@ -114,12 +114,12 @@ void add_devices_commands(CLI::App& app, int& rc) {
   add->add_option("file", o->file, "Device records (JSON)")
     ->required()
     ->check(CLI::ExistingFile);
-  add_gateway_options(*add, o->gateway);
+  add_server_options(*add, o->server);
   add->callback([o, &rc] { rc = run_add(*o); });
 
   auto* list = devices->add_subcommand("list", "List registered printers");
   list->add_flag("--json", o->json, "Print JSON");
-  add_gateway_options(*list, o->gateway);
+  add_server_options(*list, o->server);
   list->callback([o, &rc] { rc = run_list(*o); });
 
   auto* device = app.add_subcommand("device", "One printer");
@@ -129,14 +129,14 @@ void add_devices_commands(CLI::App& app, int& rc) {
     "show", "Firmware, apps, settings, online flag and applied watermarks");
   show->add_option("id", o->id, "Device id")->required();
   show->add_flag("--json", o->json, "Print JSON");
-  add_gateway_options(*show, o->gateway);
+  add_server_options(*show, o->server);
   show->callback([o, &rc] { rc = run_show(*o); });
 
   auto* online = device->add_subcommand(
     "set-online", "Switch a simulated printer on or off line");
   online->add_option("id", o->id, "Device id")->required();
   online->add_option("online", o->online, "true or false")->required();
-  add_gateway_options(*online, o->gateway);
+  add_server_options(*online, o->server);
   online->callback([o, &rc] { rc = run_set_online(*o); });
 }
 

@@ -1,4 +1,5 @@
-// Where the GATEWAY listens: `host:port`.
+// Where a gateway node's GATEWAY listens on its loopback CAF port:
+// `host:port` (the benchmarks' clients, gateway_client.hpp).
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@ enum exit_code : int {
   exit_refused = 1,
   /// A usage error: unknown command or option, a malformed argument.
   exit_usage = 2,
-  /// The gateway cannot be reached or did not answer in time.
+  /// The node cannot be reached or did not answer in time.
   exit_unreachable = 3,
   /// `onset wait`: the deadline passed before every contract got there.
   exit_timed_out = 4,

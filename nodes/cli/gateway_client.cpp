@@ -232,4 +232,8 @@ reply<service_view> gateway_client::service(const service_id& service,
   return impl_->ask<service_view>(atom::get_v, service, device);
 }
 
+reply<std::vector<node_status>> gateway_client::nodes() {
+  return impl_->ask<std::vector<node_status>>(atom::list_v, atom::nodes_v);
+}
+
 } // namespace onset::cli

@@ -1,23 +1,24 @@
-// A blocking client of the GATEWAY (actors/protocol.hpp, gateway_actor) for
-// the operator CLI. The connect and every request carry a timeout, so a
-// gateway that is down, or a peer that never answers, ends in a `failure`
-// within that time and never in a hang. Keeps CAF out of this header: only
-// gateway_client.cpp compiles against the actor system.
+// A blocking client of the GATEWAY (actors/protocol.hpp, gateway_actor): the
+// HTTP API's, in its node's process (`local`), and the benchmarks', over
+// the GATEWAY's loopback CAF port (`connect`). The connect and every request
+// carry a timeout, so a gateway that is down, or a peer that never answers,
+// ends in a `failure` within that time and never in a hang. Keeps CAF out of
+// this header: only gateway_client.cpp compiles against the actor system.
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <string>
-#include <utility>
-#include <variant>
 #include <vector>
 
 #include "messages/contract.hpp"
 #include "messages/device_record.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "messages/node_status.hpp"
 #include "messages/views.hpp"
 #include "nodes/cli/endpoint.hpp"
+#include "nodes/cli/reply.hpp"
 
 namespace caf {
 class actor;
@@ -25,63 +26,6 @@ class actor_system;
 } // namespace caf
 
 namespace onset::cli {
-
-/// Why a connect or a request did not succeed.
-struct failure {
-  enum kind_t {
-    /// The gateway answered with an error of category "onset"; `text` is
-    /// `code: reason`, e.g. `invalid_input: devices[1]: ...`.
-    refused,
-    /// The gateway did part of the request (error `partial`); `text` is
-    /// `partial: ...`, naming what was done and what failed. The same
-    /// request again completes it.
-    partial,
-    /// No connection, no answer in time, or a lost connection; `text` says
-    /// which, naming the gateway's address.
-    unreachable,
-  };
-  kind_t kind = unreachable;
-  std::string text;
-  /// For `refused` and `partial`: the error code's name (`invalid_input`,
-  /// `unknown_contract`, ...), so that callers can tell refusals apart
-  /// without parsing `text`.
-  std::string code{};
-  /// The connect timed out while CAF may still be blocked in the TCP
-  /// connect, which destroying the actor system would wait for: the client
-  /// was left undestroyed, and the process must end with `std::_Exit`.
-  bool stranded = false;
-};
-
-/// A reply of the gateway: the value, or the failure.
-template <class T>
-class reply {
-public:
-  reply(T value) : state_(std::move(value)) {
-  }
-
-  reply(failure problem) : state_(std::move(problem)) {
-  }
-
-  explicit operator bool() const noexcept {
-    return state_.index() == 0;
-  }
-
-  /// REQUIRES: `*this` holds a value.
-  T& value() {
-    return std::get<0>(state_);
-  }
-
-  /// REQUIRES: `*this` holds a failure.
-  const failure& error() const {
-    return std::get<1>(state_);
-  }
-
-private:
-  std::variant<T, failure> state_;
-};
-
-/// The reply to a request that answers only "done".
-struct done {};
 
 class gateway_client {
 public:
@@ -132,6 +76,8 @@ public:
                                        const std::string& catalog_text);
   reply<service_view> service(const service_id& service,
                               const device_id& device);
+  /// Every node of the cluster and its status (`onset cluster`).
+  reply<std::vector<node_status>> nodes();
 
   struct impl;
 

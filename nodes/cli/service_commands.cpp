@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "nodes/cli/exit_code.hpp"
-#include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/output.hpp"
+#include "nodes/cli/server_options.hpp"
 #include "nodes/cli/view_json.hpp"
 
 namespace onset::cli {
@@ -17,7 +17,7 @@ namespace onset::cli {
 namespace {
 
 struct service_options {
-  gateway_options gateway;
+  server_options server;
   std::string service;
   std::string device;
   bool json = false;
@@ -34,7 +34,7 @@ void print_service(const service_view& x) {
 }
 
 int run_show(const service_options& o) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto view = gw.service(service_id{o.service}, device_id{o.device});
     if (!view)
       return report(view.error());
@@ -57,7 +57,7 @@ void add_service_commands(CLI::App& app, int& rc) {
   show->add_option("service", o->service, "Service id (catalog)")->required();
   show->add_option("--device", o->device, "Device id")->required();
   show->add_flag("--json", o->json, "Print JSON");
-  add_gateway_options(*show, o->gateway);
+  add_server_options(*show, o->server);
   show->callback([o, &rc] { rc = run_show(*o); });
 }
 

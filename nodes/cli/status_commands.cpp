@@ -13,8 +13,8 @@
 #include "config/catalog_loader.hpp"
 #include "messages/contract_json.hpp"
 #include "nodes/cli/exit_code.hpp"
-#include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/output.hpp"
+#include "nodes/cli/server_options.hpp"
 #include "nodes/cli/text_table.hpp"
 #include "nodes/cli/view_json.hpp"
 
@@ -23,7 +23,7 @@ namespace onset::cli {
 namespace {
 
 struct status_options {
-  gateway_options gateway;
+  server_options server;
   std::string id;
   bool json = false;
   /// `onset plan --catalog FILE`; empty: the node's catalog.
@@ -107,7 +107,7 @@ void print_contract(const contract_view& x) {
 }
 
 int run_status(const status_options& o) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     if (o.id.empty()) {
       auto all = gw.list_contracts();
       if (!all)
@@ -130,7 +130,7 @@ int run_status(const status_options& o) {
 }
 
 int run_history(const status_options& o) {
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto entries = gw.history(contract_id{o.id});
     if (!entries)
       return report(entries.error());
@@ -167,7 +167,7 @@ int run_plan(const status_options& o) {
     if (!catalog_text)
       return exit_refused;
   }
-  return with_gateway(o.gateway, [&](gateway_client& gw) {
+  return with_server(o.server, [&](api_client& gw) {
     auto id = contract_id{o.id};
     auto steps = catalog_text ? gw.plan(id, *catalog_text) : gw.plan(id);
     if (!steps)
@@ -203,14 +203,14 @@ void add_status_commands(CLI::App& app, int& rc) {
     "status", "All contracts as a table, or one contract with its steps");
   status->add_option("id", o->id, "Contract id");
   status->add_flag("--json", o->json, "Print JSON");
-  add_gateway_options(*status, o->gateway);
+  add_server_options(*status, o->server);
   status->callback([o, &rc] { rc = run_status(*o); });
 
   auto* history = app.add_subcommand(
     "history", "Every transition, send, ack and problem of a contract");
   history->add_option("id", o->id, "Contract id")->required();
   history->add_flag("--json", o->json, "Print JSON");
-  add_gateway_options(*history, o->gateway);
+  add_server_options(*history, o->server);
   history->callback([o, &rc] { rc = run_history(*o); });
 
   auto* plan = app.add_subcommand(
@@ -220,7 +220,7 @@ void add_status_commands(CLI::App& app, int& rc) {
   plan->add_option("--catalog", o->catalog_file,
                    "Instead: the steps it would send after the node restarts "
                    "with this catalog (nothing is changed)");
-  add_gateway_options(*plan, o->gateway);
+  add_server_options(*plan, o->server);
   plan->callback([o, &rc] { rc = run_plan(*o); });
 }
 

@@ -100,4 +100,11 @@ json to_json(const submit_result& x) {
     {"id", x.id.str()}, {"version", x.version}, {"result", outcome_name(x)}};
 }
 
+json to_json(const node_status& x) {
+  return {{"name", x.name},           {"address", x.address},
+          {"roles", x.roles},         {"reachable", x.reachable},
+          {"contracts", x.contracts}, {"devices", x.devices},
+          {"peers", x.peers},         {"peers_up", x.peers_up}};
+}
+
 } // namespace onset::cli

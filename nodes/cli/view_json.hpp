@@ -1,12 +1,19 @@
 // The `--json` forms of what the GATEWAY answers, as docs/cli.md documents
-// them field by field. Enumerations are written as their operator-facing
-// names (`active`, `prepare`, `device/MFP-0001`).
+// them field by field, and as the HTTP API (docs/api.md) answers them.
+// Enumerations are written as their operator-facing names (`active`,
+// `prepare`, `device/MFP-0001`). Reading them back (`*_from_json`, for the
+// CLI's HTTP client) checks each member's presence and type and refuses
+// anything else, naming the member: an answer is never trusted blindly.
 #pragma once
+
+#include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
+#include "messages/node_status.hpp"
+#include "messages/outcome.hpp"
 #include "messages/views.hpp"
 
 namespace onset::cli {
@@ -41,5 +48,32 @@ nlohmann::json to_json(const submit_result& x);
 
 /// `accepted`, `renewal` or `duplicate`.
 const char* outcome_name(const submit_result& x);
+
+/// `{"name", "address", "roles", "reachable", "contracts", "devices",
+/// "peers", "peers_up"}`.
+nlohmann::json to_json(const node_status& x);
+
+// The inverses of the `to_json` above; `field` prefixes the members named
+// in a refusal. A contract document is read by its form only (no catalog):
+// the node checked it, and the catalog it was checked with may have changed.
+
+outcome<device_view> device_view_from_json(const nlohmann::json& x,
+                                           const std::string& field = {});
+outcome<service_view> service_view_from_json(const nlohmann::json& x,
+                                             const std::string& field = {});
+outcome<contract_summary>
+contract_summary_from_json(const nlohmann::json& x,
+                           const std::string& field = {});
+outcome<contract_view> contract_view_from_json(const nlohmann::json& x,
+                                               const std::string& field = {});
+outcome<history_entry> history_entry_from_json(const nlohmann::json& x,
+                                               const std::string& field = {});
+outcome<submit_result> submit_result_from_json(const nlohmann::json& x,
+                                               const std::string& field = {});
+/// A step object of docs/cli.md (without `state`).
+outcome<instruction> instruction_from_json(const nlohmann::json& x,
+                                           const std::string& field = {});
+outcome<node_status> node_status_from_json(const nlohmann::json& x,
+                                           const std::string& field = {});
 
 } // namespace onset::cli

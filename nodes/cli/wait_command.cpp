@@ -1,4 +1,4 @@
-// `onset wait ID... --state S --timeout SECONDS`: polls the GATEWAY until
+// `onset wait ID... --state S --timeout SECONDS`: polls the node until
 // every named contract is in state S, drawing a progress bar (steps acked of
 // total, over all the contracts) on stderr while it waits.
 #include "nodes/cli/commands.hpp"
@@ -16,8 +16,8 @@
 
 #include "messages/contract_state.hpp"
 #include "nodes/cli/exit_code.hpp"
-#include "nodes/cli/gateway_options.hpp"
 #include "nodes/cli/progress_bar.hpp"
+#include "nodes/cli/server_options.hpp"
 
 namespace onset::cli {
 
@@ -26,14 +26,14 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-/// How often the gateway is asked.
+/// How often the node is asked.
 constexpr milliseconds poll_interval{250};
 
 /// The most one poll waits for its answer.
 constexpr milliseconds max_request_timeout{10000};
 
 struct wait_options {
-  gateway_options gateway;
+  server_options server;
   std::vector<std::string> ids;
   std::string state = "active";
   double timeout_seconds = 60;
@@ -70,7 +70,7 @@ public:
       bar_(std::cerr, isatty(STDERR_FILENO) != 0) {
   }
 
-  int run(gateway_client& gw) {
+  int run(api_client& gw) {
     for (;;) {
       gw.set_timeout(request_timeout());
       auto all = gw.list_contracts();
@@ -102,7 +102,7 @@ public:
   }
 
 private:
-  gateway_client::duration request_timeout() const {
+  api_client::duration request_timeout() const {
     auto left
       = std::chrono::duration_cast<milliseconds>(deadline_ - clock_type::now());
     return std::clamp(left, milliseconds{1000}, max_request_timeout);
@@ -157,9 +157,9 @@ private:
 int run_wait(const wait_options& o) {
   auto want = parse_contract_state(o.state);
   auto connect = o;
-  connect.gateway.timeout_seconds
+  connect.server.timeout_seconds
     = std::min(o.timeout_seconds, max_request_timeout.count() / 1000.0);
-  return with_gateway(connect.gateway, [&](gateway_client& gw) {
+  return with_server(connect.server, [&](api_client& gw) {
     return waiter{o, *want}.run(gw);
   });
 }
@@ -179,7 +179,7 @@ void add_wait_command(CLI::App& app, int& rc) {
                  "Seconds to wait in all before giving up (exit code 4)")
     ->check(CLI::PositiveNumber)
     ->capture_default_str();
-  add_gateway_address_option(*wait, o->gateway);
+  add_server_address_options(*wait, o->server);
   wait->callback([o, &rc] { rc = run_wait(*o); });
 }
 

@@ -106,8 +106,7 @@ CAF_TEST_FIXTURE_SCOPE_END()
 namespace {
 
 /// The embedded node (`onset-node` without `--cluster`), wired by the same
-/// function on one deterministic scheduler, its GATEWAY port picked at
-/// start.
+/// function on one deterministic scheduler, its API port picked at start.
 struct embedded_fixture : test_coordinator_fixture<dsl_config> {
   node_storage_parts storage;
   nodes::wired_node node;
@@ -115,7 +114,7 @@ struct embedded_fixture : test_coordinator_fixture<dsl_config> {
   embedded_fixture() {
     storage.open(sys);
     nodes::node_options options;
-    options.gateway_port = 0;
+    options.api.port = 0;
     auto spec = nodes::embedded_cluster(options);
     nodes::node_resources res;
     res.cat = std::make_shared<const catalog>(shipped_catalog());
@@ -150,7 +149,7 @@ CAF_TEST(the embedded node is a cluster of one holding every role) {
   CAF_CHECK(!node.routers.services);
   CAF_CHECK(node.links.empty());
   CAF_REQUIRE(node.gateway);
-  CAF_MESSAGE("`onset cluster` shows one node, its address the GATEWAY's");
+  CAF_MESSAGE("`onset cluster` shows one node, its address the API's");
   auto answer = self->request(node.view, caf::infinite, atom::list_v,
                               atom::nodes_v);
   sched.run();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A five-node cluster on loopback, driven through the `onset` CLI: a
-# gateway, two contracts nodes, two devices nodes (services on the first).
+# A five-node cluster on loopback, driven through the `onset` CLI over the
+# gateway node's HTTP API: a gateway, two contracts nodes, two devices nodes
+# (services on the first).
 #
 #   1. 200 contracts over 400 printers; the second devices node is killed
 #      with SIGKILL while they provision, and restarted: every contract ends
@@ -47,7 +48,6 @@ cat >"$cluster" <<JSON
     {"name": "d2", "host": "127.0.0.1", "port": $((base + 4)), "roles": ["devices"]}
   ] }
 JSON
-export ONSET_GATEWAY=127.0.0.1:$((base + 5))
 onset() { "$onset_bin" "$@"; }
 
 # Documents: printer i belongs to contract ceil(i/2); each contract wants
@@ -74,10 +74,19 @@ ids() { seq -f "C-%04g" "$1" "$2"; }
 count_active() { onset status --json | jq '[.[] | select(.state == "active")] | length'; }
 
 step "starting the cluster in $work"
-"$src/scripts/local-cluster.sh" start "$run" "$cluster" -- \
+"$src/scripts/local-cluster.sh" start "$run" "$cluster" -- --http-port 0 \
   --firmware-latency 400 --apps-latency 150 --settings-latency 50 \
   --request-timeout 2000 --resend-cap 2000 --threads 2 >/dev/null \
   || fail "cluster did not start"
+# Only the gateway node serves the API; a cluster node makes no admin token.
+[ -s "$run/gw/http.port" ] || fail "the gateway node serves no HTTP API"
+for n in c1 c2 d1 d2; do
+  [ ! -e "$run/$n/http.port" ] || fail "$n serves an HTTP API"
+done
+export ONSET_SERVER=http://127.0.0.1:$(cat "$run/gw/http.port")
+ONSET_TOKEN=$("$ONSET_NODE" token --data-dir "$run/gw" create ops --role operator) \
+  || fail "no token for the gateway node"
+export ONSET_TOKEN
 devices_json 440 >"$work/devices.json"
 contracts_json 1 200 >"$work/contracts-1.json"
 contracts_json 201 220 >"$work/contracts-2.json"

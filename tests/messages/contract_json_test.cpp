@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/contract_json.hpp"
+#include "nodes/cli/view_json.hpp"
 #include "tests/support/refusal.hpp"
 #include "tests/support/shipped_catalog.hpp"
 
@@ -233,4 +234,123 @@ CAF_TEST(an array of contracts names the element that is wrong) {
     test::shipped_catalog());
   CAF_REQUIRE(both);
   CAF_CHECK_EQUAL(both.value().size(), 2u);
+}
+
+// The API's answers read back by the CLI (nodes/cli/view_json.hpp).
+
+namespace {
+
+/// A contract view as the GATEWAY answers one: a renewed contract with a
+/// service stream per printer, a step of every kind of payload.
+contract_view sample_view() {
+  contract_view x;
+  x.summary = {contract_id{"C-1001"},
+               2,
+               customer_id{"acme"},
+               contract_state::degraded,
+               "1 printer degraded: MFP-0002 (x)",
+               3,
+               7};
+  auto doc = contract_from_json(valid_document(), test::shipped_catalog());
+  CAF_REQUIRE(doc);
+  x.doc = doc.value();
+  instruction firmware;
+  firmware.stream = {x.doc.id, target::device(device_id{"MFP-0001"}), {}};
+  firmware.seq = 2;
+  firmware.kind = step_kind::firmware;
+  firmware.device = device_id{"MFP-0001"};
+  firmware.contract_version = 1;
+  firmware.firmware = *firmware_version::parse("3.2.1");
+  instruction prepare;
+  prepare.stream = {x.doc.id, target::service(service_id{"data_backup"}),
+                    device_id{"MFP-0002"}};
+  prepare.seq = 1;
+  prepare.kind = step_kind::service_prepare;
+  prepare.device = device_id{"MFP-0002"};
+  prepare.contract_version = 2;
+  prepare.apps = {"backup-agent"};
+  prepare.values.emplace("backup_format", setting_value::of_word("full"));
+  prepare.values.emplace("days", setting_value::of_words({"sun", "mon"}));
+  prepare.values.emplace("keep", setting_value::of_number(30));
+  x.steps = {{firmware, true}, {prepare, false}};
+  x.devices = {{device_id{"MFP-0001"}, 3, 3, ""},
+               {device_id{"MFP-0002"}, 0, 4, "refused: no"}};
+  return x;
+}
+
+} // namespace
+
+CAF_TEST(the answers of the api read back into what the gateway answered) {
+  auto view = sample_view();
+  auto read = cli::contract_view_from_json(cli::to_json(view));
+  CAF_REQUIRE(read);
+  CAF_CHECK(read.value() == view);
+  for (auto& step : view.steps) {
+    auto one = cli::instruction_from_json(to_json(step.step));
+    CAF_REQUIRE(one);
+    CAF_CHECK(one.value() == step.step);
+  }
+  device_view printer;
+  printer.state.registration = {device_id{"MFP-0001"},
+                                customer_id{"acme"},
+                                "iR C3326",
+                                *firmware_version::parse("2.4.0"),
+                                {}};
+  printer.state.firmware = *firmware_version::parse("3.2.1");
+  printer.state.apps = {"backup-agent"};
+  printer.state.values.emplace("eco", setting_value::of_flag(true));
+  printer.state.online = false;
+  printer.applied = {{view.steps[0].step.stream, 2},
+                     {view.steps[1].step.stream, 1}};
+  auto printer_read = cli::device_view_from_json(cli::to_json(printer));
+  CAF_REQUIRE(printer_read);
+  CAF_CHECK(printer_read.value() == printer);
+  history_entry line{*utc_time::parse_rfc3339("2026-12-01T10:00:00Z"),
+                     history_kind::abandoned, "seq=3"};
+  auto line_read = cli::history_entry_from_json(cli::to_json(line));
+  CAF_REQUIRE(line_read);
+  CAF_CHECK(line_read.value() == line);
+  submit_result renewal{contract_id{"C-1001"}, 2, true, false};
+  auto renewal_read = cli::submit_result_from_json(cli::to_json(renewal));
+  CAF_REQUIRE(renewal_read);
+  CAF_CHECK(renewal_read.value() == renewal);
+  node_status node{"gw", "127.0.0.1:7500", {"gateway"}, true, 4, 9, 4, 3};
+  auto node_read = cli::node_status_from_json(cli::to_json(node));
+  CAF_REQUIRE(node_read);
+  CAF_CHECK(node_read.value() == node);
+}
+
+CAF_TEST(a malformed answer of the api is refused naming the member) {
+  auto answer = cli::to_json(sample_view());
+  auto refused = [&](const std::string& field, const std::string& fragment,
+                     auto edit) {
+    auto x = answer;
+    edit(x);
+    test::check_refusal(cli::contract_view_from_json(x), field, fragment,
+                        x.dump());
+  };
+  refused("state", "is not a contract state",
+          [](json& x) { x["state"] = "dancing"; });
+  refused("steps_acked", "whole number",
+          [](json& x) { x["steps_acked"] = -1; });
+  refused("version", "is missing", [](json& x) { x.erase("version"); });
+  refused("steps[1].kind", "is not a step kind",
+          [](json& x) { x["steps"][1]["kind"] = "teleport"; });
+  refused("steps[0].stream", "is not a stream to device/MFP-0001",
+          [](json& x) { x["steps"][0]["stream"] = "C-1001>device/MFP-0009"; });
+  refused("steps[0].state", "neither sent nor acked",
+          [](json& x) { x["steps"][0]["state"] = "lost"; });
+  refused("contract.start", "is not an RFC 3339 time",
+          [](json& x) { x["contract"]["start"] = "yesterday"; });
+  refused("contract.services.data_backup.backup_format", "", [](json& x) {
+    x["contract"]["services"]["data_backup"]["backup_format"] = 1.5;
+  });
+  refused("devices", "must be an array",
+          [](json& x) { x["devices"] = "MFP-0001"; });
+  test::check_refusal(cli::contract_view_from_json(json::array()), "",
+                      "must be an object", "[]");
+  test::check_refusal(
+    cli::history_entry_from_json(
+      json{{"at", "2026-12-01T10:00:00Z"}, {"kind", "gossip"}, {"detail", ""}}),
+    "kind", "is not a kind of history line", "gossip");
 }

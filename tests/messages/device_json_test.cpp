@@ -48,6 +48,19 @@ CAF_TEST(a device record survives a round trip) {
   CAF_CHECK_EQUAL(again.value().front(), x);
 }
 
+CAF_TEST(a device record without a model passes the check of wire input) {
+  auto result = parse_device_records(
+    R"([{"id":"P-1","customer":"acme","firmware":"2.4.0"}])");
+  CAF_REQUIRE(result);
+  auto& x = result.value().front();
+  CAF_CHECK(x.model.empty());
+  auto problem = check_device_record(x, "[0]");
+  if (problem)
+    CAF_MESSAGE("refused: " << problem->to_string());
+  CAF_CHECK(!problem);
+  CAF_CHECK(!to_json(x).contains("model"));
+}
+
 CAF_TEST(bad device records are refused naming the field) {
   check_refused(R"([{"customer":"acme","firmware":"1.0"}])", "[0].id",
                 "missing");

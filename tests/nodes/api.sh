@@ -2,7 +2,8 @@
 # The HTTP API (docs/api.md) through a real HTTP client (curl): tokens and
 # roles, customer scopes that answer 404 for what a token may not see, the
 # routes, bad input that changes nothing, the listener's safe defaults and
-# HTTPS.
+# HTTPS. Then `onset` over it: without a token, with a viewer's, over HTTPS
+# (docs/cli.md, "Talking to the node").
 source "$(dirname "$0")/lib.sh" "$@"
 
 start_node
@@ -74,6 +75,37 @@ call "$BILLING" POST /v1/printers/MFP-0001/online -d '{"online": false}'
 expect 403 "billing switches a printer"
 call "$ADMIN" GET /v1/contracts/C-2001
 expect 200 "globex's contract untouched" '"state":"active"'
+
+step "onset without a token: exit 1, unauthorized"
+node_data=$ONSET_DATA_DIR
+unset ONSET_DATA_DIR
+cd "$WORK" # no ./onset-data/admin.token here
+run_onset 1 status
+expect_contains "$ERR" "onset: refused: unauthorized: " "onset without a token"
+expect_contains "$ERR" "no token was found" "onset without a token"
+run_onset 1 status --token-file "$WORK/no-such.token"
+expect_contains "$ERR" "--token-file: $WORK/no-such.token cannot be read" \
+  "onset with a missing token file"
+run_onset 1 status --data-dir "$WORK"
+expect_contains "$ERR" "--data-dir: $WORK/admin.token cannot be read" \
+  "onset with a data directory without admin.token"
+cd - >/dev/null
+export ONSET_DATA_DIR=$node_data
+
+step "onset with a viewer's token: reads, may not change (exit 1, forbidden)"
+printf '%s\n' "$VIEWER" >"$WORK/viewer.token"
+run_onset 0 status C-2001 --token-file "$WORK/viewer.token"
+expect_contains "$OUT" "contract C-2001" "a viewer's onset status"
+run_onset 1 submit "$SAMPLES/contract-initech-cloud.json" --token "$VIEWER"
+expect_contains "$ERR" "onset: refused: forbidden: role viewer may not submit" \
+  "a viewer's onset submit"
+ONSET_TOKEN=$VIEWER run_onset 1 cancel C-2001
+expect_contains "$ERR" "onset: refused: forbidden" "a viewer's onset cancel"
+run_onset 1 status C-2001 --token "$BILLING"
+expect_contains "$ERR" "onset: refused: unknown_contract" \
+  "another customer's contract through onset"
+run_onset 0 status C-2001
+expect_contains "$OUT" "active" "C-2001 after the refusals"
 
 step "contracts: one, history paged, plan, cancel, retry"
 call "$ADMIN" GET /v1/contracts/C-1001
@@ -174,6 +206,15 @@ exec 5>&- 6>&-
 call "$ADMIN" GET /v1/contracts/C-9001
 expect 404 "nothing of the stalled body was stored"
 
+step "onset lists follow the pages: 1006 printers, pages of at most 1000"
+jq -n '[range(1; 1001) | {id: ("P-\(. + 10000)"), customer: "acme",
+  firmware: "2.4.0"}]' >"$WORK/many.json"
+run_onset 0 devices add "$WORK/many.json"
+run_onset 0 devices list --json
+[ "$(jq length <<<"$OUT")" = 1006 ] \
+  || fail "onset devices list shows $(jq length <<<"$OUT") of 1006 printers"
+[ "$(jq -r '.[-1].id' <<<"$OUT")" = P-11000 ] || fail "the last page is missing"
+
 step "a revoked token is refused at once"
 "$NODE_BIN" token --data-dir "$DATA" revoke viewer >/dev/null
 call "$VIEWER" GET /v1/contracts
@@ -182,7 +223,7 @@ stop_node
 
 step "beyond loopback only with TLS"
 rc=0
-out=$("$NODE_BIN" --data-dir "$WORK/open" --gateway-port 0 --http-port 0 \
+out=$("$NODE_BIN" --data-dir "$WORK/open" --http-port 0 \
   --http-host 0.0.0.0 2>&1) || rc=$?
 [ $rc -eq 1 ] || fail "plain HTTP on 0.0.0.0 exited $rc"
 expect_contains "$out" "api.refused" "plain HTTP beyond loopback"
@@ -198,6 +239,15 @@ for _ in $(seq 50); do [ -s "$DATA/http.port" ] && break; sleep 0.1; done
 API=https://127.0.0.1:$(cat "$DATA/http.port")
 call "$ADMIN" GET /v1/contracts/C-2001 --cacert "$WORK/cert.pem"
 expect 200 "over HTTPS" '"id":"C-2001"'
+[[ $ONSET_SERVER == https://* ]] || fail "start_node did not take https"
+run_onset 0 status C-2001 --cacert "$WORK/cert.pem"
+expect_contains "$OUT" "contract C-2001" "onset over HTTPS"
+run_onset 3 status C-2001
+expect_contains "$ERR" "cannot reach the server at $ONSET_SERVER: TLS" \
+  "onset over HTTPS without --cacert"
+run_onset 3 status C-2001 --server "http${ONSET_SERVER#https}"
+expect_contains "$ERR" "server at http${ONSET_SERVER#https}" \
+  "onset speaking plain HTTP to the HTTPS port"
 curl -sS --cacert "$WORK/cert.pem" "http${API#https}/v1/catalog" \
   >/dev/null 2>&1 && fail "plain HTTP answered on the HTTPS port"
 stop_node

@@ -99,7 +99,7 @@ printf '[{"id": "%s", "customer": "globex", "firmware": "3.0.0"}]' "$LONG" \
 run_onset 1 devices add "$CASES/long-device.json"
 expect_contains "$ERR" "[0].id: is 600 bytes long" "devices add with a long id"
 
-step "documents refused by the gateway: unknown device, stale version"
+step "documents refused by the node: unknown device, stale version"
 bad unknown_device "MFP-9999" \
   "{ $ID, $VERSION, $CUSTOMER, $START, $END, \"devices\": [\"MFP-9999\"], $SERVICES }"
 # All or nothing: the first, valid, document is not submitted either.
@@ -119,7 +119,9 @@ step "usage errors exit 2"
 run_onset 2 submit "$CASES/no-such-file.json"
 run_onset 2 submit
 run_onset 2 status --timeout -1
-run_onset 2 status --gateway no-port
+run_onset 2 status --server no-scheme:7080
+run_onset 2 status --server http://127.0.0.1:99999
+run_onset 2 status --token a --token-file "$CASES/no-such-file"
 run_onset 2 device set-online MFP-0101 maybe
 run_onset 2 frobnicate
 
@@ -138,7 +140,7 @@ cat >"$WORK/endpoints.json" <<'JSON'
               "*": {"url": "http://127.0.0.1:1", "token_file": "token"}}}
 JSON
 rc=0
-err=$("$NODE_BIN" --data-dir "$WORK/unused" --gateway-port 0 \
+err=$("$NODE_BIN" --data-dir "$WORK/unused" --http-port 0 \
   --endpoints "$WORK/endpoints.json" 2>&1) || rc=$?
 [ $rc -eq 1 ] || fail "onset-node with a bad endpoints file exited with $rc"
 expect_contains "$err" "services.data_backup.url: 'ftp://backup' must begin" \
@@ -146,7 +148,7 @@ expect_contains "$err" "services.data_backup.url: 'ftp://backup' must begin" \
 chmod 644 "$WORK/token"
 sed -i 's|ftp://backup|http://backup|' "$WORK/endpoints.json"
 rc=0
-err=$("$NODE_BIN" --data-dir "$WORK/unused" --gateway-port 0 \
+err=$("$NODE_BIN" --data-dir "$WORK/unused" --http-port 0 \
   --endpoints "$WORK/endpoints.json" 2>&1) || rc=$?
 [ $rc -eq 1 ] || fail "onset-node with an open token file exited with $rc"
 expect_contains "$err" "$WORK/token is accessible by group or others" \

@@ -78,7 +78,7 @@ grep -q 'store.fatal .*MDB_PANIC' "$NODE_LOG" \
   || fail "store.fatal logged more than once"
 grep -q 'node.stopping reason=store_failed exit_code=74' "$NODE_LOG" \
   || fail "no node.stopping reason=store_failed in the log"
-[ ! -e "$DATA/gateway.port" ] || fail "gateway.port left behind"
+[ ! -e "$DATA/http.port" ] || fail "http.port left behind"
 
 step "restarted without the fault, the node has every contract"
 start_node

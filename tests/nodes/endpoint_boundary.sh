@@ -191,23 +191,23 @@ tls_endpoints() {
      | {printers: ., services: {"*": .}}' >"$1"
 }
 
-declare -A SIDE_PID SIDE_GW
+declare -A SIDE_PID SIDE_SERVER
 
 # start_side_node NAME [ONSET-NODE OPTIONS...]: another onset-node beside
 # the test's own (data in $WORK/NAME, log in $WORK/NAME.log); waits until
-# it logged node.up, and takes its gateway's address if it has one.
+# it logged node.up, and takes its API's address if it serves one.
 start_side_node() {
   local name=$1 dir=$WORK/$1 i
   shift
   mkdir -p "$dir"
-  "$NODE_BIN" --data-dir "$dir" --gateway-port 0 --http-port 0 --log-level info "$@" \
+  "$NODE_BIN" --data-dir "$dir" --http-port 0 --log-level info "$@" \
     >"$WORK/$name.log" 2>&1 &
   SIDE_PID[$name]=$!
   EXTRA_PIDS+=("$!")
   for i in $(seq 150); do
     if grep -q 'node\.up ' "$WORK/$name.log"; then
-      [ -s "$dir/gateway.port" ] \
-        && SIDE_GW[$name]=127.0.0.1:$(cat "$dir/gateway.port")
+      [ -s "$dir/http.port" ] \
+        && SIDE_SERVER[$name]=http://127.0.0.1:$(cat "$dir/http.port")
       return 0
     fi
     kill -0 "${SIDE_PID[$name]}" 2>/dev/null \
@@ -219,7 +219,7 @@ start_side_node() {
 
 # side_onset NAME EXPECTED_RC ARGS...: run_onset against node NAME.
 side_onset() {
-  local -x ONSET_GATEWAY=${SIDE_GW[$1]}
+  local -x ONSET_SERVER=${SIDE_SERVER[$1]} ONSET_DATA_DIR=$WORK/$1
   shift
   run_onset "$@"
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# (g) With the gateway down, `onset` says so within seconds (exit 3) and
-# never hangs: a node that stopped, and a node that is frozen.
+# (g) With the node down, `onset` says so within seconds (exit 3), naming
+# the API's address, and never hangs: a node that stopped, and a node that
+# is frozen.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh" "$@"
 
-# within SECONDS ARGS...: `onset ARGS...` exits 3, naming the gateway, in
+# within SECONDS ARGS...: `onset ARGS...` exits 3, naming the server, in
 # less than SECONDS.
 within() {
   local limit=$1
@@ -14,7 +15,7 @@ within() {
   [ $((SECONDS - began)) -lt "$limit" ] \
     || fail "onset $* took $((SECONDS - began)) s"
   expect_contains "$ERR" "onset: " "onset $*"
-  expect_contains "$ERR" "gateway at $ONSET_GATEWAY" "onset $*"
+  expect_contains "$ERR" "server at $ONSET_SERVER" "onset $*"
 }
 
 step "a node that stopped"
@@ -22,7 +23,7 @@ start_node
 run_onset 0 status
 stop_node
 within 5 status
-expect_contains "$ERR" "cannot reach the gateway" "status after stop"
+expect_contains "$ERR" "cannot reach the server" "status after stop"
 within 5 devices list
 within 5 wait C-1001 --timeout 30
 

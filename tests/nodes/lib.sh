@@ -9,7 +9,8 @@
 #
 # Sets: NODE_BIN, ONSET_BIN, SRC (source tree), SAMPLES, WORK (temp dir),
 # DATA (the node's data directory), and, while a node runs, NODE_PID and
-# ONSET_GATEWAY (read by `onset`). Keeps WORK when ONSET_KEEP_WORK=1.
+# ONSET_SERVER and ONSET_DATA_DIR (read by `onset`: the node's HTTP API, and
+# where its admin.token is). Keeps WORK when ONSET_KEEP_WORK=1.
 
 if [ $# -lt 3 ]; then
   echo "usage: $0 ONSET_NODE_BIN ONSET_BIN SOURCE_DIR" >&2
@@ -25,7 +26,7 @@ NODE_LOG=$WORK/node.log
 NODE_PID=
 EXTRA_PIDS=()
 TEST_NAME=$(basename "$0" .sh)
-unset ONSET_GATEWAY
+unset ONSET_SERVER ONSET_TOKEN ONSET_DATA_DIR ONSET_CACERT
 
 # Prints a message and the node log's tail, and ends the test with status 1.
 fail() {
@@ -61,32 +62,38 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_node [ONSET-NODE OPTIONS...]: starts a node on DATA with the gateway
-# and the HTTP API on free loopback ports, and waits (at most 15 s) until it
-# has published the gateway; then exports ONSET_GATEWAY.
+# start_node [ONSET-NODE OPTIONS...]: starts a node on DATA with its HTTP
+# API on a free loopback port, and waits (at most 15 s) until it serves it;
+# then exports ONSET_SERVER (https:// when given --tls-cert) and
+# ONSET_DATA_DIR.
 start_node() {
   [ -z "$NODE_PID" ] || fail "start_node: a node is already running"
   mkdir -p "$DATA"
   # A SIGKILLed node leaves its port file behind.
-  rm -f "$DATA/gateway.port" "$DATA/http.port"
-  "$NODE_BIN" --data-dir "$DATA" --gateway-port 0 --http-port 0 \
+  rm -f "$DATA/http.port"
+  "$NODE_BIN" --data-dir "$DATA" --http-port 0 \
     --log-level info "$@" \
     >>"$NODE_LOG" 2>&1 &
   NODE_PID=$!
+  local scheme=http arg
+  for arg in "$@"; do
+    [ "$arg" != --tls-cert ] || scheme=https
+  done
   local i
   for i in $(seq 150); do
-    if [ -s "$DATA/gateway.port" ]; then
-      export ONSET_GATEWAY="127.0.0.1:$(cat "$DATA/gateway.port")"
+    if [ -s "$DATA/http.port" ]; then
+      export ONSET_SERVER="$scheme://127.0.0.1:$(cat "$DATA/http.port")"
+      export ONSET_DATA_DIR=$DATA
       return 0
     fi
     if ! kill -0 "$NODE_PID" 2>/dev/null; then
       wait "$NODE_PID" || true
       NODE_PID=
-      fail "onset-node exited before publishing its gateway"
+      fail "onset-node exited before serving its API"
     fi
     sleep 0.1
   done
-  fail "onset-node did not publish its gateway within 15 s"
+  fail "onset-node did not serve its API within 15 s"
 }
 
 # stop_node: SIGTERM, and the node must be gone within 10 s with status 0.
