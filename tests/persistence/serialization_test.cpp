@@ -51,16 +51,18 @@ struct stored_fields {
 };
 
 /// `version`: the class version this build writes (raised when a field is
-/// added); all its fields must be stored.
+/// added); all its fields must be stored but the last `wire_only` ones
+/// (fields that only travel, documented as such where they are declared).
 template <class T>
-void check_all_fields_stored(const char* name, unsigned version = 1) {
+void check_all_fields_stored(const char* name, unsigned version = 1,
+                             size_t wire_only = 0) {
   T x;
   inspected_fields inspected;
   inspect(inspected, x);
   stored_fields stored;
   boost::serialization::serialize(stored, x, version);
   CAF_MESSAGE(name << ": " << stored.count << " fields stored");
-  if (stored.count != inspected.count)
+  if (stored.count + wire_only != inspected.count)
     CAF_FAIL(name << " has " << inspected.count << " fields but "
                   << stored.count
                   << " are stored: update persistence/serialization.hpp "
@@ -128,7 +130,8 @@ CAF_TEST(every inspected field of every stored record is stored) {
   check_all_fields_stored<setting_value>("setting_value");
   check_all_fields_stored<target>("target");
   check_all_fields_stored<stream_id>("stream_id", 2);
-  check_all_fields_stored<instruction>("instruction");
+  // `acked_before` marks a resent step on the wire only.
+  check_all_fields_stored<instruction>("instruction", 1, 1);
   check_all_fields_stored<contract>("contract");
   check_all_fields_stored<device_record>("device_record");
   check_all_fields_stored<device_state>("device_state");
