@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "config/default_catalog.hpp"
 #include "messages/json_input.hpp"
 
 namespace onset::config {
@@ -224,6 +225,9 @@ outcome<catalog> parse_catalog(std::string_view text) {
 }
 
 outcome<catalog> load_catalog(const std::string& file) {
+  if (file.empty())
+    return invalid_input{"catalog",
+                         "none found: give " + catalog_lookup_order()};
   std::ifstream in{file, std::ios::binary};
   if (!in)
     return invalid_input{file, "cannot be read"};

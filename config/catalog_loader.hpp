@@ -17,7 +17,8 @@ constexpr int catalog_format = 1;
 outcome<catalog> parse_catalog(std::string_view text);
 
 /// Reads `file` and parses it; problems name the file: the returned
-/// problem's field is `FILE: FIELD`.
+/// problem's field is `FILE: FIELD`. An empty `file` (no default found,
+/// config/default_catalog.hpp) is refused naming where one is looked for.
 outcome<catalog> load_catalog(const std::string& file);
 
 } // namespace onset::config

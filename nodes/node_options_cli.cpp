@@ -57,7 +57,10 @@ void add_node_options(CLI::App& app, node_options& x) {
                  "Endpoints file (docs/endpoints.md): deliver to external "
                  "printer-management and smart-service endpoints instead of "
                  "the embedded simulator");
-  app.add_option("--catalog", x.catalog_file, "Service catalog file")
+  app
+    .add_option("--catalog", x.catalog_file,
+                "Service catalog file; without it $ONSET_CATALOG, then "
+                "/etc/onset/catalog.json")
     ->capture_default_str();
   app
     .add_option("--log-level", x.log_level,

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/cluster_file.hpp"
+#include "config/default_catalog.hpp"
 #include "messages/log.hpp"
 #include "nodes/api/routes_command.hpp"
 #include "nodes/api/token_command.hpp"
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
   CLI::App app{"onset-node: an Onset node (GATEWAY, contracts, devices and "
                "services in one process, or one node of a cluster)"};
   onset::nodes::node_options node;
-  node.catalog_file = ONSET_DEFAULT_CATALOG;
+  node.catalog_file = onset::config::default_catalog_file();
   onset::nodes::add_node_options(app, node);
   std::string cluster_file;
   std::string node_name;
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
     "inspect", "Report, from stopped nodes' data, how often each "
                "instruction was applied and whether every acked one was "
                "(exit 1 if any twice, missing or lost)");
-  inspect.catalog_file = ONSET_DEFAULT_CATALOG;
+  inspect.catalog_file = onset::config::default_catalog_file();
   inspect_cmd
     ->add_option("--data-dir", inspect.data_dirs,
                  "Data directory; repeat it for every node of a cluster")

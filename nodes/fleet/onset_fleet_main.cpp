@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/catalog_loader.hpp"
+#include "config/default_catalog.hpp"
 #include "messages/device_json.hpp"
 #include "messages/log.hpp"
 #include "nodes/fleet/fleet_audit.hpp"
@@ -29,7 +30,7 @@ using namespace onset;
 
 struct program_options {
   std::string data_dir = "fleet-data";
-  std::string catalog_file = ONSET_DEFAULT_CATALOG;
+  std::string catalog_file = config::default_catalog_file();
   std::string printers_file;
   std::string token_file;
   std::string refuse;
@@ -42,7 +43,7 @@ struct program_options {
 
 struct audit_options {
   std::string data_dir;
-  std::string catalog_file = ONSET_DEFAULT_CATALOG;
+  std::string catalog_file = config::default_catalog_file();
   bool json = false;
 };
 

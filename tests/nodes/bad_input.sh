@@ -154,6 +154,19 @@ err=$("$NODE_BIN" --data-dir "$WORK/unused" --http-port 0 \
 expect_contains "$err" "$WORK/token is accessible by group or others" \
   "open token file"
 
+step "the catalog comes from --catalog, else \$ONSET_CATALOG"
+rc=0
+err=$(ONSET_CATALOG=$WORK/no-catalog.json "$NODE_BIN" --data-dir "$WORK/unused" \
+  --http-port 0 2>&1) || rc=$?
+[ $rc -eq 1 ] || fail "onset-node with a missing \$ONSET_CATALOG exited with $rc"
+expect_contains "$err" "$WORK/no-catalog.json: cannot be read" "\$ONSET_CATALOG"
+rc=0
+err=$(ONSET_CATALOG=$WORK/no-catalog.json "$NODE_BIN" --data-dir "$WORK/unused" \
+  --http-port 0 --catalog "$WORK/no-flag-catalog.json" 2>&1) || rc=$?
+[ $rc -eq 1 ] || fail "onset-node with a missing --catalog exited with $rc"
+expect_contains "$err" "$WORK/no-flag-catalog.json: cannot be read" \
+  "--catalog over \$ONSET_CATALOG"
+
 step "nothing changed"
 run_onset 0 status --json
 [ "$OUT" = "$before" ] || fail "status changed:
