@@ -1,7 +1,5 @@
 #include "actors/endpoint_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -19,11 +17,8 @@
 #include <vector>
 
 #include <httplib.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
 
+#include "config/tls_client.hpp"
 #include "messages/log.hpp"
 
 namespace onset::actors {
@@ -61,26 +56,6 @@ std::string url_host(const std::string& url) {
   return rest.substr(0, rest.find_first_of(":/"));
 }
 
-/// What OpenSSL says about the last failure of `cli` on this thread: the
-/// certificate check's verdict when the server was not verified, else the
-/// oldest error queued (an alert the server sent, such as a client
-/// certificate it required); empty if none. Empties the thread's queue.
-std::string tls_detail(const httplib::Client& cli, httplib::Error err) {
-  std::string result;
-  if (err == httplib::Error::SSLServerVerification) {
-    auto verdict = cli.get_openssl_verify_result();
-    result = verdict == X509_V_OK
-               ? "the certificate does not name the URL's host"
-               : X509_verify_cert_error_string(verdict);
-  } else if (auto code = ERR_peek_error(); code != 0) {
-    char text[256];
-    ERR_error_string_n(code, text, sizeof(text));
-    result = text;
-  }
-  ERR_clear_error();
-  return result;
-}
-
 /// Why `cli` got no answer: httplib's error, with OpenSSL's detail for an
 /// https endpoint.
 std::string failure_text(const httplib::Client& cli, httplib::Error err,
@@ -88,7 +63,7 @@ std::string failure_text(const httplib::Client& cli, httplib::Error err,
   auto what = httplib::to_string(err);
   if (!https)
     return what;
-  auto detail = tls_detail(cli, err);
+  auto detail = config::tls_failure_detail(cli, err);
   return detail.empty() ? what : what + " (TLS: " + detail + ")";
 }
 
@@ -252,27 +227,9 @@ struct endpoint_client::impl {
       cli->enable_server_certificate_verification(true);
       if (!spec.ca_file.empty())
         cli->set_ca_cert_path(spec.ca_file);
-      expect_host(*cli);
+      config::expect_host(*cli, url_host(spec.url));
     }
     return cli;
-  }
-
-  /// Makes OpenSSL check, with the chain, that the server's certificate
-  /// names the URL's host (RFC 6125: a name in a DNS subjectAltName, an
-  /// address in an IP one; the common name only for a certificate without
-  /// DNS names). httplib's own check also accepts the common name when the
-  /// subjectAltName names other hosts; both must pass.
-  void expect_host(httplib::Client& cli) const {
-    auto* ctx = cli.ssl_context();
-    if (ctx == nullptr)
-      return; // The client certificate did not load: nothing will connect.
-    auto host = url_host(spec.url);
-    auto* param = SSL_CTX_get0_param(ctx);
-    in_addr addr{};
-    if (inet_pton(AF_INET, host.c_str(), &addr) == 1)
-      X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
-    else
-      X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
   }
 
   /// Posts `body` to `path`: a 200 answer's body, else the answer every

@@ -1,19 +1,13 @@
 #include "nodes/cli/api_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <cctype>
 #include <variant>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
 
+#include "config/tls_client.hpp"
 #include "messages/contract_json.hpp"
 #include "messages/device_json.hpp"
 #include "messages/json_input.hpp"
@@ -59,25 +53,6 @@ bool all_digits(std::string_view x) {
   return !x.empty() && x.size() <= 5
          && std::all_of(x.begin(), x.end(),
                         [](char c) { return c >= '0' && c <= '9'; });
-}
-
-/// What OpenSSL says about the last TLS failure of `cli` on this thread:
-/// the certificate check's verdict, else the oldest queued error; empty if
-/// none. Empties the thread's queue.
-std::string tls_detail(const httplib::Client& cli, httplib::Error err) {
-  std::string result;
-  if (err == httplib::Error::SSLServerVerification) {
-    auto verdict = cli.get_openssl_verify_result();
-    result = verdict == X509_V_OK
-               ? "the certificate does not name the server's host"
-               : X509_verify_cert_error_string(verdict);
-  } else if (auto code = ERR_peek_error(); code != 0) {
-    char text[256];
-    ERR_error_string_n(code, text, sizeof(text));
-    result = text;
-  }
-  ERR_clear_error();
-  return result;
 }
 
 } // namespace
@@ -150,7 +125,7 @@ struct api_client::impl {
       http->enable_server_certificate_verification(true);
       if (!options.cacert.empty())
         http->set_ca_cert_path(options.cacert);
-      expect_host();
+      config::expect_host(*http, options.server.host);
     }
   }
 
@@ -159,24 +134,6 @@ struct api_client::impl {
     http->set_connection_timeout(t);
     http->set_read_timeout(t);
     http->set_write_timeout(t);
-  }
-
-  /// Makes OpenSSL check that the server's certificate names the host (a
-  /// DNS name, or an address in an IP subjectAltName), on top of httplib's
-  /// own check.
-  void expect_host() {
-    auto* ctx = http->ssl_context();
-    if (ctx == nullptr)
-      return;
-    auto& host = options.server.host;
-    auto* param = SSL_CTX_get0_param(ctx);
-    in_addr v4{};
-    in6_addr v6{};
-    if (inet_pton(AF_INET, host.c_str(), &v4) == 1
-        || inet_pton(AF_INET6, host.c_str(), &v6) == 1)
-      X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
-    else
-      X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
   }
 
   failure unreachable(std::string what) const {
@@ -199,7 +156,7 @@ struct api_client::impl {
       case httplib::Error::SSLConnection:
       case httplib::Error::SSLLoadingCerts:
       case httplib::Error::SSLServerVerification: {
-        auto detail = tls_detail(*http, err);
+        auto detail = config::tls_failure_detail(*http, err);
         return unreachable(prefix + "TLS: " + httplib::to_string(err)
                            + (detail.empty() ? "" : " (" + detail + ")"));
       }
