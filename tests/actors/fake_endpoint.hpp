@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -166,13 +167,9 @@ public:
 
   /// Waits up to 10 s until `n` held applies have been dealt with.
   bool await_held(int n) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-    while (held_done() < n) {
-      if (std::chrono::steady_clock::now() > deadline)
-        return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds{5});
-    }
-    return true;
+    std::unique_lock<std::mutex> guard{mtx_};
+    return held_cv_.wait_for(guard, std::chrono::seconds{10},
+                             [&] { return held_done_ >= n; });
   }
 
 private:
@@ -333,8 +330,10 @@ private:
     std::string body;
     {
       std::lock_guard<std::mutex> guard{mtx_};
-      if (held.count() > 0)
+      if (held.count() > 0) {
         ++held_done_;
+        held_cv_.notify_all();
+      }
       ++apply_requests_;
       largest_batch_ = std::max(largest_batch_, parsed.value().size());
       wait = script_.delay;
@@ -381,6 +380,8 @@ private:
 
   bool state_only_;
   std::mutex mtx_;
+  /// Signalled when a held apply has been dealt with (`await_held`).
+  std::condition_variable held_cv_;
   script script_;
   std::map<endpoint::target_ref, endpoint::target_state> targets_;
   std::map<endpoint::target_ref, std::set<std::string>> streams_;
