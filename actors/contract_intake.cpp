@@ -18,6 +18,35 @@ namespace onset::actors::supervisor_ops {
 
 namespace {
 
+/// Marks the printers of one submission as in flight (the supervisor's
+/// `devices_in_flight`) from before their records are read until the
+/// submission is written or refused: the last copy of the mark, held by the
+/// handlers of that time, unmarks them.
+class in_flight_mark {
+public:
+  in_flight_mark(std::shared_ptr<std::map<device_id, size_t>> counts,
+                 std::vector<device_id> ids)
+    : counts_(std::move(counts)), ids_(std::move(ids)) {
+    for (auto& id : ids_)
+      ++(*counts_)[id];
+  }
+
+  in_flight_mark(const in_flight_mark&) = delete;
+  in_flight_mark& operator=(const in_flight_mark&) = delete;
+
+  ~in_flight_mark() {
+    for (auto& id : ids_)
+      if (auto i = counts_->find(id); i != counts_->end() && --i->second == 0)
+        counts_->erase(i);
+  }
+
+private:
+  std::shared_ptr<std::map<device_id, size_t>> counts_;
+  std::vector<device_id> ids_;
+};
+
+using mark_ptr = std::shared_ptr<const in_flight_mark>;
+
 /// Checks the printers of `doc`: registered, and the contract customer's.
 caf::error check_tenancy(const contract& doc, const catalog& cat,
                          const std::vector<device_record>& records) {
@@ -45,7 +74,7 @@ contract_record after_end(contract_record rec, const contract& doc) {
 void create(supervisor_self self, contract doc, requester by,
             std::vector<device_record> records,
             caf::typed_response_promise<submit_result> rp,
-            std::optional<contract_record> ended) {
+            std::optional<contract_record> ended, mark_ptr mark) {
   auto& st = self->state;
   auto again = ended.has_value();
   auto rec = again ? after_end(std::move(*ended), doc) : contract_record{};
@@ -69,7 +98,7 @@ void create(supervisor_self self, contract doc, requester by,
   persistence::request_write(self, st.ctx->store,
                              contract_storage::batch(id, std::move(change)))
     .then(
-      [self, id, result, event, rp](atom::ok) mutable {
+      [self, id, result, event, rp, mark](atom::ok) mutable {
         auto& st = self->state;
         st.creating.erase(id);
         st.events_in_flight.erase(event);
@@ -79,7 +108,7 @@ void create(supervisor_self self, contract doc, requester by,
         spawn_contract(self, id);
         rp.deliver(result);
       },
-      [self, id, event, rp](caf::error& err) mutable {
+      [self, id, event, rp, mark](caf::error& err) mutable {
         self->state.creating.erase(id);
         self->state.events_in_flight.erase(event);
         rp.deliver(err);
@@ -89,7 +118,7 @@ void create(supervisor_self self, contract doc, requester by,
 /// Routes a renewal to the contract's actor.
 void renew(supervisor_self self, contract doc, requester by,
            std::vector<device_record> records,
-           caf::typed_response_promise<submit_result> rp) {
+           caf::typed_response_promise<submit_result> rp, mark_ptr mark) {
   auto& st = self->state;
   auto target = find_contract(self, doc.id);
   auto event = doc.event_id;
@@ -102,11 +131,11 @@ void renew(supervisor_self self, contract doc, requester by,
     ->request(*target, st.ctx->config.local_timeout, atom::submit_v,
               std::move(doc), std::move(records), std::move(by))
     .then(
-      [self, event, rp](submit_result& result) mutable {
+      [self, event, rp, mark](submit_result& result) mutable {
         self->state.events_in_flight.erase(event);
         rp.deliver(result);
       },
-      [self, event, rp](caf::error& err) mutable {
+      [self, event, rp, mark](caf::error& err) mutable {
         self->state.events_in_flight.erase(event);
         rp.deliver(err);
       });
@@ -142,21 +171,24 @@ caf::result<submit_result> with_records(supervisor_self self, contract doc,
   auto& st = self->state;
   auto rp = self->make_response_promise<submit_result>();
   auto devices = doc.devices;
+  auto mark = std::make_shared<const in_flight_mark>(st.devices_in_flight,
+                                                     devices);
   self
     ->request(st.registry, st.ctx->config.local_timeout, atom::records_v,
               std::move(devices))
     .then(
-      [self, doc, by, renewal, rp,
-       ended](std::vector<device_record>& records) mutable {
+      [self, doc, by, renewal, rp, ended,
+       mark](std::vector<device_record>& records) mutable {
         auto& st = self->state;
         if (auto err = check_tenancy(doc, *st.ctx->cat, records)) {
           drop_submission(self, doc, renewal);
           rp.deliver(err);
         } else if (renewal) {
-          renew(self, std::move(doc), std::move(by), std::move(records), rp);
+          renew(self, std::move(doc), std::move(by), std::move(records), rp,
+                std::move(mark));
         } else {
           create(self, std::move(doc), std::move(by), std::move(records), rp,
-                 std::move(ended));
+                 std::move(ended), std::move(mark));
         }
       },
       [self, doc, renewal, rp](caf::error& err) mutable {

@@ -348,6 +348,22 @@ contract_supervisor_actor::behavior_type contract_supervisor_behavior(
       auto& st = self->state;
       return from_store(contract_views::summaries(*st.ctx->env, *st.ctx->cat));
     },
+    [self](atom::list, const device_id& device)
+      -> caf::result<std::vector<contract_summary>> {
+      auto& st = self->state;
+      return from_store(
+        contract_views::naming(*st.ctx->env, *st.ctx->cat, device, false));
+    },
+    [self](atom::holders, const device_id& device)
+      -> caf::result<std::vector<contract_summary>> {
+      auto& st = self->state;
+      if (st.devices_in_flight->count(device) > 0)
+        return refusal(error_code::wrong_state, "a submission naming printer "
+                                                  + device.str()
+                                                  + " is in flight; try again");
+      return from_store(
+        contract_views::naming(*st.ctx->env, *st.ctx->cat, device, true));
+    },
     [self](atom::history,
            contract_id& id) -> caf::result<std::vector<history_entry>> {
       auto& st = self->state;

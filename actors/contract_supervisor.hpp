@@ -48,6 +48,12 @@ struct contract_supervisor_state {
   std::set<contract_id> creating;
   /// Event ids of submissions not yet committed.
   std::set<std::string> events_in_flight;
+  /// Printers named by submissions between the read of their records and
+  /// their durable write (or refusal), with how many such submissions
+  /// name each: a change of a printer's record waits for none
+  /// (actors/device_changes.hpp).
+  std::shared_ptr<std::map<device_id, size_t>> devices_in_flight
+    = std::make_shared<std::map<device_id, size_t>>();
   uint64_t timer_generation = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "actors/contract_views.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "actors/contract_storage.hpp"
@@ -133,6 +134,40 @@ summaries(persistence::environment& env, const catalog& cat) {
     if (!stored)
       return stored.error();
     if (stored.value())
+      result.push_back(summarize(*stored.value(), cat));
+  }
+  return result;
+}
+
+namespace {
+
+bool names(const stored_contract& x, const device_id& device) {
+  auto& listed = x.record.doc.devices;
+  if (std::find(listed.begin(), listed.end(), device) != listed.end())
+    return true;
+  for (auto& s : x.streams)
+    for (auto& step : s.pending)
+      if (step.device == device)
+        return true;
+  return false;
+}
+
+} // namespace
+
+persistence::result<std::vector<contract_summary>>
+naming(persistence::environment& env, const catalog& cat,
+       const device_id& device, bool running_only) {
+  auto records = contract_storage::load_records(env);
+  if (!records)
+    return records.error();
+  std::vector<contract_summary> result;
+  for (auto& rec : records.value()) {
+    if (running_only && is_terminal(rec.state))
+      continue;
+    auto stored = contract_storage::load(env, rec.doc.id);
+    if (!stored)
+      return stored.error();
+    if (stored.value() && names(*stored.value(), device))
       result.push_back(summarize(*stored.value(), cat));
   }
   return result;

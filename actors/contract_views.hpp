@@ -26,6 +26,13 @@ view(persistence::environment& env, const contract_id& id, const catalog& cat);
 persistence::result<std::vector<contract_summary>>
 summaries(persistence::environment& env, const catalog& cat);
 
+/// Every contract that names printer `device` (its document lists it, or
+/// steps about it are still to be acknowledged), in id order; with
+/// `running_only`, only those not `ended`.
+persistence::result<std::vector<contract_summary>>
+naming(persistence::environment& env, const catalog& cat,
+       const device_id& device, bool running_only);
+
 persistence::result<std::vector<history_entry>>
 history(persistence::environment& env, const contract_id& id);
 

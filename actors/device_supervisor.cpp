@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/batch_collector.hpp"
+#include "actors/device_changes.hpp"
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 #include "persistence/caf_error.hpp"
@@ -130,6 +131,8 @@ caf::result<atom::ok> enroll(self_ptr self, std::vector<device_record> xs) {
 
 caf::result<std::vector<device_record>>
 records(self_ptr self, const std::vector<device_id>& ids) {
+  if (auto err = device_changes::refuse_held(self, ids))
+    return err;
   auto txn = self->state.ctx->env->begin_read();
   if (!txn)
     return persistence::to_error(txn.error());
@@ -220,6 +223,19 @@ device_supervisor_actor::behavior_type device_supervisor_behavior(
       return records(self, ids);
     },
     [self](atom::list) { return list(self); },
+    [self](atom::hold, const device_id& id, uint64_t token) {
+      return device_changes::hold(self, id, token);
+    },
+    [self](atom::release, const device_id& id, uint64_t token) {
+      device_changes::release(self, id, token);
+    },
+    [self](atom::update, const device_id& id, uint64_t token,
+           device_record& after) {
+      return device_changes::update(self, id, token, std::move(after));
+    },
+    [self](atom::remove, const device_id& id, uint64_t token) {
+      return device_changes::decommission(self, id, token);
+    },
   };
 }
 

@@ -4,10 +4,14 @@
 // many registered printers of which few are busy). It monitors the DEVICE
 // actors and respawns one that crashed: the new one resumes from the store.
 // Routing uses `delegate`, so the DEVICE actor answers the requester
-// directly.
+// directly. Changes of a printer's record (model, customer) and its
+// decommissioning happen under a hold (actors/device_changes.hpp).
 #pragma once
 
+#include <map>
 #include <string>
+
+#include <caf/actor_clock.hpp>
 
 #include "actors/device_actor.hpp"
 #include "actors/protocol.hpp"
@@ -20,6 +24,14 @@ class actor_system;
 
 namespace onset::actors {
 
+/// A printer held for a change of its record: by whom (the token) and
+/// until when; a hold whose change is being written does not expire.
+struct change_hold {
+  uint64_t token = 0;
+  caf::actor_clock::time_point until;
+  bool writing = false;
+};
+
 struct device_supervisor_state {
   static inline const char* name = "device-supervisor";
 
@@ -28,6 +40,8 @@ struct device_supervisor_state {
   driver_factory make_driver;
   /// The DEVICE actors running now, by printer.
   worker_registry<device_id, device_worker_actor> workers;
+  /// Printers held for a change of their record (`atom::hold`).
+  std::map<device_id, change_hold> holds;
 };
 
 device_supervisor_actor::behavior_type device_supervisor_behavior(

@@ -5,6 +5,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/make_message.hpp>
 
+#include "actors/gateway_changes.hpp"
 #include "messages/contract_json.hpp"
 #include "messages/desired_state.hpp"
 #include "messages/device_json.hpp"
@@ -56,6 +57,14 @@ caf::error check_requester(const requester& by) {
 /// not be stored.
 caf::error check_change(const contract_id& id, const requester& by) {
   if (auto err = check_id_of(id.str(), "id"))
+    return err;
+  return check_requester(by);
+}
+
+/// Refuses a printer change whose printer id or requester could not be
+/// stored.
+caf::error check_change_of(const device_record& before, const requester& by) {
+  if (auto err = check_id_of(before.id.str(), "id"))
     return err;
   return check_requester(by);
 }
@@ -198,6 +207,20 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
       log::info("gateway.online", {{"device", id.str()}, {"online", online}});
       return to_devices(self, atom::online_v, std::move(id), online);
     },
+    [self](atom::update, device_record& before, device_record& after,
+           requester& by) -> caf::result<atom::ok> {
+      if (auto err = check_change_of(before, by))
+        return err;
+      return gateway_changes::change_printer(self, std::move(before),
+                                             std::move(after), by);
+    },
+    [self](atom::remove, device_record& before,
+           requester& by) -> caf::result<atom::ok> {
+      if (auto err = check_change_of(before, by))
+        return err;
+      return gateway_changes::change_printer(self, std::move(before),
+                                             std::nullopt, by);
+    },
     [self](atom::submit, std::vector<contract>& docs, requester& by) {
       return submit(self, std::move(docs), std::move(by));
     },
@@ -232,6 +255,9 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
     },
     [self](atom::list, atom::contracts) {
       return to_contracts(self, atom::list_v);
+    },
+    [self](atom::list, atom::contracts, device_id& device) {
+      return to_contracts(self, atom::list_v, std::move(device));
     },
     [self](atom::history, contract_id& id) {
       return to_contracts(self, atom::history_v, std::move(id));

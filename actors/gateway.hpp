@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <random>
 #include <string>
 
 #include <caf/stateful_actor.hpp>
@@ -38,6 +39,8 @@ struct gateway_state {
   std::shared_ptr<const catalog> cat;
   /// How long the gateway waits for a supervisor.
   engine_config::duration timeout;
+  /// Tokens of the holds for printer changes (actors/gateway_changes.hpp).
+  std::mt19937_64 hold_tokens{std::random_device{}()};
 };
 
 gateway_actor::behavior_type

@@ -79,7 +79,28 @@ using device_supervisor_actor
     caf::replies_to<atom::records,
                     std::vector<device_id>>::with<std::vector<device_record>>,
     // Every registered printer, ordered by id.
-    caf::replies_to<atom::list>::with<std::vector<device_record>>>;
+    caf::replies_to<atom::list>::with<std::vector<device_record>>,
+    // Holds the printer for a change of its record (docs/api.md, "Updating
+    // and decommissioning a printer") under the caller's token: until
+    // released, changed, removed or `change_hold` has passed, `records`
+    // refuses it (`wrong_state`), so no new contract or renewal can take it
+    // in. Answers its record. Errors: `unknown_device`, `wrong_state` (held
+    // already).
+    caf::replies_to<atom::hold, device_id, uint64_t>::with<device_record>,
+    // Ends the hold with this token, changing nothing.
+    caf::reacts_to<atom::release, device_id, uint64_t>,
+    // Replaces the printer's registration (same id) under the hold with this
+    // token, then ends the hold; what the printer has applied is kept. Its
+    // DEVICE actor is stopped (the next message starts it with the new
+    // record). Errors: `wrong_state` (no such hold: released or expired),
+    // `invalid_input`.
+    caf::replies_to<atom::update, device_id, uint64_t,
+                    device_record>::with<atom::ok>,
+    // Decommissions the printer under the hold with this token: its record
+    // is removed and its DEVICE actor stopped; its streams' watermarks stay
+    // (an old contract's resend is never applied to a printer registered
+    // again under the same id). Errors: as `update`.
+    caf::replies_to<atom::remove, device_id, uint64_t>::with<atom::ok>>;
 
 /// DEVICE as the DEVICE SUPERVISOR spawns it: the DEVICE interface plus the
 /// messages it sends itself. Only the supervisor holds such handles.
@@ -154,6 +175,13 @@ using contract_supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::get, contract_id>::with<contract_view>,
   // `onset status`: every contract.
   caf::replies_to<atom::list>::with<std::vector<contract_summary>>,
+  // Every contract naming this printer, in any state.
+  caf::replies_to<atom::list, device_id>::with<std::vector<contract_summary>>,
+  // The contracts that hold this printer: those naming it that are not
+  // `ended`. Errors: `wrong_state` while a submission naming it is between
+  // reading its record and its durable write (the caller retries).
+  caf::replies_to<atom::holders,
+                  device_id>::with<std::vector<contract_summary>>,
   caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
   // `onset plan ID`: the steps that would be sent now against the ledger.
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
@@ -192,6 +220,16 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<atom::get, device_id>::with<device_view>,
   // Switches a simulated printer on or off line.
   caf::replies_to<atom::online, device_id, bool>::with<atom::ok>,
+  // Changes a printer's registration from `before` to `after` (same id;
+  // model and customer may change, firmware and apps may not), or
+  // decommissions it (`remove`). Refused (`wrong_state`) while a contract
+  // that is not `ended` names the printer (the message names them), while
+  // a submission naming it is in flight, or when the registration is no
+  // longer `before` (changed meanwhile). Errors also: `unknown_device`,
+  // `invalid_input`, `unreachable`.
+  caf::replies_to<atom::update, device_record, device_record,
+                  requester>::with<atom::ok>,
+  caf::replies_to<atom::remove, device_record, requester>::with<atom::ok>,
   // New contracts and renewals, in order. Every document is checked (rules
   // and tenancy) before the first is submitted; a refusal names the
   // document's index. Errors: as the CONTRACT SUPERVISOR's submit.
@@ -205,6 +243,9 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<atom::get, contract_id>::with<contract_view>,
   caf::replies_to<atom::list,
                   atom::contracts>::with<std::vector<contract_summary>>,
+  // Every contract naming this printer.
+  caf::replies_to<atom::list, atom::contracts,
+                  device_id>::with<std::vector<contract_summary>>,
   caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
   // As the CONTRACT SUPERVISOR's, with the catalog's JSON text; a text

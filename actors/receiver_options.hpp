@@ -39,6 +39,11 @@ struct receiver_options {
   /// by then the batch's sender has expired the steps still unanswered.
   duration batch_patience = std::chrono::seconds{5};
 
+  /// How long a hold for a change of a printer's record lasts at most
+  /// (`atom::hold`, actors/protocol.hpp): a caller that died between hold
+  /// and change leaves the printer free again after this.
+  duration change_hold = std::chrono::seconds{30};
+
   /// Where DEVICE and SERVICE actors deliver (`onset-node --endpoints`);
   /// none: the embedded simulator (simulated printers, SERVICE state in the
   /// node's store).

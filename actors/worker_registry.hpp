@@ -62,6 +62,18 @@ public:
     by_id_[id] = &i->first;
   }
 
+  /// Forgets the worker of `key` without waiting for it to stop: its down
+  /// message is then not ours. Returns its handle, if it ran.
+  std::optional<Handle> retire(const Key& key) {
+    auto i = by_key_.find(key);
+    if (i == by_key_.end())
+      return std::nullopt;
+    auto handle = std::move(i->second);
+    by_id_.erase(handle.id());
+    by_key_.erase(i);
+    return handle;
+  }
+
   /// Forgets the worker that `msg` reports; nullopt if it is not one of
   /// ours. A worker that stopped with `normal` is not respawned.
   std::optional<stopped> down(const caf::down_msg& msg, time_point now) {

@@ -25,6 +25,10 @@ status put(write_txn& txn, const device_state& x) {
   return txn.put(db::devices, device_key(x.registration.id), codec::encode(x));
 }
 
+result<bool> remove(write_txn& txn, const device_id& id) {
+  return txn.del(db::devices, device_key(id));
+}
+
 result<std::optional<device_state>> get(transaction& txn, const device_id& id) {
   return codec::get<device_state>(txn, db::devices, device_key(id),
                                   keys::printable(id.str()));

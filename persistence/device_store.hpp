@@ -28,6 +28,10 @@ namespace onset::persistence::device_store {
 /// Stores `x` under `x.registration.id`, replacing what was there.
 status put(write_txn& txn, const device_state& x);
 
+/// Removes the printer `id` (decommissioned); its receiver ledger stays.
+/// True if it was stored.
+result<bool> remove(write_txn& txn, const device_id& id);
+
 /// The state of `id`, or nullopt. Errors: `corrupt_record`,
 /// `format_mismatch` (naming database and key), `storage_failure`.
 result<std::optional<device_state>> get(transaction& txn, const device_id& id);

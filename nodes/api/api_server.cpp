@@ -223,13 +223,15 @@ struct api_server::impl {
         answer(res, error_response(413, code, "",
                                    "body larger than "
                                      + std::to_string(max_body) + " bytes"));
-      else if (res.status == 400 && req.method == "POST"
+      else if (res.status == 400
+               && (req.method == "POST" || req.method == "PATCH")
                && !req.has_header("Content-Length")
                && !req.has_header("Transfer-Encoding"))
-        // httplib reads no POST body without a length.
+        // httplib reads no POST or PATCH body without a length.
         answer(res, error_response(400, code, "Content-Length",
-                                   "a POST carries Content-Length (0 for no "
-                                   "body) or chunked encoding"));
+                                   "a " + req.method
+                                     + " carries Content-Length (0 for no "
+                                       "body) or chunked encoding"));
       else if (res.status == 404)
         answer(res, error_response(404, code, "",
                                    "no route " + req.method + " " + req.path));
@@ -255,6 +257,10 @@ struct api_server::impl {
       auto pattern = pattern_of(r.path);
       if (r.method == "GET")
         s.Get(pattern, handler);
+      else if (r.method == "PATCH")
+        s.Patch(pattern, handler);
+      else if (r.method == "DELETE")
+        s.Delete(pattern, handler);
       else
         s.Post(pattern, handler);
     }

@@ -231,7 +231,8 @@ api_response list(const api_request& req, route_context& ctx) {
   auto customer = query_text(req, "customer");
   auto device = query_text(req, "device");
   id_page page{query_text(req, "cursor"), static_cast<size_t>(*limit)};
-  auto all = ctx.gateway.list_contracts();
+  auto all = device.empty() ? ctx.gateway.list_contracts()
+                            : ctx.gateway.contracts_naming(device_id{device});
   if (!all)
     return gateway_failure(all.error());
   sort_by_id(all.value());
@@ -242,15 +243,6 @@ api_response list(const api_request& req, route_context& ctx) {
         || (!customer.empty() && x.customer.str() != customer)
         || (state && x.state != *state))
       continue;
-    if (!device.empty()) {
-      auto view = ctx.gateway.contract_details(x.id);
-      if (!view)
-        return gateway_failure(view.error());
-      auto& devices = view.value().doc.devices;
-      if (std::find(devices.begin(), devices.end(), device_id{device})
-          == devices.end())
-        continue;
-    }
     if (!page.add(x.id.str(), cli::to_json(x)))
       break;
   }

@@ -7,6 +7,7 @@
 
 #include "messages/device_json.hpp"
 #include "messages/firmware_version.hpp"
+#include "messages/json_input.hpp"
 #include "nodes/api/json_body.hpp"
 #include "nodes/api/routes.hpp"
 #include "nodes/cli/view_json.hpp"
@@ -138,6 +139,63 @@ api_response set_online(const api_request& req, route_context& ctx) {
   return {200, json{{"id", id}, {"online", i->get<bool>()}}};
 }
 
+/// `PATCH /v1/printers/{id}` with `{"model": M, "customer": C}`, either or
+/// both: the printer's registration with those changed. The token must see
+/// the printer's customer and the new one.
+api_response update(const api_request& req, route_context& ctx) {
+  auto parsed = parse_json_body(req.body);
+  if (auto* problem = std::get_if<api_response>(&parsed))
+    return std::move(*problem);
+  auto& doc = std::get<json>(parsed);
+  if (auto problem = json_input::check_object(doc, "", {"model", "customer"}))
+    return error_response(422, "invalid_input", problem->field,
+                          problem->to_string());
+  if (doc.empty())
+    return error_response(422, "invalid_input", "body",
+                          "body: name model, customer or both");
+  auto model = json_input::optional_string(doc, "", "model");
+  if (!model)
+    return error_response(422, "invalid_input", model.error().field,
+                          model.error().to_string());
+  auto customer = json_input::optional_id(doc, "", "customer");
+  if (!customer)
+    return error_response(422, "invalid_input", customer.error().field,
+                          customer.error().to_string());
+  auto view = visible_printer(req, ctx, req.params.at(0));
+  if (auto* problem = std::get_if<api_response>(&view))
+    return std::move(*problem);
+  auto before = std::get<device_view>(view).state.registration;
+  auto after = before;
+  if (doc.contains("model"))
+    after.model = model.value();
+  if (!customer.value().empty())
+    after.customer = customer_id{customer.value()};
+  if (!req.who.sees(after.customer.str()))
+    return error_response(403, "forbidden", "customer",
+                          "customer " + after.customer.str()
+                            + " is outside this token's customers");
+  if (!(after == before)) {
+    auto done = ctx.gateway.update_device(before, after);
+    if (!done)
+      return gateway_failure(done.error());
+  }
+  return {200, to_json(after)};
+}
+
+/// `DELETE /v1/printers/{id}`: decommissions a printer that no contract
+/// which has not ended names.
+api_response decommission(const api_request& req, route_context& ctx) {
+  auto& id = req.params.at(0);
+  auto view = visible_printer(req, ctx, id);
+  if (auto* problem = std::get_if<api_response>(&view))
+    return std::move(*problem);
+  auto done
+    = ctx.gateway.decommission(std::get<device_view>(view).state.registration);
+  if (!done)
+    return gateway_failure(done.error());
+  return {200, json{{"id", id}, {"decommissioned", true}}};
+}
+
 api_response service_printer(const api_request& req, route_context& ctx) {
   auto& id = req.params.at(1);
   auto printer = visible_printer(req, ctx, id);
@@ -160,6 +218,8 @@ std::vector<route> printer_routes() {
     {"POST", "/v1/printers", action::manage_printers, register_printers},
     {"GET", "/v1/printers", action::read, list},
     {"GET", "/v1/printers/{id}", action::read, one},
+    {"PATCH", "/v1/printers/{id}", action::manage_printers, update},
+    {"DELETE", "/v1/printers/{id}", action::manage_printers, decommission},
     {"POST", "/v1/printers/{id}/online", action::set_online, set_online},
     {"GET", "/v1/services/{service}/printers/{id}", action::read,
      service_printer},

@@ -215,13 +215,16 @@ struct api_client::impl {
     return {failure::refused, std::move(text), name};
   }
 
-  /// Sends `method` `target` (with `body` for a POST) and reads the 2xx
-  /// answer's JSON document.
+  /// Sends `method` `target` (with `body` for a POST or PATCH) and reads
+  /// the 2xx answer's JSON document.
   reply<json> call(const char* method, const std::string& target,
                    const std::string* body = nullptr) {
     auto began = std::chrono::steady_clock::now();
-    auto result = body == nullptr
-                    ? http->Get(target.c_str())
+    auto verb = std::string_view{method};
+    auto result = verb == "DELETE"  ? http->Delete(target.c_str())
+                  : body == nullptr ? http->Get(target.c_str())
+                  : verb == "PATCH"
+                    ? http->Patch(target.c_str(), *body, "application/json")
                     : http->Post(target.c_str(), *body, "application/json");
     if (!result)
       return no_answer(result.error(),
@@ -251,7 +254,14 @@ struct api_client::impl {
 
   /// The POST `target` whose answer is only "done".
   reply<done> post(const std::string& target, const std::string& body) {
-    auto doc = call("POST", target, &body);
+    return change("POST", target, &body);
+  }
+
+  /// The `method` (POST, PATCH, DELETE) on `target` whose answer is only
+  /// "done".
+  reply<done> change(const char* method, const std::string& target,
+                     const std::string* body) {
+    auto doc = call(method, target, body);
     if (!doc)
       return doc.error();
     return done{};
@@ -329,6 +339,23 @@ reply<device_view> api_client::device(const device_id& id) {
 reply<done> api_client::set_online(const device_id& id, bool online) {
   return impl_->post("/v1/printers/" + escaped(id.str()) + "/online",
                      json{{"online", online}}.dump());
+}
+
+reply<done>
+api_client::update_device(const device_id& id,
+                          const std::optional<std::string>& model,
+                          const std::optional<std::string>& customer) {
+  auto body = json::object();
+  if (model)
+    body["model"] = *model;
+  if (customer)
+    body["customer"] = *customer;
+  auto text = body.dump();
+  return impl_->change("PATCH", "/v1/printers/" + escaped(id.str()), &text);
+}
+
+reply<done> api_client::decommission(const device_id& id) {
+  return impl_->change("DELETE", "/v1/printers/" + escaped(id.str()), nullptr);
 }
 
 reply<std::vector<submit_result>>

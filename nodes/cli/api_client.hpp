@@ -68,6 +68,12 @@ public:
   reply<std::vector<device_record>> list_devices();
   reply<device_view> device(const device_id& id);
   reply<done> set_online(const device_id& id, bool online);
+  /// `PATCH /v1/printers/{id}`: the fields given change (docs/api.md).
+  reply<done> update_device(const device_id& id,
+                            const std::optional<std::string>& model,
+                            const std::optional<std::string>& customer);
+  /// `DELETE /v1/printers/{id}`.
+  reply<done> decommission(const device_id& id);
 
   /// New contracts and renewals, in order, in one request: the node checks
   /// every document before it submits the first.

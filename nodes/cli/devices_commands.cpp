@@ -1,8 +1,11 @@
-// `onset devices add|list` and `onset device show|set-online`.
+// `onset devices add|list` and
+// `onset device show|set-online|update|decommission`.
 #include "nodes/cli/commands.hpp"
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -24,6 +27,8 @@ struct device_options {
   std::string id;
   bool online = true;
   bool json = false;
+  std::optional<std::string> model;
+  std::optional<std::string> customer;
 };
 
 int run_add(const device_options& o) {
@@ -102,6 +107,30 @@ int run_set_online(const device_options& o) {
   });
 }
 
+int run_update(const device_options& o) {
+  if (!o.model && !o.customer) {
+    std::cerr << "onset: device update: give --model, --customer or both\n";
+    return exit_usage;
+  }
+  return with_server(o.server, [&](api_client& gw) {
+    auto answer = gw.update_device(device_id{o.id}, o.model, o.customer);
+    if (!answer)
+      return report(answer.error());
+    std::cout << o.id << " updated\n";
+    return int{exit_ok};
+  });
+}
+
+int run_decommission(const device_options& o) {
+  return with_server(o.server, [&](api_client& gw) {
+    auto answer = gw.decommission(device_id{o.id});
+    if (!answer)
+      return report(answer.error());
+    std::cout << o.id << " decommissioned\n";
+    return int{exit_ok};
+  });
+}
+
 } // namespace
 
 void add_devices_commands(CLI::App& app, int& rc) {
@@ -138,6 +167,22 @@ void add_devices_commands(CLI::App& app, int& rc) {
   online->add_option("online", o->online, "true or false")->required();
   add_server_options(*online, o->server);
   online->callback([o, &rc] { rc = run_set_online(*o); });
+
+  auto* update = device->add_subcommand(
+    "update", "Change a printer's model or customer (refused while a "
+              "contract that has not ended names it)");
+  update->add_option("id", o->id, "Device id")->required();
+  update->add_option("--model", o->model, "The new model");
+  update->add_option("--customer", o->customer, "The new customer");
+  add_server_options(*update, o->server);
+  update->callback([o, &rc] { rc = run_update(*o); });
+
+  auto* decommission = device->add_subcommand(
+    "decommission", "Remove a printer that no contract which has not ended "
+                    "names");
+  decommission->add_option("id", o->id, "Device id")->required();
+  add_server_options(*decommission, o->server);
+  decommission->callback([o, &rc] { rc = run_decommission(*o); });
 }
 
 } // namespace onset::cli

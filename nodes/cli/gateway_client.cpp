@@ -185,6 +185,16 @@ reply<done> gateway_client::set_online(const device_id& id, bool online) {
   return impl_->ask_done(atom::online_v, id, online);
 }
 
+reply<done> gateway_client::update_device(device_record before,
+                                          device_record after) {
+  return impl_->ask_done(atom::update_v, std::move(before), std::move(after),
+                         impl_->by);
+}
+
+reply<done> gateway_client::decommission(device_record before) {
+  return impl_->ask_done(atom::remove_v, std::move(before), impl_->by);
+}
+
 reply<std::vector<submit_result>>
 gateway_client::submit(std::vector<contract> docs) {
   return impl_->ask<std::vector<submit_result>>(atom::submit_v, std::move(docs),
@@ -211,6 +221,12 @@ reply<contract_view> gateway_client::contract_details(const contract_id& id) {
 reply<std::vector<contract_summary>> gateway_client::list_contracts() {
   return impl_->ask<std::vector<contract_summary>>(atom::list_v,
                                                    atom::contracts_v);
+}
+
+reply<std::vector<contract_summary>>
+gateway_client::contracts_naming(const device_id& device) {
+  return impl_->ask<std::vector<contract_summary>>(atom::list_v,
+                                                   atom::contracts_v, device);
 }
 
 reply<std::vector<history_entry>>

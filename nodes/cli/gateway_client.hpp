@@ -58,6 +58,11 @@ public:
   reply<std::vector<device_record>> list_devices();
   reply<device_view> device(const device_id& id);
   reply<done> set_online(const device_id& id, bool online);
+  /// Changes a printer's model or customer from `before` to `after`;
+  /// refused while a contract that has not ended names it.
+  reply<done> update_device(device_record before, device_record after);
+  /// Decommissions the printer registered as `before`; refused as an update.
+  reply<done> decommission(device_record before);
 
   /// New contracts and renewals, in order; every document is checked by the
   /// gateway before the first is submitted.
@@ -68,6 +73,9 @@ public:
 
   reply<contract_view> contract_details(const contract_id& id);
   reply<std::vector<contract_summary>> list_contracts();
+  /// Every contract naming printer `device`.
+  reply<std::vector<contract_summary>>
+  contracts_naming(const device_id& device);
   reply<std::vector<history_entry>> history(const contract_id& id);
   reply<std::vector<instruction>> plan(const contract_id& id);
   /// The steps `id` would send after a restart with the catalog in

@@ -61,6 +61,16 @@ actors::contract_router_actor::behavior_type contract_router(
       return to_owner<contract_view>(self, id, atom::get_v, id);
     },
     [self](atom::list) { return list(self); },
+    [self](atom::list, device_id& device) {
+      auto& st = self->state;
+      return list_everywhere<summaries>(self, st.owners, st.timeout,
+                                        atom::list_v, std::move(device));
+    },
+    [self](atom::holders, device_id& device) {
+      auto& st = self->state;
+      return list_everywhere<summaries>(self, st.owners, st.timeout,
+                                        atom::holders_v, std::move(device));
+    },
     [self](atom::history, contract_id& id) {
       return to_owner<std::vector<history_entry>>(self, id, atom::history_v,
                                                   id);

@@ -325,6 +325,31 @@ actors::device_router_actor::behavior_type device_router(
       return records(self, std::move(ids));
     },
     [self](atom::list) { return list(self); },
+    [self](atom::hold, device_id& id, uint64_t token) {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<device_record>(self, st.owners, i, st.timeout,
+                                       atom::hold_v, std::move(id), token);
+    },
+    [self](atom::release, device_id& id, uint64_t token) {
+      auto& st = self->state;
+      // Lost with its node: a hold lapses by itself.
+      if (auto dest = st.owners.handle(st.owners.owner_of(id.str())))
+        self->send(*dest, atom::release_v, std::move(id), token);
+    },
+    [self](atom::update, device_id& id, uint64_t token, device_record& after) {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<atom::ok>(self, st.owners, i, st.timeout,
+                                  atom::update_v, std::move(id), token,
+                                  std::move(after));
+    },
+    [self](atom::remove, device_id& id, uint64_t token) {
+      auto& st = self->state;
+      auto i = st.owners.owner_of(id.str());
+      return forward_to<atom::ok>(self, st.owners, i, st.timeout,
+                                  atom::remove_v, std::move(id), token);
+    },
     [self](atom::peer, std::string& node,
            actors::device_supervisor_actor& handle) {
       on_peer(self, node, std::move(handle));

@@ -1,12 +1,17 @@
 // The CONTRACT SUPERVISOR runs exactly one CONTRACT actor per contract, even
 // when a due date fires between the write of a new contract and the STORE's
 // answer (seen in the five-node cluster test: two actors for one contract
-// fought over its outbox until the contract was degraded).
+// fought over its outbox until the contract was degraded). A printer's
+// record changes, or the printer is decommissioned, only when no contract
+// that has not ended names it, whatever the order of the messages
+// (actors/device_changes.hpp).
 #define CAF_SUITE contract_supervisor
 #include "tests/actors/receiver_fixture.hpp"
 
 #include "actors/contract_supervisor.hpp"
+#include "actors/gateway.hpp"
 #include "messages/contract_json.hpp"
+#include "messages/error_code.hpp"
 
 using namespace onset;
 using namespace onset::actors;
@@ -123,6 +128,160 @@ CAF_TEST(a start date fires at the start of its second) {
   sched.clock().advance_time(milliseconds{1});
   sched.run();
   CAF_CHECK_NOT_EQUAL(state(), contract_state::scheduled);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+struct change_fixture : supervisor_fixture {
+  gateway_actor gateway;
+  device_record printer{device_id{"MFP-1"},
+                        customer_id{"acme"},
+                        "MFP-C3000",
+                        fw("2.4.0"),
+                        {}};
+
+  change_fixture() {
+    gateway_routes routes{contracts, devices, services, {}};
+    gateway = sys.spawn(gateway_behavior, routes,
+                        std::shared_ptr<const catalog>{cat},
+                        std::chrono::seconds{5});
+    sched.run();
+    enroll_printer();
+  }
+
+  ~change_fixture() override {
+    stop(gateway);
+    sched.run();
+  }
+
+  size_t settle() override {
+    return sched.run();
+  }
+
+  device_record with_model(const char* model) {
+    auto x = printer;
+    x.model = model;
+    return x;
+  }
+
+  caf::expected<atom::ok> update(const device_record& after) {
+    return ask<atom::ok>(gateway, atom::update_v, printer, after,
+                         requester{"ops"});
+  }
+
+  caf::expected<atom::ok> decommission() {
+    return ask<atom::ok>(gateway, atom::remove_v, printer, requester{"ops"});
+  }
+
+  std::string model_now() {
+    auto view = ask<device_view>(devices, atom::get_v, printer.id);
+    CAF_REQUIRE(view);
+    return view->state.registration.model;
+  }
+
+  caf::expected<submit_result> submit(const contract& doc) {
+    return ask<submit_result>(contracts, atom::submit_v, doc, requester{});
+  }
+
+  contract_state state_of(const char* id) {
+    auto view = ask<contract_view>(contracts, atom::get_v, contract_id{id});
+    CAF_REQUIRE(view);
+    return view->summary.state;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(printer_change_tests, change_fixture)
+
+CAF_TEST(
+  a printer is changed only when no contract that has not ended names it) {
+  CAF_REQUIRE(submit(contract_starting("2026-12-15T00:00:00Z")));
+  auto refused = update(with_model("MFP-C9000"));
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::wrong_state));
+  auto text = sys.render(refused.error());
+  CAF_MESSAGE("refused: " << text);
+  CAF_CHECK(text.find("C-1 (scheduled)") != std::string::npos);
+  CAF_CHECK(!decommission());
+  CAF_CHECK_EQUAL(model_now(), "MFP-C3000");
+  CAF_MESSAGE("once C-1 has ended, MFP-1 is free");
+  CAF_REQUIRE(
+    ask<atom::ok>(contracts, atom::cancel_v, contract_id{"C-1"}, requester{}));
+  CAF_REQUIRE_EQUAL(state_of("C-1"), contract_state::ended);
+  CAF_REQUIRE(update(with_model("MFP-C9000")));
+  CAF_CHECK_EQUAL(model_now(), "MFP-C9000");
+  CAF_MESSAGE("a change from a record that is no longer current is refused");
+  CAF_CHECK(!update(with_model("MFP-C1")));
+  printer = with_model("MFP-C9000");
+  CAF_REQUIRE(decommission());
+  auto gone = ask<device_view>(devices, atom::get_v, printer.id);
+  CAF_CHECK(!gone && is(gone.error(), error_code::unknown_device));
+  auto renewal = contract_starting("2026-12-15T00:00:00Z");
+  renewal.version = 2;
+  auto refused_renewal = submit(renewal);
+  CAF_CHECK(!refused_renewal
+            && is(refused_renewal.error(), error_code::unknown_device));
+}
+
+CAF_TEST(a change waits for no submission that read the printer record) {
+  auto doc = contract_starting("2026-12-15T00:00:00Z");
+  auto submitted = self->request(contracts, caf::infinite, atom::submit_v, doc,
+                                 requester{});
+  expect((atom::submit, contract, requester), from(self).to(contracts));
+  expect((atom::records, std::vector<device_id>), from(contracts).to(devices));
+  expect((std::vector<device_record>), from(devices).to(contracts));
+  CAF_MESSAGE("C-1 has read MFP-1's record; its write waits at the STORE "
+              "while the change holds MFP-1 and asks who holds it");
+  auto changed = self->request(gateway, caf::infinite, atom::update_v, printer,
+                               with_model("MFP-C9000"), requester{"ops"});
+  expect((atom::update, device_record, device_record, requester),
+         from(self).to(gateway));
+  expect((atom::hold, device_id, uint64_t), from(gateway).to(devices));
+  expect((device_record), from(devices).to(gateway));
+  expect((atom::holders, device_id), from(gateway).to(contracts));
+  sched.run();
+  bool accepted = false;
+  submitted.receive([&](submit_result&) { accepted = true; },
+                    [&](caf::error&) {});
+  std::string refusal;
+  changed.receive([](atom::ok) {},
+                  [&](caf::error& err) { refusal = sys.render(err); });
+  CAF_CHECK(accepted);
+  CAF_MESSAGE("the change: " << (refusal.empty() ? "done" : refusal));
+  CAF_CHECK(refusal.find("in flight") != std::string::npos);
+  CAF_CHECK_EQUAL(model_now(), "MFP-C3000");
+}
+
+CAF_TEST(a held printer is refused to new contracts until released
+         or the hold lapses) {
+  auto held = ask<device_record>(devices, atom::hold_v, printer.id,
+                                 uint64_t{7});
+  CAF_REQUIRE(held);
+  CAF_CHECK_EQUAL(*held, printer);
+  auto refused = submit(contract_starting("2026-12-15T00:00:00Z"));
+  CAF_REQUIRE(!refused);
+  CAF_CHECK(is(refused.error(), error_code::wrong_state));
+  CAF_MESSAGE("a second hold is refused while the first lasts");
+  CAF_CHECK(
+    !ask<device_record>(devices, atom::hold_v, printer.id, uint64_t{8}));
+  self->send(devices, atom::release_v, printer.id, uint64_t{7});
+  sched.run();
+  CAF_CHECK(submit(contract_starting("2026-12-15T00:00:00Z")));
+  CAF_REQUIRE(
+    ask<device_record>(devices, atom::hold_v, printer.id, uint64_t{8}));
+  sched.clock().advance_time(receiver_options{}.change_hold);
+  sched.run();
+  CAF_MESSAGE("the hold lapsed: a change under it is refused, a submission "
+              "taken in");
+  CAF_CHECK(!ask<atom::ok>(devices, atom::update_v, printer.id, uint64_t{8},
+                           with_model("MFP-C9000")));
+  auto again = contract_starting("2026-12-15T00:00:00Z");
+  again.version = 2;
+  CAF_CHECK(submit(again));
+  CAF_CHECK_EQUAL(model_now(), "MFP-C3000");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -163,6 +163,58 @@ expect 200 "service view" '"service":"failure_prediction"'
 call "$ADMIN" GET /v1/catalog
 expect 200 "catalog" '"services"'
 
+step "printers: update and decommission, refused while a contract holds them"
+call "$ADMIN" PATCH /v1/printers/MFP-0003 -d '{"model": "imageRUNNER C5870"}'
+expect 409 "update a printer of a scheduled contract" '"error":"wrong_state"'
+expect_contains "$BODY" "C-3001 (scheduled)" "the refusal names the contract"
+call "$ADMIN" DELETE /v1/printers/MFP-0003
+expect 409 "decommission a printer of a scheduled contract" 'C-3001'
+call "$ADMIN" GET /v1/printers/MFP-0003
+expect 200 "the refused printer" '"model":"imageRUNNER 2630"'
+run_onset 1 device decommission MFP-0003
+expect_contains "$ERR" "onset: refused: wrong_state: printer MFP-0003 is in contracts that have not ended: C-3001 (scheduled)" \
+  "onset device decommission of a held printer"
+run_onset 2 device update MFP-0002
+run_onset 0 device update MFP-0002 --model "imageRUNNER C5870"
+expect_contains "$OUT" "MFP-0002 updated" "onset device update"
+run_onset 0 device show MFP-0002 --json
+expect_contains "$OUT" '"model": "imageRUNNER C5870"' "the model onset changed"
+call "$ADMIN" GET "/v1/contracts?device=MFP-0003"
+expect 200 "contracts naming MFP-0003" '"id":"C-3001"'
+call "$ADMIN" PATCH /v1/printers/MFP-0001 -d '{"colour": "red"}'
+expect 422 "an unknown field" '"field":"colour"'
+call "$ADMIN" PATCH /v1/printers/MFP-0001 -d '{}'
+expect 422 "nothing to change" '"field":"body"'
+call "$ADMIN" PATCH /v1/printers/MFP-0001 -d '{"customer": 7}'
+expect 422 "a customer that is not a string" '"field":"customer"'
+call "$VIEWER" PATCH /v1/printers/MFP-0001 -d '{"model": "x"}'
+expect 403 "a viewer updates" '"error":"forbidden"'
+OPS=$(token ops-acme --role operator --customer acme) || fail "token ops-acme"
+call "$OPS" PATCH /v1/printers/MFP-0101 -d '{"model": "x"}'
+expect 404 "an acme operator updates a globex printer" '"error":"unknown_device"'
+call "$OPS" DELETE /v1/printers/MFP-0101
+expect 404 "an acme operator decommissions a globex printer"
+call "$OPS" PATCH /v1/printers/MFP-0001 -d '{"customer": "globex"}'
+expect 403 "an acme operator moves a printer to globex" '"field":"customer"'
+call "$OPS" PATCH /v1/printers/MFP-0001 -d '{"model": "imageRUNNER C5870"}'
+expect 200 "update a printer of an ended contract" \
+  '"model":"imageRUNNER C5870"'
+call "$ADMIN" GET /v1/printers/MFP-0001
+expect 200 "the updated printer" '"model":"imageRUNNER C5870"'
+expect_contains "$BODY" '"customer":"acme"' "the customer stays"
+call "$OPS" DELETE /v1/printers/MFP-0001
+expect 200 "decommission" '"decommissioned":true'
+call "$ADMIN" GET /v1/printers/MFP-0001
+expect 404 "a decommissioned printer" '"error":"unknown_device"'
+call "$ADMIN" GET "/v1/contracts?device=MFP-0001"
+expect 200 "its ended contract stays" '"id":"C-1001"'
+call "$ADMIN" POST /v1/printers -d '{"id": "MFP-0001", "customer": "acme",
+  "model": "imageRUNNER C3326", "firmware": "2.4.0", "apps": []}'
+expect 200 "registered again" '"registered":1'
+call "$ADMIN" GET /v1/printers/MFP-0001
+expect 200 "registered again, its streams' watermarks kept" \
+  '"contract":"C-1001"'
+
 step "bad input: a clear 4xx, nothing changed"
 before=$(curl -sS -H "Authorization: Bearer $ADMIN" "$API/v1/contracts")
 call "$ADMIN" POST /v1/contracts -d '{"id": '
