@@ -1,5 +1,6 @@
 #include "bench/local_cluster.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
@@ -18,8 +19,6 @@
 #include <thread>
 #include <unistd.h>
 #include <utility>
-
-#include "nodes/cli/cluster_client.hpp"
 
 namespace onset::bench {
 
@@ -46,6 +45,44 @@ bool listening(uint16_t port) {
                 == 0;
   ::close(fd);
   return result;
+}
+
+/// The status and body of `GET path` (HTTP/1.0) on loopback `port`; status
+/// 0 if it does not answer within 2 s. The nodes of a local cluster serve
+/// plain HTTP on loopback.
+std::pair<int, std::string> http_get(uint16_t port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return {0, ""};
+  timeval limit{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  auto request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0
+      && ::send(fd, request.data(), request.size(), MSG_NOSIGNAL)
+           == static_cast<ssize_t>(request.size())) {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;)
+      answer.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  // "HTTP/1.1 200 OK\r\n...\r\n\r\nBODY"
+  int status = 0;
+  std::istringstream{answer.substr(answer.find(' ') + 1)} >> status;
+  auto body = answer.find("\r\n\r\n");
+  return {status, body == std::string::npos ? "" : answer.substr(body + 4)};
+}
+
+/// The port a node wrote to DIR/http.port, 0 while there is none.
+uint16_t http_port_in(const std::string& dir) {
+  unsigned port = 0;
+  std::ifstream{dir + "/http.port"} >> port;
+  return static_cast<uint16_t>(port);
 }
 
 std::string utc_now() {
@@ -228,6 +265,10 @@ local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
     if (auto i = settings_.extra_args.find(x.name);
         i != settings_.extra_args.end())
       p.argv.insert(p.argv.end(), i->second.begin(), i->second.end());
+    // Every node serves its probes (the gateway node its API too), on a
+    // port it writes to DATA_DIR/http.port: the cluster waits on them.
+    if (std::find(p.argv.begin(), p.argv.end(), "--http-port") == p.argv.end())
+      p.argv.insert(p.argv.end(), {"--http-port", "0"});
   }
   out << "  ] }\n";
   out.close();
@@ -268,6 +309,8 @@ void local_cluster::launch(const std::string& node) {
     std::ofstream{log, std::ios::app} << "=== local-cluster: start "
                                       << utc_now() << " ===\n";
   }
+  // A killed node leaves its port file behind.
+  ::unlink((data_dir(node) + "/http.port").c_str());
   auto pid = start_logged(p.argv, log);
   p.pid = pid;
   auto deadline = clock_type::now() + settings_.ready_timeout;
@@ -280,7 +323,8 @@ void local_cluster::launch(const std::string& node) {
     bool up = true;
     for (auto port : p.ports)
       up = up && listening(port);
-    if (up)
+    auto http = http_port_in(data_dir(node));
+    if (up && http != 0 && http_get(http, "/healthz").first == 200)
       return;
     if (clock_type::now() > deadline)
       throw std::runtime_error("node " + node + " not listening after "
@@ -291,23 +335,24 @@ void local_cluster::launch(const std::string& node) {
 }
 
 void local_cluster::await_connected() {
-  // Connected when every node answers and reaches every node it needs.
+  // Connected when every running node answers /readyz with 200: it reaches
+  // every node it needs and its STORE commits.
   auto deadline = clock_type::now() + settings_.ready_timeout;
   for (;;) {
-    auto nodes = cli::fetch_cluster_status(gateway_,
-                                           std::chrono::milliseconds{2000});
-    bool all = false;
-    if (nodes) {
-      all = true;
-      for (auto& x : nodes.value())
-        all = all && x.reachable && x.peers_up == x.peers;
+    std::string not_ready;
+    for (auto& [name, p] : processes_) {
+      if (p.pid == 0)
+        continue;
+      auto [status, body] = http_get(http_port_in(data_dir(name)), "/readyz");
+      if (status != 200)
+        not_ready += "\n  " + name + ": " + std::to_string(status) + " " + body;
     }
-    if (all)
+    if (not_ready.empty())
       return;
     if (clock_type::now() > deadline)
-      throw std::runtime_error("the nodes did not connect within "
+      throw std::runtime_error("the nodes are not ready after "
                                + std::to_string(settings_.ready_timeout.count())
-                               + " s (logs: " + run_dir_ + ")");
+                               + " s (logs: " + run_dir_ + "):" + not_ready);
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
   }
 }

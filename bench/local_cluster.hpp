@@ -2,9 +2,11 @@
 // (fork and exec, each node's output appended to its log file): writes the
 // cluster file with free ports, starts the nodes, and kills, freezes,
 // resumes, restarts and stops them. Used by onset-bench and onset-chaos.
-// A node counts as up once every port it listens on accepts a connection;
-// the cluster once every node is reachable and reaches its peers (asked
-// through the gateway). No CAF in this header.
+// Every node serves HTTP (`--http-port 0`: the gateway node its API, the
+// others the probes). A node counts as up once every port it listens on
+// accepts a connection and it answers GET /healthz; the cluster once every
+// running node answers GET /readyz with 200 (docs/api.md). No CAF in this
+// header.
 #pragma once
 
 #include <chrono>
@@ -96,15 +98,16 @@ public:
   void resume(const std::string& node);
 
   /// Starts a stopped or killed node again with the same command line and
-  /// waits until it listens; throws std::runtime_error if it exits or does
-  /// not listen in time.
+  /// waits until it listens and answers /healthz; throws std::runtime_error
+  /// if it exits or does not in time.
   void restart(const std::string& node);
 
   /// Whether `node` was started and has not been stopped or killed.
   bool running(const std::string& node) const;
 
-  /// Returns once every node is reachable and reaches its peers; throws
-  /// std::runtime_error after `settings.ready_timeout`.
+  /// Returns once every running node answers GET /readyz with 200 (it
+  /// reaches its peers, its STORE commits); throws std::runtime_error,
+  /// naming each node not ready and why, after `settings.ready_timeout`.
   void await_connected();
 
   const cli::endpoint& gateway() const {

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <caf/actor.hpp>
+
 #include "messages/log.hpp"
 #include "nodes/api/token_command.hpp"
 #include "nodes/node_runtime.hpp"
@@ -29,7 +31,7 @@ running_api::~running_api() {
 std::variant<std::unique_ptr<running_api>, std::string>
 start_api(caf::actor_system& sys, const caf::actor& gateway,
           const node_options& options, bool embedded,
-          std::shared_ptr<const catalog> cat) {
+          std::shared_ptr<const catalog> cat, api::readiness_probe readiness) {
   if (auto problem = api::check_api_options(options.api))
     return *problem;
   if (auto problem
@@ -52,7 +54,7 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
   result->data_dir = options.data_dir;
   result->server = std::make_unique<api::api_server>(
     options.api, sys, gateway, *result->tokens, std::move(cat),
-    read_text(options.catalog_file));
+    read_text(options.catalog_file), std::move(readiness));
   auto bound = result->server->bind();
   if (auto* problem = std::get_if<std::string>(&bound))
     return *problem;
@@ -61,7 +63,8 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
   write_port_file(options.data_dir, "http.port", port);
   log::info("api.listening", {{"host", options.api.host},
                               {"port", port},
-                              {"tls", !options.api.tls_cert.empty()}});
+                              {"tls", !options.api.tls_cert.empty()},
+                              {"routes", gateway ? "all" : "probes"}});
   return result;
 }
 

@@ -1,6 +1,6 @@
-// The HTTP API of a node with the GATEWAY role (docs/api.md): its token
-// store, the admin token of an embedded node's first start, the listener,
-// DATA_DIR/http.port. No CAF or httplib in this header.
+// The HTTP API of a node (docs/api.md; without the GATEWAY role only its
+// probes): its token store, the admin token of an embedded node's first
+// start, the listener, DATA_DIR/http.port. No CAF or httplib in this header.
 #pragma once
 
 #include <memory>
@@ -32,10 +32,11 @@ struct running_api {
 /// `admin` token if it has none), binds and starts the listener, writes
 /// DATA_DIR/http.port and logs `api.listening`. Returns why it cannot
 /// (options that may not be served, an address in use, a certificate that
-/// does not load, a store that does not open).
+/// does not load, a store that does not open). An invalid `gateway` (a
+/// node without the gateway role): only the probes are served.
 std::variant<std::unique_ptr<running_api>, std::string>
 start_api(caf::actor_system& sys, const caf::actor& gateway,
           const node_options& options, bool embedded,
-          std::shared_ptr<const catalog> cat);
+          std::shared_ptr<const catalog> cat, api::readiness_probe readiness);
 
 } // namespace onset::nodes

@@ -21,7 +21,8 @@ struct node_options {
   /// The HTTP API (docs/api.md) of a node with the gateway role.
   api::api_options api;
   /// Whether it is served: always by an embedded node, by a cluster node
-  /// when `--http-port` is given.
+  /// when `--http-port` is given (without the gateway role: only the
+  /// probes `/healthz` and `/readyz`).
   bool serve_api = true;
   /// `--endpoints`: where DEVICE and SERVICE actors deliver
   /// (docs/endpoints.md, "Onset's endpoints file"); empty: the embedded

@@ -45,7 +45,8 @@ void add_node_options(CLI::App& app, node_options& x) {
     .add_option("--http-port", x.api.port,
                 "HTTP API port; 0 picks a free one (written to "
                 "DATA_DIR/http.port). A cluster node serves the API only "
-                "when this is given")
+                "when this is given; a node without the gateway role serves "
+                "only /healthz and /readyz")
     ->capture_default_str();
   app.add_option("--tls-cert", x.api.tls_cert,
                  "HTTPS for the API: certificate (PEM)");

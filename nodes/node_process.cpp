@@ -6,8 +6,10 @@
 #include "messages/log.hpp"
 #include "nodes/node_actors.hpp"
 #include "nodes/node_api.hpp"
+#include "nodes/node_health.hpp"
 #include "nodes/node_runtime.hpp"
 #include "nodes/system_config.hpp"
+#include "nodes/systemd_notify.hpp"
 
 namespace onset::nodes {
 
@@ -20,7 +22,8 @@ std::string roles_text(const config::cluster_node& me) {
   return result;
 }
 
-/// `node.up`: what scripts wait for, with what an operator checks first.
+/// `node.up`: the node listens (systemd is told READY=1 next), with what an
+/// operator checks first.
 void announce(const node_options& options, const config::cluster_spec& spec,
               const config::cluster_node& me, node_kind kind,
               const node_storage& storage, const wired_node& node,
@@ -58,6 +61,20 @@ void log_stopping(int signal_number, bool store_failed) {
     log::info("node.stopping", {{"signal", signal_number}});
 }
 
+/// The node's HTTP listener, if it serves one: the API on a gateway node,
+/// the probes on the others (`--http-port`; always on an embedded node).
+/// Returns why it cannot listen.
+std::variant<std::unique_ptr<running_api>, std::string>
+start_listener(caf::actor_system& sys, const node_options& options,
+               node_kind kind, const wired_node& node,
+               const node_storage& storage, const node_health& health) {
+  if (!options.serve_api)
+    return std::unique_ptr<running_api>{};
+  return start_api(sys, caf::actor_cast<caf::actor>(node.gateway), options,
+                   kind == node_kind::embedded, storage.cat,
+                   [&health] { return health.not_ready(); });
+}
+
 /// Runs the node's actor system from start to stop; returns the exit code.
 int run_system(const node_options& options, const config::cluster_spec& spec,
                const config::cluster_node& me, node_kind kind,
@@ -79,11 +96,12 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
   auto store_failed = std::make_shared<std::atomic<bool>>(false);
   watch_node_store(res.store, store_failed);
   auto node = wire_node(sys, spec, me, res, options);
+  node_health health{sys,       spec,    me,          node.links,
+                     res.store, res.cat, store_failed};
   auto port = publish_node(sys, node, me, kind);
   std::unique_ptr<running_api> api;
-  if (port && node.gateway && options.serve_api) {
-    auto started = start_api(sys, caf::actor_cast<caf::actor>(node.gateway),
-                             options, kind == node_kind::embedded, res.cat);
+  if (port) {
+    auto started = start_listener(sys, options, kind, node, storage, health);
     if (auto* problem = std::get_if<std::string>(&started)) {
       log::error("api.refused", {{"reason", *problem}});
       unpublish_node(sys, node, me, kind, *port);
@@ -96,7 +114,13 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
     if (*port != 0)
       write_port_file(options.data_dir, "gateway.port", *port);
     announce(options, spec, me, kind, storage, node, *port);
-    auto signal_number = wait_for_stop(stop_signals, *store_failed);
+    notify_ready();
+    auto signal_number = [&] {
+      systemd_watchdog watchdog{[&health] { return health.store_answers(); }};
+      return wait_for_stop(stop_signals, *store_failed);
+    }();
+    health.shutting_down();
+    notify_stopping();
     log_stopping(signal_number, *store_failed);
     arm_shutdown_watchdog();
     api.reset();

@@ -13,8 +13,9 @@ packages=(
   libcpp-httplib-dev
   libcli11-dev
   libjemalloc-dev
+  libsystemd-dev
   jq
-  curl openssl
+  curl openssl socat
   clang-format-14
 )
 

@@ -4,12 +4,19 @@
 # stops exactly the processes it started.
 #
 #   local-cluster.sh start DIR CLUSTER_FILE [NODE...] [-- ONSET_NODE_OPTION...]
-#       Starts the named nodes (all nodes of the file by default) and waits
-#       until each one logged that it is up (event node.up). Per node: data
-#       in DIR/NODE/, log appended to DIR/NODE.log, its PID in DIR/NODE.pid,
-#       its command line in DIR/NODE.args (for restart).
+#       Starts the named nodes (all nodes of the file by default), each once
+#       the one before answers GET /healthz, then waits until every one
+#       answers GET /readyz with 200 (docs/api.md): its store works and it
+#       reaches every peer it needs. Every node serves HTTP: a gateway node
+#       on the --http-port given (0 if none), the others on a free port
+#       (their probes only); each writes its port to DIR/NODE/http.port.
+#       Per node: data in DIR/NODE/, log appended to DIR/NODE.log, its PID
+#       in DIR/NODE.pid, its command line in DIR/NODE.args (for restart).
+#       $ONSET_WAIT=up waits for /healthz only (nodes whose peers are not
+#       started are never ready).
 #   local-cluster.sh restart DIR NODE...
-#       Starts stopped or killed nodes again with the same command line.
+#       Starts stopped or killed nodes again with the same command line,
+#       and waits until they are ready, as start does.
 #   local-cluster.sh stop DIR [NODE...]
 #       SIGTERM (clean stop), SIGKILL after 15 s; all started nodes by
 #       default.
@@ -31,6 +38,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 onset_node=${ONSET_NODE:-${ONSET_BUILD_DIR:-$root/build}/nodes/onset-node}
 ready_timeout=${ONSET_READY_TIMEOUT:-30}
+wait_for=${ONSET_WAIT:-ready}
 
 die() {
   echo "local-cluster: $*" >&2
@@ -38,7 +46,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -70,12 +78,15 @@ check_loopback() {
   [ -z "$bad" ] || die "$1: nodes not on loopback: $bad"
 }
 
-# Succeeds if stdin holds the node's `node.up` event with name=$1, as text
-# (`... node.up name=NODE ...`) or as JSON (`"event":"node.up",...,
-# "name":"NODE"`), or the `[node] up name=NODE` line of an older onset-node
-# ($ONSET_NODE may be another build).
-up_event() {
-  grep -Eq "node\.up( [^ ]*)* name=$1( |\$)|\"event\":\"node\.up\".*\"name\":\"$1\"|\[node\] up name=$1 "
+# The HTTP status of GET $3 on node $2 of DIR $1 (000 if it does not answer
+# or wrote no port yet); the body goes to $4 (default: nowhere). HTTPS,
+# unverified, when the node was given --tls-cert: these are loopback probes.
+probe() {
+  local dir=$1 name=$2 path=$3 out=${4:-/dev/null} port scheme=http
+  port=$(cat "$dir/$name/http.port" 2>/dev/null) || { echo 000; return 0; }
+  grep -qx -- --tls-cert "$dir/$name.args" && scheme=https
+  curl -sk -o "$out" -w '%{http_code}' --max-time 2 \
+    "$scheme://127.0.0.1:$port$path" 2>/dev/null || true
 }
 
 launch() {
@@ -83,24 +94,62 @@ launch() {
   local -a args
   mapfile -t args <"$dir/$name.args"
   echo "=== local-cluster: start $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >>"$dir/$name.log"
-  local mark
-  mark=$(wc -l <"$dir/$name.log")
+  # A killed node leaves its port file behind.
+  rm -f "$dir/$name/http.port"
   "${args[@]}" >>"$dir/$name.log" 2>&1 </dev/null &
   pid=$!
   started=$(start_time "$pid")
   echo "$pid $started" >"$dir/$name.pid"
   local waited=0
-  until tail -n +"$((mark + 1))" "$dir/$name.log" | up_event "$name"; do
+  until [ "$(probe "$dir" "$name" /healthz)" = 200 ]; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$dir/$name.log" >&2
       rm -f "$dir/$name.pid"
       die "node $name exited at start (log: $dir/$name.log)"
     fi
     waited=$((waited + 1))
-    [ "$waited" -le "$((ready_timeout * 10))" ] || die "node $name not up after ${ready_timeout}s (log: $dir/$name.log)"
+    [ "$waited" -le "$((ready_timeout * 10))" ] || die "node $name does not answer /healthz after ${ready_timeout}s (log: $dir/$name.log)"
     sleep 0.1
   done
   echo "local-cluster: $name up pid=$pid log=$dir/$name.log"
+}
+
+# Waits until every node named after DIR $1 answers /readyz with 200.
+await_ready() {
+  local dir=$1 name waited=0
+  shift
+  [ "$wait_for" = ready ] || return 0
+  for name in "$@"; do
+    until [ "$(probe "$dir" "$name" /readyz "$dir/$name.readyz")" = 200 ]; do
+      waited=$((waited + 1))
+      if [ "$waited" -gt "$((ready_timeout * 10))" ]; then
+        { cat "$dir/$name.readyz" 2>/dev/null && echo; } >&2 || true
+        die "node $name not ready after ${ready_timeout}s (log: $dir/$name.log)"
+      fi
+      sleep 0.1
+    done
+    rm -f "$dir/$name.readyz"
+    echo "local-cluster: $name ready"
+  done
+}
+
+# The options of node $2 of cluster file $1 from the options in $3...: the
+# --http-port given goes to a gateway node (0 if none was given); any other
+# node serves its probes on a free port.
+node_options() {
+  local cluster=$1 name=$2 port=0 gateway
+  shift 2
+  local -a out=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --http-port) port=$2; shift 2 ;;
+      --http-port=*) port=${1#--http-port=}; shift ;;
+      *) out+=("$1"); shift ;;
+    esac
+  done
+  gateway=$(jq -r --arg n "$name" '.nodes[] | select(.name == $n) | .roles | index("gateway") != null' "$cluster")
+  [ "$gateway" = true ] || port=0
+  printf '%s\n' --http-port "$port" "${out[@]}"
 }
 
 cmd_start() {
@@ -130,10 +179,14 @@ cmd_start() {
       || die "$cluster has no node $name"
     [ -z "$(live_pid "$dir" "$name")" ] || die "node $name already runs"
     mkdir -p "$dir/$name"
-    printf '%s\n' "$onset_node" --cluster "$cluster" --node "$name" \
-      --data-dir "$dir/$name" "${options[@]}" >"$dir/$name.args"
+    {
+      printf '%s\n' "$onset_node" --cluster "$cluster" --node "$name" \
+        --data-dir "$dir/$name"
+      node_options "$cluster" "$name" "${options[@]}"
+    } >"$dir/$name.args"
     launch "$dir" "$name"
   done
+  await_ready "$dir" "${names[@]}"
 }
 
 cmd_restart() {
@@ -145,6 +198,7 @@ cmd_restart() {
     [ -z "$(live_pid "$dir" "$name")" ] || die "node $name still runs"
     launch "$dir" "$name"
   done
+  await_ready "$dir" "$@"
 }
 
 started_nodes() {

@@ -75,6 +75,7 @@ struct api_server::impl {
   token_store& tokens;
   std::shared_ptr<const catalog> cat;
   nlohmann::json catalog_doc;
+  readiness_probe readiness;
   std::unique_ptr<httplib::Server> http;
   std::thread runner;
   /// The listening socket, once bound (see `widen_backlog`).
@@ -82,13 +83,14 @@ struct api_server::impl {
 
   impl(api_options opts, caf::actor_system& sys, const caf::actor& gateway,
        token_store& tokens, std::shared_ptr<const catalog> cat,
-       std::string catalog_text)
+       std::string catalog_text, readiness_probe readiness)
     : options(std::move(opts)),
       sys(sys),
       gateway(gateway),
       tokens(tokens),
       cat(std::move(cat)),
-      catalog_doc(nlohmann::json::parse(catalog_text, nullptr, false)) {
+      catalog_doc(nlohmann::json::parse(catalog_text, nullptr, false)),
+      readiness(std::move(readiness)) {
   }
 
   /// The holder of the request's token, or the 401 answered.
@@ -118,12 +120,15 @@ struct api_server::impl {
     return who;
   }
 
-  void serve(const route& r, const httplib::Request& req,
-             httplib::Response& res) {
-    auto started = std::chrono::steady_clock::now();
+  /// Whether the request's token may use `r`; answers 401 or 403 if not.
+  /// Open routes need no token.
+  bool admit(const route& r, const httplib::Request& req,
+             httplib::Response& res, api_request& x) {
+    if (r.open)
+      return true;
     auto who = authenticate(req, res);
     if (!who)
-      return;
+      return false;
     if (!allows(who->what, r.needs)) {
       log::warn("api.forbidden", {{"path", req.path},
                                   {"token", who->name},
@@ -131,20 +136,28 @@ struct api_server::impl {
       answer(res, error_response(403, "forbidden", "",
                                  std::string{"role "} + to_string(who->what)
                                    + " may not " + to_string(r.needs)));
-      return;
+      return false;
     }
+    x.who = std::move(*who);
+    return true;
+  }
+
+  void serve(const route& r, const httplib::Request& req,
+             httplib::Response& res) {
+    auto started = std::chrono::steady_clock::now();
     api_request x;
+    if (!admit(r, req, res, x))
+      return;
     for (size_t i = 1; i < req.matches.size(); ++i)
       x.params.push_back(req.matches[i].str());
     for (auto& [key, value] : req.params)
       x.query[key] = value;
     x.body = req.body;
     x.idempotency_key = req.get_header_value("Idempotency-Key");
-    x.who = std::move(*who);
     auto client = cli::gateway_client::local(sys, gateway,
                                              options.gateway_timeout);
     client->set_requester(x.who.name);
-    route_context ctx{*client, cat, catalog_doc};
+    route_context ctx{*client, cat, catalog_doc, readiness};
     auto out = r.handle(x, ctx);
     answer(res, out);
     auto ms = std::chrono::duration<double, std::milli>(
@@ -252,6 +265,9 @@ struct api_server::impl {
       answer(res, error_response(500, "server_error", "", what));
     });
     for (auto& r : all_routes()) {
+      // A node without the gateway role serves the probes only.
+      if (!gateway && !r.open)
+        continue;
       auto handler = [this, r](const httplib::Request& req,
                                httplib::Response& res) { serve(r, req, res); };
       auto pattern = pattern_of(r.path);
@@ -270,9 +286,10 @@ struct api_server::impl {
 api_server::api_server(api_options opts, caf::actor_system& sys,
                        const caf::actor& gateway, token_store& tokens,
                        std::shared_ptr<const catalog> cat,
-                       std::string catalog_doc)
+                       std::string catalog_doc, readiness_probe readiness)
   : impl_(std::make_unique<impl>(std::move(opts), sys, gateway, tokens,
-                                 std::move(cat), std::move(catalog_doc))) {
+                                 std::move(cat), std::move(catalog_doc),
+                                 std::move(readiness))) {
 }
 
 api_server::~api_server() {

@@ -1,5 +1,6 @@
-// The HTTP API listener of a node with the gateway role (docs/api.md): the
-// routes of routes.hpp behind bearer tokens (token_store.hpp), on its own
+// The HTTP API listener of a node (docs/api.md): with the gateway role the
+// routes of routes.hpp behind bearer tokens (token_store.hpp), without it
+// only the open probes (`/healthz`, `/readyz`); on its own
 // threads (never a CAF scheduler thread): each request waits for the
 // GATEWAY on its own thread. HTTPS when given a certificate and key; a
 // non-loopback address without TLS is refused unless `insecure_http`.
@@ -15,6 +16,7 @@
 #include <variant>
 
 #include "messages/catalog.hpp"
+#include "nodes/api/health.hpp"
 #include "nodes/api/token_store.hpp"
 
 namespace caf {
@@ -49,10 +51,13 @@ class api_server {
 public:
   /// REQUIRES: check_api_options(opts) is nullopt; `sys`, `gateway` (a
   /// gateway_actor) and `tokens` outlive this; `catalog_doc` is the
-  /// catalog's JSON text as loaded.
+  /// catalog's JSON text as loaded; `readiness` answers `/readyz`. An
+  /// invalid `gateway` (a node without the gateway role): only the open
+  /// routes (the probes) are served.
   api_server(api_options opts, caf::actor_system& sys,
              const caf::actor& gateway, token_store& tokens,
-             std::shared_ptr<const catalog> cat, std::string catalog_doc);
+             std::shared_ptr<const catalog> cat, std::string catalog_doc,
+             readiness_probe readiness);
   ~api_server();
 
   api_server(const api_server&) = delete;

@@ -13,6 +13,7 @@
 
 #include "messages/catalog.hpp"
 #include "nodes/api/access.hpp"
+#include "nodes/api/health.hpp"
 #include "nodes/cli/gateway_client.hpp"
 
 namespace onset::api {
@@ -40,6 +41,8 @@ struct route_context {
   std::shared_ptr<const catalog> cat;
   /// The catalog document the node loaded (docs/catalog.md).
   const nlohmann::json& catalog_doc;
+  /// What keeps the node from being ready (`/readyz`).
+  const readiness_probe& readiness;
 };
 
 /// `{"error": code, "field": field, "message": message}` with `status`.

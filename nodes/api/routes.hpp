@@ -22,6 +22,10 @@ struct route {
   /// What the token's role must allow.
   action needs = action::read;
   route_handler handle;
+  /// Answered without a token, by every node that serves HTTP (a node
+  /// without the gateway role serves only these): the probes, which reveal
+  /// nothing secret.
+  bool open = false;
 };
 
 /// Contracts: submit, start, cancel, retry, list, one, history, plan.
@@ -32,6 +36,9 @@ std::vector<route> printer_routes();
 
 /// The cluster's nodes.
 std::vector<route> cluster_routes();
+
+/// The probes: `/healthz`, `/readyz` (open routes).
+std::vector<route> health_routes();
 
 /// Every route of the API.
 std::vector<route> all_routes();

@@ -23,7 +23,7 @@ int run_routes_command(const routes_options& o) {
   if (o.check_file.empty()) {
     for (auto& r : routes)
       std::printf("%s %s %s\n", r.method.c_str(), r.path.c_str(),
-                  to_string(r.needs));
+                  r.open ? "open" : to_string(r.needs));
     return 0;
   }
   std::ifstream in{o.check_file};

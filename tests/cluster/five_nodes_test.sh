@@ -15,6 +15,10 @@
 #   3. Every node is stopped; `onset-node inspect` on each devices node
 #      finds every effect applied exactly once, without gaps.
 #
+#   Throughout, every node's /healthz and /readyz (docs/api.md): ready once
+#   started, 503 naming d2 at the gateway and a contracts node while d2 is
+#   down, 200 again once it is back.
+#
 # Usage: five_nodes_test.sh SOURCE_DIR ONSET_NODE ONSET
 set -euo pipefail
 src=$1
@@ -78,10 +82,28 @@ step "starting the cluster in $work"
   --firmware-latency 400 --apps-latency 150 --settings-latency 50 \
   --request-timeout 2000 --resend-cap 2000 --threads 2 >/dev/null \
   || fail "cluster did not start"
-# Only the gateway node serves the API; a cluster node makes no admin token.
+# The gateway node serves the API; the others only the probes (no token).
+# A cluster node makes no admin token.
 [ -s "$run/gw/http.port" ] || fail "the gateway node serves no HTTP API"
+# http_code NODE PATH [BODY_FILE]: the status of GET PATH on NODE's listener.
+http_code() {
+  curl -s -o "${3:-/dev/null}" -w '%{http_code}' --max-time 5 \
+    "http://127.0.0.1:$(cat "$run/$1/http.port")$2" || true
+}
+# ready NODE: /readyz answers 200 within 10 s (its body kept for a failure).
+ready() {
+  for _ in $(seq 1 100); do
+    [ "$(http_code "$1" /readyz "$work/readyz-$1.json")" = 200 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+for n in gw c1 c2 d1 d2; do
+  [ "$(http_code "$n" /healthz)" = 200 ] || fail "$n: /healthz not 200"
+  ready "$n" || fail "$n: /readyz once started: $(cat "$work/readyz-$n.json")"
+done
 for n in c1 c2 d1 d2; do
-  [ ! -e "$run/$n/http.port" ] || fail "$n serves an HTTP API"
+  [ "$(http_code "$n" /v1/cluster)" = 404 ] || fail "$n serves an API route"
 done
 export ONSET_SERVER=http://127.0.0.1:$(cat "$run/gw/http.port")
 ONSET_TOKEN=$("$ONSET_NODE" token --data-dir "$run/gw" create ops --role operator) \
@@ -122,8 +144,25 @@ for _ in $(seq 1 50); do d2_unreachable && break; sleep 0.1; done
 d2_unreachable || fail "onset cluster still shows d2 reachable after 5 s"
 for _ in $(seq 1 50); do d2_down_logged && break; sleep 0.1; done
 d2_down_logged || fail "d2 not logged down by gw, c1 and c2 within 5 s"
+# /readyz of the gateway and of a contracts node: 503 naming d2 only.
+d2_not_ready() {
+  [ "$(http_code "$1" /readyz "$work/readyz-$1.json")" = 503 ] \
+    && jq -e '.ready == false and .not_ready
+      == [{"component": "peer", "node": "d2", "reason": "unreachable"}]' \
+      "$work/readyz-$1.json" >/dev/null
+}
+for n in gw c1; do
+  for _ in $(seq 1 50); do d2_not_ready "$n" && break; sleep 0.1; done
+  d2_not_ready "$n" || fail "$n: /readyz while d2 is down: $(cat "$work/readyz-$n.json")"
+done
+step "/readyz of gw and c1: 503 naming peer d2 unreachable"
 step "restarting d2"
 "$src/scripts/local-cluster.sh" restart "$run" d2 >/dev/null || fail "d2 restart"
+# The links of gw and c1 reconnect within their backoff cap (1 s).
+for n in gw c1; do
+  ready "$n" || fail "$n: /readyz after d2 is back: $(cat "$work/readyz-$n.json")"
+done
+step "d2 back: /readyz of gw and c1 is 200"
 onset wait $(ids 1 200) --timeout 90 >/dev/null 2>>"$work/wait.log" || fail "contracts not all active after the restart of d2"
 step "all 200 contracts active"
 grep -q "peer.down node=d2" "$run/gw.log" || fail "gw did not log d2 down"
