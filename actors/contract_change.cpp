@@ -38,6 +38,7 @@ void contract_change::absorb(contract_change later) {
   append(acks, std::move(later.acks));
   append(history, std::move(later.history));
   append(events, std::move(later.events));
+  append(announced, std::move(later.announced));
   drop_timers(later.remove_timers);
   append(add_timers, std::move(later.add_timers));
 }

@@ -1,6 +1,7 @@
 // Everything one event changes of one contract, committed in one write
 // transaction: the contract record (whole, or only what changed of it),
-// outbox appends and acks, history lines, due timers and ingested event ids.
+// outbox appends and acks, history lines, due timers, ingested event ids and
+// the contract events that announce it (persistence/feed_store.hpp).
 // The CONTRACT actor sends an instruction only after the change that
 // appended it is committed (outbox first). Changes made while a commit is in
 // flight are merged (`absorb`) into one, written as one batch after it.
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "messages/contract.hpp"
+#include "messages/contract_event.hpp"
 #include "messages/contract_record.hpp"
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
@@ -34,7 +36,10 @@ struct contract_change {
   std::vector<history_entry> history;
   std::vector<due_timer> add_timers;
   std::vector<due_timer> remove_timers;
+  /// Ingested event ids (a submission's or a start's `event_id`).
   std::vector<std::string> events;
+  /// What the feed announces of this change, in order.
+  std::vector<contract_event> announced;
   /// Who asked for this change: its history lines of kind `accepted` and
   /// `transition` end in `by=NAME` (messages/requester.hpp). Not written
   /// itself, and not merged by `absorb`: the lines carry it.
@@ -43,7 +48,7 @@ struct contract_change {
   bool empty() const {
     return !record && !delta && appended.empty() && replaced.empty()
            && acks.empty() && history.empty() && add_timers.empty()
-           && remove_timers.empty() && events.empty();
+           && remove_timers.empty() && events.empty() && announced.empty();
   }
 
   /// Removes `timers` (and no longer adds them): removals accumulate, so
@@ -53,9 +58,9 @@ struct contract_change {
 
   /// Merges `later`, a change made after this one, so that writing the
   /// result has the effect of writing this one and then `later`: lists are
-  /// appended in order (outbox appends, acks, history, events); a timer
-  /// `later` removes is no longer added (the batch removes timers before it
-  /// adds them). REQUIRES: neither carries a `delta` or a `record` (the
+  /// appended in order (outbox appends, acks, history, events, announced); a
+  /// timer `later` removes is no longer added (the batch removes timers before
+  /// it adds them). REQUIRES: neither carries a `delta` or a `record` (the
   /// CONTRACT actor computes the record's delta when it writes the merge).
   void absorb(contract_change later);
 };

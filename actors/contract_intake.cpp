@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/contract_events.hpp"
 #include "actors/contract_storage.hpp"
 #include "actors/plan.hpp"
 #include "messages/contract_json.hpp"
@@ -83,6 +84,7 @@ void create(supervisor_self self, contract doc, requester by,
     if (rec.ledger.devices.count(r.id) == 0)
       rec.ledger.devices.emplace(r.id, initial_ledger(r));
   contract_change change;
+  change.by = by;
   change.record = rec;
   change.add_timers = timers_of(doc);
   if (!doc.event_id.empty())
@@ -92,6 +94,9 @@ void create(supervisor_self self, contract doc, requester by,
                   "version=" + std::to_string(doc.version)
                     + (again ? " renewal after the end" : " new") + " devices="
                     + std::to_string(doc.devices.size()) + history_suffix(by)});
+  contract_events::announce(change, rec,
+                            again ? "contract.renewed" : "contract.accepted",
+                            st.ctx->now());
   auto id = doc.id;
   auto result = submit_result{id, doc.version, again, false};
   auto event = doc.event_id;

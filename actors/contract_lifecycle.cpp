@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "actors/contract_commit.hpp"
+#include "actors/contract_events.hpp"
 #include "actors/contract_sending.hpp"
 #include "actors/contract_storage.hpp"
 #include "actors/contract_views.hpp"
@@ -41,6 +42,7 @@ void set_state(contract_self self, contract_change& change, contract_state to,
     return;
   note(self, change, history_kind::transition,
        std::string{to_string(from)} + "->" + to_string(to) + " reason=" + why);
+  contract_events::announce_state(change, st.rec, from, to, why, st.ctx->now());
   after_commit(self, [self, from, to, why] {
     self->state.logger.info("contract.transition", {{"from", to_string(from)},
                                                     {"to", to_string(to)},
@@ -85,6 +87,10 @@ void mark_device_degraded(contract_self self, contract_change& change,
     return;
   note(self, change, history_kind::problem,
        "printer " + device.str() + " degraded: " + reason);
+  auto& event = contract_events::announce(change, st.rec, "printer.degraded",
+                                          st.ctx->now());
+  event.reason = reason;
+  event.devices.push_back(device);
   after_commit(self, [self, device, reason] {
     self->state.logger.warn("contract.printer_degraded",
                             {{"device", device.str()}, {"reason", reason}});
@@ -109,9 +115,14 @@ std::vector<instruction> reset_degraded(contract_self self,
     st.attempts.erase({x.stream, x.seq});
     resend.push_back(x);
   }
-  for (auto& [device, _] : st.rec.degraded_devices)
+  for (auto& [device, _] : st.rec.degraded_devices) {
     note(self, change, history_kind::transition,
          "printer " + device.str() + " degraded->resumed reason=" + why);
+    auto& event = contract_events::announce(change, st.rec, "printer.recovered",
+                                            st.ctx->now());
+    event.reason = why;
+    event.devices.push_back(device);
+  }
   st.rec.degraded_devices.clear();
   if (whole)
     st.rec.reason.clear();
@@ -191,6 +202,7 @@ void take_document(contract_self self, contract_change& change, contract& doc,
   st.rec.doc = std::move(doc);
   note(self, change, history_kind::accepted,
        "version=" + std::to_string(st.rec.doc.version) + " renewal");
+  contract_events::announce(change, st.rec, "contract.renewed", st.ctx->now());
   after_commit(self, [self, version = st.rec.doc.version] {
     self->state.logger.info("contract.accepted",
                             {{"version", version}, {"renewal", true}});
@@ -309,6 +321,10 @@ void abandon(contract_self self, const instruction& x, const std::string& why) {
   contract_change change;
   change.replaced.push_back(skip);
   note(self, change, history_kind::abandoned, reason);
+  auto& event = contract_events::announce(change, st.rec, "step.abandoned",
+                                          st.ctx->now());
+  event.reason = reason;
+  event.devices.push_back(x.device);
   after_commit(self, [self, reason] {
     self->state.logger.warn("step.abandoned", {{"detail", reason}});
   });

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "persistence/contract_store.hpp"
+#include "persistence/feed_store.hpp"
 #include "persistence/history_store.hpp"
 #include "persistence/outbox_store.hpp"
 #include "persistence/timer_store.hpp"
@@ -199,6 +200,9 @@ write_batch batch(const contract_id& id,
     for (auto& e : change.events)
       if (auto ok = contract_store::remember_event(txn, e, id); !ok)
         return to_error(ok);
+    for (auto& e : change.announced)
+      if (auto ok = feed_store::append(txn, e); !ok)
+        return to_error(ok.error());
     return caf::none;
   };
 }

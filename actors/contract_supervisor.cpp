@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actors/contract_actor.hpp"
+#include "actors/contract_events.hpp"
 #include "actors/contract_intake.hpp"
 #include "actors/contract_storage.hpp"
 #include "actors/contract_views.hpp"
@@ -96,6 +97,9 @@ void escalate(self_ptr self, const contract_id& id, const caf::error& reason) {
     std::string{to_string(from)} + "->degraded reason=crash loop"});
   change.history.push_back(
     history_entry{st.ctx->now(), history_kind::problem, detail});
+  contract_events::announce_state(change, *change.record, from,
+                                  contract_state::degraded, "crash loop",
+                                  st.ctx->now());
   change.record->state = contract_state::degraded;
   persistence::request_write(self, st.ctx->store,
                              contract_storage::batch(id, std::move(change)))
@@ -363,6 +367,18 @@ contract_supervisor_actor::behavior_type contract_supervisor_behavior(
                                                   + " is in flight; try again");
       return from_store(
         contract_views::naming(*st.ctx->env, *st.ctx->cat, device, true));
+    },
+    [self](atom::feed, const std::vector<event_page>& cursor,
+           uint64_t limit) -> caf::result<std::vector<event_page>> {
+      auto& st = self->state;
+      uint64_t after = 0;
+      for (auto& x : cursor)
+        if (x.node.empty())
+          after = x.next;
+      auto page = contract_views::feed(*st.ctx->env, after, limit);
+      if (!page)
+        return persistence::to_error(page.error());
+      return std::vector<event_page>{std::move(*page)};
     },
     [self](atom::history,
            contract_id& id) -> caf::result<std::vector<history_entry>> {

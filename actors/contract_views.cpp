@@ -7,6 +7,7 @@
 #include "actors/plan.hpp"
 #include "config/catalog_loader.hpp"
 #include "messages/error_code.hpp"
+#include "persistence/feed_store.hpp"
 
 namespace onset::actors::contract_views {
 
@@ -171,6 +172,26 @@ naming(persistence::environment& env, const catalog& cat,
       result.push_back(summarize(*stored.value(), cat));
   }
   return result;
+}
+
+persistence::result<event_page> feed(persistence::environment& env,
+                                     uint64_t after, uint64_t limit) {
+  auto txn = env.begin_read();
+  if (!txn)
+    return txn.error();
+  event_page page;
+  auto end = persistence::feed_store::last(txn);
+  if (!end)
+    return end.error();
+  page.end = *end;
+  auto events = persistence::feed_store::after(
+    txn, after,
+    static_cast<size_t>(std::clamp<uint64_t>(limit, 1, max_feed_page)));
+  if (!events)
+    return events.error();
+  page.events = std::move(*events);
+  page.next = page.events.empty() ? after : page.events.back().position;
+  return page;
 }
 
 persistence::result<std::vector<history_entry>>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "messages/catalog.hpp"
+#include "messages/contract_event.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/views.hpp"
 #include "persistence/environment.hpp"
@@ -32,6 +33,14 @@ summaries(persistence::environment& env, const catalog& cat);
 persistence::result<std::vector<contract_summary>>
 naming(persistence::environment& env, const catalog& cat,
        const device_id& device, bool running_only);
+
+/// The most events a feed read answers per node.
+constexpr uint64_t max_feed_page = 1000;
+
+/// At most `limit` (at most `max_feed_page`) events of the node's feed
+/// after position `after`.
+persistence::result<event_page> feed(persistence::environment& env,
+                                     uint64_t after, uint64_t limit);
 
 persistence::result<std::vector<history_entry>>
 history(persistence::environment& env, const contract_id& id);

@@ -262,6 +262,9 @@ gateway_behavior(gateway_actor::stateful_pointer<gateway_state> self,
     [self](atom::history, contract_id& id) {
       return to_contracts(self, atom::history_v, std::move(id));
     },
+    [self](atom::feed, std::vector<event_page>& cursor, uint64_t limit) {
+      return to_contracts(self, atom::feed_v, std::move(cursor), limit);
+    },
     [self](atom::plan, contract_id& id) {
       return to_contracts(self, atom::plan_v, std::move(id));
     },

@@ -183,6 +183,12 @@ using contract_supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::holders,
                   device_id>::with<std::vector<contract_summary>>,
   caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
+  // The event feed (messages/contract_event.hpp): per contracts node, at
+  // most `limit` events after the cursor's position for that node (0 for a
+  // node it does not name). A node that cannot be reached fails the read
+  // (`unreachable`).
+  caf::replies_to<atom::feed, std::vector<event_page>,
+                  uint64_t>::with<std::vector<event_page>>,
   // `onset plan ID`: the steps that would be sent now against the ledger.
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
   // `onset plan ID --catalog FILE`: the steps the contract would send after
@@ -247,6 +253,9 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<atom::list, atom::contracts,
                   device_id>::with<std::vector<contract_summary>>,
   caf::replies_to<atom::history, contract_id>::with<std::vector<history_entry>>,
+  // As the CONTRACT SUPERVISOR's.
+  caf::replies_to<atom::feed, std::vector<event_page>,
+                  uint64_t>::with<std::vector<event_page>>,
   caf::replies_to<atom::plan, contract_id>::with<std::vector<instruction>>,
   // As the CONTRACT SUPERVISOR's, with the catalog's JSON text; a text
   // above `max_catalog_text` bytes is refused (`invalid_input`).

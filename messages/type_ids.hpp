@@ -11,6 +11,7 @@
 #include <caf/type_id.hpp>
 
 #include "messages/contract.hpp"
+#include "messages/contract_event.hpp"
 #include "messages/device_record.hpp"
 #include "messages/due_timer.hpp"
 #include "messages/history_entry.hpp"
@@ -58,6 +59,9 @@ CAF_ADD_TYPE_ID(onset, (std::vector<onset::node_status>) )
 CAF_ADD_TYPE_ID(onset, (onset::step_answer))
 CAF_ADD_TYPE_ID(onset, (std::vector<onset::step_answer>) )
 CAF_ADD_TYPE_ID(onset, (onset::requester))
+CAF_ADD_TYPE_ID(onset, (onset::contract_event))
+CAF_ADD_TYPE_ID(onset, (onset::event_page))
+CAF_ADD_TYPE_ID(onset, (std::vector<onset::event_page>) )
 
 CAF_ADD_ATOM(onset, onset::atom, write, "write")
 CAF_ADD_ATOM(onset, onset::atom, flush, "flush")
@@ -91,5 +95,6 @@ CAF_ADD_ATOM(onset, onset::atom, release, "release")
 CAF_ADD_ATOM(onset, onset::atom, update, "update")
 CAF_ADD_ATOM(onset, onset::atom, remove, "remove")
 CAF_ADD_ATOM(onset, onset::atom, holders, "holders")
+CAF_ADD_ATOM(onset, onset::atom, feed, "feed")
 
 CAF_END_TYPE_ID_BLOCK(onset)

@@ -26,6 +26,7 @@ ONSET_CODEC(service_device_state)
 ONSET_CODEC(due_timer)
 ONSET_CODEC(history_entry)
 ONSET_CODEC(std::vector<history_entry>)
+ONSET_CODEC(contract_event)
 
 #undef ONSET_CODEC
 

@@ -10,6 +10,7 @@
 
 #include "messages/applied_ledger.hpp"
 #include "messages/contract.hpp"
+#include "messages/contract_event.hpp"
 #include "messages/contract_record.hpp"
 #include "messages/contract_status.hpp"
 #include "messages/device_state.hpp"
@@ -33,6 +34,7 @@ std::string encode(const due_timer& x);
 std::string encode(const history_entry& x);
 /// A history record of format 3: the lines of one write, in order.
 std::string encode(const std::vector<history_entry>& x);
+std::string encode(const contract_event& x);
 
 /// Decodes a record read from `which` under the key described by
 /// `key_text`. Errors: `corrupt_record` or `format_mismatch`, naming both.
@@ -57,6 +59,8 @@ status decode(std::string_view bytes, due_timer& x, db which,
 status decode(std::string_view bytes, history_entry& x, db which,
               std::string_view key_text);
 status decode(std::string_view bytes, std::vector<history_entry>& x, db which,
+              std::string_view key_text);
+status decode(std::string_view bytes, contract_event& x, db which,
               std::string_view key_text);
 
 /// The record stored under `key` of `which`, decoded; nullopt when there is

@@ -106,7 +106,7 @@ struct environment_options {
 class environment {
 public:
   /// The format this build writes and reads.
-  static constexpr uint32_t format_version = 5;
+  static constexpr uint32_t format_version = 6;
   /// The oldest format `open` upgrades (format_upgrade.hpp).
   static constexpr uint32_t oldest_upgradable_format = 1;
 

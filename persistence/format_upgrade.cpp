@@ -37,6 +37,11 @@ result<size_t> upgrade_format(write_txn& txn, uint32_t from) {
         // (contract_status version 2). A shared service stream of format 4
         // stays readable and is delivered to its end; nothing to rewrite.
         break;
+      case 5:
+        // Format 6 adds the event feed (db feed, persistence/feed_store.hpp),
+        // empty until the first change after the upgrade; nothing to
+        // rewrite.
+        break;
       default:
         return make_failure(error_code::format_mismatch,
                             "no upgrade from format "

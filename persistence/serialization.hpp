@@ -32,6 +32,7 @@
 
 #include "messages/applied_ledger.hpp"
 #include "messages/contract.hpp"
+#include "messages/contract_event.hpp"
 #include "messages/contract_record.hpp"
 #include "messages/contract_state.hpp"
 #include "messages/contract_status.hpp"
@@ -282,6 +283,24 @@ void serialize(Archive& ar, onset::history_entry& x, const unsigned version) {
   ar& x.detail;
 }
 
+// contract_event, version 1: id at type contract version customer from to
+// reason devices by (the position is the key's)
+template <class Archive>
+void serialize(Archive& ar, onset::contract_event& x, const unsigned version) {
+  onset::persistence::check_version(ar, x, version, "contract_event");
+  ar& x.id;
+  ar& x.at;
+  ar& x.type;
+  ar& x.contract;
+  ar& x.version;
+  ar& x.customer;
+  ar& x.from;
+  ar& x.to;
+  ar& x.reason;
+  ar& x.devices;
+  ar& x.by;
+}
+
 } // namespace boost::serialization
 
 // A stored type: its class version, and no object tracking (records are
@@ -311,3 +330,4 @@ ONSET_STORED_TYPE(onset::contract_record, 2)
 ONSET_STORED_TYPE(onset::contract_status, 2)
 ONSET_STORED_TYPE(onset::due_timer, 1)
 ONSET_STORED_TYPE(onset::history_entry, 1)
+ONSET_STORED_TYPE(onset::contract_event, 1)

@@ -41,6 +41,8 @@ const char* to_string(db x) {
       return "timers";
     case db::history:
       return "history";
+    case db::feed:
+      return "feed";
   }
   return "unknown";
 }

@@ -41,9 +41,10 @@ enum class db : uint8_t {
   services,
   timers,
   history,
+  feed,
 };
 
-inline constexpr size_t db_count = 9;
+inline constexpr size_t db_count = 10;
 
 /// The database's name in the environment (`contracts`, ...).
 const char* to_string(db x);

@@ -37,6 +37,9 @@ std::vector<route> printer_routes();
 /// The cluster's nodes.
 std::vector<route> cluster_routes();
 
+/// The event feed.
+std::vector<route> event_routes();
+
 /// The probes: `/healthz`, `/readyz` (open routes).
 std::vector<route> health_routes();
 

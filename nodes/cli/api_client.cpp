@@ -409,6 +409,17 @@ reply<std::vector<contract_summary>> api_client::list_contracts() {
                                             contract_summary_from_json);
 }
 
+std::string url_escaped(const std::string& text) {
+  return escaped(text);
+}
+
+reply<std::string> api_client::get_json_text(const std::string& target) {
+  auto doc = impl_->call("GET", target);
+  if (!doc)
+    return doc.error();
+  return doc.value().dump();
+}
+
 reply<std::vector<history_entry>> api_client::history(const contract_id& id) {
   return impl_->all_pages<history_entry>("/v1/contracts/" + escaped(id.str())
                                            + "/history",

@@ -85,6 +85,9 @@ public:
   reply<contract_view> contract_details(const contract_id& id);
   reply<std::vector<contract_summary>> list_contracts();
   reply<std::vector<history_entry>> history(const contract_id& id);
+  /// The JSON text of `GET target` (a path with its query), checked to be
+  /// JSON: for answers the caller reads itself (`onset events`).
+  reply<std::string> get_json_text(const std::string& target);
   reply<std::vector<instruction>> plan(const contract_id& id);
   /// The steps `id` would send after a restart with the catalog in
   /// `catalog_text` (JSON, checked again by the node).
@@ -102,5 +105,8 @@ public:
 private:
   std::unique_ptr<impl> impl_;
 };
+
+/// `text` percent-encoded for a URL's path segment or query value.
+std::string url_escaped(const std::string& text);
 
 } // namespace onset::cli

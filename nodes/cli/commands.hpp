@@ -28,4 +28,7 @@ void add_service_commands(CLI::App& app, int& rc);
 /// `wait`.
 void add_wait_command(CLI::App& app, int& rc);
 
+/// `events`.
+void add_events_command(CLI::App& app, int& rc);
+
 } // namespace onset::cli

@@ -223,6 +223,12 @@ reply<std::vector<contract_summary>> gateway_client::list_contracts() {
                                                    atom::contracts_v);
 }
 
+reply<std::vector<event_page>>
+gateway_client::feed(std::vector<event_page> cursor, uint64_t limit) {
+  return impl_->ask<std::vector<event_page>>(atom::feed_v, std::move(cursor),
+                                             limit);
+}
+
 reply<std::vector<contract_summary>>
 gateway_client::contracts_naming(const device_id& device) {
   return impl_->ask<std::vector<contract_summary>>(atom::list_v,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "messages/contract.hpp"
+#include "messages/contract_event.hpp"
 #include "messages/device_record.hpp"
 #include "messages/history_entry.hpp"
 #include "messages/instruction.hpp"
@@ -77,6 +78,9 @@ public:
   reply<std::vector<contract_summary>>
   contracts_naming(const device_id& device);
   reply<std::vector<history_entry>> history(const contract_id& id);
+  /// Every contracts node's feed after `cursor` (messages/contract_event.hpp).
+  reply<std::vector<event_page>> feed(std::vector<event_page> cursor,
+                                      uint64_t limit);
   reply<std::vector<instruction>> plan(const contract_id& id);
   /// The steps `id` would send after a restart with the catalog in
   /// `catalog_text` (JSON, checked again by the node).

@@ -28,6 +28,55 @@ caf::result<summaries> list(self_ptr self) {
   return list_everywhere<summaries>(self, st.owners, st.timeout, atom::list_v);
 }
 
+/// Where `cursor` says to read node `node` on after (0 if it names none).
+uint64_t after_for(const std::vector<event_page>& cursor,
+                   const std::string& node) {
+  for (auto& x : cursor)
+    if (x.node == node)
+      return x.next;
+  return 0;
+}
+
+/// Reads every contracts node's feed on from its place in `cursor`; each
+/// page names its node.
+caf::result<std::vector<event_page>>
+feed(self_ptr self, const std::vector<event_page>& cursor, uint64_t limit) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<std::vector<event_page>>();
+  auto names = std::make_shared<std::vector<std::string>>();
+  for (size_t i = 0; i < st.owners.size(); ++i)
+    names->push_back(st.owners.name(i));
+  auto g = gather<std::vector<event_page>>::make(
+    st.owners.size(),
+    [rp,
+     names](caf::expected<std::vector<std::vector<event_page>>> found) mutable {
+      if (!found) {
+        rp.deliver(std::move(found.error()));
+        return;
+      }
+      std::vector<event_page> result;
+      for (size_t i = 0; i < found->size(); ++i)
+        for (auto& page : (*found)[i]) {
+          page.node = (*names)[i];
+          result.push_back(std::move(page));
+        }
+      rp.deliver(std::move(result));
+    });
+  for (size_t i = 0; i < st.owners.size(); ++i) {
+    auto dest = st.owners.handle(i);
+    if (!dest) {
+      g->fail(std::move(dest.error()));
+      break;
+    }
+    event_page own;
+    own.next = after_for(cursor, st.owners.name(i));
+    ask_into<std::vector<event_page>>(self, *dest, st.timeout, g, i,
+                                      atom::feed_v,
+                                      std::vector<event_page>{own}, limit);
+  }
+  return rp;
+}
+
 } // namespace
 
 actors::contract_router_actor::behavior_type contract_router(
@@ -70,6 +119,9 @@ actors::contract_router_actor::behavior_type contract_router(
       auto& st = self->state;
       return list_everywhere<summaries>(self, st.owners, st.timeout,
                                         atom::holders_v, std::move(device));
+    },
+    [self](atom::feed, const std::vector<event_page>& cursor, uint64_t limit) {
+      return feed(self, cursor, limit);
     },
     [self](atom::history, contract_id& id) {
       return to_owner<std::vector<history_entry>>(self, id, atom::history_v,

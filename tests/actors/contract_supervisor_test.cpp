@@ -130,6 +130,60 @@ CAF_TEST(a start date fires at the start of its second) {
   CAF_CHECK_NOT_EQUAL(state(), contract_state::scheduled);
 }
 
+CAF_TEST(every state change is announced in the feed with the change) {
+  enroll_printer();
+  self->send(contracts, atom::submit_v,
+             contract_starting("2026-11-01T00:00:00Z"), requester{"billing"});
+  sched.run();
+  self->receive([](submit_result&) {});
+  sched.clock().advance_time(config.timer_poll);
+  sched.run();
+  self->send(contracts, atom::cancel_v, contract_id{"C-1"}, requester{"ops"});
+  sched.run();
+  self->receive([](atom::ok) {});
+  auto read_feed = [this](uint64_t after) {
+    event_page cursor;
+    cursor.next = after;
+    self->send(contracts, atom::feed_v, std::vector<event_page>{cursor},
+               uint64_t{100});
+    sched.run();
+    event_page result;
+    self->receive([&](std::vector<event_page>& xs) {
+      CAF_REQUIRE_EQUAL(xs.size(), 1u);
+      result = std::move(xs.front());
+    });
+    return result;
+  };
+  auto page = read_feed(0);
+  std::vector<std::string> types;
+  for (auto& x : page.events)
+    types.push_back(x.type);
+  CAF_CHECK_EQUAL(types, (std::vector<std::string>{
+                           "contract.accepted", "contract.provisioning",
+                           "contract.active", "contract.deprovisioning",
+                           "contract.ended"}));
+  CAF_CHECK_EQUAL(page.end, page.events.size());
+  CAF_CHECK_EQUAL(page.next, page.end);
+  CAF_REQUIRE_EQUAL(page.events.size(), 5u);
+  CAF_CHECK_EQUAL(page.events[0].by, "billing");
+  CAF_CHECK_EQUAL(page.events[3].by, "ops");
+  CAF_CHECK_EQUAL(page.events[3].from, "active");
+  CAF_CHECK_EQUAL(page.events[3].to, "deprovisioning");
+  CAF_MESSAGE("each state entered is one transition line of the history");
+  self->send(contracts, atom::history_v, contract_id{"C-1"});
+  sched.run();
+  size_t transitions = 0;
+  self->receive([&](std::vector<history_entry>& xs) {
+    for (auto& x : xs)
+      transitions += x.kind == history_kind::transition ? 1 : 0;
+  });
+  CAF_CHECK_EQUAL(transitions, 4u);
+  CAF_MESSAGE("a read after the end finds nothing new");
+  auto rest = read_feed(page.next);
+  CAF_CHECK(rest.events.empty());
+  CAF_CHECK_EQUAL(rest.next, page.next);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {

@@ -215,6 +215,38 @@ call "$ADMIN" GET /v1/printers/MFP-0001
 expect 200 "registered again, its streams' watermarks kept" \
   '"contract":"C-1001"'
 
+step "the event feed: every change in order, scoped, paged by a cursor"
+call "$ADMIN" GET "/v1/events?contract=C-1001&limit=1000"
+expect 200 "C-1001's events" '"type":"contract.accepted"'
+types=$(printf '%s' "$BODY" | grep -o '"type":"[a-z.]*"' | tr '\n' ' ')
+[ "$types" = '"type":"contract.accepted" "type":"contract.provisioning" "type":"contract.active" "type":"contract.deprovisioning" "type":"contract.ended" ' ] \
+  || fail "C-1001's events in order: $types"
+expect_contains "$BODY" '"by":"billing-acme"' "the feed names who changed"
+call "$BILLING" GET "/v1/events?limit=1000"
+expect 200 "billing reads the feed" '"customer":"acme"'
+[[ $BODY != *globex* ]] || fail "billing reads globex's events: $BODY"
+call "$ADMIN" GET "/v1/events?limit=2"
+expect 200 "a first page" '"more":true'
+first=$(printf '%s' "$BODY" | grep -o '"next":"[^"]*"' | cut -d'"' -f4)
+call "$ADMIN" GET "/v1/events?limit=1000&after=$first"
+expect 200 "the next page" '"events":['
+run_onset 0 events --contract C-1001
+expect_contains "$OUT" "contract.ended C-1001 v1 deprovisioning->ended (all steps acknowledged)" \
+  "onset events"
+expect_contains "$ERR" "next: " "onset events says where to go on"
+run_onset 0 events --json --type contract.accepted --token "$BILLING"
+expect_contains "$OUT" '"type":"contract.accepted"' "onset events --json"
+[[ $OUT != *globex* ]] || fail "onset events shows billing globex's: $OUT"
+call "$ADMIN" GET "/v1/events?after=nonsense"
+expect 400 "a bad cursor" '"field":"after"'
+call "$ADMIN" GET "/v1/events?limit=1000"
+end=$(printf '%s' "$BODY" | grep -o '"next":"[^"]*"' | cut -d'"' -f4)
+began=$(date +%s%N)
+call "$ADMIN" GET "/v1/events?after=$end&wait=1"
+expect 200 "a long poll at the end" '"events":[]'
+[ $(( ($(date +%s%N) - began) / 1000000 )) -ge 900 ] \
+  || fail "the long poll did not wait for new events"
+
 step "bad input: a clear 4xx, nothing changed"
 before=$(curl -sS -H "Authorization: Bearer $ADMIN" "$API/v1/contracts")
 call "$ADMIN" POST /v1/contracts -d '{"id": '

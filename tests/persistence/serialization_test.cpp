@@ -143,6 +143,8 @@ CAF_TEST(every inspected field of every stored record is stored) {
   check_all_fields_stored<contract_status>("contract_status", 2);
   check_all_fields_stored<due_timer>("due_timer");
   check_all_fields_stored<history_entry>("history_entry");
+  // The position is the feed key's, not the record's.
+  check_all_fields_stored<contract_event>("contract_event", 1, 1);
 }
 
 CAF_TEST(a record of an older version loads through its version path) {
@@ -227,6 +229,18 @@ struct every_record {
   history_entry line{utc_time{1'767'225'601}, history_kind::acked,
                      "target=device/MFP-1 kind=firmware seq=2"};
   std::vector<history_entry> lines{line, line, {}};
+  contract_event event{"0123456789abcdef0123456789abcdef",
+                       0,
+                       utc_time{1'767'225'602},
+                       "contract.degraded",
+                       contract_id{"C-1"},
+                       3,
+                       customer_id{"acme"},
+                       "active",
+                       "degraded",
+                       "printer MFP-1 refused",
+                       {device_id{"MFP-1"}},
+                       "ops"};
 
   template <class F>
   void each(F f) const {
@@ -241,6 +255,7 @@ struct every_record {
     f(timer, "due_timer");
     f(line, "history_entry");
     f(lines, "history lines");
+    f(event, "contract_event");
   }
 };
 

@@ -1,0 +1,137 @@
+// The event feed of docs/events.md: `GET /v1/events`, scoped by the token's
+// customers, with a long poll (`wait`).
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "nodes/api/routes.hpp"
+
+namespace onset::api {
+
+namespace {
+
+using json = nlohmann::json;
+
+/// The longest long poll, in seconds: below the API's read timeouts.
+constexpr long long max_wait = 30;
+
+/// How often a long poll reads the feed again while nothing new came.
+constexpr auto poll_interval = std::chrono::milliseconds{100};
+
+json to_json(const contract_event& x, const std::string& node) {
+  auto devices = json::array();
+  for (auto& d : x.devices)
+    devices.push_back(d.str());
+  json result{{"id", x.id},           {"at", x.at.to_rfc3339()},
+              {"type", x.type},       {"contract", x.contract.str()},
+              {"version", x.version}, {"customer", x.customer.str()},
+              {"reason", x.reason},   {"devices", std::move(devices)},
+              {"node", node}};
+  result["from"] = x.from.empty() ? json(nullptr) : json(x.from);
+  result["to"] = x.to.empty() ? json(nullptr) : json(x.to);
+  result["by"] = x.by.empty() ? json(nullptr) : json(x.by);
+  return result;
+}
+
+/// `NODE:POSITION,...` (a node alone has no name: `:POSITION`); nullopt
+/// if malformed.
+std::optional<std::vector<event_page>> parse_cursor(const std::string& text) {
+  std::vector<event_page> result;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    auto end = text.find(',', begin);
+    if (end == std::string::npos)
+      end = text.size();
+    auto part = text.substr(begin, end - begin);
+    auto colon = part.rfind(':');
+    if (colon == std::string::npos || colon + 1 == part.size()
+        || part.size() - colon > 21)
+      return std::nullopt;
+    event_page x;
+    x.node = part.substr(0, colon);
+    for (size_t i = colon + 1; i < part.size(); ++i) {
+      if (part[i] < '0' || part[i] > '9')
+        return std::nullopt;
+      x.next = x.next * 10 + static_cast<uint64_t>(part[i] - '0');
+    }
+    result.push_back(std::move(x));
+    begin = end + 1;
+  }
+  return result;
+}
+
+std::string cursor_text(const std::vector<event_page>& pages) {
+  std::string result;
+  for (auto& x : pages) {
+    if (!result.empty())
+      result += ',';
+    result += x.node + ':' + std::to_string(x.next);
+  }
+  return result;
+}
+
+struct event_filter {
+  std::string customer;
+  std::string contract;
+  std::string type;
+
+  bool passes(const api_request& req, const contract_event& x) const {
+    return req.who.sees(x.customer.str())
+           && (customer.empty() || x.customer.str() == customer)
+           && (contract.empty() || x.contract.str() == contract)
+           && (type.empty() || x.type == type);
+  }
+};
+
+/// `GET /v1/events?after=&limit=&wait=&customer=&contract=&type=`.
+api_response events(const api_request& req, route_context& ctx) {
+  std::optional<api_response> problem;
+  auto limit = query_number(req, "limit", 1, max_page, default_page, problem);
+  if (problem)
+    return std::move(*problem);
+  auto wait = query_number(req, "wait", 0, max_wait, 0, problem);
+  if (problem)
+    return std::move(*problem);
+  auto cursor = parse_cursor(query_text(req, "after"));
+  if (!cursor)
+    return error_response(400, "invalid_input", "after",
+                          "after: not a cursor of this feed (the `next` of "
+                          "an earlier answer)");
+  event_filter filter{query_text(req, "customer"), query_text(req, "contract"),
+                      query_text(req, "type")};
+  auto deadline = std::chrono::steady_clock::now()
+                  + std::chrono::seconds{*wait};
+  auto out = json::array();
+  bool more = false;
+  for (;;) {
+    auto pages = ctx.gateway.feed(*cursor, static_cast<uint64_t>(*limit));
+    if (!pages)
+      return gateway_failure(pages.error());
+    more = false;
+    for (auto& page : pages.value()) {
+      for (auto& x : page.events)
+        if (filter.passes(req, x))
+          out.push_back(to_json(x, page.node));
+      more = more || page.next < page.end;
+    }
+    *cursor = std::move(pages.value());
+    if (!out.empty() || more || std::chrono::steady_clock::now() >= deadline)
+      break;
+    std::this_thread::sleep_for(poll_interval);
+  }
+  return {200, json{{"events", std::move(out)},
+                    {"next", cursor_text(*cursor)},
+                    {"more", more}}};
+}
+
+} // namespace
+
+std::vector<route> event_routes() {
+  return {
+    {"GET", "/v1/events", action::read, events},
+  };
+}
+
+} // namespace onset::api
