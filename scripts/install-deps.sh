@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake make g++ pkg-config
+  cmake make ninja-build g++ pkg-config
   libcaf-dev libssl-dev
   liblmdb-dev lmdb-utils
   libboost-serialization-dev
