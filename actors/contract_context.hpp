@@ -11,7 +11,7 @@
 #include "actors/step_budget.hpp"
 #include "actors/step_latency.hpp"
 #include "messages/catalog.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "persistence/store_actor.hpp"
 
 namespace onset::actors {

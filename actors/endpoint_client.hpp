@@ -26,7 +26,7 @@
 #include "config/endpoints_file.hpp"
 #include "messages/endpoint_protocol.hpp"
 #include "messages/instruction.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::actors {
 

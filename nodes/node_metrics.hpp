@@ -4,7 +4,7 @@
 // left behind in them. No CAF.
 #pragma once
 
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "persistence/environment.hpp"
 
 namespace onset::nodes {

@@ -14,7 +14,7 @@
 
 #include "actors/endpoint_client.hpp"
 #include "messages/catalog.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "nodes/node_options.hpp"
 #include "persistence/environment.hpp"
 

@@ -21,7 +21,7 @@
 #include "actors/protocol.hpp"
 #include "config/cluster_file.hpp"
 #include "messages/catalog.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "nodes/cluster/node_directory.hpp"
 #include "nodes/node_options.hpp"
 #include "persistence/environment.hpp"

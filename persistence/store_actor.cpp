@@ -11,7 +11,7 @@
 #include <caf/system_messages.hpp>
 
 #include "messages/log.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::persistence {
 

@@ -14,7 +14,7 @@
 
 #include "config/listen_address.hpp"
 #include "messages/log.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "nodes/api/routes.hpp"
 
 namespace onset::api {

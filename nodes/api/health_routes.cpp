@@ -4,7 +4,7 @@
 // patterns only, never a customer, contract or printer.
 #include "nodes/api/routes.hpp"
 
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::api {
 

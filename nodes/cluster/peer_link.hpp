@@ -26,7 +26,7 @@
 #include "actors/protocol.hpp"
 #include "config/cluster_file.hpp"
 #include "messages/node_status.hpp"
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::cluster {
 

@@ -1,4 +1,4 @@
-#include "metrics/metrics.hpp"
+#include "messages/metrics/metrics.hpp"
 
 #include <array>
 #include <atomic>
