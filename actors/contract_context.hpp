@@ -1,6 +1,6 @@
 // What every CONTRACT actor of a node shares: the catalog, the storage, the
 // routes to printers and services, the tunables, the wall clock and the
-// step latency histogram and budget.
+// step latency histogram and budget, the node's metrics.
 #pragma once
 
 #include <functional>
@@ -11,6 +11,7 @@
 #include "actors/step_budget.hpp"
 #include "actors/step_latency.hpp"
 #include "messages/catalog.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "persistence/store_actor.hpp"
 
 namespace onset::actors {
@@ -38,6 +39,15 @@ struct contract_context {
   /// `config.max_steps_in_flight` by whoever builds the context; none: no
   /// limit.
   std::shared_ptr<step_budget> budget;
+  /// The node's metrics (docs/operations.md); none: not counted.
+  std::shared_ptr<metrics::node_metrics> metrics;
 };
+
+/// Counts `what` of step `x` in the node's metrics, if it has any.
+inline void count_step(const contract_context& ctx, metrics::step_event what,
+                       const instruction& x) {
+  if (ctx.metrics)
+    ctx.metrics->step(what, x.kind, x.stream.to.kind);
+}
 
 } // namespace onset::actors

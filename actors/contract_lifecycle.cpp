@@ -318,6 +318,7 @@ void abandon(contract_self self, const instruction& x, const std::string& why) {
   skip.contract_version = x.contract_version;
   st.streams.replace(skip);
   st.attempts.erase({x.stream, x.seq});
+  count_step(*st.ctx, metrics::step_event::abandoned, x);
   contract_change change;
   change.replaced.push_back(skip);
   note(self, change, history_kind::abandoned, reason);

@@ -53,6 +53,7 @@ void on_send_error(contract_self self, const stream_id& stream, uint64_t seq,
     return;
   }
   if (is_permanent_refusal(err)) {
+    count_step(*st.ctx, metrics::step_event::refused, *x);
     abandon(self, *x, what);
     return;
   }
@@ -169,9 +170,13 @@ void on_ack(contract_self self, uint64_t requested,
   auto now = self->clock().now();
   for (auto& x : acked) {
     record_applied(st.rec.ledger, x);
+    count_step(*st.ctx, metrics::step_event::acked, x);
     if (auto i = st.attempts.find({x.stream, x.seq}); i != st.attempts.end()) {
+      auto took = now - i->second.first_sent;
       if (st.ctx->latency)
-        st.ctx->latency->record(now - i->second.first_sent);
+        st.ctx->latency->record(took);
+      if (st.ctx->metrics)
+        st.ctx->metrics->step_latency(took);
       st.attempts.erase(i);
     }
     note_step(self, change, history_kind::acked, x);
@@ -202,6 +207,10 @@ void transmit(contract_self self, const instruction& x) {
   auto& attempt = st.attempts[{x.stream, x.seq}];
   start_clock(self, attempt);
   ++attempt.count;
+  count_step(*st.ctx,
+             attempt.count == 1 ? metrics::step_event::sent
+                                : metrics::step_event::resent,
+             x);
   auto requested = x.seq;
   auto ok = [self, requested](const instruction_ack& ack) {
     give_back_permit(self);

@@ -109,8 +109,32 @@ struct endpoint_client::impl {
   /// the time before which they are not read (the apply's deadline plus
   /// the margin, on this clock). An entry past is dropped when seen.
   std::map<endpoint::target_ref, steady::time_point> held;
+  std::shared_ptr<metrics::node_metrics> metrics;
 
-  explicit impl(config::endpoint_spec x) : spec(std::move(x)) {
+  impl(config::endpoint_spec x, std::shared_ptr<metrics::node_metrics> m)
+    : spec(std::move(x)), metrics(std::move(m)) {
+  }
+
+  /// Counts one request of `kind` that came to `outcome`.
+  void count(call::kind kind, status outcome) {
+    if (!metrics)
+      return;
+    auto x = metrics::endpoint_outcome::ok;
+    switch (outcome) {
+      case status::ok:
+        break;
+      case status::unavailable:
+        x = metrics::endpoint_outcome::unavailable;
+        break;
+      case status::lost:
+        x = metrics::endpoint_outcome::lost;
+        break;
+      case status::violation:
+        x = metrics::endpoint_outcome::violation;
+        break;
+    }
+    metrics->endpoint_request(spec.name,
+                              kind == call::kind::apply ? "apply" : "read", x);
   }
 
   void push(call c) {
@@ -255,6 +279,7 @@ struct endpoint_client::impl {
                                   std::vector<call>& calls, bool& answered) {
     auto posted = post(cli, path, body, answered);
     if (auto* failure = std::get_if<endpoint_answer>(&posted)) {
+      count(calls.front().what, failure->outcome);
       answer_all(calls, *failure);
       return std::nullopt;
     }
@@ -282,6 +307,7 @@ struct endpoint_client::impl {
     if (auto* failure = std::get_if<endpoint_answer>(&posted)) {
       if (failure->outcome != status::lost)
         release_reads(calls, until);
+      count(call::kind::apply, failure->outcome);
       answer_all(calls, *failure);
       return answered;
     }
@@ -289,10 +315,12 @@ struct endpoint_client::impl {
     auto& body = std::get<std::string>(posted);
     auto parsed = endpoint::parse_apply_response(body, xs);
     if (!parsed) {
+      count(call::kind::apply, status::violation);
       answer_all(calls, failed(status::violation,
                                "apply answer: " + parsed.error().to_string()));
       return true;
     }
+    count(call::kind::apply, status::ok);
     for (size_t i = 0; i < calls.size(); ++i) {
       endpoint_answer x;
       x.result = std::move(parsed.value()[i]);
@@ -314,10 +342,12 @@ struct endpoint_client::impl {
       return answered;
     auto parsed = endpoint::parse_read_response(*body, refs);
     if (!parsed) {
+      count(call::kind::read, status::violation);
       answer_all(calls, failed(status::violation,
                                "read answer: " + parsed.error().to_string()));
       return true;
     }
+    count(call::kind::read, status::ok);
     for (size_t i = 0; i < calls.size(); ++i) {
       endpoint_answer x;
       x.state = std::move(parsed.value()[i]);
@@ -381,6 +411,7 @@ struct endpoint_client::impl {
                      ? send_apply(*cli, calls)
                      : send_read(*cli, calls);
       } catch (const std::exception& e) {
+        count(calls.front().what, status::lost);
         answer_all(calls, failed(status::lost,
                                  std::string{"client failed: "} + e.what()));
       }
@@ -407,8 +438,9 @@ struct endpoint_client::impl {
   }
 };
 
-endpoint_client::endpoint_client(config::endpoint_spec spec)
-  : impl_(std::make_unique<impl>(std::move(spec))) {
+endpoint_client::endpoint_client(config::endpoint_spec spec,
+                                 std::shared_ptr<metrics::node_metrics> metrics)
+  : impl_(std::make_unique<impl>(std::move(spec), std::move(metrics))) {
   for (size_t i = 0; i < impl_->spec.connections; ++i)
     impl_->workers.emplace_back([this, i] { impl_->run(i == 0); });
 }
@@ -442,12 +474,14 @@ void endpoint_client::read(endpoint::target_ref target,
   impl_->push(std::move(c));
 }
 
-endpoint_set::endpoint_set(const config::endpoints_spec& spec)
-  : printers_(std::make_shared<endpoint_client>(spec.printers)) {
+endpoint_set::endpoint_set(const config::endpoints_spec& spec,
+                           std::shared_ptr<metrics::node_metrics> metrics)
+  : printers_(std::make_shared<endpoint_client>(spec.printers, metrics)) {
   for (auto& [customer, x] : spec.printers_by_customer)
-    by_customer_.emplace(customer, std::make_shared<endpoint_client>(x));
+    by_customer_.emplace(customer,
+                         std::make_shared<endpoint_client>(x, metrics));
   for (auto& [service, x] : spec.services)
-    services_.emplace(service, std::make_shared<endpoint_client>(x));
+    services_.emplace(service, std::make_shared<endpoint_client>(x, metrics));
 }
 
 endpoint_client& endpoint_set::for_customer(const customer_id& customer) {

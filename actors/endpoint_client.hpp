@@ -26,6 +26,7 @@
 #include "config/endpoints_file.hpp"
 #include "messages/endpoint_protocol.hpp"
 #include "messages/instruction.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::actors {
 
@@ -55,8 +56,11 @@ using endpoint_callback = std::function<void(endpoint_answer)>;
 
 class endpoint_client {
 public:
-  /// Starts the client's threads; nothing is sent until a call.
-  explicit endpoint_client(config::endpoint_spec spec);
+  /// Starts the client's threads; nothing is sent until a call. Counts
+  /// each request's outcome in `metrics`, if given.
+  explicit endpoint_client(config::endpoint_spec spec,
+                           std::shared_ptr<metrics::node_metrics> metrics
+                           = nullptr);
 
   /// Stops the threads; queued calls are answered `unavailable`.
   ~endpoint_client();
@@ -87,7 +91,9 @@ private:
 /// the printers and services that use it.
 class endpoint_set {
 public:
-  explicit endpoint_set(const config::endpoints_spec& spec);
+  explicit endpoint_set(const config::endpoints_spec& spec,
+                        std::shared_ptr<metrics::node_metrics> metrics
+                        = nullptr);
 
   /// The endpoint of `customer`'s printers.
   endpoint_client& for_customer(const customer_id& customer);

@@ -411,6 +411,14 @@ int local_cluster::pid(const std::string& node) const {
   return at(node).pid;
 }
 
+std::string local_cluster::metrics_of(const std::string& node) const {
+  auto [status, body] = http_get(http_port_in(data_dir(node)), "/metrics");
+  if (status != 200)
+    throw std::runtime_error("node " + node + ": GET /metrics answered "
+                             + std::to_string(status));
+  return body;
+}
+
 std::string local_cluster::log_path(const std::string& node) const {
   return run_dir_ + "/" + node + ".log";
 }

@@ -116,6 +116,10 @@ public:
   const std::vector<node_spec>& nodes() const {
     return nodes_;
   }
+  /// The text of `node`'s GET /metrics (docs/operations.md); throws
+  /// std::runtime_error if it does not answer 200.
+  std::string metrics_of(const std::string& node) const;
+
   /// 0 if the node does not run.
   int pid(const std::string& node) const;
   std::string log_path(const std::string& node) const;

@@ -15,18 +15,6 @@
 
 namespace onset::bench {
 
-namespace {
-
-/// The number after `key=` in `line`; 0 if absent.
-uint64_t field(const std::string& line, const std::string& key) {
-  auto at = line.find(" " + key + "=");
-  if (at == std::string::npos)
-    return 0;
-  return std::strtoull(line.c_str() + at + key.size() + 2, nullptr, 10);
-}
-
-} // namespace
-
 memory memory_of(int pid) {
   memory result;
   std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
@@ -95,25 +83,41 @@ cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to) {
   return {100 * busy / all, 100 * iowait / all};
 }
 
-store_totals store_totals_of(const std::string& log_path) {
-  store_totals result;
-  std::ifstream in{log_path};
-  for (std::string line; std::getline(in, line);) {
-    if (auto x = event_of(line); !x.is_discarded()) {
-      if (x.contains("commits") && x.contains("batches")
-          && x.contains("records") && x["commits"].is_number()) {
-        result.found = true;
-        result.commits = x["commits"].get<uint64_t>();
-        result.batches = x["batches"].get<uint64_t>();
-        result.records = x["records"].get<uint64_t>();
-      }
-    } else if (line.find("totals commits=") != std::string::npos) {
-      result.found = true;
-      result.commits = field(line, "commits");
-      result.batches = field(line, "batches");
-      result.records = field(line, "records");
-    }
+std::optional<double> metric_sum(const std::string& text,
+                                 const std::string& name,
+                                 const std::string& label) {
+  // A sample line: `name value` or `name{k="v",...} value`; comments start
+  // with `#`. Label values here hold no spaces (docs/operations.md).
+  std::optional<double> result;
+  std::istringstream lines{text};
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#'
+        || line.compare(0, name.size(), name) != 0)
+      continue;
+    auto rest = line.substr(name.size());
+    if (rest.empty() || (rest[0] != ' ' && rest[0] != '{'))
+      continue;
+    auto value_at = rest.rfind(' ');
+    if (!label.empty()
+        && rest.substr(0, value_at).find(label) == std::string::npos)
+      continue;
+    result = result.value_or(0)
+             + std::strtod(rest.c_str() + value_at + 1, nullptr);
   }
+  return result;
+}
+
+store_totals store_totals_of_metrics(const std::string& text) {
+  store_totals result;
+  auto commits = metric_sum(text, "onset_store_round_records_count");
+  auto records = metric_sum(text, "onset_store_round_records_sum");
+  auto batches = metric_sum(text, "onset_store_batches_total");
+  if (!commits || !records || !batches)
+    return result;
+  result.found = true;
+  result.commits = static_cast<uint64_t>(*commits);
+  result.records = static_cast<uint64_t>(*records);
+  result.batches = static_cast<uint64_t>(*batches);
   return result;
 }
 

@@ -1,13 +1,14 @@
 // What onset-bench reads back from the node processes: memory and CPU time
-// from /proc while a node runs, and from a stopped node's JSON log
-// (--log-format json, bench/log_events.hpp) the STORE's totals and the
-// CONTRACT actors' step latency histogram (the events
-// persistence/store_actor.cpp and actors/contract_supervisor.cpp log at
-// exit), and, while they run, the contracts they log as turning active.
-// No CAF.
+// from /proc while a node runs; from a running node's /metrics
+// (docs/operations.md) the STORE's totals and the steps acknowledged; from
+// a stopped node's JSON log (--log-format json, bench/log_events.hpp) the
+// CONTRACT actors' fine step latency histogram (the event
+// actors/contract_supervisor.cpp logs at exit), and, while they run, the
+// contracts they log as turning active. No CAF.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,9 +58,16 @@ struct cpu_shares {
 
 cpu_shares shares_between(const machine_cpu& from, const machine_cpu& to);
 
-/// The last STORE totals event of a log: the last event with the fields
-/// `commits`, `batches` and `records` (or a line `... totals commits=N
-/// batches=N records=N`).
+/// The sum of the samples `name` in `text`, a node's /metrics (Prometheus
+/// text format 0.0.4), whose labels include `label` (`key="value"`; empty:
+/// any). Nullopt if no sample is named so.
+std::optional<double> metric_sum(const std::string& text,
+                                 const std::string& name,
+                                 const std::string& label = "");
+
+/// A node's STORE totals, from its /metrics: committed rounds
+/// (`onset_store_round_records_count`), batches
+/// (`onset_store_batches_total`), records (`onset_store_round_records_sum`).
 struct store_totals {
   bool found = false;
   uint64_t commits = 0;
@@ -67,7 +75,7 @@ struct store_totals {
   uint64_t records = 0;
 };
 
-store_totals store_totals_of(const std::string& log_path);
+store_totals store_totals_of_metrics(const std::string& text);
 
 /// The bucket counts (`buckets`, "bucket:count,...") of the last
 /// `step.latency` event of a log (actors/step_latency.hpp), added into

@@ -42,8 +42,9 @@ clock_type::time_point steady_at(int64_t unix_seconds) {
 }
 
 std::vector<std::string> node_args(const bench_options& o) {
-  // Info, as JSON events: onset-bench reads the contracts turning active,
-  // the STORE totals and the latency histogram from the logs.
+  // Info, as JSON events: onset-bench reads the contracts turning active
+  // and the fine latency histogram from the logs (the STORE totals and the
+  // steps from /metrics).
   std::vector<std::string> result{
     "--threads",    std::to_string(o.node_threads),
     "--log-level",  "info",
@@ -96,44 +97,44 @@ std::vector<double> cpu_now(const local_cluster& cluster) {
   return result;
 }
 
-/// Every contracts node's histogram, merged.
-latency_result latency_of(const local_cluster& cluster) {
+/// Every contracts node's histogram, merged; the steps as their /metrics
+/// counted them (`nodes`, read before the stop).
+latency_result latency_of(const local_cluster& cluster,
+                          const std::vector<node_result>& nodes) {
   std::vector<uint64_t> counts;
   for (auto& n : cluster.nodes())
     for (auto& role : n.roles)
       if (role == "contracts")
         add_latency_of(cluster.log_path(n.name), counts);
   latency_result result;
-  for (auto x : counts)
-    result.steps += x;
+  for (auto& n : nodes)
+    result.steps += n.steps_acked;
   result.p50_us = actors::step_latency::quantile(counts, 0.5);
   result.p99_us = actors::step_latency::quantile(counts, 0.99);
   return result;
 }
 
-/// Memory and CPU time while running, then stops the cluster and reads the
-/// logs.
+/// Memory, CPU time and /metrics while running, then stops the cluster.
 std::vector<node_result> finish(local_cluster& cluster) {
   std::vector<node_result> result;
   for (auto& n : cluster.nodes()) {
     auto pid = cluster.pid(n.name);
-    result.push_back({n.name,
-                      joined(n.roles),
-                      memory_of(pid),
-                      cpu_seconds_of(pid),
-                      written_bytes_of(pid),
-                      0,
-                      0,
-                      {}});
-  }
-  cluster.stop();
-  for (auto& r : result) {
-    r.store = store_totals_of(cluster.log_path(r.name));
+    node_result r;
+    r.name = n.name;
+    r.roles = joined(n.roles);
+    r.mem = memory_of(pid);
+    r.cpu_s = cpu_seconds_of(pid);
+    r.written = written_bytes_of(pid);
+    auto text = cluster.metrics_of(n.name);
+    r.store = store_totals_of_metrics(text);
     if (!r.store.found)
       throw std::runtime_error("node " + r.name
-                               + " logged no STORE totals (log: "
-                               + cluster.log_path(r.name) + ")");
+                               + ": /metrics without the STORE totals");
+    r.steps_acked = static_cast<uint64_t>(
+      metric_sum(text, "onset_step_latency_seconds_count").value_or(0));
+    result.push_back(std::move(r));
   }
+  cluster.stop();
   return result;
 }
 
@@ -203,8 +204,8 @@ idle_result run_idle(const bench_options& o, const std::string& dir) {
   std::sort(took.begin(), took.end());
   if (!took.empty())
     result.contract_p50_ms = took[took.size() / 2];
-  finish(cluster);
-  result.latency = latency_of(cluster);
+  auto nodes = finish(cluster);
+  result.latency = latency_of(cluster, nodes);
   return result;
 }
 
@@ -337,7 +338,7 @@ throughput_result run_throughput(const bench_options& o, const std::string& dir,
                                     : 0;
     result.nodes[i].run_cpu_s = cpu_at_end[i] - cpu_at_start[i];
   }
-  result.latency = latency_of(cluster);
+  result.latency = latency_of(cluster, result.nodes);
   if (fleet) {
     result.fleet.ran = true;
     result.fleet.run_cpu_s = fleet_cpu_at_end - fleet_cpu_at_start;

@@ -28,6 +28,9 @@ struct node_result {
   /// last contract was active; 0 in the other runs.
   double run_cpu_s = 0;
   store_totals store;
+  /// Steps its CONTRACT actors saw acknowledged
+  /// (`onset_step_latency_seconds_count`): 0 but on a contracts node.
+  uint64_t steps_acked = 0;
 };
 
 /// The onset-fleet process of a throughput run through it.

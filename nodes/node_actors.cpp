@@ -35,9 +35,11 @@ actors::receiver_options receiver_options_of(const node_options& options) {
 
 } // namespace
 
-persistence::store_actor spawn_node_store(caf::actor_system& sys,
-                                          persistence::environment& env) {
-  return sys.spawn<caf::detached>(persistence::store_behavior, &env);
+persistence::store_actor
+spawn_node_store(caf::actor_system& sys, persistence::environment& env,
+                 std::shared_ptr<metrics::node_metrics> metrics) {
+  return sys.spawn<caf::detached>(persistence::metered_store_behavior, &env,
+                                  std::move(metrics));
 }
 
 actors::device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
@@ -92,6 +94,12 @@ spawn_node_contracts(caf::actor_system& sys, const node_options& options,
   if (options.engine.max_steps_in_flight > 0)
     ctx->budget = std::make_shared<actors::step_budget>(
       options.engine.max_steps_in_flight);
+  ctx->metrics = res.metrics;
+  if (ctx->metrics && ctx->budget)
+    ctx->metrics->add_source([budget = ctx->budget](metrics::node_metrics& m) {
+      auto x = budget->snapshot();
+      m.set_steps_in_flight(x.in_use, x.waiting);
+    });
   return sys.spawn(actors::contract_supervisor_behavior,
                    std::shared_ptr<const actors::contract_context>{ctx},
                    std::move(devices));

@@ -21,9 +21,11 @@ namespace onset::nodes {
 void configure_scheduler(caf::actor_system_config& cfg,
                          const node_options& options);
 
-/// The STORE of `env`, on its own thread.
-persistence::store_actor spawn_node_store(caf::actor_system& sys,
-                                          persistence::environment& env);
+/// The STORE of `env`, on its own thread, counting its rounds in
+/// `metrics` (if any).
+persistence::store_actor
+spawn_node_store(caf::actor_system& sys, persistence::environment& env,
+                 std::shared_ptr<metrics::node_metrics> metrics);
 
 /// The DEVICE SUPERVISOR with simulated printers as `options` say.
 actors::device_supervisor_actor spawn_node_devices(caf::actor_system& sys,
@@ -50,7 +52,8 @@ contract_targets contract_targets_of(caf::actor_system& sys,
 
 /// The CONTRACT SUPERVISOR. Its CONTRACT actors send to `targets`;
 /// `devices` (the node's DEVICE SUPERVISOR or its ROUTER) answers its
-/// registration queries.
+/// registration queries. With `res.metrics`, they count their steps there,
+/// and the step budget's permits in use and waiters are read at scrape.
 actors::contract_supervisor_actor
 spawn_node_contracts(caf::actor_system& sys, const node_options& options,
                      const node_resources& res, const contract_targets& targets,

@@ -31,7 +31,8 @@ running_api::~running_api() {
 std::variant<std::unique_ptr<running_api>, std::string>
 start_api(caf::actor_system& sys, const caf::actor& gateway,
           const node_options& options, bool embedded,
-          std::shared_ptr<const catalog> cat, api::readiness_probe readiness) {
+          std::shared_ptr<const catalog> cat, api::readiness_probe readiness,
+          std::shared_ptr<metrics::node_metrics> metrics) {
   if (auto problem = api::check_api_options(options.api))
     return *problem;
   if (auto problem
@@ -54,7 +55,7 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
   result->data_dir = options.data_dir;
   result->server = std::make_unique<api::api_server>(
     options.api, sys, gateway, *result->tokens, std::move(cat),
-    read_text(options.catalog_file), std::move(readiness));
+    read_text(options.catalog_file), std::move(readiness), std::move(metrics));
   auto bound = result->server->bind();
   if (auto* problem = std::get_if<std::string>(&bound))
     return *problem;
@@ -64,7 +65,7 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
   log::info("api.listening", {{"host", options.api.host},
                               {"port", port},
                               {"tls", !options.api.tls_cert.empty()},
-                              {"routes", gateway ? "all" : "probes"}});
+                              {"routes", gateway ? "all" : "open"}});
   return result;
 }
 

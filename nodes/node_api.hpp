@@ -33,10 +33,12 @@ struct running_api {
 /// DATA_DIR/http.port and logs `api.listening`. Returns why it cannot
 /// (options that may not be served, an address in use, a certificate that
 /// does not load, a store that does not open). An invalid `gateway` (a
-/// node without the gateway role): only the probes are served.
+/// node without the gateway role): only the open routes (the probes and
+/// `metrics`' text) are served.
 std::variant<std::unique_ptr<running_api>, std::string>
 start_api(caf::actor_system& sys, const caf::actor& gateway,
           const node_options& options, bool embedded,
-          std::shared_ptr<const catalog> cat, api::readiness_probe readiness);
+          std::shared_ptr<const catalog> cat, api::readiness_probe readiness,
+          std::shared_ptr<metrics::node_metrics> metrics);
 
 } // namespace onset::nodes

@@ -7,6 +7,7 @@
 #include "nodes/node_actors.hpp"
 #include "nodes/node_api.hpp"
 #include "nodes/node_health.hpp"
+#include "nodes/node_metrics.hpp"
 #include "nodes/node_runtime.hpp"
 #include "nodes/system_config.hpp"
 #include "nodes/systemd_notify.hpp"
@@ -70,9 +71,10 @@ start_listener(caf::actor_system& sys, const node_options& options,
                const node_storage& storage, const node_health& health) {
   if (!options.serve_api)
     return std::unique_ptr<running_api>{};
-  return start_api(sys, caf::actor_cast<caf::actor>(node.gateway), options,
-                   kind == node_kind::embedded, storage.cat,
-                   [&health] { return health.not_ready(); });
+  return start_api(
+    sys, caf::actor_cast<caf::actor>(node.gateway), options,
+    kind == node_kind::embedded, storage.cat,
+    [&health] { return health.not_ready(); }, storage.metrics);
 }
 
 /// Runs the node's actor system from start to stop; returns the exit code.
@@ -92,7 +94,10 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
   node_resources res;
   res.cat = storage.cat;
   res.env = storage.env.get();
-  res.store = spawn_node_store(sys, *storage.env);
+  res.metrics = storage.metrics;
+  res.store = spawn_node_store(sys, *storage.env, res.metrics);
+  measure_storage(*res.metrics, *storage.env,
+                  me.has(config::node_role::contracts));
   auto store_failed = std::make_shared<std::atomic<bool>>(false);
   watch_node_store(res.store, store_failed);
   auto node = wire_node(sys, spec, me, res, options);
@@ -128,6 +133,8 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
     remove_port_file(options.data_dir, "gateway.port");
   }
   stop_node_actors(sys, node.in_stop_order(), res.store);
+  // The API is stopped: nobody scrapes what closes next.
+  res.metrics->clear_sources();
   if (!port)
     return 1;
   return *store_failed ? exit_storage_failed : 0;

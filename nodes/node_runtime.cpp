@@ -32,13 +32,14 @@ void log_client_started(const config::endpoint_spec& x) {
 /// The clients of `spec`, started; logged one by one first, so that the
 /// start is logged before what their threads log.
 std::shared_ptr<actors::endpoint_set>
-start_endpoint_clients(const config::endpoints_spec& spec) {
+start_endpoint_clients(const config::endpoints_spec& spec,
+                       std::shared_ptr<metrics::node_metrics> metrics) {
   log_client_started(spec.printers);
   for (auto& entry : spec.printers_by_customer)
     log_client_started(entry.second);
   for (auto& entry : spec.services)
     log_client_started(entry.second);
-  return std::make_shared<actors::endpoint_set>(spec);
+  return std::make_shared<actors::endpoint_set>(spec, std::move(metrics));
 }
 
 } // namespace
@@ -99,6 +100,7 @@ std::optional<node_storage> open_node_storage(const node_options& options,
                 {"reason", loaded.error().to_string()}});
     return std::nullopt;
   }
+  auto metrics = std::make_shared<metrics::node_metrics>();
   std::shared_ptr<actors::endpoint_set> endpoints;
   if (!options.endpoints_file.empty()) {
     auto spec = config::load_endpoints_file(options.endpoints_file,
@@ -110,7 +112,7 @@ std::optional<node_storage> open_node_storage(const node_options& options,
       return std::nullopt;
     }
     if (delivers)
-      endpoints = start_endpoint_clients(spec.value());
+      endpoints = start_endpoint_clients(spec.value(), metrics);
     else
       log::info("node.endpoints_unused",
                 {{"file", options.endpoints_file},
@@ -127,6 +129,7 @@ std::optional<node_storage> open_node_storage(const node_options& options,
   }
   node_storage result;
   result.cat = std::make_shared<const catalog>(std::move(loaded).value());
+  result.metrics = std::move(metrics);
   result.endpoints = std::move(endpoints);
   result.env = std::move(*opened);
   return result;

@@ -14,6 +14,7 @@
 
 #include "actors/endpoint_client.hpp"
 #include "messages/catalog.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "nodes/node_options.hpp"
 #include "persistence/environment.hpp"
 
@@ -50,9 +51,11 @@ void write_port_file(const std::string& dir, const std::string& name,
 /// Removes DIR/NAME if it exists.
 void remove_port_file(const std::string& dir, const std::string& name);
 
-/// The catalog and the LMDB environment of a node, opened once.
+/// The catalog and the LMDB environment of a node, opened once, and the
+/// process's metrics (docs/operations.md).
 struct node_storage {
   std::shared_ptr<const catalog> cat;
+  std::shared_ptr<metrics::node_metrics> metrics;
   /// The endpoint clients of `--endpoints`; none without it.
   std::shared_ptr<actors::endpoint_set> endpoints;
   std::unique_ptr<persistence::environment> env;

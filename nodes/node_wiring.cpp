@@ -118,7 +118,7 @@ cluster::peer_subscribers subscribers_for(const config::cluster_node& peer,
 
 /// One PEER LINK per node that `me` needs, in cluster-file order.
 void spawn_peer_links(caf::actor_system& sys, const config::cluster_spec& spec,
-                      const config::cluster_node& me,
+                      const config::cluster_node& me, const node_resources& res,
                       actors::engine_config::duration t, wired_node& node) {
   for (auto& peer : spec.nodes) {
     if (peer.name == me.name || !needs(me, peer))
@@ -128,6 +128,7 @@ void spawn_peer_links(caf::actor_system& sys, const config::cluster_spec& spec,
     link.connect_timeout = std::max<cluster::peer_link_config::duration>(
       spec.heartbeat_timeout, std::chrono::seconds{1});
     link.request_timeout = t;
+    link.metrics = res.metrics;
     node.links.push_back(
       sys.spawn(cluster::peer_link, link, subscribers_for(peer, node)));
   }
@@ -217,7 +218,7 @@ wired_node wire_node(caf::actor_system& sys, const config::cluster_spec& spec,
   spawn_receiver_routers(sys, spec, me, timeout, node);
   spawn_contracts(sys, me, res, options, node);
   spawn_contract_router(sys, spec, me, timeout, node);
-  spawn_peer_links(sys, spec, me, timeout, node);
+  spawn_peer_links(sys, spec, me, res, timeout, node);
   node.directory = sys.spawn(cluster::node_directory, identity_of(me),
                              node.local, node.links, res.env);
   spawn_gateway(sys, spec, me, res, options, node);

@@ -21,6 +21,7 @@
 #include "actors/protocol.hpp"
 #include "config/cluster_file.hpp"
 #include "messages/catalog.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "nodes/cluster/node_directory.hpp"
 #include "nodes/node_options.hpp"
 #include "persistence/environment.hpp"
@@ -40,6 +41,9 @@ struct node_resources {
   actors::wall_clock now = actors::system_wall_clock();
   std::function<actors::engine_config::duration()> into_second
     = actors::system_into_second;
+  /// The process's metrics (docs/operations.md); none in tests that do not
+  /// look.
+  std::shared_ptr<metrics::node_metrics> metrics;
 };
 
 /// The ROUTERs of a node, each standing in for the supervisors of one role

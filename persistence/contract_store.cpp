@@ -293,6 +293,26 @@ status for_each(transaction& txn,
   return {};
 }
 
+status for_each_status(transaction& txn,
+                       const std::function<void(const contract_status&)>& fn,
+                       const corrupt_handler& on_corrupt) {
+  return scan_prefix(txn, db::contracts, std::string_view{&contract_tag, 1},
+                     [&](std::string_view key, std::string_view value) {
+                       auto rest = key.substr(1);
+                       auto id = keys::get_str(rest);
+                       if (!id || rest != std::string_view{&status_part, 1})
+                         return true;
+                       contract_status x;
+                       auto where = keys::printable(*id) + "/status";
+                       if (auto st = codec::decode(value, x, db::contracts,
+                                                   where))
+                         fn(x);
+                       else
+                         codec::report_corrupt(on_corrupt, st.error());
+                       return true;
+                     });
+}
+
 result<size_t> upgrade_from_format_1(write_txn& txn) {
   std::vector<contract_record> old;
   std::optional<failure> bad;

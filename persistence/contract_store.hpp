@@ -38,6 +38,7 @@
 #include <string>
 
 #include "messages/contract_record.hpp"
+#include "messages/contract_status.hpp"
 #include "messages/ids.hpp"
 #include "persistence/contract_delta.hpp"
 #include "persistence/status.hpp"
@@ -68,6 +69,13 @@ result<std::optional<contract_record>> get(transaction& txn,
 status for_each(transaction& txn,
                 const std::function<void(const contract_record&)>& fn,
                 const corrupt_handler& on_corrupt = {});
+
+/// Calls `fn` with every contract's status alone, in key order, decoding
+/// nothing else of it (what a count by state needs). A status that does
+/// not decode goes to `on_corrupt` (or the log) and the walk goes on.
+status for_each_status(transaction& txn,
+                       const std::function<void(const contract_status&)>& fn,
+                       const corrupt_handler& on_corrupt = {});
 
 /// Rewrites every format 1 contract value (the whole record under
 /// 'C' id:str) as format 2 parts. A value that does not decode fails the

@@ -11,6 +11,7 @@
 #include <caf/system_messages.hpp>
 
 #include "messages/log.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::persistence {
 
@@ -246,9 +247,12 @@ void flush(store_pointer self) {
     return;
   }
   auto failed = deliver(st, queue, outcomes);
+  auto took = std::chrono::steady_clock::now() - started;
+  if (st.metrics)
+    st.metrics->store_round(took, queue.size() - failed,
+                            st.records - records_before);
   if (log::enabled(log::level::debug)) {
-    auto elapsed = std::chrono::duration<double, std::milli>(
-      std::chrono::steady_clock::now() - started);
+    auto elapsed = std::chrono::duration<double, std::milli>(took);
     log::debug("store.commit", {{"store", self->id()},
                                 {"batches", queue.size()},
                                 {"failed", failed},
@@ -279,6 +283,13 @@ store_state::~store_state() {
 
 store_actor::behavior_type store_behavior(store_pointer self,
                                           environment* env) {
+  return metered_store_behavior(self, env, nullptr);
+}
+
+store_actor::behavior_type
+metered_store_behavior(store_pointer self, environment* env,
+                       std::shared_ptr<metrics::node_metrics> metrics) {
+  self->state.metrics = std::move(metrics);
   self->state.env = env;
   self->state.id = self->id();
   self->set_exit_handler([self](caf::exit_msg& msg) {

@@ -38,6 +38,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -53,6 +54,10 @@
 #include "persistence/caf_error.hpp"
 #include "persistence/environment.hpp"
 #include "persistence/status.hpp"
+
+namespace onset::metrics {
+class node_metrics;
+} // namespace onset::metrics
 
 namespace onset::persistence {
 
@@ -123,6 +128,9 @@ struct store_state {
   uint64_t nested_replays = 0;
   /// Records written by committed rounds (LMDB puts and deletes).
   uint64_t records = 0;
+  /// The node's metrics: each committed round's time, batches and records
+  /// (docs/operations.md). None: not counted.
+  std::shared_ptr<metrics::node_metrics> metrics;
 };
 
 /// The STORE actor. The caller decides whether it runs detached (production:
@@ -131,6 +139,12 @@ struct store_state {
 store_actor::behavior_type
 store_behavior(store_actor::stateful_pointer<store_state> self,
                environment* env);
+
+/// The STORE actor, counting each committed round in `metrics`.
+store_actor::behavior_type
+metered_store_behavior(store_actor::stateful_pointer<store_state> self,
+                       environment* env,
+                       std::shared_ptr<metrics::node_metrics> metrics);
 
 /// Asks `store` to commit `batch` for `self`; `then` it with the handlers
 /// of `atom::ok` and of the error. No timeout: the STORE is local and

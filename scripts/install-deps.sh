@@ -14,6 +14,7 @@ packages=(
   libcli11-dev
   libjemalloc-dev
   libsystemd-dev
+  prometheus-cpp-dev python3-prometheus-client
   jq
   curl openssl socat
   clang-format-14

@@ -14,6 +14,7 @@
 
 #include "config/listen_address.hpp"
 #include "messages/log.hpp"
+#include "messages/metrics/metrics.hpp"
 #include "nodes/api/routes.hpp"
 
 namespace onset::api {
@@ -32,6 +33,10 @@ constexpr std::chrono::seconds read_timeout{10};
 
 void answer(httplib::Response& res, const api_response& x) {
   res.status = x.status;
+  if (!x.content_type.empty()) {
+    res.set_content(x.text, x.content_type.c_str());
+    return;
+  }
   // Replace, never throw: a message may quote what a client sent.
   res.set_content(x.body.dump(-1, ' ', false,
                               nlohmann::json::error_handler_t::replace),
@@ -76,6 +81,7 @@ struct api_server::impl {
   std::shared_ptr<const catalog> cat;
   nlohmann::json catalog_doc;
   readiness_probe readiness;
+  std::shared_ptr<metrics::node_metrics> metrics;
   std::unique_ptr<httplib::Server> http;
   std::thread runner;
   /// The listening socket, once bound (see `widen_backlog`).
@@ -83,14 +89,23 @@ struct api_server::impl {
 
   impl(api_options opts, caf::actor_system& sys, const caf::actor& gateway,
        token_store& tokens, std::shared_ptr<const catalog> cat,
-       std::string catalog_text, readiness_probe readiness)
+       std::string catalog_text, readiness_probe readiness,
+       std::shared_ptr<metrics::node_metrics> metrics)
     : options(std::move(opts)),
       sys(sys),
       gateway(gateway),
       tokens(tokens),
       cat(std::move(cat)),
       catalog_doc(nlohmann::json::parse(catalog_text, nullptr, false)),
-      readiness(std::move(readiness)) {
+      readiness(std::move(readiness)),
+      metrics(std::move(metrics)) {
+  }
+
+  /// Counts a request answered with `status`: by the route's pattern, or
+  /// `unrouted` (no route, unreadable).
+  void count(const std::string& method, const std::string& route, int status) {
+    if (metrics)
+      metrics->api_request(method, route, status);
   }
 
   /// The holder of the request's token, or the 401 answered.
@@ -146,8 +161,10 @@ struct api_server::impl {
              httplib::Response& res) {
     auto started = std::chrono::steady_clock::now();
     api_request x;
-    if (!admit(r, req, res, x))
+    if (!admit(r, req, res, x)) {
+      count(r.method, r.path, res.status);
       return;
+    }
     for (size_t i = 1; i < req.matches.size(); ++i)
       x.params.push_back(req.matches[i].str());
     for (auto& [key, value] : req.params)
@@ -157,9 +174,10 @@ struct api_server::impl {
     auto client = cli::gateway_client::local(sys, gateway,
                                              options.gateway_timeout);
     client->set_requester(x.who.name);
-    route_context ctx{*client, cat, catalog_doc, readiness};
+    route_context ctx{*client, cat, catalog_doc, readiness, metrics.get()};
     auto out = r.handle(x, ctx);
     answer(res, out);
+    count(r.method, r.path, out.status);
     auto ms = std::chrono::duration<double, std::milli>(
                 std::chrono::steady_clock::now() - started)
                 .count();
@@ -227,10 +245,11 @@ struct api_server::impl {
       listener = sock;
     });
     auto max_body = options.max_body;
-    s.set_error_handler([max_body](const httplib::Request& req,
-                                   httplib::Response& res) {
+    s.set_error_handler([this, max_body](const httplib::Request& req,
+                                         httplib::Response& res) {
       if (!res.body.empty())
         return;
+      count(req.method, "unrouted", res.status);
       auto code = config::code_of_http_status(res.status);
       if (res.status == 413)
         answer(res, error_response(413, code, "",
@@ -265,7 +284,7 @@ struct api_server::impl {
       answer(res, error_response(500, "server_error", "", what));
     });
     for (auto& r : all_routes()) {
-      // A node without the gateway role serves the probes only.
+      // A node without the gateway role serves the open routes only.
       if (!gateway && !r.open)
         continue;
       auto handler = [this, r](const httplib::Request& req,
@@ -286,10 +305,11 @@ struct api_server::impl {
 api_server::api_server(api_options opts, caf::actor_system& sys,
                        const caf::actor& gateway, token_store& tokens,
                        std::shared_ptr<const catalog> cat,
-                       std::string catalog_doc, readiness_probe readiness)
+                       std::string catalog_doc, readiness_probe readiness,
+                       std::shared_ptr<metrics::node_metrics> metrics)
   : impl_(std::make_unique<impl>(std::move(opts), sys, gateway, tokens,
                                  std::move(cat), std::move(catalog_doc),
-                                 std::move(readiness))) {
+                                 std::move(readiness), std::move(metrics))) {
 }
 
 api_server::~api_server() {

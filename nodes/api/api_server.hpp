@@ -19,6 +19,10 @@
 #include "nodes/api/health.hpp"
 #include "nodes/api/token_store.hpp"
 
+namespace onset::metrics {
+class node_metrics;
+} // namespace onset::metrics
+
 namespace caf {
 class actor;
 class actor_system;
@@ -51,13 +55,15 @@ class api_server {
 public:
   /// REQUIRES: check_api_options(opts) is nullopt; `sys`, `gateway` (a
   /// gateway_actor) and `tokens` outlive this; `catalog_doc` is the
-  /// catalog's JSON text as loaded; `readiness` answers `/readyz`. An
+  /// catalog's JSON text as loaded; `readiness` answers `/readyz`;
+  /// `metrics` (if any) answers `/metrics` and counts every request. An
   /// invalid `gateway` (a node without the gateway role): only the open
-  /// routes (the probes) are served.
+  /// routes (the probes, `/metrics`) are served.
   api_server(api_options opts, caf::actor_system& sys,
              const caf::actor& gateway, token_store& tokens,
              std::shared_ptr<const catalog> cat, std::string catalog_doc,
-             readiness_probe readiness);
+             readiness_probe readiness,
+             std::shared_ptr<metrics::node_metrics> metrics = nullptr);
   ~api_server();
 
   api_server(const api_server&) = delete;

@@ -16,6 +16,10 @@
 #include "nodes/api/health.hpp"
 #include "nodes/cli/gateway_client.hpp"
 
+namespace onset::metrics {
+class node_metrics;
+} // namespace onset::metrics
+
 namespace onset::api {
 
 struct api_request {
@@ -30,8 +34,15 @@ struct api_request {
 };
 
 struct api_response {
-  int status = 200;
+  api_response(int status = 200, nlohmann::json body = nlohmann::json())
+    : status(status), body(std::move(body)) {
+  }
+
+  int status;
   nlohmann::json body;
+  /// Not empty: the answer is `text` of this media type, not `body`.
+  std::string content_type;
+  std::string text;
 };
 
 /// What a route may use to answer.
@@ -43,6 +54,8 @@ struct route_context {
   const nlohmann::json& catalog_doc;
   /// What keeps the node from being ready (`/readyz`).
   const readiness_probe& readiness;
+  /// The process's metrics (`/metrics`); none: not served.
+  metrics::node_metrics* metrics = nullptr;
 };
 
 /// `{"error": code, "field": field, "message": message}` with `status`.

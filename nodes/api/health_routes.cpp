@@ -1,7 +1,10 @@
-// The probes of docs/api.md, "Health and readiness": open routes (no
-// token), for load balancers, Prometheus and scripts. They name components
-// and nodes only.
+// The open routes (no token) of docs/api.md: the probes ("Health and
+// readiness"), for load balancers, systemd and scripts, and the metrics
+// ("Metrics"), for Prometheus. They name components, nodes and route
+// patterns only, never a customer, contract or printer.
 #include "nodes/api/routes.hpp"
+
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::api {
 
@@ -26,11 +29,22 @@ api_response ready(const api_request&, route_context& ctx) {
           json{{"ready", problems.empty()}, {"not_ready", std::move(listed)}}};
 }
 
+/// `GET /metrics`: the node's metrics in the Prometheus text format.
+api_response metrics_text(const api_request&, route_context& ctx) {
+  if (ctx.metrics == nullptr)
+    return not_found("not_found", "this node keeps no metrics");
+  api_response result;
+  result.content_type = metrics::node_metrics::content_type();
+  result.text = ctx.metrics->scrape();
+  return result;
+}
+
 } // namespace
 
 std::vector<route> health_routes() {
   return {{"GET", "/healthz", action::read, alive, true},
-          {"GET", "/readyz", action::read, ready, true}};
+          {"GET", "/readyz", action::read, ready, true},
+          {"GET", "/metrics", action::read, metrics_text, true}};
 }
 
 } // namespace onset::api

@@ -23,8 +23,8 @@ struct route {
   action needs = action::read;
   route_handler handle;
   /// Answered without a token, by every node that serves HTTP (a node
-  /// without the gateway role serves only these): the probes, which reveal
-  /// nothing secret.
+  /// without the gateway role serves only these): the probes and the
+  /// metrics, which reveal nothing secret.
   bool open = false;
 };
 
@@ -40,7 +40,7 @@ std::vector<route> cluster_routes();
 /// The event feed.
 std::vector<route> event_routes();
 
-/// The probes: `/healthz`, `/readyz` (open routes).
+/// The open routes: the probes `/healthz`, `/readyz`, and `/metrics`.
 std::vector<route> health_routes();
 
 /// Every route of the API.

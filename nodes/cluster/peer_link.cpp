@@ -106,6 +106,8 @@ void lost(self_ptr self, const std::string& why) {
   st.failures = 0;
   ++st.generation;
   forget(self);
+  if (st.cfg.metrics)
+    st.cfg.metrics->peer(st.cfg.peer.name, false);
   log::warn("peer.down", {{"node", st.cfg.peer.name}, {"reason", why}});
   tell_routers(self);
   schedule_connect(self);
@@ -114,6 +116,8 @@ void lost(self_ptr self, const std::string& why) {
 void came_up(self_ptr self) {
   auto& st = self->state;
   st.up = true;
+  if (st.cfg.metrics)
+    st.cfg.metrics->peer(st.cfg.peer.name, true);
   log::info("peer.up", {{"node", st.cfg.peer.name},
                         {"address", st.cfg.peer.address()},
                         {"after_failures", st.failures}});
@@ -211,6 +215,8 @@ peer_link(actors::peer_link_actor::stateful_pointer<peer_link_state> self,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.subs = std::move(subs);
+  if (st.cfg.metrics)
+    st.cfg.metrics->peer(st.cfg.peer.name, false);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& watched = self->state.watched;
     if (std::find(watched.begin(), watched.end(), msg.source) != watched.end())

@@ -15,6 +15,7 @@
 // capped exponential backoff. Every request it makes carries a timeout.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "actors/protocol.hpp"
 #include "config/cluster_file.hpp"
 #include "messages/node_status.hpp"
+#include "messages/metrics/metrics.hpp"
 
 namespace onset::cluster {
 
@@ -42,6 +44,8 @@ struct peer_link_config {
   /// `retry_cap`.
   duration retry_base = std::chrono::milliseconds{100};
   duration retry_cap = std::chrono::seconds{1};
+  /// Where the link says whether it is up (`onset_peer_up`); none: nowhere.
+  std::shared_ptr<metrics::node_metrics> metrics;
 };
 
 /// Who hears about the peer's supervisors. Invalid handles are skipped; a

@@ -17,7 +17,9 @@
 #
 #   Throughout, every node's /healthz and /readyz (docs/api.md): ready once
 #   started, 503 naming d2 at the gateway and a contracts node while d2 is
-#   down, 200 again once it is back.
+#   down, 200 again once it is back. At the end every node's own /metrics
+#   (docs/operations.md), parsed by prometheus_client: the contracts
+#   nodes' counts add up to the contracts, the links saw d1 go down.
 #
 # Usage: five_nodes_test.sh SOURCE_DIR ONSET_NODE ONSET
 set -euo pipefail
@@ -201,6 +203,34 @@ done
 connected || fail "not every node connected at the end"
 onset cluster
 step "all 220 contracts active; every node reachable"
+
+# metrics_of NODE: NODE's own /metrics, parsed, in $work/metrics-NODE.json.
+metrics_of() {
+  /usr/bin/python3 "$src/tests/support/metrics_json.py" \
+    "http://127.0.0.1:$(cat "$run/$1/http.port")/metrics" >"$work/metrics-$1.json" \
+    || fail "$1: /metrics: $(cat "$work/metrics-$1.json")"
+}
+# sum_of NODE NAME [JQ_FILTER_ON_A_SAMPLE]: the sum of NODE's samples NAME.
+sum_of() {
+  jq --arg n "$2" "[.samples[] | select(.name == \$n) | select(${3:-true}) | .value] | add // 0 | floor" \
+    "$work/metrics-$1.json"
+}
+for n in gw c1 c2 d1 d2; do metrics_of "$n"; done
+active=$(( $(sum_of c1 onset_contracts '.labels.state == "active"')
+           + $(sum_of c2 onset_contracts '.labels.state == "active"') ))
+[ "$active" -eq 220 ] || fail "onset_contracts{state=active} of c1 and c2: $active, not 220"
+[ "$(sum_of gw onset_contracts)" -eq 0 ] || fail "gw counts contracts it does not hold"
+for n in c1 c2; do
+  [ "$(sum_of "$n" onset_steps_acked_total)" -gt 0 ] || fail "$n: no step acked"
+done
+[ "$(sum_of d1 onset_steps_sent_total)" -eq 0 ] || fail "d1 counts steps it did not send"
+[ "$(sum_of d1 onset_store_round_records_count)" -gt 0 ] || fail "d1: no STORE round of its own"
+for n in gw c1 c2; do
+  [ "$(sum_of "$n" onset_peer_up '.labels.peer == "d1"')" -eq 1 ] || fail "$n: onset_peer_up{peer=d1} not 1"
+  [ "$(sum_of "$n" onset_peer_down_total '.labels.peer == "d1"')" -ge 1 ] \
+    || fail "$n: the freeze of d1 not counted in onset_peer_down_total"
+done
+step "every node serves its own /metrics; 220 active on c1 and c2"
 
 # `onset plan --catalog` through the gateway node: its CONTRACT ROUTER
 # carries the catalog text to the contract's node, which plans with it.

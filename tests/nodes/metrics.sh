@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# GET /metrics of an embedded node (docs/api.md, docs/operations.md): no
+# token; Prometheus text that prometheus_client's parser reads
+# (tests/support/metrics_json.py); contracts by state agreeing with
+# `onset status --json`, before and after a cancel; steps, latency, STORE
+# rounds, the LMDB map and API requests counted; no contract, printer or
+# customer id anywhere in it. The cluster side (every node serves its own)
+# is in tests/cluster/five_nodes_test.sh.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh" "$@"
+
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null \
+  || fail "python3-prometheus-client is needed (scripts/install-deps.sh)"
+METRICS="$SRC/tests/support/metrics_json.py"
+
+# scrape: the node's metrics as JSON in $WORK/metrics.json (and the raw
+# text in $WORK/metrics.txt, to look for ids).
+scrape() {
+  /usr/bin/python3 "$METRICS" "$ONSET_SERVER/metrics" >"$WORK/metrics.json" \
+    || fail "/metrics does not parse: $(cat "$WORK/metrics.json")"
+  curl -s "$ONSET_SERVER/metrics" >"$WORK/metrics.txt"
+}
+# total NAME [JQ_FILTER_ON_LABELS]: the sum of the samples NAME.
+total() {
+  jq --arg n "$1" "[.samples[] | select(.name == \$n) | select(${2:-true}) | .value] | add // 0" \
+    "$WORK/metrics.json"
+}
+# states_agree: onset_contracts{state} equals what `onset status --json`
+# lists, for every state.
+states_agree() {
+  run_onset 0 status --json
+  local listed scraped
+  listed=$(jq -S 'group_by(.state) | map({(.[0].state): length}) | add // {}' <<<"$OUT")
+  scraped=$(jq -S '[.samples[] | select(.name == "onset_contracts" and .value > 0)
+                    | {(.labels.state): .value}] | add // {}' "$WORK/metrics.json")
+  [ "$(jq -c 'map_values(floor)' <<<"$scraped")" = "$(jq -c . <<<"$listed")" ] \
+    || fail "onset_contracts $scraped, onset status lists $listed"
+}
+
+start_node
+
+step "/metrics answers without a token, as Prometheus text"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$ONSET_SERVER/metrics")
+[ "$code" = 200 ] || fail "/metrics: $code"
+scrape
+jq -e '.content_type | startswith("text/plain; version=0.0.4")' "$WORK/metrics.json" >/dev/null \
+  || fail "/metrics content type: $(jq .content_type "$WORK/metrics.json")"
+jq -e '.types.onset_contracts == "gauge" and .types.onset_step_latency_seconds == "histogram"
+       and .types.onset_store_batches == "counter"' "$WORK/metrics.json" >/dev/null \
+  || fail "metric types: $(jq -c .types "$WORK/metrics.json")"
+[ "$(total onset_contracts)" = 0 ] || fail "contracts counted in an empty store"
+
+step "four contracts provisioned"
+run_onset 0 devices add "$SAMPLES/devices.json"
+for f in contract-acme-backup contract-acme-delivery \
+         contract-globex-device-only contract-initech-cloud; do
+  run_onset 0 submit "$SAMPLES/$f.json"
+done
+run_onset 0 wait C-1001 C-1002 C-2001 C-3001 --state active --timeout 60
+scrape
+states_agree
+[ "$(total onset_contracts '.labels.state == "active"')" = 4 ] \
+  || fail "onset_contracts{state=active}: $(total onset_contracts '.labels.state == "active"')"
+
+step "steps, latency, STORE rounds, the LMDB map and API requests counted"
+sent=$(total onset_steps_sent_total)
+acked=$(total onset_steps_acked_total)
+[ "$sent" -gt 0 ] && [ "$acked" -gt 0 ] || fail "steps sent $sent, acked $acked"
+[ "$acked" -le "$sent" ] || fail "more steps acked ($acked) than sent ($sent)"
+[ "$(total onset_steps_acked_total '.labels.target == "service"')" -gt 0 ] \
+  || fail "no service step acked"
+[ "$(total onset_steps_acked_total '.labels.kind == "firmware" and .labels.target == "device"')" -gt 0 ] \
+  || fail "no firmware step acked"
+[ "$(total onset_step_latency_seconds_count)" = "$acked" ] \
+  || fail "latency observations $(total onset_step_latency_seconds_count), steps acked $acked"
+[ "$(total onset_store_round_duration_seconds_count)" -gt 0 ] || fail "no STORE round"
+jq -e '[.samples[] | select(.name == "onset_lmdb_map_used_bytes") | .value][0] as $u
+       | [.samples[] | select(.name == "onset_lmdb_map_size_bytes") | .value][0] as $s
+       | $u > 0 and $u <= $s' "$WORK/metrics.json" >/dev/null || fail "LMDB map figures"
+[ "$(total onset_api_requests_total '.labels.route == "/v1/contracts" and .labels.method == "POST" and .labels.status == "200"')" -ge 4 ] \
+  || fail "the submissions are not counted by route"
+for id in C-1001 MFP-0001 acme globex initech; do
+  ! grep -q "$id" "$WORK/metrics.txt" || fail "/metrics names $id"
+done
+
+step "a cancelled contract moves to ended in the counts"
+run_onset 0 cancel C-2001
+run_onset 0 wait C-2001 --state ended --timeout 60
+scrape
+states_agree
+[ "$(total onset_contracts '.labels.state == "ended"')" = 1 ] || fail "C-2001 not counted ended"
+
+stop_node
+echo "PASS [$TEST_NAME]"
