@@ -1,6 +1,10 @@
 #define CAF_SUITE log
 #include <caf/test/unit_test.hpp>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "messages/log.hpp"
@@ -41,4 +45,30 @@ CAF_TEST(an event below the level is not written) {
   log::debug("step.sent", {{"seq", 1}});
   CAF_CHECK(!log::enabled(log::level::debug));
   CAF_CHECK_EQUAL(captured.text(), "");
+}
+
+CAF_TEST(a capture may begin and end while other threads log) {
+  // Actors and endpoint client threads keep logging while a test body
+  // captures and then ends its capture.
+  captured_log outer;
+  std::atomic<bool> done{false};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 2; ++i)
+    writers.emplace_back([&done, i] {
+      while (!done)
+        log::info("writer.tick", {{"writer", i}});
+    });
+  bool seen = false;
+  for (int round = 0; round < 2000; ++round) {
+    captured_log captured{round % 2 == 0 ? log::format::text
+                                         : log::format::json};
+    std::this_thread::yield();
+    seen = seen || captured.contains("writer.tick");
+  }
+  done = true;
+  for (auto& w : writers)
+    w.join();
+  CAF_CHECK(seen);
+  CAF_MESSAGE("the outer capture gets what came between the inner ones");
+  CAF_CHECK(outer.contains("info writer.tick writer="));
 }

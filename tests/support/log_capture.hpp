@@ -11,8 +11,10 @@ namespace onset::test {
 
 /// While it lives, events at `info` and above go to a string as
 /// `LEVEL event k=v ...` (text) or `{"level":..,"event":..,..}` (JSON)
-/// instead of the default logger. Restores the previous logger and the text
-/// format when it goes. Lines may be written from any thread.
+/// instead of the default logger's output. Restores the previous output
+/// (an enclosing capture's, if any) and the text format when it goes. Lines
+/// may be written from any thread, also while a capture begins or ends: the
+/// default logger itself is never replaced (log_capture.cpp).
 class captured_log {
 public:
   explicit captured_log(log::format format = log::format::text);
