@@ -25,8 +25,8 @@
 
 #include "actors/protocol.hpp"
 #include "config/cluster_file.hpp"
-#include "messages/node_status.hpp"
 #include "messages/metrics/metrics.hpp"
+#include "messages/node_status.hpp"
 
 namespace onset::cluster {
 
