@@ -17,16 +17,7 @@ using self_ptr = device_worker_actor::stateful_pointer<device_actor_state>;
 
 /// The printer's state as committed, read from the store.
 caf::expected<device_state> load(self_ptr self) {
-  auto& st = self->state;
-  auto txn = st.ctx->env->begin_read();
-  if (!txn)
-    return persistence::to_error(txn.error());
-  auto found = persistence::device_store::get(txn, st.id);
-  if (!found)
-    return persistence::to_error(found.error());
-  if (!*found)
-    return refusal(error_code::unknown_device, st.id.str());
-  return std::move(**found);
+  return registered_printer(*self->state.ctx->env, self->state.id);
 }
 
 /// Writes `after` if the stored state is still `before` (the state the
@@ -138,6 +129,19 @@ caf::result<device_view> view(self_ptr self) {
 }
 
 } // namespace
+
+caf::expected<device_state> registered_printer(persistence::environment& env,
+                                               const device_id& id) {
+  auto txn = env.begin_read();
+  if (!txn)
+    return persistence::to_error(txn.error());
+  auto found = persistence::device_store::get(txn, id);
+  if (!found)
+    return persistence::to_error(found.error());
+  if (!*found)
+    return refusal(error_code::unknown_device, id.str());
+  return std::move(**found);
+}
 
 void device_target::execute(const instruction& x, uint64_t op) {
   if (self_->state.link) {

@@ -70,6 +70,11 @@ struct device_actor_state {
   std::optional<receiver_core> core;
 };
 
+/// The printer `id` as committed in `env`. Errors: `unknown_device`, or the
+/// store's.
+caf::expected<device_state> registered_printer(persistence::environment& env,
+                                               const device_id& id);
+
 /// REQUIRES: `id` is registered (the supervisor checks); otherwise the actor
 /// stops at once with `unknown_device`.
 device_worker_actor::behavior_type

@@ -112,18 +112,13 @@ caf::result<device_record> hold(supervisor_self self, const device_id& id,
   if (live_hold(self, id) != nullptr)
     return refusal(error_code::wrong_state,
                    "printer " + id.str() + " is held for another change");
-  auto txn = st.ctx->env->begin_read();
-  if (!txn)
-    return persistence::to_error(txn.error());
-  auto found = persistence::device_store::get(txn, id);
+  auto found = registered_printer(*st.ctx->env, id);
   if (!found)
-    return persistence::to_error(found.error());
-  if (!*found)
-    return refusal(error_code::unknown_device, id.str());
+    return std::move(found.error());
   st.holds[id] = change_hold{token,
                              self->clock().now() + st.ctx->options.change_hold};
   log::debug("device.held", {{"device", id.str()}});
-  return std::move((*found)->registration);
+  return std::move(found->registration);
 }
 
 void release(supervisor_self self, const device_id& id, uint64_t token) {

@@ -34,16 +34,8 @@ caf::expected<device_worker_actor> route(self_ptr self, const device_id& id) {
   auto& st = self->state;
   if (auto worker = st.workers.find(id))
     return *worker;
-  {
-    auto txn = st.ctx->env->begin_read();
-    if (!txn)
-      return persistence::to_error(txn.error());
-    auto found = persistence::device_store::get(txn, id);
-    if (!found)
-      return persistence::to_error(found.error());
-    if (!*found)
-      return refusal(error_code::unknown_device, id.str());
-  }
+  if (auto found = registered_printer(*st.ctx->env, id); !found)
+    return std::move(found.error());
   return spawn_worker(self, id);
 }
 
