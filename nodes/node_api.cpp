@@ -1,12 +1,14 @@
 #include "nodes/node_api.hpp"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <caf/actor.hpp>
 
 #include "messages/log.hpp"
 #include "nodes/api/token_command.hpp"
+#include "nodes/api/webhook_dispatcher.hpp"
 #include "nodes/node_runtime.hpp"
 
 namespace onset::nodes {
@@ -20,11 +22,32 @@ std::string read_text(const std::string& path) {
   return out.str();
 }
 
+/// Opens the webhook store of `options.data_dir` and starts delivering its
+/// subscriptions; why not, if it cannot.
+std::optional<std::string>
+start_webhooks(running_api& x, caf::actor_system& sys, const caf::actor& gw,
+               const node_options& options, metrics::node_metrics* metrics) {
+  auto dir = api::webhooks_directory(options.data_dir);
+  if (auto problem = api::make_private_directory(dir))
+    return "webhooks: " + *problem;
+  auto store = api::webhook_store::open(dir);
+  if (!store)
+    return "webhooks: " + persistence::to_string(store.error());
+  x.webhook_subscriptions = std::move(*store);
+  x.webhooks = std::make_unique<api::webhook_dispatcher>(
+    sys, gw, *x.webhook_subscriptions, options.webhooks, metrics);
+  if (auto st = x.webhooks->start(); !st)
+    return "webhooks: " + persistence::to_string(st.error());
+  return std::nullopt;
+}
+
 } // namespace
 
 running_api::~running_api() {
   if (server)
     server->stop();
+  if (webhooks)
+    webhooks->stop();
   remove_port_file(data_dir, "http.port");
 }
 
@@ -52,6 +75,11 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
   }
   auto result = std::make_unique<running_api>();
   result->tokens = std::move(*tokens);
+  if (gateway) {
+    if (auto problem = start_webhooks(*result, sys, gateway, options,
+                                      metrics.get()))
+      return *problem;
+  }
   result->data_dir = options.data_dir;
   result->server = std::make_unique<api::api_server>(
     options.api, sys, gateway, *result->tokens, std::move(cat),
@@ -60,6 +88,7 @@ start_api(caf::actor_system& sys, const caf::actor& gateway,
   if (auto* problem = std::get_if<std::string>(&bound))
     return *problem;
   auto port = std::get<uint16_t>(bound);
+  result->server->set_webhooks(result->webhooks.get());
   result->server->start();
   write_port_file(options.data_dir, "http.port", port);
   log::info("api.listening", {{"host", options.api.host},

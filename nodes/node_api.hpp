@@ -22,6 +22,8 @@ namespace onset::nodes {
 /// A serving API; stops at destruction (before the actor system).
 struct running_api {
   std::unique_ptr<api::token_store> tokens;
+  std::unique_ptr<api::webhook_store> webhook_subscriptions;
+  std::unique_ptr<api::webhook_dispatcher> webhooks;
   std::unique_ptr<api::api_server> server;
   std::string data_dir;
 

@@ -11,6 +11,7 @@
 #include "actors/receiver_options.hpp"
 #include "actors/simulated_printer.hpp"
 #include "nodes/api/api_server.hpp"
+#include "nodes/api/webhook_dispatcher.hpp"
 #include "persistence/environment.hpp"
 
 namespace onset::nodes {
@@ -20,6 +21,8 @@ struct node_options {
   std::string catalog_file;
   /// The HTTP API (docs/api.md) of a node with the gateway role.
   api::api_options api;
+  /// How the gateway delivers webhooks (docs/events.md, "Webhooks").
+  api::webhook_options webhooks;
   /// Whether it is served: always by an embedded node, by a cluster node
   /// when `--http-port` is given (without the gateway role: only the
   /// probes `/healthz` and `/readyz`).

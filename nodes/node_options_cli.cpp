@@ -130,6 +130,16 @@ void add_node_options(CLI::App& app, node_options& x) {
     .add_option("--failure-seed", x.printer.seed,
                 "Simulated printers: seed of the failure injection")
     ->capture_default_str();
+  add_ms_option(app, "--webhook-first-backoff", x.webhooks.first_backoff,
+                "Webhooks: the wait after a failed POST, doubled after each "
+                "further one");
+  add_ms_option(app, "--webhook-max-backoff", x.webhooks.max_backoff,
+                "Webhooks: the longest wait between two POSTs of an event");
+  add_ms_option(app, "--webhook-failing-after", x.webhooks.failing_after,
+                "Webhooks: a subscription failing this long without a 2xx "
+                "is marked failing");
+  add_ms_option(app, "--webhook-timeout", x.webhooks.post.read_timeout,
+                "Webhooks: how long a subscriber may take to answer a POST");
   app.add_option_function<std::string>(
     "--test-faults",
     [&x](const std::string& spec) {

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_service_commands(app, rc);
   add_wait_command(app, rc);
   add_events_command(app, rc);
+  add_webhooks_command(app, rc);
   add_cluster_command(app, rc);
   try {
     app.parse(argc, argv);

@@ -177,6 +177,25 @@ struct node_metrics::impl {
                                           "route pattern and status")
                                     .Register(registry);
 
+  Family<Counter>& webhook_deliveries
+    = BuildCounter()
+        .Name("onset_webhook_deliveries_total")
+        .Help("Webhook POSTs of events, by outcome (delivered: a 2xx; "
+              "failed: anything else, retried)")
+        .Register(registry);
+  Gauge& webhook_backlog
+    = BuildGauge()
+        .Name("onset_webhook_backlog_events")
+        .Help("Events in the contracts nodes' feeds after the "
+              "subscriptions' cursors, summed over the subscriptions")
+        .Register(registry)
+        .Add({});
+  Gauge& webhooks_failing = BuildGauge()
+                              .Name("onset_webhook_subscriptions_failing")
+                              .Help("Webhook subscriptions marked failing")
+                              .Register(registry)
+                              .Add({});
+
   std::mutex sources_mutex;
   std::vector<std::function<void(node_metrics&)>> sources;
 
@@ -268,6 +287,17 @@ void node_metrics::api_request(const std::string& method,
           {"route", route},
           {"status", std::to_string(status)}})
     .Increment();
+}
+
+void node_metrics::webhook_delivery(bool delivered) {
+  impl_->webhook_deliveries
+    .Add({{"outcome", delivered ? "delivered" : "failed"}})
+    .Increment();
+}
+
+void node_metrics::set_webhooks(uint64_t backlog, uint64_t failing) {
+  impl_->webhook_backlog.Set(static_cast<double>(backlog));
+  impl_->webhooks_failing.Set(static_cast<double>(failing));
 }
 
 void node_metrics::set_contracts(contract_state state, uint64_t count) {

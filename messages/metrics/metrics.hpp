@@ -81,11 +81,17 @@ public:
   void api_request(const std::string& method, const std::string& route,
                    int status);
 
+  /// One webhook POST of an event: a 2xx (`delivered`) or not.
+  void webhook_delivery(bool delivered);
+
   // -- read at scrape -------------------------------------------------------
 
   void set_contracts(contract_state state, uint64_t count);
   void set_printers_degraded(uint64_t count);
   void set_steps_in_flight(uint64_t in_flight, uint64_t waiting);
+  /// Over this node's webhook subscriptions: the events not yet delivered
+  /// and the subscriptions marked failing.
+  void set_webhooks(uint64_t backlog, uint64_t failing);
   void set_lmdb_map(uint64_t used_bytes, uint64_t size_bytes);
 
   /// Called, in order of addition, at each scrape before the text is made:

@@ -50,6 +50,8 @@ const char* to_string(action x) {
       return "set_online";
     case action::manage_tokens:
       return "manage_tokens";
+    case action::manage_webhooks:
+      return "manage_webhooks";
   }
   return "unknown";
 }
@@ -62,7 +64,7 @@ bool allows(role r, action x) {
       return x != action::manage_tokens;
     case role::billing:
       return x == action::read || x == action::submit || x == action::start
-             || x == action::cancel;
+             || x == action::cancel || x == action::manage_webhooks;
     case role::viewer:
       return x == action::read;
   }

@@ -42,6 +42,9 @@ enum class action : uint8_t {
   set_online,
   /// Create, list and revoke tokens.
   manage_tokens,
+  /// Add, list, remove and test webhook subscriptions (a token limited to
+  /// customers: those of its customers).
+  manage_webhooks,
 };
 
 const char* to_string(action x);

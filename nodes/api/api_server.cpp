@@ -82,6 +82,7 @@ struct api_server::impl {
   nlohmann::json catalog_doc;
   readiness_probe readiness;
   std::shared_ptr<metrics::node_metrics> metrics;
+  webhook_dispatcher* webhooks = nullptr;
   std::unique_ptr<httplib::Server> http;
   std::thread runner;
   /// The listening socket, once bound (see `widen_backlog`).
@@ -174,7 +175,8 @@ struct api_server::impl {
     auto client = cli::gateway_client::local(sys, gateway,
                                              options.gateway_timeout);
     client->set_requester(x.who.name);
-    route_context ctx{*client, cat, catalog_doc, readiness, metrics.get()};
+    route_context ctx{*client,   cat,           catalog_doc,
+                      readiness, metrics.get(), webhooks};
     auto out = r.handle(x, ctx);
     answer(res, out);
     count(r.method, r.path, out.status);
@@ -337,6 +339,10 @@ std::variant<uint16_t, std::string> api_server::bind() {
 
 void api_server::start() {
   impl_->runner = std::thread{[this] { impl_->http->listen_after_bind(); }};
+}
+
+void api_server::set_webhooks(webhook_dispatcher* x) {
+  impl_->webhooks = x;
 }
 
 void api_server::stop() {

@@ -30,6 +30,8 @@ class actor_system;
 
 namespace onset::api {
 
+class webhook_dispatcher;
+
 struct api_options {
   std::string host = "127.0.0.1";
   /// 0: a free port, chosen at bind (logged as `api.listening port=N`).
@@ -75,6 +77,10 @@ public:
   /// Serves on its own thread until `stop` or destruction. REQUIRES: `bind`
   /// succeeded.
   void start();
+
+  /// Serves the webhook routes with `x` (which must outlive this server).
+  /// REQUIRES: before `start`.
+  void set_webhooks(webhook_dispatcher* x);
 
   /// Stops serving and joins the thread. Safe to call twice.
   void stop();

@@ -22,6 +22,8 @@ class node_metrics;
 
 namespace onset::api {
 
+class webhook_dispatcher;
+
 struct api_request {
   /// The `{...}` segments of the route's path, in order.
   std::vector<std::string> params;
@@ -56,6 +58,8 @@ struct route_context {
   const readiness_probe& readiness;
   /// The process's metrics (`/metrics`); none: not served.
   metrics::node_metrics* metrics = nullptr;
+  /// The node's webhook subscriptions; none: their routes answer 503.
+  webhook_dispatcher* webhooks = nullptr;
 };
 
 /// `{"error": code, "field": field, "message": message}` with `status`.

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "nodes/api/event_json.hpp"
 #include "nodes/api/routes.hpp"
 
 namespace onset::api {
@@ -19,58 +20,6 @@ constexpr long long max_wait = 30;
 
 /// How often a long poll reads the feed again while nothing new came.
 constexpr auto poll_interval = std::chrono::milliseconds{100};
-
-json to_json(const contract_event& x, const std::string& node) {
-  auto devices = json::array();
-  for (auto& d : x.devices)
-    devices.push_back(d.str());
-  json result{{"id", x.id},           {"at", x.at.to_rfc3339()},
-              {"type", x.type},       {"contract", x.contract.str()},
-              {"version", x.version}, {"customer", x.customer.str()},
-              {"reason", x.reason},   {"devices", std::move(devices)},
-              {"node", node}};
-  result["from"] = x.from.empty() ? json(nullptr) : json(x.from);
-  result["to"] = x.to.empty() ? json(nullptr) : json(x.to);
-  result["by"] = x.by.empty() ? json(nullptr) : json(x.by);
-  return result;
-}
-
-/// `NODE:POSITION,...` (a node alone has no name: `:POSITION`); nullopt
-/// if malformed.
-std::optional<std::vector<event_page>> parse_cursor(const std::string& text) {
-  std::vector<event_page> result;
-  size_t begin = 0;
-  while (begin < text.size()) {
-    auto end = text.find(',', begin);
-    if (end == std::string::npos)
-      end = text.size();
-    auto part = text.substr(begin, end - begin);
-    auto colon = part.rfind(':');
-    if (colon == std::string::npos || colon + 1 == part.size()
-        || part.size() - colon > 21)
-      return std::nullopt;
-    event_page x;
-    x.node = part.substr(0, colon);
-    for (size_t i = colon + 1; i < part.size(); ++i) {
-      if (part[i] < '0' || part[i] > '9')
-        return std::nullopt;
-      x.next = x.next * 10 + static_cast<uint64_t>(part[i] - '0');
-    }
-    result.push_back(std::move(x));
-    begin = end + 1;
-  }
-  return result;
-}
-
-std::string cursor_text(const std::vector<event_page>& pages) {
-  std::string result;
-  for (auto& x : pages) {
-    if (!result.empty())
-      result += ',';
-    result += x.node + ':' + std::to_string(x.next);
-  }
-  return result;
-}
 
 struct event_filter {
   std::string customer;
@@ -113,7 +62,7 @@ api_response events(const api_request& req, route_context& ctx) {
     for (auto& page : pages.value()) {
       for (auto& x : page.events)
         if (filter.passes(req, x))
-          out.push_back(to_json(x, page.node));
+          out.push_back(event_json(x, page.node));
       more = more || page.next < page.end;
     }
     *cursor = std::move(pages.value());

@@ -235,6 +235,8 @@ std::vector<route> all_routes() {
     xs.push_back(std::move(x));
   for (auto& x : event_routes())
     xs.push_back(std::move(x));
+  for (auto& x : webhook_routes())
+    xs.push_back(std::move(x));
   for (auto& x : health_routes())
     xs.push_back(std::move(x));
   return xs;

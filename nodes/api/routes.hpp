@@ -40,6 +40,9 @@ std::vector<route> cluster_routes();
 /// The event feed.
 std::vector<route> event_routes();
 
+/// Webhook subscriptions (docs/events.md, "Webhooks").
+std::vector<route> webhook_routes();
+
 /// The open routes: the probes `/healthz`, `/readyz`, and `/metrics`.
 std::vector<route> health_routes();
 

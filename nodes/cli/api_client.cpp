@@ -420,6 +420,15 @@ reply<std::string> api_client::get_json_text(const std::string& target) {
   return doc.value().dump();
 }
 
+reply<std::string> api_client::send_json_text(const char* method,
+                                              const std::string& target,
+                                              const std::string* body) {
+  auto doc = impl_->call(method, target, body);
+  if (!doc)
+    return doc.error();
+  return doc.value().dump();
+}
+
 reply<std::vector<history_entry>> api_client::history(const contract_id& id) {
   return impl_->all_pages<history_entry>("/v1/contracts/" + escaped(id.str())
                                            + "/history",

@@ -88,6 +88,11 @@ public:
   /// The JSON text of `GET target` (a path with its query), checked to be
   /// JSON: for answers the caller reads itself (`onset events`).
   reply<std::string> get_json_text(const std::string& target);
+  /// The JSON text of `method` (POST, DELETE) on `target` with `body` (JSON;
+  /// none if null), checked to be JSON (`onset webhooks`).
+  reply<std::string> send_json_text(const char* method,
+                                    const std::string& target,
+                                    const std::string* body);
   reply<std::vector<instruction>> plan(const contract_id& id);
   /// The steps `id` would send after a restart with the catalog in
   /// `catalog_text` (JSON, checked again by the node).

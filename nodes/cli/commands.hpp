@@ -31,4 +31,7 @@ void add_wait_command(CLI::App& app, int& rc);
 /// `events`.
 void add_events_command(CLI::App& app, int& rc);
 
+/// `webhooks add|list|remove|test`.
+void add_webhooks_command(CLI::App& app, int& rc);
+
 } // namespace onset::cli
