@@ -11,6 +11,7 @@ What it answers depends on the path:
   /fail      500 with a short body
   /redirect  302 to http://127.0.0.1:9/elsewhere
   /huge      500 with a 4 MiB body (the node reads only the start)
+  /hang      answers after 5 s (beyond the node's --webhook-timeout)
 
 Usage: webhook_subscriber.py SECRET LOG PORT_FILE [CERT KEY]
 (with CERT and KEY, PEM files: HTTPS)
@@ -59,6 +60,9 @@ class Handler(BaseHTTPRequestHandler):
             return 500, b"subscriber down", ()
         if path == "/redirect":
             return 302, b"", (("Location", "http://127.0.0.1:9/elsewhere"),)
+        if path == "/hang":
+            time.sleep(5)
+            return 200, b"too late", ()
         if path == "/huge":
             return 500, b"x" * (4 << 20), ()
         return 200, b"ok", ()
