@@ -12,7 +12,11 @@
 #      ends active.
 #      `onset plan --catalog` at the gateway node plans a contract on its
 #      contracts node against a changed catalog.
-#   3. Every node is stopped; `onset-node inspect` on each devices node
+#   3. A rolling restart (docs/deploy.md): each node in turn is stopped
+#      (SIGTERM) and started again, every node ready before the next, each
+#      time just after 8 more contracts were submitted: every contract ends
+#      active and none was degraded by the restarts.
+#   4. Every node is stopped; `onset-node inspect` on each devices node
 #      finds every effect applied exactly once, without gaps.
 #
 #   Throughout, every node's /healthz and /readyz (docs/api.md): ready once
@@ -111,16 +115,19 @@ export ONSET_SERVER=http://127.0.0.1:$(cat "$run/gw/http.port")
 ONSET_TOKEN=$("$ONSET_NODE" token --data-dir "$run/gw" create ops --role operator) \
   || fail "no token for the gateway node"
 export ONSET_TOKEN
-devices_json 440 >"$work/devices.json"
+devices_json 520 >"$work/devices.json"
 contracts_json 1 200 >"$work/contracts-1.json"
 contracts_json 201 220 >"$work/contracts-2.json"
+for k in 0 1 2 3 4; do
+  contracts_json $((221 + 8 * k)) $((228 + 8 * k)) >"$work/contracts-3-$k.json"
+done
 # Ready when every node answers and reaches every node it needs.
 connected() { onset cluster --json | jq -e 'all(.reachable and .peers_up == .peers)' >/dev/null; }
 for _ in $(seq 1 50); do connected && break; sleep 0.2; done
 connected || fail "the nodes did not connect"
 onset cluster
 
-step "registering 440 printers, submitting 200 contracts"
+step "registering 520 printers, submitting 200 contracts"
 onset devices add "$work/devices.json" || fail "enroll"
 onset submit "$work/contracts-1.json" --timeout 60 >/dev/null || fail "submit"
 
@@ -243,6 +250,36 @@ plan=$(onset plan C-0001 --catalog "$work/catalog-v2.json" --json) \
   = '["firmware@MFP-0001","firmware@MFP-0002"]' ] \
   || fail "plan --catalog through the router: $plan"
 
+# degraded_events: how many contract.degraded events the feed holds.
+degraded_events() {
+  onset events --type contract.degraded --json | grep -c . || true
+}
+degraded_before=$(degraded_events)
+step "rolling restart: each node stopped and started in turn, 8 more contracts before each"
+submitted=220
+in_flight=0
+for n in d1 d2 c1 c2 gw; do
+  onset submit "$work/contracts-3-$(( (submitted - 220) / 8 )).json" >/dev/null \
+    || fail "submit before the restart of $n"
+  submitted=$((submitted + 8))
+  [ "$(count_active)" -ge "$submitted" ] || in_flight=$((in_flight + 1))
+  "$src/scripts/local-cluster.sh" stop "$run" "$n" >/dev/null || fail "stop $n"
+  "$src/scripts/local-cluster.sh" restart "$run" "$n" >/dev/null || fail "restart $n"
+  # A gateway node started again serves its API on a new port.
+  export ONSET_SERVER=http://127.0.0.1:$(cat "$run/gw/http.port")
+  for m in gw c1 c2 d1 d2; do
+    ready "$m" || fail "$m: /readyz after $n restarted: $(cat "$work/readyz-$m.json")"
+  done
+  step "$n restarted ($(count_active) of $submitted active); every node ready"
+done
+[ "$in_flight" -ge 3 ] \
+  || fail "contracts were provisioning at only $in_flight of the 5 restarts"
+onset wait $(ids 1 260) --timeout 90 >/dev/null 2>>"$work/wait.log" \
+  || fail "contracts not all active after the rolling restart"
+[ "$(degraded_events)" -eq "$degraded_before" ] \
+  || fail "the rolling restart degraded contracts: $(onset events --type contract.degraded)"
+step "all 260 contracts active; none degraded by the restarts"
+
 step "stopping the cluster; checking the receivers' ledgers"
 "$src/scripts/local-cluster.sh" stop "$run" >/dev/null
 total=0
@@ -255,6 +292,6 @@ for n in d1 d2; do
 done
 # Per contract: 3 device steps per printer, prepare and activate of one
 # service per printer.
-[ "$total" -eq $((220 * 2 * 5)) ] || fail "expected $((220 * 2 * 5)) applied instructions, found $total"
+[ "$total" -eq $((260 * 2 * 5)) ] || fail "expected $((260 * 2 * 5)) applied instructions, found $total"
 step "PASS: $total instructions, each applied exactly once"
 rm -rf "$work"
