@@ -13,10 +13,12 @@
 #include "nodes/inspect_command.hpp"
 #include "nodes/logging.hpp"
 #include "nodes/node_options_cli.hpp"
+#include "nodes/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"onset-node: an Onset node (GATEWAY, contracts, devices and "
                "services in one process, or one node of a cluster)"};
+  app.set_version_flag("--version", onset::nodes::version_line("onset-node"));
   onset::nodes::node_options node;
   node.catalog_file = onset::config::default_catalog_file();
   onset::nodes::add_node_options(app, node);

@@ -167,6 +167,25 @@ err=$(ONSET_CATALOG=$WORK/no-catalog.json "$NODE_BIN" --data-dir "$WORK/unused" 
 expect_contains "$err" "$WORK/no-flag-catalog.json: cannot be read" \
   "--catalog over \$ONSET_CATALOG"
 
+step "--version names the version and the wire and storage formats"
+# Each number from its one source: CMakeLists.txt's project(), the wire
+# constant and the storage format constant.
+version=$(sed -nE 's/^project\(onset VERSION ([0-9.]+) .*/\1/p' "$SRC/CMakeLists.txt")
+wire=$(sed -nE 's/.*constexpr uint32_t wire_version = ([0-9]+);.*/\1/p' \
+  "$SRC/messages/versions.hpp")
+storage=$(sed -nE 's/.*constexpr uint32_t format_version = ([0-9]+);.*/\1/p' \
+  "$SRC/persistence/environment.hpp")
+[ -n "$version" ] && [ -n "$wire" ] && [ -n "$storage" ] \
+  || fail "version sources not found: '$version' '$wire' '$storage'"
+for program in "$NODE_BIN" "$ONSET_BIN"; do
+  name=$(basename "$program")
+  rc=0
+  out=$("$program" --version 2>&1) || rc=$?
+  [ $rc -eq 0 ] || fail "$name --version exited with $rc: $out"
+  [ "$out" = "$name $version (wire $wire, storage $storage)" ] \
+    || fail "$name --version printed: $out"
+done
+
 step "nothing changed"
 run_onset 0 status --json
 [ "$OUT" = "$before" ] || fail "status changed:
