@@ -155,6 +155,16 @@ expect_contains "$err" "$WORK/token is accessible by group or others" \
   "open token file"
 
 step "the catalog comes from --catalog, else \$ONSET_CATALOG"
+# Else /etc/onset/catalog.json, never the source tree the build came from.
+if [ ! -e /etc/onset/catalog.json ]; then
+  rc=0
+  err=$(env -u ONSET_CATALOG timeout 10 "$NODE_BIN" --data-dir "$WORK/unused" \
+    --http-port 0 2>&1) || rc=$?
+  [ $rc -eq 1 ] || fail "onset-node without a catalog exited with $rc"
+  expect_contains "$err" \
+    "none found: give --catalog, \$ONSET_CATALOG or /etc/onset/catalog.json" \
+    "no catalog"
+fi
 rc=0
 err=$(ONSET_CATALOG=$WORK/no-catalog.json "$NODE_BIN" --data-dir "$WORK/unused" \
   --http-port 0 2>&1) || rc=$?
