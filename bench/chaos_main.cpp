@@ -18,6 +18,7 @@
 #include "bench/chaos_fleet.hpp"
 #include "bench/chaos_runner.hpp"
 #include "bench/chaos_schedule.hpp"
+#include "nodes/version.hpp"
 
 namespace {
 
@@ -43,6 +44,7 @@ constexpr const char* usage_text
                    temp dir, removed after a passing run)
 --keep             keep the work dir of a passing run
 --schedule-only    print the workload and the schedule, run nothing
+--version          print the version and the wire and storage formats
 --soak SECONDS     repeat runs with seeds N, N+1, ... for SECONDS; stop at
                    the first failing seed
 --without MOVES    leave out moves, comma-separated: crash (kills during
@@ -106,6 +108,10 @@ options parse(int argc, char** argv) {
     if (opt == "-h" || opt == "--help") {
       std::cerr << usage_text;
       std::exit(2);
+    }
+    if (opt == "--version") {
+      std::cout << onset::nodes::version_line("onset-chaos") << '\n';
+      std::exit(0);
     }
     if (opt == "--keep") {
       o.keep = true;

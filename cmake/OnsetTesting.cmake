@@ -26,3 +26,16 @@ function(onset_add_test_binary)
     endforeach()
   endforeach()
 endfunction()
+
+# onset_tests_use_source_catalog(): every test added so far in the calling
+# directory runs with ONSET_CATALOG naming the source tree's catalog. The
+# programs have no built-in path into the source tree
+# (config/default_catalog.hpp), so the tests name it, as an operator
+# names /etc/onset/catalog.json.
+function(onset_tests_use_source_catalog)
+  get_property(tests DIRECTORY PROPERTY TESTS)
+  foreach(test IN LISTS tests)
+    set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT
+      "ONSET_CATALOG=${PROJECT_SOURCE_DIR}/config/catalog.json")
+  endforeach()
+endfunction()

@@ -20,11 +20,7 @@ std::string default_catalog_file() {
     return named;
   if (exists(installed_catalog))
     return installed_catalog;
-#ifdef ONSET_BUILD_TREE_CATALOG
-  return ONSET_BUILD_TREE_CATALOG;
-#else
   return {};
-#endif
 }
 
 std::string catalog_lookup_order() {

@@ -1,6 +1,6 @@
 // Where a program finds the service catalog when `--catalog` is not
-// given, so that an installed node never reads the tree it was built from
-// unless it runs from that build.
+// given. Never in the tree it was built from: a development run names the
+// source tree's catalog itself (tests: $ONSET_CATALOG, set by ctest).
 #pragma once
 
 #include <string>
@@ -14,11 +14,9 @@ constexpr const char* catalog_variable = "ONSET_CATALOG";
 constexpr const char* installed_catalog = "/etc/onset/catalog.json";
 
 /// The catalog to read without `--catalog`, first found: `$ONSET_CATALOG`
-/// (when set and not empty), `installed_catalog` (when it exists), then
-/// the source tree's `config/catalog.json` in a build made with
-/// ONSET_BUILD_TREE_CATALOG (the default for a development build, off for
-/// the package). Empty when none applies: the caller refuses to start and
-/// names the three places.
+/// (when set and not empty), `installed_catalog` (when it exists). Empty
+/// when neither applies: the caller refuses to start and names the three
+/// places.
 std::string default_catalog_file();
 
 /// "--catalog, $ONSET_CATALOG or /etc/onset/catalog.json": what to say when

@@ -1,7 +1,9 @@
 #include "nodes/node_options_cli.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <map>
+#include <vector>
 
 namespace onset::nodes {
 
@@ -31,7 +33,79 @@ void require_test_switch(const std::string& option) {
                                          + test_faults_switch + "=1 is set");
 }
 
+/// Whether `option` was given through its environment variable (CLI11 reads
+/// a variable that is set and not empty).
+bool set_in_environment(const CLI::Option& option) {
+  auto name = option.get_envname();
+  if (name.empty())
+    return false;
+  const char* value = std::getenv(name.c_str());
+  return value != nullptr && *value != '\0';
+}
+
+/// CLI11's TOML reader, checking every key against the options of `app`
+/// and dropping the keys whose option is set in the environment: CLI11
+/// reads the file before the environment and keeps the first value it
+/// finds, which would rank the file above the environment.
+class environment_first_toml : public CLI::ConfigTOML {
+public:
+  explicit environment_first_toml(const CLI::App& app) : app_(app) {
+  }
+
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    auto items = CLI::ConfigTOML::from_config(input);
+    std::vector<CLI::ConfigItem> kept;
+    for (auto& item : items)
+      if (!set_in_environment(known_option(item)))
+        kept.push_back(std::move(item));
+    return kept;
+  }
+
+private:
+  const CLI::Option& known_option(const CLI::ConfigItem& item) const {
+    if (!item.parents.empty())
+      throw CLI::ConfigError("unknown section '[" + item.parents.front()
+                             + "]' (the keys are onset-node's options, "
+                               "without sections)");
+    auto* option = app_.get_option_no_throw("--" + item.name);
+    if (option == nullptr)
+      throw CLI::ConfigError("unknown key '" + item.name
+                             + "' (not an option of onset-node --help)");
+    return *option;
+  }
+
+  const CLI::App& app_;
+};
+
 } // namespace
+
+std::string environment_variable(const std::string& option) {
+  auto name = option.substr(option.find_first_not_of('-'));
+  if (name == "node")
+    return "ONSET_NODE_NAME";
+  std::string variable = "ONSET_";
+  for (char c : name)
+    variable += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return variable;
+}
+
+CLI::Option* add_config_sources(CLI::App& app) {
+  for (auto* own : {app.get_help_ptr(), app.get_version_ptr()})
+    if (own != nullptr)
+      own->configurable(false);
+  for (auto* option : app.get_options()) {
+    if (option->get_lnames().empty() || !option->get_configurable())
+      continue;
+    option->envname(environment_variable(option->get_lnames().front()));
+  }
+  auto* config = app.set_config("--config", "",
+                                "TOML file of options (docs/operations.md, "
+                                "\"Configuration\"); a flag beats $ONSET_*, "
+                                "which beats the file");
+  app.config_formatter(std::make_shared<environment_first_toml>(app));
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  return config;
+}
 
 void add_node_options(CLI::App& app, node_options& x) {
   app.add_option("--data-dir", x.data_dir, "Data directory (LMDB)")

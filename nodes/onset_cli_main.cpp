@@ -4,11 +4,13 @@
 #include "nodes/cli/cluster_command.hpp"
 #include "nodes/cli/commands.hpp"
 #include "nodes/cli/exit_code.hpp"
+#include "nodes/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace onset::cli;
   CLI::App app{"onset: operator CLI for the Onset provisioning system"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", onset::nodes::version_line("onset"));
   int rc = exit_ok;
   add_check_command(app, rc);
   add_devices_commands(app, rc);

@@ -1,6 +1,8 @@
 // `onset-node`: runs a node (by default every role on loopback, data in
 // ./onset-data; with --cluster, one node of a cluster file), or inspects a
 // stopped node's data. Wiring only.
+#include <cstdio>
+
 #include <CLI/CLI.hpp>
 
 #include "config/cluster_file.hpp"
@@ -13,10 +15,12 @@
 #include "nodes/inspect_command.hpp"
 #include "nodes/logging.hpp"
 #include "nodes/node_options_cli.hpp"
+#include "nodes/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"onset-node: an Onset node (GATEWAY, contracts, devices and "
                "services in one process, or one node of a cluster)"};
+  app.set_version_flag("--version", onset::nodes::version_line("onset-node"));
   onset::nodes::node_options node;
   node.catalog_file = onset::config::default_catalog_file();
   onset::nodes::add_node_options(app, node);
@@ -29,6 +33,7 @@ int main(int argc, char** argv) {
   app.add_option("--node", node_name, "This node's name in the cluster file")
     ->needs(cluster_opt);
   cluster_opt->needs("--node");
+  auto* config = onset::nodes::add_config_sources(app);
   onset::nodes::inspect_options inspect;
   auto* inspect_cmd = app.add_subcommand(
     "inspect", "Report, from stopped nodes' data, how often each "
@@ -53,6 +58,10 @@ int main(int argc, char** argv) {
   auto* routes_cmd = onset::api::add_routes_command(app, routes);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ConfigError& e) {
+    std::fprintf(stderr, "onset-node: %s: %s\n",
+                 config->as<std::string>().c_str(), e.what());
+    return 2;
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }

@@ -27,6 +27,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ONSET_BUILD_DIR:-$root/build}
+# The programs have no built-in catalog path into the source tree.
+export ONSET_CATALOG=${ONSET_CATALOG:-$root/config/catalog.json}
 cluster=""
 embedded=""
 [ "${1:-}" = "--cluster" ] && cluster=$root/deploy/cluster-local.json

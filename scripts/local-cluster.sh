@@ -33,10 +33,12 @@
 # A PID is used only while /proc says it is the same process (same start
 # time) that this script started: a reused PID is never signalled.
 # The binary is $ONSET_NODE, else $ONSET_BUILD_DIR/nodes/onset-node, else
-# build/nodes/onset-node under the source tree.
+# build/nodes/onset-node under the source tree. The catalog is
+# $ONSET_CATALOG, else the source tree's.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 onset_node=${ONSET_NODE:-${ONSET_BUILD_DIR:-$root/build}/nodes/onset-node}
+export ONSET_CATALOG=${ONSET_CATALOG:-$root/config/catalog.json}
 ready_timeout=${ONSET_READY_TIMEOUT:-30}
 wait_for=${ONSET_WAIT:-ready}
 

@@ -23,6 +23,7 @@
 #include "nodes/fleet/fleet_core.hpp"
 #include "nodes/fleet/fleet_server.hpp"
 #include "nodes/logging.hpp"
+#include "nodes/version.hpp"
 
 namespace {
 
@@ -270,6 +271,7 @@ void add_server_options(CLI::App& app, program_options& o) {
 int main(int argc, char** argv) {
   CLI::App app{"onset-fleet: the reference endpoint server of Onset's "
                "endpoint protocol v1 (docs/endpoints.md)"};
+  app.set_version_flag("--version", nodes::version_line("onset-fleet"));
   program_options server;
   add_server_options(app, server);
   audit_options audit;

@@ -19,6 +19,9 @@ refused() { # expected-text args...
   grep -q -- "$want" <<<"$out" || fail "onset-chaos $*: no '$want' in: $out"
   echo "refused: onset-chaos $* -> $(head -n 1 <<<"$out")"
 }
+version=$("$chaos" --version) || fail "onset-chaos --version failed"
+[[ $version =~ ^onset-chaos\ [0-9]+\.[0-9]+\.[0-9]+\ \(wire\ [0-9]+,\ storage\ [0-9]+\)$ ]] \
+  || fail "onset-chaos --version printed: $version"
 refused "unknown option '--bogus'" --bogus
 refused "--contracts: 'ten' is not a whole number" --contracts ten
 refused "--contracts: 0 is not in 1..2000" --contracts 0

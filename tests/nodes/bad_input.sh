@@ -155,6 +155,16 @@ expect_contains "$err" "$WORK/token is accessible by group or others" \
   "open token file"
 
 step "the catalog comes from --catalog, else \$ONSET_CATALOG"
+# Else /etc/onset/catalog.json, never the source tree the build came from.
+if [ ! -e /etc/onset/catalog.json ]; then
+  rc=0
+  err=$(env -u ONSET_CATALOG timeout 10 "$NODE_BIN" --data-dir "$WORK/unused" \
+    --http-port 0 2>&1) || rc=$?
+  [ $rc -eq 1 ] || fail "onset-node without a catalog exited with $rc"
+  expect_contains "$err" \
+    "none found: give --catalog, \$ONSET_CATALOG or /etc/onset/catalog.json" \
+    "no catalog"
+fi
 rc=0
 err=$(ONSET_CATALOG=$WORK/no-catalog.json "$NODE_BIN" --data-dir "$WORK/unused" \
   --http-port 0 2>&1) || rc=$?
@@ -166,6 +176,25 @@ err=$(ONSET_CATALOG=$WORK/no-catalog.json "$NODE_BIN" --data-dir "$WORK/unused" 
 [ $rc -eq 1 ] || fail "onset-node with a missing --catalog exited with $rc"
 expect_contains "$err" "$WORK/no-flag-catalog.json: cannot be read" \
   "--catalog over \$ONSET_CATALOG"
+
+step "--version names the version and the wire and storage formats"
+# Each number from its one source: CMakeLists.txt's project(), the wire
+# constant and the storage format constant.
+version=$(sed -nE 's/^project\(onset VERSION ([0-9.]+) .*/\1/p' "$SRC/CMakeLists.txt")
+wire=$(sed -nE 's/.*constexpr uint32_t wire_version = ([0-9]+);.*/\1/p' \
+  "$SRC/messages/versions.hpp")
+storage=$(sed -nE 's/.*constexpr uint32_t format_version = ([0-9]+);.*/\1/p' \
+  "$SRC/persistence/environment.hpp")
+[ -n "$version" ] && [ -n "$wire" ] && [ -n "$storage" ] \
+  || fail "version sources not found: '$version' '$wire' '$storage'"
+for program in "$NODE_BIN" "$ONSET_BIN"; do
+  name=$(basename "$program")
+  rc=0
+  out=$("$program" --version 2>&1) || rc=$?
+  [ $rc -eq 0 ] || fail "$name --version exited with $rc: $out"
+  [ "$out" = "$name $version (wire $wire, storage $storage)" ] \
+    || fail "$name --version printed: $out"
+done
 
 step "nothing changed"
 run_onset 0 status --json

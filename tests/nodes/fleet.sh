@@ -43,6 +43,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+step "--version names the version and the formats"
+version=$("$FLEET_BIN" --version) || fail "onset-fleet --version failed"
+[[ $version =~ ^onset-fleet\ [0-9]+\.[0-9]+\.[0-9]+\ \(wire\ [0-9]+,\ storage\ [0-9]+\)$ ]] \
+  || fail "onset-fleet --version printed: $version"
+
 TOKEN=fleet-test-token-1
 printf '%s\n' "$TOKEN" >"$WORK/token"
 chmod 600 "$WORK/token"

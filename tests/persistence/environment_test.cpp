@@ -164,10 +164,16 @@ CAF_TEST(a newer format version is refused with format_mismatch) {
     ONSET_OK(txn.commit());
   }
   auto env = environment::open(opts);
+  // Both versions named; the directory left in its format.
   CAF_CHECK(fails_with(env, error_code::format_mismatch,
                        "written in format "
                          + std::to_string(environment::format_version + 1)
-                         + " by a newer build"));
+                         + " by a newer build; this build reads format "
+                         + std::to_string(environment::format_version)));
+  auto reopened = environment::open(opts);
+  CAF_CHECK(fails_with(reopened, error_code::format_mismatch,
+                       "written in format "
+                         + std::to_string(environment::format_version + 1)));
 }
 
 CAF_TEST(a format older than any upgrade is refused with format_mismatch) {
