@@ -44,11 +44,11 @@ fail() {
 }
 
 # free_ports N: the first of N free consecutive loopback ports in
-# $ONSET_PORT_RANGE (LOW-HIGH), by default 32000-32767: below the kernel's
+# $ONSET_PORT_RANGE (LOW-HIGH), by default 32000-32699: below the kernel's
 # ephemeral range, above the chaos runs' ranges, and probed by no other
 # test that may run beside this one (tests/cluster/CMakeLists.txt).
 free_ports() {
-  local range=${ONSET_PORT_RANGE:-32000-32767}
+  local range=${ONSET_PORT_RANGE:-32000-32699}
   local low=${range%-*} high=${range#*-} base p ok
   for base in $(seq "$low" 10 $((high - $1))); do
     ok=1

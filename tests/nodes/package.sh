@@ -5,8 +5,9 @@
 # `dpkg-deb -x` into a throw-away root (not `dpkg --root`: that runs the
 # maintainer scripts chrooted into the root, which would need a Debian
 # system inside it), and the unpacked onset-node, given the packaged
-# catalog and a data directory under that root, serves /readyz 200 and
-# stops cleanly on SIGTERM. Exit 77 (skipped) when the build has not
+# catalog and a data directory under that root, started with the unit's
+# ExecStart (paths moved under the root) over a one-node cluster file,
+# serves /readyz 200 and stops cleanly on SIGTERM. Exit 77 (skipped) when the build has not
 # built the four programs.
 #
 # Usage: package.sh BUILD_DIR ONSET_NODE ONSET ONSET_FLEET ONSET_CHAOS
@@ -86,10 +87,37 @@ if readelf -S "$root/usr/bin/onset-node" | grep -q '\.debug_'; then
   fail "onset-node is not stripped"
 fi
 "$root/usr/bin/onset" --help >/dev/null || fail "the packaged onset does not run"
-data=$root/var/lib/onset/test
+# The unit's own command line (its ExecStart, continuation lines joined),
+# with the package's paths moved under the root, instance `n1`, and
+# ONSET_NODE_OPTIONS="--http-port 0", over a cluster file of one node with
+# every role, on ports of $ONSET_PORT_RANGE (default 32700-32767: outside
+# the chaos runs' ranges and cluster.backup_restore's).
+range=${ONSET_PORT_RANGE:-32700-32767}
+port=
+for p in $(seq "${range%-*}" "${range#*-}"); do
+  if ! (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null \
+     && ! (echo >"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null; then
+    port=$p
+    break
+  fi
+done
+[ -n "$port" ] || fail "no two free ports in $range"
+cat >"$root/etc/onset/cluster.json" <<JSON
+{ "nodes": [ {"name": "n1", "host": "127.0.0.1", "port": $port,
+  "gateway_port": $((port + 1)),
+  "roles": ["gateway", "contracts", "devices", "services"]} ] }
+JSON
+command=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$root/lib/systemd/system/onset-node@.service" \
+  | sed 's/\\$//' | tr '\n' ' ' | sed -e 's/^ExecStart=//' \
+    -e "s#/usr/bin/#$root/usr/bin/#" -e "s#/etc/onset/#$root/etc/onset/#g" \
+    -e "s#/var/lib/onset/#$root/var/lib/onset/#g" -e 's#%i#n1#g' \
+    -e 's#\$ONSET_NODE_OPTIONS#--http-port 0#')
+read -ra argv <<<"$command"
+echo "ExecStart, unpacked: ${argv[*]}"
+data=$root/var/lib/onset/n1
+# systemd makes it (StateDirectory=onset/%i).
 mkdir -p "$data"
-"$root/usr/bin/onset-node" --data-dir "$data" --catalog "$root/etc/onset/catalog.json" \
-  --http-port 0 >"$work/node.log" 2>&1 &
+"${argv[@]}" >"$work/node.log" 2>&1 &
 node_pid=$!
 code=
 for _ in $(seq 150); do
