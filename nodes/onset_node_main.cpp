@@ -10,6 +10,7 @@
 #include "messages/log.hpp"
 #include "nodes/api/routes_command.hpp"
 #include "nodes/api/token_command.hpp"
+#include "nodes/backup_command.hpp"
 #include "nodes/cluster_node.hpp"
 #include "nodes/embedded_node.hpp"
 #include "nodes/inspect_command.hpp"
@@ -56,6 +57,8 @@ int main(int argc, char** argv) {
   auto* token_cmd = onset::api::add_token_command(app, token);
   onset::api::routes_options routes;
   auto* routes_cmd = onset::api::add_routes_command(app, routes);
+  onset::nodes::backup_options backup;
+  auto* backup_cmd = onset::nodes::add_backup_command(app, backup);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ConfigError& e) {
@@ -71,6 +74,8 @@ int main(int argc, char** argv) {
     onset::nodes::setup_logging("warn", "text");
     return onset::api::run_token_command(token);
   }
+  if (*backup_cmd)
+    return onset::nodes::run_backup_command(backup);
   if (*inspect_cmd) {
     onset::nodes::setup_logging("warn", "text");
     return onset::nodes::run_inspect(inspect);
