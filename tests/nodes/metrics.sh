@@ -4,8 +4,9 @@
 # (tests/support/metrics_json.py); contracts by state agreeing with
 # `onset status --json`, before and after a cancel; steps, latency, STORE
 # rounds, the LMDB map and API requests counted; no contract, printer or
-# customer id anywhere in it. The cluster side (every node serves its own)
-# is in tests/cluster/five_nodes_test.sh.
+# customer id anywhere in it; `onset wait` counted by route: it follows the
+# feed instead of polling the status. The cluster side (every node serves
+# its own) is in tests/cluster/five_nodes_test.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh" "$@"
 
@@ -83,9 +84,32 @@ for id in C-1001 MFP-0001 acme globex initech; do
   ! grep -q "$id" "$WORK/metrics.txt" || fail "/metrics names $id"
 done
 
-step "a cancelled contract moves to ended in the counts"
+step "onset wait follows the feed: a 3 s wait reads the status at most twice"
+# requests ROUTE METHOD: API requests counted for ROUTE and METHOD so far.
+requests() {
+  total onset_api_requests_total ".labels.route == \"$1\" and .labels.method == \"$2\""
+}
+scrape
+status_before=$(requests /v1/contracts GET)
+feed_before=$(requests /v1/events GET)
+run_onset 4 wait C-1001 --state ended --timeout 3
+expect_contains "$ERR" "C-1001=active" "the timed-out wait names the contract"
+scrape
+status_reads=$(( $(requests /v1/contracts GET) - status_before ))
+feed_reads=$(( $(requests /v1/events GET) - feed_before ))
+[ "$status_reads" -le 2 ] && [ "$feed_reads" -ge 1 ] && [ "$feed_reads" -le 4 ] \
+  || fail "a 3 s wait read the status $status_reads times and the feed $feed_reads times"
+
+step "a cancelled contract moves to ended in the counts; a waiting wait sees it"
+"$ONSET_BIN" wait C-2001 --state ended --timeout 30 >"$WORK/wait.out" 2>"$WORK/wait.err" &
+waiting=$!
+EXTRA_PIDS+=("$waiting")
+sleep 1
 run_onset 0 cancel C-2001
-run_onset 0 wait C-2001 --state ended --timeout 60
+wait_rc=0
+wait "$waiting" || wait_rc=$?
+[ "$wait_rc" = 0 ] || fail "the wait for ended exited with $wait_rc: $(cat "$WORK/wait.err")"
+expect_contains "$(cat "$WORK/wait.out")" "C-2001: ended" "the wait's answer"
 scrape
 states_agree
 [ "$(total onset_contracts '.labels.state == "ended"')" = 1 ] || fail "C-2001 not counted ended"
