@@ -15,6 +15,7 @@
 #include "messages/error_code.hpp"
 #include "messages/log.hpp"
 #include "persistence/caf_error.hpp"
+#include "persistence/feed_store.hpp"
 
 namespace onset::actors {
 
@@ -170,6 +171,91 @@ void forget_timer(self_ptr self, const due_timer& t) {
       });
 }
 
+/// How many events, at most `limit`, are older than `cutoff` and due for
+/// removal; 0 if the feed cannot be read (logged).
+size_t expired_events(self_ptr self, utc_time cutoff, size_t limit) {
+  auto txn = self->state.ctx->env->begin_read();
+  if (!txn) {
+    log::error("feed.prune_failed",
+               {{"error", persistence::to_string(txn.error())}});
+    return 0;
+  }
+  auto found = persistence::feed_store::expired(txn, cutoff, limit);
+  if (!found) {
+    log::error("feed.prune_failed",
+               {{"error", persistence::to_string(found.error())}});
+    return 0;
+  }
+  return found.value();
+}
+
+/// The oldest position the feed keeps (0 if unreadable or empty).
+uint64_t oldest_event(self_ptr self) {
+  auto txn = self->state.ctx->env->begin_read();
+  if (!txn)
+    return 0;
+  auto first = persistence::feed_store::first(txn);
+  return first ? first.value() : 0;
+}
+
+void prune_done(self_ptr self) {
+  auto& st = self->state;
+  st.pruning = false;
+  st.next_prune = self->clock().now() + st.ctx->config.event_prune_interval;
+}
+
+/// Removes up to a chunk of the events older than `cutoff` in one STORE
+/// batch, then the next chunk once that one is committed, until none is
+/// left; `batches` counts them for the log.
+void prune_chunk(self_ptr self, utc_time cutoff, size_t batches) {
+  auto& st = self->state;
+  auto chunk = st.ctx->config.event_prune_chunk;
+  persistence::request_write(
+    self, st.ctx->store,
+    [cutoff, chunk](persistence::write_txn& txn) -> caf::error {
+      auto removed = persistence::feed_store::prune(txn, cutoff, chunk);
+      if (!removed)
+        return persistence::to_error(removed.error());
+      return caf::none;
+    })
+    .then(
+      [self, cutoff, chunk, batches](atom::ok) {
+        if (expired_events(self, cutoff, chunk) > 0) {
+          prune_chunk(self, cutoff, batches + 1);
+          return;
+        }
+        log::info("feed.pruned", {{"before", cutoff.to_rfc3339()},
+                                  {"batches", batches + 1},
+                                  {"oldest", oldest_event(self)}});
+        prune_done(self);
+      },
+      [self](caf::error& err) {
+        log::error("feed.prune_failed",
+                   {{"error", self->system().render(err)}});
+        prune_done(self);
+      });
+}
+
+/// Starts a prune of the event feed when one is due (docs/events.md,
+/// "Retention"): a read finds whether any event has expired, and only then
+/// are batches sent to the STORE.
+void maybe_prune(self_ptr self) {
+  auto& st = self->state;
+  auto retention = st.ctx->config.event_retention;
+  if (retention <= engine_config::duration::zero() || st.pruning
+      || self->clock().now() < st.next_prune)
+    return;
+  auto cutoff = st.ctx->now();
+  cutoff.seconds
+    -= std::chrono::duration_cast<std::chrono::seconds>(retention).count();
+  if (expired_events(self, cutoff, 1) == 0) {
+    prune_done(self);
+    return;
+  }
+  st.pruning = true;
+  prune_chunk(self, cutoff, 0);
+}
+
 /// Fires every due start and end date, then sleeps until the next one (at
 /// most `timer_poll`): until the start of its second, not a whole number of
 /// seconds from now, so that a contract starts when its date arrives.
@@ -214,6 +300,7 @@ void check_timers(self_ptr self) {
     else if (at > now.seconds) // came due while the others were fired
       wait = engine_config::duration::zero();
   }
+  maybe_prune(self);
   self->delayed_send(self, wait, atom::tick_v, ++st.timer_generation);
 }
 

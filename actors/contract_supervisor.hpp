@@ -55,6 +55,11 @@ struct contract_supervisor_state {
   std::shared_ptr<std::map<device_id, size_t>> devices_in_flight
     = std::make_shared<std::map<device_id, size_t>>();
   uint64_t timer_generation = 0;
+  /// A prune of the event feed is under way (one batch at a time).
+  bool pruning = false;
+  /// When the next prune of the event feed is due (the supervisor's start:
+  /// at once).
+  caf::actor_clock::time_point next_prune{};
 };
 
 /// `registry` is the DEVICE SUPERVISOR (for registration records);

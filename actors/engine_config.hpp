@@ -44,6 +44,20 @@ struct engine_config {
   /// often (and exactly at the next due date when that comes sooner).
   duration timer_poll = std::chrono::seconds{1};
 
+  /// Contract events whose time (`at`, the wall clock) is older than this
+  /// are removed from the node's feed, the oldest first, never the newest
+  /// (persistence/feed_store.hpp); zero keeps them forever.
+  duration event_retention = std::chrono::hours{24 * 30};
+
+  /// How often the CONTRACT SUPERVISOR looks for events to remove (also
+  /// once at its start).
+  duration event_prune_interval = std::chrono::hours{1};
+
+  /// The most events one STORE batch of the prune removes; the next batch
+  /// follows once it is committed, so that a long backlog never makes one
+  /// long write transaction.
+  size_t event_prune_chunk = 1000;
+
   /// How long the supervisor waits for a CONTRACT and the DEVICE SUPERVISOR
   /// (not for the STORE: persistence::request_write).
   duration local_timeout = std::chrono::seconds{30};

@@ -189,6 +189,19 @@ void add_node_options(CLI::App& app, node_options& x) {
                 "Steps of all contracts of this node sent and not yet "
                 "answered; more wait before they are sent (0: no limit)")
     ->capture_default_str();
+  app
+    .add_option_function<int64_t>(
+      "--event-retention-days",
+      [&x](int64_t days) {
+        x.engine.event_retention = std::chrono::hours{24 * days};
+      },
+      "Contracts nodes: remove contract events older than this many days "
+      "from the feed, hourly (0: keep them forever; docs/events.md)")
+    ->check(CLI::Range(int64_t{0}, int64_t{100000}))
+    ->default_str(std::to_string(
+      std::chrono::duration_cast<std::chrono::hours>(x.engine.event_retention)
+        .count()
+      / 24));
   add_ms_option(app, "--firmware-latency", x.printer.firmware_latency,
                 "Simulated printers: time to install firmware");
   add_ms_option(app, "--apps-latency", x.printer.apps_latency,

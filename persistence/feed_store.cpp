@@ -29,7 +29,64 @@ result<uint64_t> position_of(std::string_view key) {
   return *position;
 }
 
+/// The keys of the events `prune(txn, cutoff, limit)` removes.
+result<std::vector<std::string>> expired_keys(transaction& txn, utc_time cutoff,
+                                              size_t limit) {
+  auto newest = last(txn);
+  if (!newest)
+    return newest.error();
+  std::vector<std::string> result;
+  cursor cur{txn, db::feed};
+  for (bool found = cur.seek(event_key(1));
+       found && result.size() < limit && !cur.key().empty()
+       && cur.key()[0] == event_tag;
+       found = cur.next()) {
+    auto position = position_of(cur.key());
+    if (!position)
+      return position.error();
+    if (*position >= *newest)
+      break;
+    contract_event x;
+    if (auto st = codec::decode(cur.value(), x, db::feed,
+                                keys::printable(cur.key()));
+        !st)
+      return st.error();
+    if (x.at >= cutoff)
+      break;
+    result.emplace_back(cur.key());
+  }
+  if (!cur.state())
+    return cur.state().error();
+  return result;
+}
+
 } // namespace
+
+result<uint64_t> first(transaction& txn) {
+  cursor cur{txn, db::feed};
+  if (cur.seek(event_key(1)) && !cur.key().empty() && cur.key()[0] == event_tag)
+    return position_of(cur.key());
+  if (!cur.state())
+    return cur.state().error();
+  return uint64_t{0};
+}
+
+result<size_t> prune(write_txn& txn, utc_time cutoff, size_t limit) {
+  auto keys = expired_keys(txn, cutoff, limit);
+  if (!keys)
+    return keys.error();
+  for (auto& key : keys.value())
+    if (auto gone = txn.del(db::feed, key); !gone)
+      return gone.error();
+  return keys.value().size();
+}
+
+result<size_t> expired(transaction& txn, utc_time cutoff, size_t limit) {
+  auto keys = expired_keys(txn, cutoff, limit);
+  if (!keys)
+    return keys.error();
+  return keys.value().size();
+}
 
 result<uint64_t> last(transaction& txn) {
   cursor cur{txn, db::feed};

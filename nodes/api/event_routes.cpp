@@ -43,11 +43,20 @@ api_response events(const api_request& req, route_context& ctx) {
   auto wait = query_number(req, "wait", 0, max_wait, 0, problem);
   if (problem)
     return std::move(*problem);
-  auto cursor = parse_cursor(query_text(req, "after"));
+  auto after = query_text(req, "after");
+  std::optional<std::vector<event_page>> cursor;
+  if (after == "end") {
+    auto end = end_cursor(ctx);
+    if (!end)
+      return gateway_failure(end.error());
+    cursor = std::move(end.value());
+  } else {
+    cursor = parse_cursor(after);
+  }
   if (!cursor)
     return error_response(400, "invalid_input", "after",
                           "after: not a cursor of this feed (the `next` of "
-                          "an earlier answer)");
+                          "an earlier answer, or `end`)");
   event_filter filter{query_text(req, "customer"), query_text(req, "contract"),
                       query_text(req, "type")};
   auto deadline = std::chrono::steady_clock::now()
@@ -76,6 +85,17 @@ api_response events(const api_request& req, route_context& ctx) {
 }
 
 } // namespace
+
+cli::reply<std::vector<event_page>> end_cursor(route_context& ctx) {
+  auto pages = ctx.gateway.feed({}, 1);
+  if (!pages)
+    return pages;
+  for (auto& page : pages.value()) {
+    page.events.clear();
+    page.next = page.end;
+  }
+  return pages;
+}
 
 std::vector<route> event_routes() {
   return {

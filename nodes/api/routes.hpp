@@ -40,6 +40,11 @@ std::vector<route> cluster_routes();
 /// The event feed.
 std::vector<route> event_routes();
 
+/// The cursor at the end of every contracts node's feed as it is now (what
+/// `GET /v1/events?after=end` stands for, and where a new webhook
+/// subscription starts): a reader from there sees only later events.
+cli::reply<std::vector<event_page>> end_cursor(route_context& ctx);
+
 /// Webhook subscriptions (docs/events.md, "Webhooks").
 std::vector<route> webhook_routes();
 

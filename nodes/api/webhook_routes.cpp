@@ -108,16 +108,6 @@ read_subscription(const api_request& req) {
   return x;
 }
 
-/// Where a new subscription starts: after every event in the feeds now.
-std::variant<std::string, api_response> feed_end(route_context& ctx) {
-  auto pages = ctx.gateway.feed({}, 1);
-  if (!pages)
-    return gateway_failure(pages.error());
-  for (auto& x : pages.value())
-    x.next = x.end;
-  return cursor_text(pages.value());
-}
-
 /// `POST /v1/webhooks`: 201 with the subscription; its events are those
 /// written after this answer.
 api_response add(const api_request& req, route_context& ctx) {
@@ -137,17 +127,18 @@ api_response add(const api_request& req, route_context& ctx) {
     return error_response(403, "forbidden", "customer",
                           "customer " + x.customer
                             + " is outside this token's customers");
-  auto cursor = feed_end(ctx);
-  if (auto* problem = std::get_if<api_response>(&cursor))
-    return std::move(*problem);
+  auto end = end_cursor(ctx);
+  if (!end)
+    return gateway_failure(end.error());
+  auto cursor = cursor_text(end.value());
   x.id = new_webhook_id();
   x.created_by = req.who.name;
   x.created_ms = now_ms();
-  if (auto st = ctx.webhooks->add(x, std::get<std::string>(cursor)); !st)
+  if (auto st = ctx.webhooks->add(x, cursor); !st)
     return store_failure(st.error());
   webhook_status st;
   st.subscription = x;
-  st.progress.cursor = std::get<std::string>(cursor);
+  st.progress.cursor = cursor;
   return {201, to_json(st)};
 }
 

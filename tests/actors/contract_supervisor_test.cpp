@@ -69,6 +69,21 @@ struct supervisor_fixture : receiver_fixture {
     return doc.value();
   }
 
+  /// The supervisor's feed after position `after` (at most 100 events).
+  event_page read_feed(uint64_t after) {
+    event_page cursor;
+    cursor.next = after;
+    self->send(contracts, atom::feed_v, std::vector<event_page>{cursor},
+               uint64_t{100});
+    sched.run();
+    event_page result;
+    self->receive([&](std::vector<event_page>& xs) {
+      CAF_REQUIRE_EQUAL(xs.size(), 1u);
+      result = std::move(xs.front());
+    });
+    return result;
+  }
+
   /// The CONTRACT actors the supervisor spawned and that still run.
   size_t contract_actors() {
     using impl = actors::contract_supervisor_actor::stateful_base<
@@ -141,19 +156,6 @@ CAF_TEST(every state change is announced in the feed with the change) {
   self->send(contracts, atom::cancel_v, contract_id{"C-1"}, requester{"ops"});
   sched.run();
   self->receive([](atom::ok) {});
-  auto read_feed = [this](uint64_t after) {
-    event_page cursor;
-    cursor.next = after;
-    self->send(contracts, atom::feed_v, std::vector<event_page>{cursor},
-               uint64_t{100});
-    sched.run();
-    event_page result;
-    self->receive([&](std::vector<event_page>& xs) {
-      CAF_REQUIRE_EQUAL(xs.size(), 1u);
-      result = std::move(xs.front());
-    });
-    return result;
-  };
   auto page = read_feed(0);
   std::vector<std::string> types;
   for (auto& x : page.events)
@@ -182,6 +184,47 @@ CAF_TEST(every state change is announced in the feed with the change) {
   auto rest = read_feed(page.next);
   CAF_CHECK(rest.events.empty());
   CAF_CHECK_EQUAL(rest.next, page.next);
+}
+
+CAF_TEST(events older than the retention leave the feed at the next prune) {
+  enroll_printer();
+  self->send(contracts, atom::submit_v,
+             contract_starting("2026-11-01T00:00:00Z"), requester{});
+  sched.run();
+  self->receive([](submit_result&) {});
+  sched.clock().advance_time(config.timer_poll);
+  sched.run();
+  self->send(contracts, atom::cancel_v, contract_id{"C-1"}, requester{});
+  sched.run();
+  self->receive([](atom::ok) {});
+  auto old = read_feed(0);
+  CAF_REQUIRE_EQUAL(old.events.size(), 5u);
+  CAF_MESSAGE("31 days later (retention: 30), C-2 is accepted");
+  now.seconds += 31 * 24 * 3600;
+  auto doc = parse_contract(
+    R"({"id":"C-2","version":1,"customer":"acme",)"
+    R"("start":"2030-01-01T00:00:00Z","end":"2031-01-01T00:00:00Z",)"
+    R"("devices":["MFP-1"],"services":{"data_backup":{}}})",
+    *cat);
+  CAF_REQUIRE(doc);
+  self->send(contracts, atom::submit_v, doc.value(), requester{});
+  sched.run();
+  self->receive([](submit_result&) {});
+  CAF_REQUIRE_EQUAL(read_feed(0).events.size(), 6u);
+  CAF_MESSAGE("the next prune removes C-1's five events, keeps C-2's");
+  sched.clock().advance_time(config.event_prune_interval);
+  sched.run();
+  auto kept = read_feed(0);
+  CAF_REQUIRE_EQUAL(kept.events.size(), 1u);
+  CAF_CHECK_EQUAL(kept.events[0].contract, contract_id{"C-2"});
+  CAF_CHECK_EQUAL(kept.events[0].type, "contract.accepted");
+  CAF_CHECK_EQUAL(kept.events[0].position, 6u);
+  CAF_CHECK_EQUAL(kept.end, 6u);
+  CAF_MESSAGE("a cursor before the oldest kept event reads on from it");
+  auto from_old = read_feed(2);
+  CAF_REQUIRE_EQUAL(from_old.events.size(), 1u);
+  CAF_CHECK_EQUAL(from_old.events[0].position, 6u);
+  CAF_CHECK_EQUAL(read_feed(6).events.size(), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

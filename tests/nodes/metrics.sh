@@ -4,8 +4,10 @@
 # (tests/support/metrics_json.py); contracts by state agreeing with
 # `onset status --json`, before and after a cancel; steps, latency, STORE
 # rounds, the LMDB map and API requests counted; no contract, printer or
-# customer id anywhere in it. The cluster side (every node serves its own)
-# is in tests/cluster/five_nodes_test.sh.
+# customer id anywhere in it; `onset wait` counted by route: it follows the
+# feed instead of polling the status; every metric that
+# deploy/grafana/onset-dashboard.json names is served. The cluster side
+# (every node serves its own) is in tests/cluster/five_nodes_test.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh" "$@"
 
@@ -83,9 +85,73 @@ for id in C-1001 MFP-0001 acme globex initech; do
   ! grep -q "$id" "$WORK/metrics.txt" || fail "/metrics names $id"
 done
 
-step "a cancelled contract moves to ended in the counts"
+step "onset wait follows the feed: a 3 s wait reads the status at most twice"
+# requests ROUTE METHOD: API requests counted for ROUTE and METHOD so far.
+requests() {
+  total onset_api_requests_total ".labels.route == \"$1\" and .labels.method == \"$2\""
+}
+scrape
+status_before=$(requests /v1/contracts GET)
+feed_before=$(requests /v1/events GET)
+run_onset 4 wait C-1001 --state ended --timeout 3
+expect_contains "$ERR" "C-1001=active" "the timed-out wait names the contract"
+scrape
+status_reads=$(( $(requests /v1/contracts GET) - status_before ))
+feed_reads=$(( $(requests /v1/events GET) - feed_before ))
+[ "$status_reads" -le 2 ] && [ "$feed_reads" -ge 1 ] && [ "$feed_reads" -le 4 ] \
+  || fail "a 3 s wait read the status $status_reads times and the feed $feed_reads times"
+
+step "every metric the Grafana dashboard's expressions name is served"
+# A family without a series yet is not in the text: the step counters of
+# outcomes this run never met (resent, refused, abandoned) and the peer
+# links (an embedded node has no peer). Those must be registered by name in
+# messages/metrics/metrics.cpp; every other name must be served.
+/usr/bin/python3 - "$SRC/deploy/grafana/onset-dashboard.json" "$WORK/metrics.txt" \
+    "$SRC/messages/metrics/metrics.cpp" <<'PY' \
+  || fail "deploy/grafana/onset-dashboard.json names metrics /metrics does not serve"
+import json, re, sys
+from prometheus_client.parser import text_string_to_metric_families
+
+def exprs(x):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k == "expr" and isinstance(v, str):
+                yield v
+            else:
+                yield from exprs(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from exprs(v)
+
+suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"],
+            "summary": ["_sum", "_count"]}
+served = set()
+for family in text_string_to_metric_families(open(sys.argv[2]).read()):
+    served.add(family.name)
+    served.update(family.name + s for s in suffixes.get(family.type, []))
+    served.update(s.name for s in family.samples)
+registered = set(re.findall(r'"(onset_[a-z0-9_]+)"', open(sys.argv[3]).read()))
+named = set()
+for e in exprs(json.load(open(sys.argv[1]))):
+    named.update(re.findall(r"\bonset_[a-z0-9_]+", e))
+lazy = sorted((named - served) & registered)
+missing = sorted(named - served - registered)
+if len(named) < 10 or missing:
+    sys.exit(f"named {len(named)} metrics; neither served nor registered: {missing}")
+print(f"the dashboard names {len(named)} metrics: {len(named) - len(lazy)} "
+      f"served, registered but without a series yet: {lazy}")
+PY
+
+step "a cancelled contract moves to ended in the counts; a waiting wait sees it"
+"$ONSET_BIN" wait C-2001 --state ended --timeout 30 >"$WORK/wait.out" 2>"$WORK/wait.err" &
+waiting=$!
+EXTRA_PIDS+=("$waiting")
+sleep 1
 run_onset 0 cancel C-2001
-run_onset 0 wait C-2001 --state ended --timeout 60
+wait_rc=0
+wait "$waiting" || wait_rc=$?
+[ "$wait_rc" = 0 ] || fail "the wait for ended exited with $wait_rc: $(cat "$WORK/wait.err")"
+expect_contains "$(cat "$WORK/wait.out")" "C-2001: ended" "the wait's answer"
 scrape
 states_agree
 [ "$(total onset_contracts '.labels.state == "ended"')" = 1 ] || fail "C-2001 not counted ended"

@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "persistence/codec.hpp"
+#include "persistence/feed_store.hpp"
 #include "persistence/history_store.hpp"
 #include "persistence/keys.hpp"
 #include "tests/support/persistence.hpp"
@@ -132,6 +133,67 @@ CAF_TEST(a format 2 history with a corrupt line is refused at open) {
   CAF_CHECK(test::fails_with(environment::open(opts),
                              error_code::corrupt_record,
                              "upgrade from format 2 to"));
+}
+
+CAF_TEST(
+  a prune of the feed removes expired events in chunks but never the last) {
+  // Events at times 10, 20, ..., 60 at positions 1 to 6.
+  auto event_at = [](int64_t at) {
+    contract_event x;
+    x.id = "e" + std::to_string(at);
+    x.at = utc_time{at};
+    x.type = "contract.accepted";
+    x.contract = contract_id{"C-1"};
+    x.customer = customer_id{"acme"};
+    return x;
+  };
+  {
+    auto txn = env->begin_write();
+    for (int64_t at = 10; at <= 60; at += 10)
+      ONSET_VALUE(feed_store::append(txn, event_at(at)));
+    ONSET_OK(txn.commit());
+  }
+  auto positions = [this] {
+    auto txn = env->begin_read();
+    std::vector<uint64_t> result;
+    for (auto& x : ONSET_VALUE(feed_store::after(txn, 0, 100)))
+      result.push_back(x.position);
+    return result;
+  };
+  auto prune = [this](int64_t cutoff, size_t limit) {
+    auto txn = env->begin_write();
+    auto removed = ONSET_VALUE(feed_store::prune(txn, utc_time{cutoff}, limit));
+    ONSET_OK(txn.commit());
+    return removed;
+  };
+  CAF_MESSAGE("before 35: events 1 to 3, two per chunk");
+  {
+    auto txn = env->begin_read();
+    CAF_CHECK_EQUAL(ONSET_VALUE(feed_store::expired(txn, utc_time{35}, 100)),
+                    3u);
+  }
+  CAF_CHECK_EQUAL(prune(35, 2), 2u);
+  CAF_CHECK_EQUAL(positions(), (std::vector<uint64_t>{3, 4, 5, 6}));
+  CAF_CHECK_EQUAL(prune(35, 2), 1u);
+  CAF_CHECK_EQUAL(prune(35, 2), 0u);
+  CAF_CHECK_EQUAL(positions(), (std::vector<uint64_t>{4, 5, 6}));
+  {
+    auto txn = env->begin_read();
+    CAF_CHECK_EQUAL(ONSET_VALUE(feed_store::first(txn)), 4u);
+    auto from_start = ONSET_VALUE(feed_store::after(txn, 1, 100));
+    CAF_REQUIRE_EQUAL(from_start.size(), 3u);
+    CAF_CHECK_EQUAL(from_start[0], [&] {
+      auto x = event_at(40);
+      x.position = 4;
+      return x;
+    }());
+  }
+  CAF_MESSAGE("all expired: the newest stays, and positions go on after it");
+  CAF_CHECK_EQUAL(prune(1000, 100), 2u);
+  CAF_CHECK_EQUAL(positions(), (std::vector<uint64_t>{6}));
+  reopen();
+  auto txn = env->begin_write();
+  CAF_CHECK_EQUAL(ONSET_VALUE(feed_store::append(txn, event_at(70))), 7u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
