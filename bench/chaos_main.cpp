@@ -18,6 +18,7 @@
 #include "bench/chaos_fleet.hpp"
 #include "bench/chaos_runner.hpp"
 #include "bench/chaos_schedule.hpp"
+#include "bench/program_path.hpp"
 #include "nodes/version.hpp"
 
 namespace {
@@ -181,8 +182,7 @@ options parse(int argc, char** argv) {
 }
 
 std::string node_binary() {
-  auto* chosen = std::getenv("ONSET_NODE");
-  return chosen != nullptr && *chosen != '\0' ? chosen : ONSET_NODE_BINARY;
+  return program_path("ONSET_NODE", "onset-node", ONSET_NODE_BINARY);
 }
 
 /// The options other than the seed, as a command line would give them.

@@ -23,6 +23,7 @@
 #include "bench/local_cluster.hpp"
 #include "bench/log_events.hpp"
 #include "config/catalog_loader.hpp"
+#include "config/default_catalog.hpp"
 #include "messages/contract_json.hpp"
 #include "messages/device_json.hpp"
 #include "messages/error_code.hpp"
@@ -43,8 +44,12 @@ struct chaos_error : std::runtime_error {
 /// How long an operator request is retried while nodes come and go.
 constexpr auto retry_for = std::chrono::seconds{90};
 
+/// The catalog the run starts from: $ONSET_CATALOG, else the installed one.
 std::string catalog_file() {
-  return std::string{ONSET_SOURCE_DIR} + "/config/catalog.json";
+  auto x = config::default_catalog_file();
+  if (x.empty())
+    throw chaos_error("no catalog: set " + config::catalog_lookup_order());
+  return x;
 }
 
 std::string fixed1(double x) {

@@ -15,6 +15,7 @@
 
 #include "bench/local_cluster.hpp"
 #include "bench/log_events.hpp"
+#include "bench/program_path.hpp"
 #include "messages/device_json.hpp"
 
 namespace onset::bench {
@@ -23,10 +24,8 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-/// $ONSET_FLEET if set (to compare builds), else this build's onset-fleet.
 std::string fleet_binary() {
-  auto* chosen = std::getenv("ONSET_FLEET");
-  return chosen != nullptr && *chosen != '\0' ? chosen : ONSET_FLEET_BINARY;
+  return program_path("ONSET_FLEET", "onset-fleet", ONSET_FLEET_BINARY);
 }
 
 void write_file(const std::string& path, const std::string& text) {

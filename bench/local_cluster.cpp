@@ -20,16 +20,16 @@
 #include <unistd.h>
 #include <utility>
 
+#include "bench/program_path.hpp"
+
 namespace onset::bench {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-/// $ONSET_NODE if set (to compare builds), else this build's onset-node.
 std::string node_binary() {
-  auto* chosen = std::getenv("ONSET_NODE");
-  return chosen != nullptr && *chosen != '\0' ? chosen : ONSET_NODE_BINARY;
+  return program_path("ONSET_NODE", "onset-node", ONSET_NODE_BINARY);
 }
 
 /// Whether something accepts connections on loopback port `port`.
