@@ -125,6 +125,7 @@ void spawn_peer_links(caf::actor_system& sys, const config::cluster_spec& spec,
       continue;
     cluster::peer_link_config link;
     link.peer = peer;
+    link.tls = spec.tls.has_value();
     link.connect_timeout = std::max<cluster::peer_link_config::duration>(
       spec.heartbeat_timeout, std::chrono::seconds{1});
     link.request_timeout = t;

@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/node_id.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include "actors/backoff.hpp"
 #include "messages/log.hpp"
@@ -177,7 +178,9 @@ void fetch_all(self_ptr self, uint64_t gen) {
 void connect(self_ptr self) {
   auto& st = self->state;
   auto gen = ++st.generation;
-  auto mm = self->system().middleman().actor_handle();
+  auto& sys = self->system();
+  auto mm = st.cfg.tls ? sys.openssl_manager().actor_handle()
+                       : sys.middleman().actor_handle();
   self
     ->request(mm, st.cfg.connect_timeout, caf::connect_atom::value,
               st.cfg.peer.host, st.cfg.peer.port)

@@ -5,14 +5,15 @@
 //   connecting --connect or fetch failed--> connecting (after a backoff)
 //   up --down_msg of any remote actor it monitors--> connecting (at once)
 //
-// It connects asynchronously through the middleman actor (never the
-// blocking remote_actor()), checks that a NODE DIRECTORY is published there,
-// asks it for the supervisors this node needs (by role: a restarted peer is
-// a new CAF node, so handles are always fetched again), and monitors all of
-// them. On up it gives the handles to the ROUTERs and tells the local
-// CONTRACT SUPERVISOR to resend; on down it gives the ROUTERs invalid
-// handles (they then refuse at once with `unreachable`) and reconnects with
-// capped exponential backoff. Every request it makes carries a timeout.
+// It connects asynchronously through the middleman actor (the OpenSSL
+// module's for a TLS cluster; never the blocking remote_actor()), checks that a
+// NODE DIRECTORY is published there, asks it for the supervisors this node
+// needs (by role: a restarted peer is a new CAF node, so handles are always
+// fetched again), and monitors all of them. On up it gives the handles to the
+// ROUTERs and tells the local CONTRACT SUPERVISOR to resend; on down it gives
+// the ROUTERs invalid handles (they then refuse at once with `unreachable`) and
+// reconnects with capped exponential backoff. Every request it makes carries a
+// timeout.
 #pragma once
 
 #include <memory>
@@ -35,6 +36,9 @@ struct peer_link_config {
 
   /// The remote node.
   config::cluster_node peer;
+  /// Connect through CAF's OpenSSL module (mutual TLS with the cluster's
+  /// certificates, configured in the actor system) rather than plain BASP.
+  bool tls = false;
   /// How long one connect attempt may take (a frozen peer accepts TCP but
   /// never completes the handshake).
   duration connect_timeout = std::chrono::seconds{3};

@@ -15,6 +15,13 @@
 #   3. Every node is stopped; `onset-node inspect` on each devices node
 #      finds every effect applied exactly once, without gaps.
 #
+#   Every connection between the nodes is mutual TLS (certificates from
+#   scripts/cluster-certs.sh). Once connected, a cluster port refuses what
+#   carries no certificate of the cluster's CA: a plain-TCP BASP client gets
+#   no handshake (no actor), `openssl s_client` without a certificate or
+#   with one of another CA is refused; with a node's certificate it
+#   completes the handshake.
+#
 #   Throughout, every node's /healthz and /readyz (docs/api.md): ready once
 #   started, 503 naming d2 at the gateway and a contracts node while d2 is
 #   down, 200 again once it is back. At the end every node's own /metrics
@@ -44,8 +51,12 @@ fail() {
 
 # Ports: a block of six free ones.
 base=$("$src/scripts/local-cluster.sh" free-ports 6)
+certs=$work/certs
+"$src/scripts/cluster-certs.sh" "$certs" gw c1 c2 d1 d2 >/dev/null || fail "cluster-certs.sh"
+"$src/scripts/cluster-certs.sh" "$work/other-ca" c1 >/dev/null || fail "cluster-certs.sh (other CA)"
 cat >"$cluster" <<JSON
 { "heartbeat_interval_ms": 500, "heartbeat_timeout_ms": 3000,
+  "tls": {"dir": "certs"},
   "nodes": [
     {"name": "gw", "host": "127.0.0.1", "port": $base, "gateway_port": $((base + 5)), "roles": ["gateway"]},
     {"name": "c1", "host": "127.0.0.1", "port": $((base + 1)), "roles": ["contracts"]},
@@ -119,6 +130,78 @@ connected() { onset cluster --json | jq -e 'all(.reachable and .peers_up == .pee
 for _ in $(seq 1 50); do connected && break; sleep 0.2; done
 connected || fail "the nodes did not connect"
 onset cluster
+
+step "a cluster port refuses clients without the cluster's certificate"
+# basp_probe PORT: connects over plain TCP like a CAF client (which waits
+# for the server's BASP handshake, naming the published actor), then sends
+# a BASP-sized header; prints what came back and whether it was closed.
+basp_probe() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+got, closed = b"", False
+def drain(seconds):
+    global got, closed
+    s.settimeout(seconds)
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                closed = True
+                return
+            got += b
+    except socket.timeout:
+        pass
+    except ConnectionResetError:
+        closed = True
+drain(1.5)
+if not closed:
+    # operation client_handshake (1), then zeros: a header and its payload.
+    try:
+        s.sendall(bytes([1]) + bytes(63))
+        drain(3)
+    except (BrokenPipeError, ConnectionResetError):
+        closed = True
+print(json.dumps({"handshake": b"generic-caf-app" in got, "bytes": len(got),
+                  "closed": closed}))
+PY
+}
+# The refused clients cost the nodes none of their own connections.
+downs() { cat "$run"/*.log | grep -c "peer.down" || true; }
+downs_before=$(downs)
+c1_port=$((base + 1))
+probe=$(basp_probe "$c1_port")
+jq -e '.handshake == false and .closed' <<<"$probe" >/dev/null \
+  || fail "plain TCP to c1's cluster port: $probe (a BASP handshake or an open connection)"
+curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(cat "$run/c1/http.port")/healthz" | grep -q 200 \
+  || fail "c1 unhealthy after the plain-TCP probe"
+# tls_probe FILE S_CLIENT_OPTION...: s_client against c1's cluster port,
+# verifying c1 against the cluster's CA; its output in FILE, its status
+# returned. It waits 2 s before closing so that it reads the server's
+# verdict on its certificate (TLS 1.3 sends it after the handshake).
+tls_probe() {
+  local out=$1
+  shift
+  (sleep 2) | timeout 10 openssl s_client -connect "127.0.0.1:$c1_port" \
+    -CAfile "$certs/ca.pem" -verify_return_error "$@" >"$out" 2>&1
+}
+tls_probe "$work/s_client-good.txt" -cert "$certs/c2.pem" -key "$certs/c2.key" \
+  || fail "s_client with c2's certificate: $(tail -n 5 "$work/s_client-good.txt")"
+grep -aq "Verify return code: 0 (ok)" "$work/s_client-good.txt" \
+  || fail "s_client did not verify c1: $(tail -n 5 "$work/s_client-good.txt")"
+grep -aq "alert" "$work/s_client-good.txt" \
+  && fail "c1 refused c2's certificate: $(grep -a alert "$work/s_client-good.txt")"
+tls_probe "$work/s_client-none.txt" || true
+grep -aq "alert certificate required" "$work/s_client-none.txt" \
+  || fail "s_client without a certificate not refused: $(tail -n 5 "$work/s_client-none.txt")"
+tls_probe "$work/s_client-other.txt" -cert "$work/other-ca/c1.pem" -key "$work/other-ca/c1.key" || true
+grep -aq "alert unknown ca" "$work/s_client-other.txt" \
+  || fail "s_client with another CA's certificate not refused: $(tail -n 5 "$work/s_client-other.txt")"
+sleep 1
+[ "$(downs)" = "$downs_before" ] \
+  || fail "refused clients of c1 cost the nodes a connection: $(grep -h peer.down "$run"/*.log | tail -n 5)"
+connected || fail "the nodes are not all connected after the refused clients"
+step "plain TCP: $probe; s_client: refused without a certificate and with another CA's"
 
 step "registering 440 printers, submitting 200 contracts"
 onset devices add "$work/devices.json" || fail "enroll"
