@@ -11,6 +11,7 @@
 #include "actors/receiver_options.hpp"
 #include "actors/simulated_printer.hpp"
 #include "nodes/api/api_server.hpp"
+#include "nodes/cluster/wire_version.hpp"
 #include "persistence/environment.hpp"
 
 namespace onset::nodes {
@@ -44,6 +45,9 @@ struct node_options {
   /// "stealing" (CAF's default: a queue per thread, idle threads steal).
   /// Sharing measured better on 2 cores (docs/bench.md).
   std::string scheduler = "sharing";
+  /// The wire version this node speaks to its peers; another only with
+  /// `--test-wire-version` (tests of the refusal, docs/cluster.md).
+  uint32_t wire_version = cluster::wire_version;
 };
 
 } // namespace onset::nodes

@@ -22,6 +22,9 @@
 #   with one of another CA is refused; with a node's certificate it
 #   completes the handshake.
 #
+#   4. d2 restarted claiming another wire version (--test-wire-version):
+#      c1 refuses it, logs both versions, and its /readyz names them.
+#
 #   Throughout, every node's /healthz and /readyz (docs/api.md): ready once
 #   started, 503 naming d2 at the gateway and a contracts node while d2 is
 #   down, 200 again once it is back. At the end every node's own /metrics
@@ -339,5 +342,29 @@ done
 # Per contract: 3 device steps per printer, prepare and activate of one
 # service per printer.
 [ "$total" -eq $((220 * 2 * 5)) ] || fail "expected $((220 * 2 * 5)) applied instructions, found $total"
-step "PASS: $total instructions, each applied exactly once"
+step "$total instructions, each applied exactly once"
+
+step "d2 claiming wire version 999 is refused by c1"
+ONSET_ENABLE_TEST_FAULTS=1 "$ONSET_NODE" --cluster "$cluster" --node d2 \
+  --data-dir "$run/d2" --http-port 0 --test-wire-version 999 >"$run/d2-v999.log" 2>&1 &
+d2_pid=$!
+trap 'kill "$d2_pid" 2>/dev/null || true; "$src/scripts/local-cluster.sh" stop "$run" >/dev/null 2>&1 || true' EXIT
+ONSET_WAIT=up "$src/scripts/local-cluster.sh" restart "$run" c1 >/dev/null || fail "c1 restart"
+refused_d2() {
+  [ "$(http_code c1 /readyz "$work/readyz-c1.json")" = 503 ] \
+    && jq -e '.not_ready | any(.component == "peer" and .node == "d2"
+      and (.reason | test("^wire_version_mismatch: this node [0-9]+, d2 999$")))' \
+      "$work/readyz-c1.json" >/dev/null
+}
+for _ in $(seq 1 100); do refused_d2 && break; sleep 0.1; done
+refused_d2 || fail "c1: /readyz does not name d2's wire version: $(cat "$work/readyz-c1.json")"
+grep -q "peer.version_refused node=d2 .*peer_version=999" "$run/c1.log" \
+  || fail "c1 did not log d2's wire version refused"
+grep -q "directory.version_refused node=d2 version=999 peer_version=" "$run/d2-v999.log" \
+  || fail "d2 did not log c1's wire version refused: $(tail -n 5 "$run/d2-v999.log")"
+step "c1: $(jq -c '.not_ready[] | select(.node == "d2")' "$work/readyz-c1.json")"
+kill -TERM "$d2_pid"
+wait "$d2_pid" || true
+"$src/scripts/local-cluster.sh" stop "$run" >/dev/null
+step "PASS"
 rm -rf "$work"
