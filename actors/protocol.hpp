@@ -271,6 +271,10 @@ using gateway_actor = caf::typed_actor<
 /// its status (with how many of its PEER LINKs are up). A supervisor of a
 /// role the node does not hold is refused (`wrong_state`).
 using node_directory_actor = node_status_actor::extend<
+  // The wire versions: the asker's in, the node's out (the first question
+  // of every PEER LINK; never changes, so that any two versions can tell
+  // each other theirs).
+  caf::replies_to<atom::version, uint32_t>::with<uint32_t>,
   caf::replies_to<atom::get, atom::devices>::with<device_supervisor_actor>,
   caf::replies_to<atom::get, atom::contracts>::with<contract_supervisor_actor>,
   caf::replies_to<atom::get, atom::services>::with<service_supervisor_actor>>;
@@ -281,8 +285,9 @@ using node_directory_actor = node_status_actor::extend<
 /// reconnects with capped backoff after a `down_msg`. Answers `status` for
 /// its node (unreachable at once while down).
 using peer_link_actor = node_status_actor::extend<
-  // Whether the link is up now (asked by the local NODE DIRECTORY).
-  caf::replies_to<atom::peer>::with<bool>,
+  // Why the link is not up now: empty when it is, else `unreachable` or
+  // the peer's refusal (asked by the local NODE DIRECTORY and /readyz).
+  caf::replies_to<atom::peer>::with<std::string>,
   // INTERNAL: connect now (carries the retry generation; stale ones are
   // ignored).
   caf::reacts_to<atom::tick, uint64_t>>;

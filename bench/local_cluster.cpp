@@ -32,6 +32,13 @@ std::string node_binary() {
   return program_path("ONSET_NODE", "onset-node", ONSET_NODE_BINARY);
 }
 
+/// $ONSET_CLUSTER_CERTS if set, else this source tree's
+/// scripts/cluster-certs.sh.
+std::string certs_script() {
+  auto* chosen = std::getenv("ONSET_CLUSTER_CERTS");
+  return chosen != nullptr && *chosen != '\0' ? chosen : ONSET_CLUSTER_CERTS;
+}
+
 /// Whether something accepts connections on loopback port `port`.
 bool listening(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -270,8 +277,9 @@ local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
     if (std::find(p.argv.begin(), p.argv.end(), "--http-port") == p.argv.end())
       p.argv.insert(p.argv.end(), {"--http-port", "0"});
   }
-  out << "  ] }\n";
+  out << "  ], \"tls\": {\"dir\": \"certs\"} }\n";
   out.close();
+  make_certs(dir + "/certs");
   // A constructor that throws runs no destructor: stop whatever did start.
   try {
     for (auto& x : nodes_)
@@ -281,6 +289,19 @@ local_cluster::local_cluster(std::string dir, std::vector<node_spec> nodes,
     stop();
     throw;
   }
+}
+
+void local_cluster::make_certs(const std::string& certs) const {
+  std::vector<std::string> argv{"/bin/bash", certs_script(), certs};
+  for (auto& x : nodes_)
+    argv.push_back(x.name);
+  auto log = run_dir_ + "/certs.log";
+  int status = 0;
+  ::waitpid(start_logged(argv, log), &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("cannot make the cluster's certificates with "
+                             + certs_script() + " (log: " + log + ")"
+                             + tail_of(log, 20));
 }
 
 local_cluster::~local_cluster() {

@@ -2,6 +2,8 @@
 // (fork and exec, each node's output appended to its log file): writes the
 // cluster file with free ports, starts the nodes, and kills, freezes,
 // resumes, restarts and stops them. Used by onset-bench and onset-chaos.
+// The nodes talk mutual TLS with certificates made for them in DIR/certs by
+// scripts/cluster-certs.sh ($ONSET_CLUSTER_CERTS overrides its path).
 // Every node serves HTTP (`--http-port 0`: the gateway node its API, the
 // others the probes). A node counts as up once every port it listens on
 // accepts a connection and it answers GET /healthz; the cluster once every
@@ -133,6 +135,9 @@ private:
   };
 
   void launch(const std::string& node);
+  /// Runs the certificates script for every node into `certs`; throws
+  /// std::runtime_error if it fails.
+  void make_certs(const std::string& certs) const;
   process& at(const std::string& node);
   const process& at(const std::string& node) const;
 

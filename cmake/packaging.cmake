@@ -1,7 +1,8 @@
 # `cmake --install` rules and the Debian package (docs/deploy.md):
 # `cpack --config build/CPackConfig.cmake` writes onset_VERSION_ARCH.deb with
 # the four programs in /usr/bin, the default catalog as a conffile in
-# /etc/onset, the systemd unit, and an example cluster file. Its maintainer
+# /etc/onset, the systemd unit, an example cluster file, and the script that
+# makes the cluster's certificates (/usr/share/onset/cluster-certs.sh). Its maintainer
 # scripts (deploy/debian) make the `onset` system user and /var/lib/onset.
 #
 # /etc/onset and the unit's directory are absolute: a package puts them
@@ -16,6 +17,8 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 install(TARGETS onset-node onset onset-fleet onset-chaos
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES config/catalog.json DESTINATION /etc/onset)
+install(PROGRAMS scripts/cluster-certs.sh
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/onset)
 install(FILES deploy/systemd/onset-node@.service
   DESTINATION /lib/systemd/system)
 install(FILES deploy/cluster-example.json deploy/cluster-local.json
@@ -35,6 +38,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 # The shared libraries' packages, from dpkg-shlibdeps; adduser for postinst.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+# cluster-certs.sh runs the openssl command (on whichever machine makes the
+# certificates).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "openssl")
 # The conffiles list and the maintainer scripts; CPack marks no conffile
 # itself.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

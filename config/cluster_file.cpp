@@ -109,6 +109,31 @@ outcome<std::chrono::milliseconds> read_ms(const json& doc, const char* key,
   return std::chrono::milliseconds{value.value()};
 }
 
+/// `tls` or `"insecure": true`, exactly one: a file that forgets its
+/// certificates is refused rather than run in the clear.
+outcome<std::optional<cluster_tls>> read_tls(const json& doc) {
+  auto insecure = optional_bool(doc, "", "insecure", false);
+  if (!insecure)
+    return insecure.error();
+  auto tls = doc.find("tls");
+  if (tls == doc.end()) {
+    if (!insecure.value())
+      return invalid_input{"tls",
+                           "is missing: cluster connections are mutual TLS "
+                           "(docs/cluster.md, \"Certificates\"); only a test "
+                           "cluster may say \"insecure\": true instead"};
+    return std::optional<cluster_tls>{};
+  }
+  if (insecure.value())
+    return invalid_input{"insecure", "cannot be true beside tls (choose one)"};
+  if (auto problem = check_object(*tls, "tls", {"dir"}))
+    return *problem;
+  auto dir = required_string(*tls, "tls", "dir");
+  if (!dir)
+    return dir.error();
+  return std::optional<cluster_tls>{cluster_tls{std::move(dir).value()}};
+}
+
 /// Names and addresses are unique, and every role has a node.
 std::optional<invalid_input> check_cluster(const cluster_spec& spec) {
   std::map<std::string, size_t> names;
@@ -188,8 +213,10 @@ outcome<cluster_spec> parse_cluster(std::string_view text) {
   if (!parsed)
     return parsed.error();
   auto& doc = parsed.value();
-  if (auto problem = check_object(
-        doc, "", {"heartbeat_interval_ms", "heartbeat_timeout_ms", "nodes"}))
+  if (auto problem
+      = check_object(doc, "",
+                     {"heartbeat_interval_ms", "heartbeat_timeout_ms", "nodes",
+                      "tls", "insecure"}))
     return *problem;
   cluster_spec result;
   auto interval = read_ms(doc, "heartbeat_interval_ms", min_interval_ms,
@@ -225,7 +252,17 @@ outcome<cluster_spec> parse_cluster(std::string_view text) {
   }
   if (auto problem = check_cluster(result))
     return *problem;
+  auto tls = read_tls(doc);
+  if (!tls)
+    return tls.error();
+  result.tls = std::move(tls).value();
   return result;
+}
+
+node_tls_files cluster_spec::tls_files(const cluster_node& node) const {
+  auto& dir = tls->dir;
+  return {dir + "/ca.pem", dir + "/" + node.name + ".pem",
+          dir + "/" + node.name + ".key"};
 }
 
 outcome<cluster_spec> load_cluster_file(const std::string& file) {
@@ -238,6 +275,12 @@ outcome<cluster_spec> load_cluster_file(const std::string& file) {
   if (!result) {
     auto& problem = result.error();
     return invalid_input{file + ": " + problem.field, problem.reason};
+  }
+  auto& tls = result.value().tls;
+  if (tls && tls->dir.front() != '/') {
+    auto slash = file.rfind('/');
+    if (slash != std::string::npos)
+      tls->dir = file.substr(0, slash + 1) + tls->dir;
   }
   return result;
 }

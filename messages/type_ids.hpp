@@ -96,5 +96,6 @@ CAF_ADD_ATOM(onset, onset::atom, update, "update")
 CAF_ADD_ATOM(onset, onset::atom, remove, "remove")
 CAF_ADD_ATOM(onset, onset::atom, holders, "holders")
 CAF_ADD_ATOM(onset, onset::atom, feed, "feed")
+CAF_ADD_ATOM(onset, onset::atom, version, "version")
 
 CAF_END_TYPE_ID_BLOCK(onset)

@@ -76,9 +76,9 @@ std::vector<api::readiness_problem> node_health::not_ready() const {
                           });
   for (size_t i = 0; i < peers_.size(); ++i)
     link_answers[i].receive(
-      [&](bool up) {
-        if (!up)
-          result.push_back({"peer", peers_[i].name, "unreachable"});
+      [&](std::string& why) {
+        if (!why.empty())
+          result.push_back({"peer", peers_[i].name, std::move(why)});
       },
       [&](caf::error& err) {
         result.push_back({"peer", peers_[i].name, reason_of(err)});

@@ -11,6 +11,7 @@
 #include "actors/receiver_options.hpp"
 #include "actors/simulated_printer.hpp"
 #include "nodes/api/api_server.hpp"
+#include "messages/versions.hpp"
 #include "nodes/api/webhook_dispatcher.hpp"
 #include "persistence/environment.hpp"
 
@@ -47,6 +48,9 @@ struct node_options {
   /// "stealing" (CAF's default: a queue per thread, idle threads steal).
   /// Sharing measured better on 2 cores (docs/bench.md).
   std::string scheduler = "sharing";
+  /// The wire version this node speaks to its peers; another only with
+  /// `--test-wire-version` (tests of the refusal, docs/cluster.md).
+  uint32_t wire_version = onset::wire_version;
 };
 
 } // namespace onset::nodes

@@ -240,6 +240,15 @@ void add_node_options(CLI::App& app, node_options& x) {
       + "=1): drop, duplicate, delay, refuse instructions, drop acks, e.g. "
         "drop=0.05,duplicate=0.05,delay=0.05,refuse=0.01,seed=7 "
         "(docs/chaos.md)");
+  app.add_option_function<uint32_t>(
+    "--test-wire-version",
+    [&x](uint32_t version) {
+      require_test_switch("--test-wire-version");
+      x.wire_version = version;
+    },
+    "TEST ONLY (needs " + std::string{test_faults_switch}
+      + "=1): the wire version this node says it speaks, so that its peers "
+        "refuse it (docs/cluster.md, \"Versions\")");
   app.add_option_function<std::string>(
     "--test-store-fault",
     [&x](const std::string& spec) {

@@ -2,6 +2,8 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 
 #include "messages/log.hpp"
 #include "nodes/node_actors.hpp"
@@ -53,6 +55,19 @@ void announce(const node_options& options, const config::cluster_spec& spec,
              {"heartbeat_timeout_ms", spec.heartbeat_timeout.count()}});
 }
 
+/// Mutual TLS on every cluster connection (docs/cluster.md,
+/// "Certificates"): with a certificate set, CAF's OpenSSL module requires
+/// and verifies the peer's certificate against the CA on both sides
+/// (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT).
+void configure_tls(system_config& cfg, const config::cluster_spec& spec,
+                   const config::cluster_node& me) {
+  auto files = spec.tls_files(me);
+  cfg.openssl_cafile = files.ca;
+  cfg.openssl_certificate = files.cert;
+  cfg.openssl_key = files.key;
+  cfg.load<caf::openssl::manager>();
+}
+
 /// `node.stopping`: why the node stops.
 void log_stopping(int signal_number, bool store_failed) {
   if (store_failed)
@@ -89,6 +104,8 @@ int run_system(const node_options& options, const config::cluster_spec& spec,
             caf::timespan{spec.heartbeat_interval});
     cfg.set("middleman.connection-timeout",
             caf::timespan{spec.heartbeat_timeout});
+    if (spec.tls)
+      configure_tls(cfg, spec, me);
   }
   caf::actor_system sys{cfg};
   node_resources res;
@@ -147,7 +164,13 @@ publish_node(caf::actor_system& sys, const wired_node& node,
              const config::cluster_node& me, node_kind kind) {
   auto& mm = sys.middleman();
   if (kind == node_kind::cluster) {
-    auto published = mm.publish(node.directory, me.port, me.host.c_str(), true);
+    // Through the OpenSSL module when it is loaded (a TLS cluster): then no
+    // plain BASP listener exists on the cluster port.
+    auto published = sys.has_openssl_manager()
+                       ? caf::openssl::publish(node.directory, me.port,
+                                               me.host.c_str(), true)
+                       : mm.publish(node.directory, me.port, me.host.c_str(),
+                                    true);
     if (!published) {
       log::error("node.publish_failed",
                  {{"actor", "directory"},

@@ -119,12 +119,15 @@ cluster::peer_subscribers subscribers_for(const config::cluster_node& peer,
 /// One PEER LINK per node that `me` needs, in cluster-file order.
 void spawn_peer_links(caf::actor_system& sys, const config::cluster_spec& spec,
                       const config::cluster_node& me, const node_resources& res,
-                      actors::engine_config::duration t, wired_node& node) {
+                      actors::engine_config::duration t, uint32_t wire_version,
+                      wired_node& node) {
   for (auto& peer : spec.nodes) {
     if (peer.name == me.name || !needs(me, peer))
       continue;
     cluster::peer_link_config link;
     link.peer = peer;
+    link.tls = spec.tls.has_value();
+    link.wire_version = wire_version;
     link.connect_timeout = std::max<cluster::peer_link_config::duration>(
       spec.heartbeat_timeout, std::chrono::seconds{1});
     link.request_timeout = t;
@@ -218,9 +221,10 @@ wired_node wire_node(caf::actor_system& sys, const config::cluster_spec& spec,
   spawn_receiver_routers(sys, spec, me, timeout, node);
   spawn_contracts(sys, me, res, options, node);
   spawn_contract_router(sys, spec, me, timeout, node);
-  spawn_peer_links(sys, spec, me, res, timeout, node);
+  spawn_peer_links(sys, spec, me, res, timeout, options.wire_version, node);
   node.directory = sys.spawn(cluster::node_directory, identity_of(me),
-                             node.local, node.links, res.env);
+                             node.local, node.links, res.env,
+                             options.wire_version);
   spawn_gateway(sys, spec, me, res, options, node);
   return node;
 }

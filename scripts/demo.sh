@@ -87,6 +87,11 @@ fleet() {
 trap 'stop_node; exit 130' INT TERM
 
 if [ -n "$cluster" ]; then
+  # The nodes' mutual TLS: certificates of a CA of the demo's own.
+  "$root/scripts/cluster-certs.sh" "$demo/certs" \
+    $(jq -r '.nodes[].name' "$cluster") >/dev/null
+  jq --arg dir "$demo/certs" '.tls.dir = $dir' "$cluster" >"$demo/cluster.json"
+  cluster=$demo/cluster.json
   echo "== starting the five nodes of $cluster (data and logs: $demo)"
   ONSET_NODE="$build/nodes/onset-node" "$root/scripts/local-cluster.sh" \
     start "$demo" "$cluster" -- --http-port 0 "${latencies[@]}"

@@ -43,16 +43,16 @@ caf::result<node_status> status(self_ptr self) {
   if (st.peers.empty())
     return std::move(*result);
   auto rp = self->make_response_promise<node_status>();
-  auto g = gather<bool>::make(
-    st.peers.size(),
-    [rp, x = std::move(*result)](caf::expected<std::vector<bool>> up) mutable {
-      if (up)
-        for (auto y : *up)
-          x.peers_up += y ? 1 : 0;
+  auto g = gather<std::string>::make(
+    st.peers.size(), [rp, x = std::move(*result)](
+                       caf::expected<std::vector<std::string>> why) mutable {
+      if (why)
+        for (auto& y : *why)
+          x.peers_up += y.empty() ? 1 : 0;
       rp.deliver(std::move(x));
     });
   for (size_t i = 0; i < st.peers.size(); ++i)
-    ask_into<bool>(self, st.peers[i], st.timeout, g, i, atom::peer_v);
+    ask_into<std::string>(self, st.peers[i], st.timeout, g, i, atom::peer_v);
   return rp;
 }
 
@@ -66,12 +66,29 @@ supervisor(self_ptr self, const Handle& x, const char* role) {
                            + role + " role");
 }
 
+/// The asker's wire version differs: its PEER LINK refuses this node; the
+/// refusal is logged on both sides.
+uint32_t answer_version(self_ptr self, uint32_t theirs) {
+  auto& st = self->state;
+  if (theirs != st.wire_version) {
+    auto& sender = self->current_sender();
+    log::warn("directory.version_refused",
+              {{"node", st.self_status.name},
+               {"version", st.wire_version},
+               {"peer_version", theirs},
+               {"peer", sender ? caf::to_string(sender->node())
+                               : std::string{"unknown"}}});
+  }
+  return st.wire_version;
+}
+
 } // namespace
 
 actors::node_directory_actor::behavior_type node_directory(
   actors::node_directory_actor::stateful_pointer<node_directory_state> self,
   node_status identity, local_supervisors local,
-  std::vector<actors::peer_link_actor> peers, persistence::environment* env) {
+  std::vector<actors::peer_link_actor> peers, persistence::environment* env,
+  uint32_t wire_version) {
   auto& st = self->state;
   st.self_status = std::move(identity);
   st.self_status.reachable = true;
@@ -79,9 +96,13 @@ actors::node_directory_actor::behavior_type node_directory(
   st.peers = std::move(peers);
   st.timeout = std::chrono::seconds{5};
   st.env = env;
+  st.wire_version = wire_version;
   log::info("directory.up", {{"node", st.self_status.name},
                              {"address", st.self_status.address}});
   return {
+    [self](atom::version, uint32_t theirs) {
+      return answer_version(self, theirs);
+    },
     [self](atom::status) { return status(self); },
     [self](atom::get, atom::devices) {
       return supervisor(self, self->state.local.devices, "devices");

@@ -36,12 +36,15 @@ struct node_directory_state {
   caf::timespan timeout;
   /// Read transactions only. Not owned; outlives the actor.
   persistence::environment* env = nullptr;
+  /// What it answers to `version` (onset::wire_version but in tests).
+  uint32_t wire_version = 0;
 };
 
 /// REQUIRES: `env` outlives the actor.
 actors::node_directory_actor::behavior_type node_directory(
   actors::node_directory_actor::stateful_pointer<node_directory_state> self,
   node_status identity, local_supervisors local,
-  std::vector<actors::peer_link_actor> peers, persistence::environment* env);
+  std::vector<actors::peer_link_actor> peers, persistence::environment* env,
+  uint32_t wire_version);
 
 } // namespace onset::cluster

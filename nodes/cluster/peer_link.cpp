@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/node_id.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include "actors/backoff.hpp"
 #include "messages/log.hpp"
@@ -78,6 +79,7 @@ void schedule_connect(self_ptr self) {
 /// A connect or fetch attempt failed: retry after a backoff.
 void failed(self_ptr self, const std::string& why) {
   auto& st = self->state;
+  st.refusal.clear();
   // Answers still on their way for this attempt are stale from now on.
   ++st.generation;
   forget(self);
@@ -113,9 +115,26 @@ void lost(self_ptr self, const std::string& why) {
   schedule_connect(self);
 }
 
+/// The peer speaks wire version `theirs`, not this node's: refuse it, say
+/// so once per change, and retry after a backoff (it may be upgraded).
+void refused(self_ptr self, uint32_t theirs) {
+  auto& st = self->state;
+  auto why = "wire_version_mismatch: this node "
+             + std::to_string(st.cfg.wire_version) + ", " + st.cfg.peer.name
+             + " " + std::to_string(theirs);
+  if (why != st.refusal)
+    log::error("peer.version_refused", {{"node", st.cfg.peer.name},
+                                        {"address", st.cfg.peer.address()},
+                                        {"version", st.cfg.wire_version},
+                                        {"peer_version", theirs}});
+  failed(self, why);
+  st.refusal = std::move(why);
+}
+
 void came_up(self_ptr self) {
   auto& st = self->state;
   st.up = true;
+  st.refusal.clear();
   if (st.cfg.metrics)
     st.cfg.metrics->peer(st.cfg.peer.name, true);
   log::info("peer.up", {{"node", st.cfg.peer.name},
@@ -174,10 +193,53 @@ void fetch_all(self_ptr self, uint64_t gen) {
         });
 }
 
+/// Checks that the actor at the peer's address is a NODE DIRECTORY of this
+/// version, watches it and fetches the supervisors.
+void use_directory(self_ptr self, uint64_t gen, caf::strong_actor_ptr ptr,
+                   const std::set<std::string>& ifs) {
+  auto& st = self->state;
+  if (!self->system().assignable<actors::node_directory_actor>(ifs)) {
+    failed(self, "the actor published there is not an Onset node "
+                 "directory of this version");
+    return;
+  }
+  st.directory = caf::actor_cast<actors::node_directory_actor>(std::move(ptr));
+  watch(self, st.directory);
+  fetch_all(self, gen);
+}
+
+/// Asks the actor at the peer's address for its wire version first: a node
+/// of another version has another interface, and would otherwise be
+/// refused without saying which version it speaks.
+void ask_version(self_ptr self, uint64_t gen, caf::strong_actor_ptr ptr,
+                 std::set<std::string> ifs) {
+  auto& st = self->state;
+  auto untyped = caf::actor_cast<caf::actor>(ptr);
+  self
+    ->request(untyped, st.cfg.request_timeout, atom::version_v,
+              st.cfg.wire_version)
+    .then(
+      [self, gen, ptr, ifs](uint32_t theirs) {
+        if (gen != self->state.generation)
+          return;
+        if (theirs != self->state.cfg.wire_version)
+          refused(self, theirs);
+        else
+          use_directory(self, gen, ptr, ifs);
+      },
+      [self, gen](caf::error& err) {
+        if (gen == self->state.generation)
+          failed(self, "the node did not say its wire version: "
+                         + self->system().render(err));
+      });
+}
+
 void connect(self_ptr self) {
   auto& st = self->state;
   auto gen = ++st.generation;
-  auto mm = self->system().middleman().actor_handle();
+  auto& sys = self->system();
+  auto mm = st.cfg.tls ? sys.openssl_manager().actor_handle()
+                       : sys.middleman().actor_handle();
   self
     ->request(mm, st.cfg.connect_timeout, caf::connect_atom::value,
               st.cfg.peer.host, st.cfg.peer.port)
@@ -191,15 +253,7 @@ void connect(self_ptr self) {
           failed(self, "nothing is published there");
           return;
         }
-        if (!self->system().assignable<actors::node_directory_actor>(ifs)) {
-          failed(self, "the actor published there is not an Onset node "
-                       "directory of this version");
-          return;
-        }
-        st.directory
-          = caf::actor_cast<actors::node_directory_actor>(std::move(ptr));
-        watch(self, st.directory);
-        fetch_all(self, gen);
+        ask_version(self, gen, std::move(ptr), std::move(ifs));
       },
       [self, gen](caf::error& err) {
         if (gen == self->state.generation)
@@ -235,7 +289,12 @@ peer_link(actors::peer_link_actor::stateful_pointer<peer_link_state> self,
               [rp, offline](caf::error&) mutable { rp.deliver(offline); });
       return rp;
     },
-    [self](atom::peer) { return self->state.up; },
+    [self](atom::peer) -> std::string {
+      auto& st = self->state;
+      if (st.up)
+        return {};
+      return st.refusal.empty() ? "unreachable" : st.refusal;
+    },
     [self](atom::tick, uint64_t gen) {
       if (gen == self->state.generation && !self->state.up)
         connect(self);

@@ -3,16 +3,24 @@
 //
 //   connecting --directory and supervisors fetched--> up
 //   connecting --connect or fetch failed--> connecting (after a backoff)
+//   connecting --another wire version--> connecting (refused, after a backoff)
 //   up --down_msg of any remote actor it monitors--> connecting (at once)
 //
-// It connects asynchronously through the middleman actor (never the
-// blocking remote_actor()), checks that a NODE DIRECTORY is published there,
-// asks it for the supervisors this node needs (by role: a restarted peer is
-// a new CAF node, so handles are always fetched again), and monitors all of
-// them. On up it gives the handles to the ROUTERs and tells the local
-// CONTRACT SUPERVISOR to resend; on down it gives the ROUTERs invalid
-// handles (they then refuse at once with `unreachable`) and reconnects with
-// capped exponential backoff. Every request it makes carries a timeout.
+// Its first question to the peer's NODE DIRECTORY is the wire version
+// (messages/versions.hpp), before the directory's interface is checked:
+// a peer of another version is refused with `peer.version_refused` and a
+// reason for /readyz naming both versions, and retried like an unreachable
+// one (it may be upgraded).
+//
+// It connects asynchronously through the middleman actor (the OpenSSL
+// module's for a TLS cluster; never the blocking remote_actor()), checks that a
+// NODE DIRECTORY is published there, asks it for the supervisors this node
+// needs (by role: a restarted peer is a new CAF node, so handles are always
+// fetched again), and monitors all of them. On up it gives the handles to the
+// ROUTERs and tells the local CONTRACT SUPERVISOR to resend; on down it gives
+// the ROUTERs invalid handles (they then refuse at once with `unreachable`) and
+// reconnects with capped exponential backoff. Every request it makes carries a
+// timeout.
 #pragma once
 
 #include <memory>
@@ -35,6 +43,12 @@ struct peer_link_config {
 
   /// The remote node.
   config::cluster_node peer;
+  /// Connect through CAF's OpenSSL module (mutual TLS with the cluster's
+  /// certificates, configured in the actor system) rather than plain BASP.
+  bool tls = false;
+  /// The wire version this node speaks (onset::wire_version but in
+  /// tests); a peer answering another one is refused.
+  uint32_t wire_version = 0;
   /// How long one connect attempt may take (a frozen peer accepts TCP but
   /// never completes the handshake).
   duration connect_timeout = std::chrono::seconds{3};
@@ -75,6 +89,9 @@ struct peer_link_state {
   uint64_t generation = 0;
   /// Failed attempts since the last up (for the backoff).
   unsigned failures = 0;
+  /// Why the last attempt refused the peer (another wire version); empty
+  /// after any other failure and once up.
+  std::string refusal;
 };
 
 actors::peer_link_actor::behavior_type

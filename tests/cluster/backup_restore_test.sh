@@ -60,8 +60,11 @@ free_ports() {
   return 1
 }
 base=$(free_ports 5) || fail "no 5 free ports"
+"$src/scripts/cluster-certs.sh" "$work/certs" gw c1 c2 d1 >/dev/null \
+  || fail "cluster-certs.sh"
 cat >"$cluster" <<JSON
 { "heartbeat_interval_ms": 500, "heartbeat_timeout_ms": 3000,
+  "tls": {"dir": "$work/certs"},
   "nodes": [
     {"name": "gw", "host": "127.0.0.1", "port": $base, "gateway_port": $((base + 4)), "roles": ["gateway"]},
     {"name": "c1", "host": "127.0.0.1", "port": $((base + 1)), "roles": ["contracts"]},

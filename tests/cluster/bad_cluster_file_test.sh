@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `onset-node --cluster` refuses bad cluster files at start, naming the
-# field, before it opens anything; and an unknown node name.
+# field, before it opens anything; and an unknown node name, and
+# certificate files it cannot use.
 #
 # Usage: bad_cluster_file_test.sh ONSET_NODE
 set -euo pipefail
@@ -51,8 +52,14 @@ expect_refusal bad-port "{\"nodes\":[$gw,$c1,$(node d1 70000 devices services)]}
 expect_refusal unknown-field "{\"nodes\":[$gw,$c1,$d1],\"replicas\":2}" gw \
   "replicas: unknown field"
 expect_refusal not-json "{\"nodes\":[$gw," gw "document:"
-expect_refusal unknown-node "{\"nodes\":[$gw,$c1,$d1]}" c9 \
+expect_refusal unknown-node "{\"insecure\":true,\"nodes\":[$gw,$c1,$d1]}" c9 \
   "node.unknown_name name=c9"
+expect_refusal no-tls "{\"nodes\":[$gw,$c1,$d1]}" gw \
+  "tls: is missing: cluster connections are mutual TLS"
+expect_refusal tls-and-insecure "{\"tls\":{\"dir\":\"certs\"},\"insecure\":true,\"nodes\":[$gw,$c1,$d1]}" gw \
+  "insecure: cannot be true beside tls"
+expect_refusal no-certs "{\"tls\":{\"dir\":\"certs\"},\"nodes\":[$gw,$c1,$d1]}" gw \
+  "node.tls_refused name=gw reason=\"$work/certs/ca.pem: is not a readable PEM CA certificate"
 
 rc=0
 "$onset_node" --node gw >/dev/null 2>&1 || rc=$?

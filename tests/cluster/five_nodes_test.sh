@@ -19,6 +19,16 @@
 #   4. Every node is stopped; `onset-node inspect` on each devices node
 #      finds every effect applied exactly once, without gaps.
 #
+#   Every connection between the nodes is mutual TLS (certificates from
+#   scripts/cluster-certs.sh). Once connected, a cluster port refuses what
+#   carries no certificate of the cluster's CA: a plain-TCP BASP client gets
+#   no handshake (no actor), `openssl s_client` without a certificate or
+#   with one of another CA is refused; with a node's certificate it
+#   completes the handshake.
+#
+#   5. d2 restarted claiming another wire version (--test-wire-version):
+#      c1 refuses it, logs both versions, and its /readyz names them.
+#
 #   Throughout, every node's /healthz and /readyz (docs/api.md): ready once
 #   started, 503 naming d2 at the gateway and a contracts node while d2 is
 #   down, 200 again once it is back. At the end every node's own /metrics
@@ -48,8 +58,12 @@ fail() {
 
 # Ports: a block of six free ones.
 base=$("$src/scripts/local-cluster.sh" free-ports 6)
+certs=$work/certs
+"$src/scripts/cluster-certs.sh" "$certs" gw c1 c2 d1 d2 >/dev/null || fail "cluster-certs.sh"
+"$src/scripts/cluster-certs.sh" "$work/other-ca" c1 >/dev/null || fail "cluster-certs.sh (other CA)"
 cat >"$cluster" <<JSON
 { "heartbeat_interval_ms": 500, "heartbeat_timeout_ms": 3000,
+  "tls": {"dir": "certs"},
   "nodes": [
     {"name": "gw", "host": "127.0.0.1", "port": $base, "gateway_port": $((base + 5)), "roles": ["gateway"]},
     {"name": "c1", "host": "127.0.0.1", "port": $((base + 1)), "roles": ["contracts"]},
@@ -126,6 +140,78 @@ connected() { onset cluster --json | jq -e 'all(.reachable and .peers_up == .pee
 for _ in $(seq 1 50); do connected && break; sleep 0.2; done
 connected || fail "the nodes did not connect"
 onset cluster
+
+step "a cluster port refuses clients without the cluster's certificate"
+# basp_probe PORT: connects over plain TCP like a CAF client (which waits
+# for the server's BASP handshake, naming the published actor), then sends
+# a BASP-sized header; prints what came back and whether it was closed.
+basp_probe() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+got, closed = b"", False
+def drain(seconds):
+    global got, closed
+    s.settimeout(seconds)
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                closed = True
+                return
+            got += b
+    except socket.timeout:
+        pass
+    except ConnectionResetError:
+        closed = True
+drain(1.5)
+if not closed:
+    # operation client_handshake (1), then zeros: a header and its payload.
+    try:
+        s.sendall(bytes([1]) + bytes(63))
+        drain(3)
+    except (BrokenPipeError, ConnectionResetError):
+        closed = True
+print(json.dumps({"handshake": b"generic-caf-app" in got, "bytes": len(got),
+                  "closed": closed}))
+PY
+}
+# The refused clients cost the nodes none of their own connections.
+downs() { cat "$run"/*.log | grep -c "peer.down" || true; }
+downs_before=$(downs)
+c1_port=$((base + 1))
+probe=$(basp_probe "$c1_port")
+jq -e '.handshake == false and .closed' <<<"$probe" >/dev/null \
+  || fail "plain TCP to c1's cluster port: $probe (a BASP handshake or an open connection)"
+curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(cat "$run/c1/http.port")/healthz" | grep -q 200 \
+  || fail "c1 unhealthy after the plain-TCP probe"
+# tls_probe FILE S_CLIENT_OPTION...: s_client against c1's cluster port,
+# verifying c1 against the cluster's CA; its output in FILE, its status
+# returned. It waits 2 s before closing so that it reads the server's
+# verdict on its certificate (TLS 1.3 sends it after the handshake).
+tls_probe() {
+  local out=$1
+  shift
+  (sleep 2) | timeout 10 openssl s_client -connect "127.0.0.1:$c1_port" \
+    -CAfile "$certs/ca.pem" -verify_return_error "$@" >"$out" 2>&1
+}
+tls_probe "$work/s_client-good.txt" -cert "$certs/c2.pem" -key "$certs/c2.key" \
+  || fail "s_client with c2's certificate: $(tail -n 5 "$work/s_client-good.txt")"
+grep -aq "Verify return code: 0 (ok)" "$work/s_client-good.txt" \
+  || fail "s_client did not verify c1: $(tail -n 5 "$work/s_client-good.txt")"
+grep -aq "alert" "$work/s_client-good.txt" \
+  && fail "c1 refused c2's certificate: $(grep -a alert "$work/s_client-good.txt")"
+tls_probe "$work/s_client-none.txt" || true
+grep -aq "alert certificate required" "$work/s_client-none.txt" \
+  || fail "s_client without a certificate not refused: $(tail -n 5 "$work/s_client-none.txt")"
+tls_probe "$work/s_client-other.txt" -cert "$work/other-ca/c1.pem" -key "$work/other-ca/c1.key" || true
+grep -aq "alert unknown ca" "$work/s_client-other.txt" \
+  || fail "s_client with another CA's certificate not refused: $(tail -n 5 "$work/s_client-other.txt")"
+sleep 1
+[ "$(downs)" = "$downs_before" ] \
+  || fail "refused clients of c1 cost the nodes a connection: $(grep -h peer.down "$run"/*.log | tail -n 5)"
+connected || fail "the nodes are not all connected after the refused clients"
+step "plain TCP: $probe; s_client: refused without a certificate and with another CA's"
 
 step "registering 520 printers, submitting 200 contracts"
 onset devices add "$work/devices.json" || fail "enroll"
@@ -293,5 +379,29 @@ done
 # Per contract: 3 device steps per printer, prepare and activate of one
 # service per printer.
 [ "$total" -eq $((260 * 2 * 5)) ] || fail "expected $((260 * 2 * 5)) applied instructions, found $total"
-step "PASS: $total instructions, each applied exactly once"
+step "$total instructions, each applied exactly once"
+
+step "d2 claiming wire version 999 is refused by c1"
+ONSET_ENABLE_TEST_FAULTS=1 "$ONSET_NODE" --cluster "$cluster" --node d2 \
+  --data-dir "$run/d2" --http-port 0 --test-wire-version 999 >"$run/d2-v999.log" 2>&1 &
+d2_pid=$!
+trap 'kill "$d2_pid" 2>/dev/null || true; "$src/scripts/local-cluster.sh" stop "$run" >/dev/null 2>&1 || true' EXIT
+ONSET_WAIT=up "$src/scripts/local-cluster.sh" restart "$run" c1 >/dev/null || fail "c1 restart"
+refused_d2() {
+  [ "$(http_code c1 /readyz "$work/readyz-c1.json")" = 503 ] \
+    && jq -e '.not_ready | any(.component == "peer" and .node == "d2"
+      and (.reason | test("^wire_version_mismatch: this node [0-9]+, d2 999$")))' \
+      "$work/readyz-c1.json" >/dev/null
+}
+for _ in $(seq 1 100); do refused_d2 && break; sleep 0.1; done
+refused_d2 || fail "c1: /readyz does not name d2's wire version: $(cat "$work/readyz-c1.json")"
+grep -q "peer.version_refused node=d2 .*peer_version=999" "$run/c1.log" \
+  || fail "c1 did not log d2's wire version refused"
+grep -q "directory.version_refused node=d2 version=999 peer_version=" "$run/d2-v999.log" \
+  || fail "d2 did not log c1's wire version refused: $(tail -n 5 "$run/d2-v999.log")"
+step "c1: $(jq -c '.not_ready[] | select(.node == "d2")' "$work/readyz-c1.json")"
+kill -TERM "$d2_pid"
+wait "$d2_pid" || true
+"$src/scripts/local-cluster.sh" stop "$run" >/dev/null
+step "PASS"
 rm -rf "$work"

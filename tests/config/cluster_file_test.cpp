@@ -1,15 +1,19 @@
 // The cluster file: a good one is read as written, and every refusal names
-// its field.
+// its field; a node's certificate files are checked before it starts.
 #define CAF_SUITE cluster_file
 #include <caf/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "config/cluster_file.hpp"
+#include "config/cluster_tls.hpp"
 #include "tests/support/refusal.hpp"
 #include "tests/support/shipped_catalog.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace onset;
 using json = nlohmann::json;
@@ -20,6 +24,7 @@ json five_nodes() {
   return json::parse(R"({
     "heartbeat_interval_ms": 200,
     "heartbeat_timeout_ms": 1000,
+    "tls": {"dir": "/etc/onset/certs"},
     "nodes": [
       {"name": "gw", "host": "127.0.0.1", "port": 7500, "gateway_port": 7411,
        "roles": ["gateway"]},
@@ -63,6 +68,11 @@ CAF_TEST(a five node cluster is read as written) {
                   (std::vector<std::string>{"d1", "d2"}));
   CAF_CHECK_EQUAL(spec.holders(config::node_role::services),
                   (std::vector<std::string>{"d1"}));
+  CAF_REQUIRE(spec.tls);
+  auto files = spec.tls_files(*d1);
+  CAF_CHECK_EQUAL(files.ca, "/etc/onset/certs/ca.pem");
+  CAF_CHECK_EQUAL(files.cert, "/etc/onset/certs/d1.pem");
+  CAF_CHECK_EQUAL(files.key, "/etc/onset/certs/d1.key");
 }
 
 CAF_TEST(heartbeat settings default when absent) {
@@ -76,7 +86,8 @@ CAF_TEST(heartbeat settings default when absent) {
 }
 
 CAF_TEST(one node may hold every role) {
-  auto doc = json::parse(R"({"nodes": [{"name": "all", "host": "localhost",
+  auto doc = json::parse(R"({"insecure": true,
+    "nodes": [{"name": "all", "host": "localhost",
     "port": 7500, "gateway_port": 7411,
     "roles": ["gateway", "contracts", "devices", "services"]}]})");
   CAF_CHECK(config::parse_cluster(doc.dump()));
@@ -221,6 +232,88 @@ CAF_TEST(heartbeat settings out of range are refused) {
   doc["heartbeat_interval_ms"] = 2000;
   doc.erase("heartbeat_timeout_ms");
   check_refused(doc, "heartbeat_timeout_ms", "at least twice");
+}
+
+CAF_TEST(a cluster file without certificates is refused unless insecure) {
+  auto doc = five_nodes();
+  doc.erase("tls");
+  check_refused(doc, "tls", "is missing: cluster connections are mutual TLS");
+  doc["insecure"] = false;
+  check_refused(doc, "tls", "is missing");
+  doc["insecure"] = "yes";
+  check_refused(doc, "insecure", "true or false");
+  doc["insecure"] = true;
+  auto result = config::parse_cluster(doc.dump());
+  CAF_REQUIRE(result);
+  CAF_CHECK(!result.value().tls);
+  doc = five_nodes();
+  doc["insecure"] = true;
+  check_refused(doc, "insecure", "cannot be true beside tls");
+  doc = five_nodes();
+  doc["tls"] = "certs";
+  check_refused(doc, "tls", "must be a JSON object");
+  doc["tls"] = json::object();
+  check_refused(doc, "tls.dir", "is missing");
+  doc["tls"] = {{"dir", ""}};
+  check_refused(doc, "tls.dir", "");
+  doc["tls"] = {{"dir", "certs"}, {"ca", "ca.pem"}};
+  check_refused(doc, "tls.ca", "unknown field");
+}
+
+CAF_TEST(a relative certificate directory is relative to the cluster file) {
+  test::temp_dir dir;
+  auto doc = five_nodes();
+  doc["tls"]["dir"] = "certs";
+  std::ofstream{dir.path() + "/cluster.json"} << doc.dump();
+  auto result = config::load_cluster_file(dir.path() + "/cluster.json");
+  CAF_REQUIRE(result);
+  CAF_CHECK_EQUAL(result.value().tls->dir, dir.path() + "/certs");
+  CAF_CHECK_EQUAL(result.value().tls_files(result.value().nodes[0]).cert,
+                  dir.path() + "/certs/gw.pem");
+}
+
+CAF_TEST(a node starts only with certificates of the cluster CA) {
+  test::temp_dir dir;
+  auto certs = [&](const std::string& sub, const std::string& names) {
+    auto cmd = test::source_path("scripts/cluster-certs.sh") + " " + dir.path()
+               + "/" + sub + " " + names + " >/dev/null";
+    CAF_REQUIRE_EQUAL(std::system(cmd.c_str()), 0);
+  };
+  certs("certs", "c1 c2");
+  certs("other", "c1");
+  auto in = [&](const std::string& sub, const std::string& file) {
+    return dir.path() + "/" + sub + "/" + file;
+  };
+  config::node_tls_files good{in("certs", "ca.pem"), in("certs", "c1.pem"),
+                              in("certs", "c1.key")};
+  auto problem = config::check_node_tls(good);
+  CAF_CHECK(!problem);
+  if (problem)
+    CAF_MESSAGE(problem->to_string());
+  auto refused = [&](config::node_tls_files files, const std::string& field,
+                     const std::string& fragment) {
+    auto result = config::check_node_tls(files);
+    CAF_REQUIRE(result);
+    CAF_CHECK_EQUAL(result->field, field);
+    if (result->reason.find(fragment) == std::string::npos)
+      CAF_FAIL("'" << result->reason << "' lacks '" << fragment << "'");
+  };
+  auto x = good;
+  x.key = in("certs", "c2.key");
+  refused(x, x.key, "does not match the certificate");
+  x = good;
+  x.cert = in("other", "c1.pem");
+  x.key = in("other", "c1.key");
+  refused(x, x.cert, "does not verify against the cluster's CA");
+  x = good;
+  x.ca = in("certs", "nope.pem");
+  refused(x, x.ca, "is not a readable PEM CA certificate");
+  x = good;
+  x.cert = in("certs", "nope.pem");
+  refused(x, x.cert, "is not a readable PEM certificate");
+  x = good;
+  x.key = in("certs", "c1.pem");
+  refused(x, x.key, "is not a readable unencrypted PEM private key");
 }
 
 CAF_TEST(a file that cannot be read is refused naming it) {

@@ -363,7 +363,9 @@ unset FLEET_URL
 step "nodes without the devices and services roles start no endpoint client"
 endpoints_file "$PORT"
 base=$("$SRC/scripts/local-cluster.sh" free-ports 4)
-jq -n --argjson base "$base" '{nodes: [
+"$SRC/scripts/cluster-certs.sh" "$WORK/certs" gw c1 d1 >/dev/null \
+  || fail "cluster-certs.sh"
+jq -n --argjson base "$base" --arg certs "$WORK/certs" '{tls: {dir: $certs}, nodes: [
   {name: "gw", host: "127.0.0.1", port: $base, gateway_port: ($base + 3),
    roles: ["gateway"]},
   {name: "c1", host: "127.0.0.1", port: ($base + 1), roles: ["contracts"]},

@@ -69,7 +69,7 @@ grep -q 'adduser --system' "$work/control/postinst" || fail "postinst makes no s
 step "files"
 dpkg-deb -c "$deb" | awk '{print $1, $NF}' >"$work/files"
 for f in ./usr/bin/onset-node ./usr/bin/onset ./usr/bin/onset-fleet \
-         ./usr/bin/onset-chaos; do
+         ./usr/bin/onset-chaos ./usr/share/onset/cluster-certs.sh; do
   grep -qx -- "-rwxr-xr-x $f" "$work/files" || fail "$f not an executable in: $(cat "$work/files")"
 done
 for f in ./etc/onset/catalog.json ./lib/systemd/system/onset-node@.service \
@@ -102,8 +102,12 @@ for p in $(seq "${range%-*}" "${range#*-}"); do
   fi
 done
 [ -n "$port" ] || fail "no two free ports in $range"
+# The node's mutual TLS, with the packaged script.
+"$root/usr/share/onset/cluster-certs.sh" "$root/etc/onset/certs" n1 >/dev/null \
+  || fail "the packaged cluster-certs.sh failed"
 cat >"$root/etc/onset/cluster.json" <<JSON
-{ "nodes": [ {"name": "n1", "host": "127.0.0.1", "port": $port,
+{ "tls": {"dir": "$root/etc/onset/certs"},
+  "nodes": [ {"name": "n1", "host": "127.0.0.1", "port": $port,
   "gateway_port": $((port + 1)),
   "roles": ["gateway", "contracts", "devices", "services"]} ] }
 JSON
