@@ -10,8 +10,8 @@
 #include "actors/fault_plan.hpp"
 #include "actors/receiver_options.hpp"
 #include "actors/simulated_printer.hpp"
-#include "nodes/api/api_server.hpp"
 #include "messages/versions.hpp"
+#include "nodes/api/api_server.hpp"
 #include "nodes/api/webhook_dispatcher.hpp"
 #include "persistence/environment.hpp"
 
