@@ -2,11 +2,10 @@
 
 #include <chrono>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <stdexcept>
 
 #include "messages/error_code.hpp"
 #include "messages/id_rules.hpp"
+#include "nodes/api/random_hex.hpp"
 #include "persistence/keys.hpp"
 
 namespace onset::api {
@@ -25,17 +24,6 @@ constexpr std::string_view secret_prefix = "onset_";
 constexpr size_t secret_bytes = 32;
 constexpr uint8_t last_role = static_cast<uint8_t>(role::viewer);
 
-std::string to_hex(const unsigned char* data, size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0xf]);
-  }
-  return out;
-}
-
 bool is_hex(std::string_view x) {
   for (char c : x)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
@@ -46,10 +34,7 @@ bool is_hex(std::string_view x) {
 /// A fresh secret; throws if OpenSSL has no randomness to give, which no
 /// token may be made without.
 std::string new_secret() {
-  unsigned char raw[secret_bytes];
-  if (RAND_bytes(raw, sizeof(raw)) != 1)
-    throw std::runtime_error("RAND_bytes failed: no token can be made");
-  return std::string{secret_prefix} + to_hex(raw, sizeof(raw));
+  return std::string{secret_prefix} + random_hex(secret_bytes);
 }
 
 int64_t now_ms() {

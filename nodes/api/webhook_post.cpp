@@ -7,6 +7,8 @@
 
 #include <httplib.h>
 
+#include "nodes/api/random_hex.hpp"
+
 namespace onset::api {
 
 namespace {
@@ -14,17 +16,6 @@ namespace {
 constexpr size_t max_url = 2048;
 /// How much of a refusal's body its error quotes.
 constexpr size_t quoted_answer = 200;
-
-std::string hex(const unsigned char* data, size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0xf]);
-  }
-  return out;
-}
 
 bool host_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
@@ -121,7 +112,7 @@ std::string webhook_signature(const std::string& secret,
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(body.data()), body.size(), md,
        &size);
-  return "sha256=" + hex(md, size);
+  return "sha256=" + to_hex(md, size);
 }
 
 struct webhook_poster::impl {

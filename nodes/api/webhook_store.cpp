@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <openssl/rand.h>
-#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "messages/error_code.hpp"
 #include "messages/id_rules.hpp"
+#include "nodes/api/random_hex.hpp"
 #include "nodes/api/webhook_post.hpp"
 #include "persistence/keys.hpp"
 
@@ -94,6 +93,24 @@ persistence::failure corrupt(const std::string& key) {
   return make_failure(error_code::corrupt_record,
                       "db=meta key=" + persistence::keys::printable(key)
                         + ": not a webhook record");
+}
+
+/// The record at `key` as `decode` reads it; nullopt if there is none.
+template <class T, class Decode>
+result<std::optional<T>> read_record(persistence::environment& env,
+                                     const std::string& key, Decode decode) {
+  auto txn = env.begin_read();
+  if (!txn)
+    return txn.error();
+  auto value = txn.get(db::meta, key);
+  if (!value)
+    return value.error();
+  if (!*value)
+    return std::optional<T>{};
+  auto x = decode(**value);
+  if (!x)
+    return corrupt(key);
+  return std::optional<T>{std::move(*x)};
 }
 
 std::optional<std::string> check_secret(const std::string& secret) {
@@ -232,18 +249,8 @@ result<std::vector<webhook_subscription>> webhook_store::list() {
 
 result<std::optional<webhook_subscription>>
 webhook_store::find(const std::string& id) {
-  auto txn = env_->begin_read();
-  if (!txn)
-    return txn.error();
-  auto value = txn.get(db::meta, sub_key(id));
-  if (!value)
-    return value.error();
-  if (!*value)
-    return std::optional<webhook_subscription>{};
-  auto x = decode_sub(id, **value);
-  if (!x)
-    return corrupt(sub_key(id));
-  return std::optional<webhook_subscription>{std::move(*x)};
+  return read_record<webhook_subscription>(
+    *env_, sub_key(id), [&](std::string_view x) { return decode_sub(id, x); });
 }
 
 result<bool> webhook_store::remove(const std::string& id) {
@@ -266,18 +273,8 @@ result<bool> webhook_store::remove(const std::string& id) {
 
 result<std::optional<webhook_progress>>
 webhook_store::progress(const std::string& id) {
-  auto txn = env_->begin_read();
-  if (!txn)
-    return txn.error();
-  auto value = txn.get(db::meta, progress_key(id));
-  if (!value)
-    return value.error();
-  if (!*value)
-    return std::optional<webhook_progress>{};
-  auto x = decode_progress(**value);
-  if (!x)
-    return corrupt(progress_key(id));
-  return std::optional<webhook_progress>{std::move(*x)};
+  return read_record<webhook_progress>(*env_, progress_key(id),
+                                       decode_progress);
 }
 
 status webhook_store::save_progress(const std::string& id,
@@ -300,16 +297,7 @@ std::string webhooks_directory(const std::string& data_dir) {
 }
 
 std::string new_webhook_id() {
-  unsigned char raw[8];
-  if (RAND_bytes(raw, sizeof(raw)) != 1)
-    throw std::runtime_error("RAND_bytes failed: no webhook id can be made");
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out = "wh_";
-  for (auto b : raw) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0xf]);
-  }
-  return out;
+  return "wh_" + random_hex(8);
 }
 
 } // namespace onset::api

@@ -74,27 +74,7 @@ cat >"$cluster" <<JSON
 JSON
 onset() { "$onset_bin" "$@"; }
 
-# Documents: printer i belongs to contract ceil(i/2); each contract wants
-# data backup (server and device side) and failure prediction.
-devices_json() {
-  local i sep
-  echo "["
-  for i in $(seq 1 "$1"); do
-    sep=","; [ "$i" -eq "$1" ] && sep=""
-    printf '{"id":"MFP-%04d","customer":"acme","model":"imageRUNNER C3326","firmware":"2.4.0","apps":[]}%s\n' "$i" "$sep"
-  done
-  echo "]"
-}
-contracts_json() {
-  local i sep
-  echo "["
-  for i in $(seq "$1" "$2"); do
-    sep=","; [ "$i" -eq "$2" ] && sep=""
-    printf '{"id":"C-%04d","version":1,"customer":"acme","start":"2026-01-01T00:00:00Z","end":"2036-01-01T00:00:00Z","devices":["MFP-%04d","MFP-%04d"],"services":{"data_backup":{"backup_format":"full"},"failure_prediction":{}}}%s\n' "$i" $((2 * i - 1)) $((2 * i)) "$sep"
-  done
-  echo "]"
-}
-ids() { seq -f "C-%04g" "$1" "$2"; }
+source "$src/tests/cluster/documents.sh"
 count_active() { onset status --json | jq '[.[] | select(.state == "active")] | length'; }
 
 step "starting the cluster in $work"
