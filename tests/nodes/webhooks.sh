@@ -41,21 +41,22 @@ step "bad subscriptions are refused naming the field, nothing stored"
 run_onset 1 webhooks add ftp://example.com/x --secret-file "$SECRET"
 expect_contains "$ERR" "url: not http:// or https://" "ftp url"
 secret=$(head -n1 "$SECRET")
-api POST /v1/webhooks "{\"url\":\"$HOOK/ok\",\"secret\":\"$secret\",\"events\":[\"contract.exploded\"]}"
-[ "$CODE" = 422 ] && jq -e '.field == "events[0]"' <<<"$BODY_OUT" >/dev/null \
-  || fail "unknown event type: $CODE $BODY_OUT"
-api POST /v1/webhooks "{\"url\":\"$HOOK/ok\",\"secret\":\"short\"}"
-[ "$CODE" = 422 ] && jq -e '.field == "secret"' <<<"$BODY_OUT" >/dev/null \
-  || fail "short secret: $CODE $BODY_OUT"
-api POST /v1/webhooks "{\"url\":\"$HOOK/ok\",\"secret\":\"$secret\",\"colour\":1}"
-[ "$CODE" = 422 ] && jq -e '.field == "colour"' <<<"$BODY_OUT" >/dev/null \
-  || fail "unknown field: $CODE $BODY_OUT"
-api POST /v1/webhooks "{\"url\":\"http://user@host/x\",\"secret\":\"$secret\"}"
-[ "$CODE" = 422 ] && jq -e '.field == "url"' <<<"$BODY_OUT" >/dev/null \
-  || fail "url with user information: $CODE $BODY_OUT"
-api POST /v1/webhooks "{\"url\":\"http://127.0.0.1/x\",\"secret\":\"$secret\",\"ca_file\":\"/etc/hostname\"}"
-[ "$CODE" = 422 ] && jq -e '.field == "ca_file"' <<<"$BODY_OUT" >/dev/null \
-  || fail "ca_file for http: $CODE $BODY_OUT"
+# refused FIELD WHAT BODY: POST /v1/webhooks BODY is refused with 422
+# naming FIELD.
+refused() {
+  api POST /v1/webhooks "$3"
+  [ "$CODE" = 422 ] && jq -e --arg f "$1" '.field == $f' <<<"$BODY_OUT" >/dev/null \
+    || fail "$2: $CODE $BODY_OUT"
+}
+refused 'events[0]' "unknown event type" \
+  "{\"url\":\"$HOOK/ok\",\"secret\":\"$secret\",\"events\":[\"contract.exploded\"]}"
+refused secret "short secret" "{\"url\":\"$HOOK/ok\",\"secret\":\"short\"}"
+refused colour "unknown field" \
+  "{\"url\":\"$HOOK/ok\",\"secret\":\"$secret\",\"colour\":1}"
+refused url "url with user information" \
+  "{\"url\":\"http://user@host/x\",\"secret\":\"$secret\"}"
+refused ca_file "ca_file for http" \
+  "{\"url\":\"http://127.0.0.1/x\",\"secret\":\"$secret\",\"ca_file\":\"/etc/hostname\"}"
 run_onset 0 webhooks list --json
 [ "$OUT" = "[]" ] || fail "a refused subscription was stored: $OUT"
 
