@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `onset-node --cluster` refuses bad cluster files at start, naming the
 # field, before it opens anything; and an unknown node name, and
-# certificate files it cannot use.
+# certificate files it cannot use. And a peer's malformed BASP header (a
+# client handshake without its payload, which CAF 0.17.6 dereferences) is
+# refused and the node stays up (nodes/basp_payload_guard.cpp).
 #
 # Usage: bad_cluster_file_test.sh ONSET_NODE
 set -euo pipefail
@@ -60,6 +62,37 @@ expect_refusal tls-and-insecure "{\"tls\":{\"dir\":\"certs\"},\"insecure\":true,
   "insecure: cannot be true beside tls"
 expect_refusal no-certs "{\"tls\":{\"dir\":\"certs\"},\"nodes\":[$gw,$c1,$d1]}" gw \
   "node.tls_refused name=gw reason=\"$work/certs/ca.pem: is not a readable PEM CA certificate"
+
+# A one-node insecure cluster (plain BASP, so that the bytes reach it).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
+printf '{"insecure": true, "nodes": [{"name": "n1", "host": "127.0.0.1", "port": %d, "gateway_port": %d, "roles": ["gateway", "contracts", "devices", "services"]}]}\n' \
+  "$port" "$(free_port)" >"$work/one.json"
+"$onset_node" --cluster "$work/one.json" --node n1 --data-dir "$work/one" \
+  --http-port 0 >"$work/one.log" 2>&1 &
+one=$!
+for _ in $(seq 100); do grep -q node.up "$work/one.log" && break; sleep 0.1; done
+python3 - "$port" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.settimeout(2)
+s.recv(4096)  # the node's server handshake
+# A client handshake header (operation 1) of zeros: no payload.
+s.sendall(bytes([1]) + bytes(31))
+time.sleep(1)
+PY
+if kill -0 "$one" 2>/dev/null && grep -q "basp.malformed" "$work/one.log"; then
+  echo "ok malformed BASP: refused, the node runs"
+  kill -TERM "$one"
+  wait "$one" || true
+else
+  wait "$one" && echo "FAIL malformed BASP: no basp.malformed in the log" >&2 \
+    || echo "FAIL malformed BASP: the node died (status $?)" >&2
+  tail -3 "$work/one.log" >&2
+  failures=$((failures + 1))
+fi
 
 rc=0
 "$onset_node" --node gw >/dev/null 2>&1 || rc=$?
