@@ -29,19 +29,7 @@ run=$work/run
 cluster=$work/cluster.json
 trap '"$src/scripts/local-cluster.sh" stop "$run" >/dev/null 2>&1 || true' EXIT
 
-t0=$(date +%s)
-step() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$run"/*.log; do
-    echo "--- $f (last lines)" >&2
-    tail -n 15 "$f" >&2
-  done
-  echo "work directory kept: $work" >&2
-  trap - EXIT
-  "$src/scripts/local-cluster.sh" stop "$run" >/dev/null 2>&1 || true
-  exit 1
-}
+source "$src/tests/cluster/cluster_lib.sh"
 
 # free_ports N: the first of N free consecutive loopback ports in
 # $ONSET_PORT_RANGE (LOW-HIGH), by default 32000-32699: below the kernel's
@@ -74,7 +62,6 @@ cat >"$cluster" <<JSON
 JSON
 onset() { "$onset_bin" "$@"; }
 
-source "$src/tests/cluster/documents.sh"
 
 step "starting the cluster in $work"
 "$src/scripts/local-cluster.sh" start "$run" "$cluster" -- --http-port 0 \

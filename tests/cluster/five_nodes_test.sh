@@ -45,16 +45,7 @@ run=$work/run
 cluster=$work/cluster.json
 trap '"$src/scripts/local-cluster.sh" stop "$run" >/dev/null 2>&1 || true' EXIT
 
-t0=$(date +%s)
-step() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$run"/*.log; do
-    echo "--- $f (last lines)" >&2
-    tail -n 15 "$f" >&2
-  done
-  exit 1
-}
+source "$src/tests/cluster/cluster_lib.sh"
 
 # Ports: a block of six free ones.
 base=$("$src/scripts/local-cluster.sh" free-ports 6)
@@ -74,7 +65,6 @@ cat >"$cluster" <<JSON
 JSON
 onset() { "$onset_bin" "$@"; }
 
-source "$src/tests/cluster/documents.sh"
 count_active() { onset status --json | jq '[.[] | select(.state == "active")] | length'; }
 
 step "starting the cluster in $work"

@@ -1,7 +1,25 @@
-# The documents of the multi-process cluster tests (five_nodes_test.sh,
-# backup_restore_test.sh), sourced by them: printer i belongs to contract
-# ceil(i/2); each contract wants data backup (server and device side) and
-# failure prediction.
+# What the multi-process cluster tests (five_nodes_test.sh,
+# backup_restore_test.sh) share, sourced by them once `work` (their temp
+# directory) and `run` (the nodes' directory under it) are set: progress
+# lines, the failure report, and the documents (printer i belongs to
+# contract ceil(i/2); each contract wants data backup, server and device
+# side, and failure prediction).
+
+t0=$(date +%s)
+
+# step TEXT: a progress line with the seconds since the start.
+step() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+
+# fail TEXT: the reason and every node log's tail; ends the test with 1.
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$run"/*.log; do
+    echo "--- $f (last lines)" >&2
+    tail -n 15 "$f" >&2
+  done
+  echo "work directory kept: $work" >&2
+  exit 1
+}
 
 # devices_json N: printers MFP-0001..N of customer acme, as one array.
 devices_json() {
